@@ -1,0 +1,33 @@
+"""Service tasks of the information-report process (信息报送)."""
+from . import HandlerError, handler
+
+
+@handler("reports.submit_upward")
+def submit_upward(ctx, unit_id):
+    """Route a signed-off item to the parent unit's information office and acknowledge it (来稿回音)."""
+    target = ctx.org.upward_info_unit(unit_id)
+    if target is None:
+        raise HandlerError(f"单位 {unit_id} 没有上级信息部门，无法上报")
+    now = ctx.now()
+    return {
+        "target_unit_id": target["id"],
+        "target_unit_name": target["name"],
+        "submitted_at": now.isoformat(),
+        "receipt_no": f"LG{now:%Y%m%d}-{ctx.instance_id:06d}",
+    }
+
+
+@handler("reports.record_feedback")
+def record_feedback(ctx, decision, publication=None, remark=""):
+    """Summarise the editor's decision as the feedback the writer and unit receive (反馈)."""
+    labels = {"adopt": "采用", "reject": "不采用", "return": "退回修改"}
+    summary = labels.get(decision, decision)
+    if decision == "adopt" and publication:
+        summary = f"采用于《{publication}》"
+    return {
+        "feedback_at": ctx.now().isoformat(),
+        "decision": decision,
+        "publication": publication if decision == "adopt" else None,
+        "remark": remark,
+        "summary": summary,
+    }

@@ -1,0 +1,74 @@
+"""GovFlow: BPMN workflows for information reporting and leader-instruction supervision."""
+from flask import Flask
+
+from . import config
+from .extensions import db, login_manager, migrate
+
+
+def create_app(test_config=None):
+    app = Flask(__name__)
+    config.load(app, test_config)
+    register_extensions(app)
+    register_engine(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app):
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    from .auth import csrf
+
+    csrf.init_app(app)
+    from .engine import database
+
+    database.init_app(app)
+
+
+def register_engine(app):
+    import handlers
+
+    from .auth.org import OrgDirectory
+    from .engine import clock, store
+
+    handlers.load_all()
+    clock.install()
+    store.set_org_factory(OrgDirectory)
+    from .engine import demo_clock
+
+    demo_clock.init_app(app)
+    from .reports import process as reports_process
+
+    reports_process.init_app(app)
+
+
+def register_blueprints(app):
+    from .auth.views import bp as auth_bp
+    from .inbox.views import bp as inbox_bp
+    from .reports.views import bp as reports_bp
+    from .admin.views import bp as admin_bp
+    from .api.views import bp as api_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(inbox_bp)
+    app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api")
+    from . import filters
+
+    filters.init_app(app)
+
+
+def register_errorhandlers(app):
+    from .errors import init_app
+
+    init_app(app)
+
+
+def register_commands(app):
+    from .cli import init_app
+
+    init_app(app)

@@ -1,0 +1,1 @@
+"""Administration: deployed processes, incidents, the demo clock."""

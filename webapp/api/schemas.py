@@ -1,0 +1,51 @@
+"""Output schemas of the JSON API."""
+from marshmallow import Schema, fields
+
+
+class TaskOut(Schema):
+    id = fields.Integer()
+    instance_id = fields.Integer()
+    process_key = fields.String()
+    step_key = fields.String()
+    step_label = fields.String()
+    form_key = fields.String()
+    role = fields.String()
+    unit_id = fields.Integer()
+    assignee_id = fields.Integer(allow_none=True)
+    state = fields.String()
+    title = fields.String()
+    urgency = fields.String()
+    secrecy = fields.Integer()
+    created_dt = fields.DateTime()
+    due_dt = fields.DateTime(allow_none=True)
+
+
+class ItemOut(Schema):
+    id = fields.Integer()
+    instance_id = fields.Integer()
+    title = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    current_step = fields.String(allow_none=True)
+    unit_id = fields.Integer()
+    target_unit_id = fields.Integer(allow_none=True)
+    urgency = fields.String()
+    importance = fields.String()
+    secrecy = fields.Integer()
+    outcome = fields.String(allow_none=True)
+    publication = fields.String(allow_none=True)
+    editor_remark = fields.String(allow_none=True)
+    receipt_no = fields.String(allow_none=True)
+
+
+class EventOut(Schema):
+    event_dt = fields.DateTime()
+    actor = fields.Function(lambda e: e.actor.name if e.actor else "系统")
+    action = fields.String()
+    step_label = fields.String(allow_none=True)
+    opinion = fields.String(allow_none=True)
+
+
+task_schema = TaskOut()
+item_schema = ItemOut()
+event_schema = EventOut()

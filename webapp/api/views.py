@@ -1,0 +1,51 @@
+"""JSON endpoints for tasks and information items (session login; CSRF token in X-CSRF-Token)."""
+from flask import Blueprint, jsonify, request
+from flask_login import current_user, login_required
+
+from webapp.auth.csrf import token
+from webapp.engine import runner
+from webapp.extensions import db
+from webapp.inbox import queries as inbox_queries
+from webapp.reports import operations as report_operations
+from webapp.reports import queries as report_queries
+
+from .schemas import event_schema, item_schema, task_schema
+
+bp = Blueprint("api", __name__)
+
+
+@bp.route("/session")
+@login_required
+def session_info():
+    return jsonify(user=current_user.username, unit_id=current_user.unit_id, roles=sorted(current_user.roles),
+                   csrf_token=token())
+
+
+@bp.route("/tasks")
+@login_required
+def tasks():
+    return jsonify(tasks=task_schema.dump(inbox_queries.todo(current_user), many=True))
+
+
+@bp.route("/tasks/<int:row_id>/complete", methods=["POST"])
+@login_required
+def complete(row_id):
+    row = inbox_queries.task_for(current_user, row_id)
+    instance = runner.complete(row.id, current_user, request.get_json(silent=True) or {})
+    db.session.commit()
+    return jsonify(status=instance.status, incident=instance.last_incident)
+
+
+@bp.route("/reports", methods=["POST"])
+@login_required
+def create_report():
+    item, task = report_operations.create_item(current_user)
+    db.session.commit()
+    return jsonify(item=item_schema.dump(item), task=task_schema.dump(task)), 201
+
+
+@bp.route("/reports/<int:item_id>")
+@login_required
+def report(item_id):
+    item = report_queries.get_visible(current_user, item_id)
+    return jsonify(item=item_schema.dump(item), history=event_schema.dump(report_queries.history(item), many=True))

@@ -1,0 +1,1 @@
+"""Users, units, roles and who may see what."""

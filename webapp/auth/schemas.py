@@ -1,0 +1,9 @@
+"""Login form."""
+from marshmallow import Schema, fields, validate
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                             error_messages={"required": "请输入用户名"})
+    password = fields.String(required=True, validate=validate.Length(min=1, max=128),
+                             error_messages={"required": "请输入密码"})

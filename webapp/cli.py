@@ -1,0 +1,98 @@
+"""`flask govflow ...`: set up, deploy processes, load the demo, serve, fire timers."""
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from webapp.config import ROOT
+from webapp.extensions import db
+
+govflow = AppGroup("govflow", help="GovFlow administration.")
+
+
+def deploy_directory(directory, comment="deployed from processes/"):
+    from webapp.engine import definitions
+
+    results = []
+    for path in sorted(Path(directory).glob("*.bpmn")):
+        xml = path.read_text(encoding="utf-8")
+        for process_key in definitions.process_ids(xml):
+            definition, created = definitions.deploy(process_key, xml, comment=comment)
+            results.append((process_key, definition.version, created))
+    return results
+
+
+@govflow.command("deploy")
+@click.option("--dir", "directory", default=str(ROOT / "processes"), show_default=True)
+def deploy_cmd(directory):
+    """Deploy every BPMN file in a directory (a new version only where it changed)."""
+    for key, version, created in deploy_directory(directory):
+        click.echo(f"{key} v{version} {'deployed' if created else 'unchanged'}")
+    db.session.commit()
+
+
+@govflow.command("seed-demo")
+def seed_demo_cmd():
+    """Load the demo organisation, users and sample items (idempotent)."""
+    from webapp.demo import seed
+
+    summary = seed.load()
+    db.session.commit()
+    click.echo(summary)
+
+
+@govflow.command("setup")
+@click.option("--demo/--no-demo", default=True, show_default=True)
+def setup_cmd(demo):
+    """Migrate the database, deploy processes and (by default) load the demo."""
+    upgrade(directory=str(ROOT / "migrations"))
+    for key, version, created in deploy_directory(ROOT / "processes"):
+        click.echo(f"process {key} v{version} {'deployed' if created else 'unchanged'}")
+    db.session.commit()
+    if demo:
+        from webapp.demo import seed
+
+        click.echo(seed.load())
+        db.session.commit()
+        click.echo(seed.login_help())
+
+
+@govflow.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def serve_cmd(host, port):
+    """Run the embedded default: web server plus the in-process timer sweeper (no Redis)."""
+    from werkzeug.serving import run_simple
+
+    from webapp.engine.timers import start_sweeper
+
+    app = current_app._get_current_object()
+    start_sweeper(app, app.config["TIMER_SWEEP_SECONDS"])
+    click.echo(f"GovFlow 已启动：http://{host}:{port}/  （Ctrl+C 退出）")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@govflow.command("fire-timers")
+def fire_timers_cmd():
+    """Fire every due timer once (what the sweeper does)."""
+    from webapp.engine.timers import fire_due
+
+    click.echo(f"handled {fire_due()} instance(s)")
+
+
+@govflow.command("advance-clock")
+@click.option("--hours", type=float, required=True)
+def advance_clock_cmd(hours):
+    """Move the shared demo clock forward (refused in production)."""
+    from webapp.engine import clock, demo_clock
+
+    offset = demo_clock.advance(timedelta(hours=hours))
+    db.session.commit()
+    click.echo(f"demo clock offset now {offset}; now = {clock.now().isoformat()}")
+
+
+def init_app(app):
+    app.cli.add_command(govflow)

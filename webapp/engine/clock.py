@@ -1,0 +1,53 @@
+"""The one source of time for GovFlow, SpiffWorkflow's timers included.
+
+Production reads the system clock. Tests pin it with `set_fixed`. The demo clock
+keeps an offset in the database (table `clock_settings`) so web processes and
+workers all see the same moved time; it is refused in production configuration.
+"""
+from datetime import datetime, timedelta, timezone
+
+_fixed = None          # tests: a pinned aware datetime
+_offset = timedelta()  # demo: loaded from the database
+_offset_loader = None  # callable returning the current demo offset, or None
+
+
+def now():
+    """Current time, timezone-aware UTC."""
+    if _fixed is not None:
+        return _fixed
+    offset = _offset_loader() if _offset_loader else _offset
+    return datetime.now(timezone.utc) + offset
+
+
+def set_fixed(moment):
+    """Pin the clock (tests). `None` releases it."""
+    global _fixed
+    if moment is not None and moment.tzinfo is None:
+        raise ValueError("clock needs an aware datetime")
+    _fixed = moment.astimezone(timezone.utc) if moment else None
+
+
+def advance(delta):
+    """Move a pinned clock forward (tests)."""
+    set_fixed(now() + delta)
+
+
+def set_offset_loader(loader):
+    global _offset_loader
+    _offset_loader = loader
+
+
+class _SpiffDatetime(datetime):
+    """Stand-in for `datetime` inside SpiffWorkflow's timer module."""
+
+    @classmethod
+    def now(cls, tz=None):
+        current = now()
+        return current.astimezone(tz) if tz else current.astimezone().replace(tzinfo=None)
+
+
+def install():
+    """Point SpiffWorkflow's timer module at this clock (called once at start-up)."""
+    from SpiffWorkflow.bpmn.specs.event_definitions import timer
+
+    timer.datetime = _SpiffDatetime

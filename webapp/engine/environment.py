@@ -1,0 +1,54 @@
+"""The script environment: expressions, scripts and the one hook to handlers (call_service)."""
+import json
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+
+import handlers
+
+from . import clock
+
+
+class HandlerFailure(WorkflowTaskException):
+    """A service handler failed; carries the handler key and a readable message."""
+
+    def __init__(self, message, task, operation):
+        super().__init__(message, task=task)
+        self.operation = operation
+        self.readable = message
+
+
+class HandlerContext:
+    """What a handler may use: the task's data (a copy), the clock, the host's lookups."""
+
+    def __init__(self, task, org, instance_id):
+        self.data = dict(task.data)
+        self.org = org
+        self.instance_id = instance_id
+
+    @staticmethod
+    def now():
+        return clock.now()
+
+
+class GovFlowScriptEngine(PythonScriptEngine):
+    """Script engine bound to one step: knows the instance and the host's lookup API."""
+
+    def __init__(self, org=None, instance_id=0):
+        super().__init__(environment=TaskDataEnvironment({"datetime": __import__("datetime")}))
+        self.org = org
+        self.instance_id = instance_id
+
+    def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
+        # Replaces the 3.2.0 path whose error handling raises `NameError: script`.
+        fn = handlers.REGISTRY.get(operation_name)
+        if fn is None:
+            raise HandlerFailure(f"未注册的处理程序：{operation_name}", task, operation_name)
+        params = {name: p["value"] for name, p in (operation_params or {}).items()}
+        try:
+            result = fn(HandlerContext(task, self.org, self.instance_id), **params)
+        except handlers.HandlerError as exc:
+            raise HandlerFailure(str(exc), task, operation_name) from exc
+        except Exception as exc:  # any bug in a handler becomes an incident, not a 500
+            raise HandlerFailure(f"处理程序 {operation_name} 出错：{type(exc).__name__}: {exc}", task, operation_name) from exc
+        return json.dumps(result if result is not None else {})

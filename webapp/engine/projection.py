@@ -1,0 +1,146 @@
+"""Project a workflow into rows: human tasks, armed timers, status, domain fields."""
+from datetime import datetime, timezone
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from webapp.auth.roles import role_code
+from webapp.extensions import db
+
+from . import clock
+from .errors import EngineError
+from .models import HumanTask, Timer
+
+_projectors = {}  # process key -> fn(instance, data)
+
+
+def register_projector(process_key, fn):
+    """Domain packages keep their own table in step with the instance's data."""
+    _projectors[process_key] = fn
+
+
+def current_data(workflow):
+    """The freshest task data: the open user tasks', else the last task's."""
+    ready = workflow.get_tasks(state=TaskState.READY, manual=True)
+    source = ready[0] if ready else workflow.last_task
+    data = dict(source.data) if source is not None else {}
+    data.update(workflow.data)
+    return data
+
+
+def _properties(task):
+    return task.task_spec.extensions.get("properties", {}) if hasattr(task.task_spec, "extensions") else {}
+
+
+def _evaluate(workflow, task, expression):
+    try:
+        return workflow.script_engine.evaluate(task, expression)
+    except Exception as exc:
+        raise EngineError(f"任务“{task.task_spec.bpmn_name}”的表达式 {expression} 无法计算：{exc}") from exc
+
+
+def _as_utc(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def _open_row(instance, workflow, task, data):
+    spec = task.task_spec
+    props = _properties(task)
+    role = role_code(spec.lane or "")
+    if role is None:
+        raise EngineError(f"任务“{spec.bpmn_name}”所在泳道“{spec.lane}”没有对应的角色")
+    unit_id = _evaluate(workflow, task, props.get("unit", "unit_id"))
+    assignee = _evaluate(workflow, task, props["assignee"]) if props.get("assignee") else None
+    due = _evaluate(workflow, task, props["due"]) if props.get("due") else None
+    return HumanTask(
+        instance_id=instance.id,
+        task_uuid=str(task.id),
+        process_key=instance.definition.process_key,
+        step_key=spec.name,
+        step_label=spec.bpmn_name or spec.name,
+        form_key=props.get("form"),
+        role=role,
+        unit_id=int(unit_id),
+        assignee_id=int(assignee) if assignee else None,
+        state="open",
+        title=str(data.get("title") or instance.definition.name)[:256],
+        secrecy=int(data.get("secrecy") or 0),
+        urgency=str(data.get("urgency") or "normal"),
+        created_dt=clock.now(),
+        due_dt=_as_utc(due),
+    )
+
+
+def _armed_timers(workflow):
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        event = getattr(task.task_spec, "event_definition", None)
+        if isinstance(event, TimerEventDefinition):
+            value = task.internal_data.get("event_value")
+            if isinstance(value, str):
+                yield task, TimerEventDefinition.get_datetime(value)
+
+
+def project(instance, workflow):
+    """Bring human_tasks, timers, status and the domain row in line with `workflow`."""
+    data = current_data(workflow)
+    instance.secrecy = int(data.get("secrecy") or 0)
+
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    open_rows = db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").all()
+    for row in open_rows:
+        if row.task_uuid in ready:
+            row.title = str(data.get("title") or row.title)[:256]
+            row.secrecy = instance.secrecy
+            row.urgency = str(data.get("urgency") or row.urgency)
+            ready.pop(row.task_uuid)
+        else:
+            row.state = "cancelled"
+            row.completed_dt = clock.now()
+    for task in ready.values():
+        db.session.add(_open_row(instance, workflow, task, data))
+
+    armed = {str(t.id): (t, due) for t, due in _armed_timers(workflow)}
+    timer_rows = db.session.query(Timer).filter_by(instance_id=instance.id, state="armed").all()
+    for row in timer_rows:
+        if row.task_uuid in armed:
+            row.due_dt = armed.pop(row.task_uuid)[1]
+            continue
+        spiff_task = workflow.get_task_from_id(_uuid(row.task_uuid))
+        fired = spiff_task is not None and spiff_task.has_state(TaskState.COMPLETED | TaskState.READY)
+        row.state = "fired" if fired else "cancelled"
+        row.fired_dt = clock.now() if fired else None
+    for uuid, (task, due) in armed.items():
+        db.session.add(
+            Timer(
+                instance_id=instance.id,
+                task_uuid=uuid,
+                step_key=task.task_spec.name,
+                step_label=task.task_spec.bpmn_name or task.task_spec.name,
+                kind=_properties(task).get("kind", "timer"),
+                due_dt=due,
+                state="armed",
+            )
+        )
+
+    if workflow.is_completed():
+        instance.status = "completed"
+        instance.ended_dt = instance.ended_dt or clock.now()
+    elif instance.status != "incident":
+        instance.status = "running"
+
+    projector = _projectors.get(instance.definition.process_key)
+    if projector is not None:
+        projector(instance, data)
+    return data
+
+
+def _uuid(value):
+    from uuid import UUID
+
+    return UUID(value)

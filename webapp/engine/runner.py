@@ -1,0 +1,220 @@
+"""Operations on instances. Each runs inside the caller's transaction and only flushes.
+
+complete(task row, user, form):
+  check the user may act -> lock the instance -> restore -> fire due timers first
+  -> the task must still be READY -> validate the form -> run -> engine steps
+  -> save state (lock_version + 1) -> project rows -> record history.
+"""
+from flask import current_app
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from webapp.extensions import db
+
+from . import clock, definitions, forms, serializer, store
+from .environment import HandlerFailure
+from .errors import EngineError, NotAllowed, NotFound, TaskConflict
+from .models import HumanTask, Incident, InstanceEvent, ProcessInstance, Timer
+from .projection import project
+
+
+class RunawayInstance(EngineError):
+    """More engine steps in one go than ENGINE_MAX_STEPS: likely an endless loop."""
+
+
+def _engine_steps(workflow):
+    limit = current_app.config["ENGINE_MAX_STEPS"]
+    count = 0
+
+    def guard(task):
+        nonlocal count
+        count += 1
+        if count > limit:
+            raise RunawayInstance(f"单次推进超过 {limit} 步，已停止（可能是死循环）")
+
+    workflow.do_engine_steps(did_complete_task=guard)
+
+
+def _advance(workflow):
+    """Fire whatever timers are due, then run engine steps until only waits remain.
+
+    A timer becomes READY at the end of one pass and runs in the next, so pass twice.
+    """
+    for _ in range(2):
+        workflow.refresh_timers()
+        _engine_steps(workflow)
+
+
+def _record(instance, action, actor=None, step_key=None, step_label=None, opinion=None, data=None):
+    db.session.add(
+        InstanceEvent(
+            instance_id=instance.id, event_dt=clock.now(), actor_id=actor.id if actor else None,
+            action=action, step_key=step_key, step_label=step_label, opinion=opinion, data=data,
+        )
+    )
+
+
+def _run_guarded(instance, workflow, step, actor=None):
+    """Run `step(workflow)`; a failure inside becomes a recorded incident, not an exception."""
+    try:
+        step(workflow)
+        return None
+    except (HandlerFailure, RunawayInstance, WorkflowException, EngineError) as exc:
+        message = getattr(exc, "readable", None) or getattr(exc, "message", None) or str(exc)
+        task = getattr(exc, "task", None)
+        step_key = task.task_spec.name if task is not None else None
+        instance.status = "incident"
+        db.session.add(Incident(instance_id=instance.id, step_key=step_key, message=message, created_dt=clock.now()))
+        _record(instance, "incident", actor, step_key=step_key, opinion=message)
+        return message
+
+
+def may_act(user, row):
+    """Whether `user` may act on the open task row (role, unit, assignee, clearance)."""
+    return (
+        row.role in user.roles
+        and row.unit_id == user.unit_id
+        and (row.assignee_id is None or row.assignee_id == user.id)
+        and user.clearance >= row.secrecy
+    )
+
+
+def start(process_key, user, data, business_key=None):
+    """Start an instance of the latest version of `process_key` with initial `data`."""
+    definition = definitions.latest(process_key)
+    if definition is None:
+        raise NotFound(f"流程 {process_key} 尚未部署")
+    spec, subprocess_specs = definitions.specs_for(definition)
+    instance = ProcessInstance(
+        definition_id=definition.id, definition=definition, business_key=business_key, state_json="{}",
+        serializer_version=serializer.VERSION, status="running", unit_id=data.get("unit_id"),
+        secrecy=int(data.get("secrecy") or 0), started_by_id=user.id if user else None, started_dt=clock.now(),
+    )
+    db.session.add(instance)
+    db.session.flush()
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=store.script_engine_for(instance.id))
+    workflow.task_tree.data.update(data)  # the start task's data flows into every later task
+    _record(instance, "start", user, data={"process": process_key, "version": definition.version})
+    incident = _run_guarded(instance, workflow, _advance, user)
+    store.save(instance, workflow)
+    project(instance, workflow)
+    db.session.flush()
+    instance.last_incident = incident
+    return instance
+
+
+def _locked_task(task_row_id, user):
+    """Lock the task's instance, re-read the row, check access; returns (row, instance, workflow, timers_fired)."""
+    row = db.session.get(HumanTask, task_row_id)
+    if row is None:
+        raise NotFound("任务不存在")
+    instance = store.lock_instance(row.instance_id)
+    row = db.session.query(HumanTask).filter_by(id=task_row_id).populate_existing().one()
+    if row.state != "open":
+        raise TaskConflict("该任务已被他人处理或已撤销，请刷新待办列表。")
+    if not may_act(user, row):
+        raise NotAllowed("您无权办理此任务。")
+    if instance.status == "incident":
+        raise TaskConflict("该流程处于异常状态，待管理员处理后再办理。")
+    workflow = store.restore(instance)
+    armed_before = db.session.query(Timer).filter_by(instance_id=instance.id, state="armed").count()
+    incident = _run_guarded(instance, workflow, _advance, user)  # due timers win before the submit
+    task = workflow.get_task_from_id(_uuid(row.task_uuid))
+    if incident or task is None or task.state != TaskState.READY:
+        store.save(instance, workflow)
+        project(instance, workflow)
+        db.session.flush()
+        raise TaskConflict("该任务已被处理（可能已超时自动流转），请刷新后查看。", keep_changes=True)
+    timers_fired = armed_before and db.session.query(Timer).filter_by(instance_id=instance.id, state="armed").count()
+    return row, instance, workflow, task, timers_fired
+
+
+def complete(task_row_id, user, raw_form):
+    """Complete an open user task with a validated form; returns the instance."""
+    row = db.session.get(HumanTask, task_row_id)
+    if row is None:
+        raise NotFound("任务不存在")
+    if row.state == "open" and not may_act(user, row):
+        raise NotAllowed("您无权办理此任务。")
+    form = forms.validate(row.form_key, raw_form) if row.form_key else {}
+    row, instance, workflow, task, _ = _locked_task(task_row_id, user)
+    task.data.update(form)
+    task.run()
+    row.state = "completed"
+    row.completed_dt = clock.now()
+    row.completed_by_id = user.id
+    row.outcome = form.get("decision")
+    row.opinion = form.get("opinion")
+    _record(instance, "complete", user, row.step_key, row.step_label, form.get("opinion"), _loggable(form))
+    incident = _run_guarded(instance, workflow, _advance, user)
+    store.save(instance, workflow)
+    project(instance, workflow)
+    if instance.status == "completed":
+        _record(instance, "end")
+    db.session.flush()
+    instance.last_incident = incident
+    return instance
+
+
+def save_draft(task_row_id, user, raw_form):
+    """Keep a partly filled form on the open task without completing it."""
+    row = db.session.get(HumanTask, task_row_id)
+    if row is None:
+        raise NotFound("任务不存在")
+    form = forms.validate(row.form_key, raw_form, partial=True) if row.form_key else {}
+    row, instance, workflow, task, _ = _locked_task(task_row_id, user)
+    task.data.update(form)
+    _record(instance, "save_draft", user, row.step_key, row.step_label, data=_loggable(form))
+    store.save(instance, workflow)
+    project(instance, workflow)
+    db.session.flush()
+    return instance
+
+
+def fire_timers(instance_id):
+    """Fire the due timers of one instance (locked); returns how many timer rows fired."""
+    instance = store.lock_instance(instance_id)
+    if instance.status != "running":
+        return 0
+    before = {t.id for t in db.session.query(Timer).filter_by(instance_id=instance_id, state="armed")}
+    workflow = store.restore(instance)
+    _run_guarded(instance, workflow, _advance)
+    store.save(instance, workflow)
+    project(instance, workflow)
+    fired = db.session.query(Timer).filter(Timer.id.in_(before), Timer.state == "fired").all()
+    for timer in fired:
+        _record(instance, "timer", step_key=timer.step_key, step_label=timer.step_label,
+                data={"due": timer.due_dt.isoformat(), "fired": timer.fired_dt.isoformat()})
+    db.session.flush()
+    return len(fired)
+
+
+def retry(instance_id, user):
+    """Resume an instance stopped by an incident once its cause is fixed."""
+    instance = store.lock_instance(instance_id)
+    if instance.status != "incident":
+        raise TaskConflict("该流程没有待处理的异常。")
+    workflow = store.restore(instance)
+    for task in workflow.get_tasks(state=TaskState.ERROR | TaskState.STARTED):
+        task._set_state(TaskState.READY)
+    for incident in db.session.query(Incident).filter_by(instance_id=instance_id, resolved_dt=None):
+        incident.resolved_dt = clock.now()
+    instance.status = "running"
+    _record(instance, "retry", user)
+    message = _run_guarded(instance, workflow, _advance, user)
+    store.save(instance, workflow)
+    project(instance, workflow)
+    db.session.flush()
+    instance.last_incident = message
+    return instance
+
+
+def _loggable(form):
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in form.items()}
+
+
+def _uuid(value):
+    from uuid import UUID
+
+    return UUID(value)

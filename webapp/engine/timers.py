@@ -1,0 +1,66 @@
+"""Firing due timers: pick armed rows whose time has come, one instance per transaction."""
+import logging
+import threading
+
+from webapp.extensions import db
+
+from . import clock, runner
+from .models import Timer
+
+log = logging.getLogger(__name__)
+
+
+def _next_due_instance():
+    query = (
+        db.session.query(Timer)
+        .filter(Timer.state == "armed", Timer.due_dt <= clock.now())
+        .order_by(Timer.due_dt)
+        .limit(1)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)  # other workers take other rows
+    timer = query.one_or_none()
+    return timer.instance_id if timer else None
+
+
+def fire_due(limit=1000):
+    """Fire due timers until none is left or `limit` instances were handled; commits each."""
+    handled = 0
+    skipped = set()
+    while handled < limit:
+        instance_id = _next_due_instance()
+        if instance_id is None or instance_id in skipped:
+            db.session.rollback()
+            break
+        try:
+            fired = runner.fire_timers(instance_id)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("firing timers of instance %s failed", instance_id)
+            skipped.add(instance_id)
+            continue
+        if not fired:
+            # Due in the table but not fired by the engine (instance not running): stop re-picking it.
+            skipped.add(instance_id)
+        handled += 1
+    return handled
+
+
+def start_sweeper(app, interval):
+    """Embedded default: a daemon thread sweeps due timers every `interval` seconds, no Redis needed."""
+    stop = threading.Event()
+
+    def loop():
+        while not stop.wait(interval):
+            with app.app_context():
+                try:
+                    fire_due()
+                except Exception:
+                    log.exception("timer sweep failed")
+                finally:
+                    db.session.remove()
+
+    thread = threading.Thread(target=loop, name="govflow-timer-sweeper", daemon=True)
+    thread.start()
+    return stop

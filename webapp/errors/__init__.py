@@ -1,0 +1,68 @@
+"""Errors answer in Chinese HTML for people and JSON for API clients; nothing leaks a stack trace."""
+import logging
+
+from flask import jsonify, render_template, request
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from webapp.engine.errors import EngineError, TaskConflict
+from webapp.extensions import db
+
+log = logging.getLogger(__name__)
+
+HTTP_MESSAGES = {
+    400: "请求有误。",
+    403: "您无权访问此页面。",
+    404: "页面不存在或您无权查看。",
+    405: "不支持的请求方式。",
+    409: "操作冲突，请刷新后重试。",
+    413: "上传的文件过大。",
+    422: "提交的内容有误。",
+    500: "系统内部错误，已记录，请稍后重试。",
+}
+
+
+def wants_json():
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def respond(status, message, code, **details):
+    if wants_json():
+        return jsonify(error=code, message=message, **details), status
+    return render_template("errors/error.html", status=status, message=message, details=details), status
+
+
+def _engine_error(exc):
+    if exc.keep_changes:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return respond(exc.status, exc.message, exc.code, **exc.details)
+
+
+def _stale(exc):
+    db.session.rollback()
+    conflict = TaskConflict("该事项已被他人处理，请刷新后重试。")
+    return respond(conflict.status, conflict.message, conflict.code)
+
+
+def _http(exc):
+    custom = exc.description != type(exc).description
+    message = exc.description if custom else HTTP_MESSAGES.get(exc.code, exc.name)
+    return respond(exc.code, message, exc.name.lower().replace(" ", "_"))
+
+
+def _unexpected(exc):
+    db.session.rollback()
+    log.exception("unhandled error on %s", request.path)
+    return respond(500, HTTP_MESSAGES[500], "internal_error")
+
+
+def init_app(app):
+    app.register_error_handler(EngineError, _engine_error)
+    app.register_error_handler(StaleDataError, _stale)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,1 @@
+"""The task inbox of each user and the generic task page."""

@@ -1,0 +1,60 @@
+"""Inbox pages (待办/已办) and the task page that renders each step's form."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from webapp.engine import runner
+from webapp.engine.errors import FormInvalid
+from webapp.extensions import db
+from webapp.reports import queries as report_queries
+from webapp.reports.schemas import CATEGORIES, PUBLICATIONS
+
+from . import queries
+
+bp = Blueprint("inbox", __name__)
+
+
+@bp.route("/")
+@login_required
+def todo():
+    return render_template("inbox/list.html", tab="todo", tasks=queries.todo(current_user))
+
+
+@bp.route("/done")
+@login_required
+def done():
+    return render_template("inbox/list.html", tab="done", tasks=queries.done(current_user))
+
+
+def _render_task(row, values=None, errors=None, status=200):
+    item = report_queries.item_for_instance(row.instance_id)
+    return render_template(
+        "inbox/task.html", task=row, item=item, values=values or {}, errors=errors or {},
+        history=report_queries.history(item) if item else [], categories=CATEGORIES, publications=PUBLICATIONS,
+        task_data=item.form_values() if item else {},
+    ), status
+
+
+@bp.route("/tasks/<int:row_id>", methods=["GET", "POST"])
+@login_required
+def task(row_id):
+    row = queries.task_for(current_user, row_id)
+    if request.method == "GET":
+        return _render_task(row)
+    form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    action = form.pop("action", "submit")
+    try:
+        if action == "draft":
+            runner.save_draft(row.id, current_user, {k: v for k, v in form.items() if v != ""})
+            db.session.commit()
+            flash("草稿已保存。")
+            return redirect(url_for("inbox.task", row_id=row.id))
+        instance = runner.complete(row.id, current_user, form)
+    except FormInvalid as exc:
+        db.session.rollback()
+        return _render_task(row, values=form, errors=exc.fields, status=422)
+    db.session.commit()
+    if instance.last_incident:
+        flash(f"已提交，但后续系统处理出错：{instance.last_incident}（已记录为异常，待管理员处理）", "error")
+    else:
+        flash(f"“{row.step_label}”已办理。")
+    return redirect(url_for("inbox.todo"))

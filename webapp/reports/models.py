@@ -1,0 +1,60 @@
+"""The information item: fields people filter and sort on, projected from its instance."""
+from zoneinfo import ZoneInfo
+
+from webapp.engine.types import UTCDateTime
+from webapp.extensions import db
+
+
+class InfoItem(db.Model):
+    __tablename__ = "info_items"
+    __table_args__ = (
+        db.Index("ix_info_items_unit_created", "unit_id", "created_dt"),
+        db.Index("ix_info_items_target_status", "target_unit_id", "status"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    instance_id = db.Column(db.Integer, db.ForeignKey("process_instances.id"), nullable=False, unique=True)
+    instance = db.relationship("ProcessInstance")
+    unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False)
+    unit = db.relationship("Unit", foreign_keys=[unit_id])
+    author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    author = db.relationship("User")
+    target_unit_id = db.Column(db.Integer, db.ForeignKey("units.id"))
+    target_unit = db.relationship("Unit", foreign_keys=[target_unit_id])
+    title = db.Column(db.String(256), nullable=False, default="")
+    body = db.Column(db.Text, nullable=False, default="")
+    source_unit = db.Column(db.String(128), nullable=False, default="")
+    category = db.Column(db.String(32), nullable=False, default="")
+    urgency = db.Column(db.String(16), nullable=False, default="normal")
+    importance = db.Column(db.String(16), nullable=False, default="general")
+    secrecy = db.Column(db.SmallInteger, nullable=False, default=0)
+    event_dt = db.Column(UTCDateTime())
+    status = db.Column(db.String(16), nullable=False, default="draft", index=True)
+    current_step = db.Column(db.String(128))
+    outcome = db.Column(db.String(16))
+    publication = db.Column(db.String(64))
+    editor_remark = db.Column(db.Text)
+    receipt_no = db.Column(db.String(32))
+    submitted_dt = db.Column(UTCDateTime())
+    feedback_dt = db.Column(UTCDateTime())
+    created_dt = db.Column(UTCDateTime(), nullable=False)
+    updated_dt = db.Column(UTCDateTime(), nullable=False)
+
+    UNTITLED = "（未命名草稿）"
+    STATUS_LABELS = {
+        "draft": "采编中", "returned": "已退回", "verifying": "待核实", "signing": "待审签",
+        "principal": "待主要领导审签", "editing": "已上报待采用", "adopted": "已采用",
+        "rejected": "未采用",
+    }
+    OUTCOME_LABELS = {"adopt": "采用", "reject": "不采用", "return": "退回修改"}
+
+    def form_values(self):
+        """The compose form's values, for a draft or a returned item."""
+        local = self.event_dt.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%dT%H:%M") if self.event_dt else ""
+        return {"title": self.title if self.title != self.UNTITLED else "", "body": self.body,
+                "category": self.category, "urgency": self.urgency, "importance": self.importance,
+                "secrecy": self.secrecy, "event_time": local, "source_unit": self.source_unit}
+
+    @property
+    def status_label(self):
+        return self.STATUS_LABELS.get(self.status, self.status)

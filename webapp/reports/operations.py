@@ -1,0 +1,19 @@
+"""Writes of information items; each flushes, the request commits."""
+from webapp.engine import runner
+from webapp.engine.errors import NotAllowed
+from webapp.engine.models import HumanTask
+from webapp.extensions import db
+
+from .process import PROCESS_KEY
+from .queries import item_for_instance
+
+
+def create_item(user):
+    """Start an information report for the writer's unit; returns (item, compose task row)."""
+    if not user.has_role("writer"):
+        raise NotAllowed("只有信息员可以新建信息。")
+    instance = runner.start(
+        PROCESS_KEY, user, {"unit_id": user.unit_id, "author_id": user.id, "secrecy": 0, "urgency": "normal"}
+    )
+    task = db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").one()
+    return item_for_instance(instance.id), task

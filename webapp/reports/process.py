@@ -1,0 +1,73 @@
+"""Wiring of the info_report process into the engine: its forms and its projector."""
+from datetime import datetime
+
+from webapp.engine import clock, forms
+from webapp.engine.models import HumanTask
+from webapp.engine.projection import register_projector
+from webapp.extensions import db
+
+from .models import InfoItem
+from .schemas import FORMS
+
+PROCESS_KEY = "info_report"
+STEP_STATUS = {"compose": "draft", "verify": "verifying", "sign": "signing", "principal_sign": "principal",
+               "edit": "editing"}
+
+
+def _dt(value):
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:  # entered in the office's local time
+        from zoneinfo import ZoneInfo
+
+        moment = moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    return moment
+
+
+def project_item(instance, data):
+    """Keep the info_items row in step with the instance (same transaction)."""
+    item = db.session.query(InfoItem).filter_by(instance_id=instance.id).one_or_none()
+    now = clock.now()
+    if item is None:
+        item = InfoItem(instance_id=instance.id, unit_id=data["unit_id"], author_id=data["author_id"], created_dt=now)
+        db.session.add(item)
+    item.title = (data.get("title") or InfoItem.UNTITLED)[:256]
+    item.body = data.get("body") or ""
+    item.source_unit = data.get("source_unit") or ""
+    item.category = data.get("category") or ""
+    item.urgency = data.get("urgency") or "normal"
+    item.importance = data.get("importance") or "general"
+    item.secrecy = int(data.get("secrecy") or 0)
+    item.event_dt = _dt(data.get("event_time"))
+    upward = data.get("upward") or {}
+    item.target_unit_id = upward.get("target_unit_id")
+    item.receipt_no = upward.get("receipt_no")
+    item.submitted_dt = _dt(upward.get("submitted_at"))
+    item.updated_dt = now
+
+    db.session.flush()
+    open_task = (
+        db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").order_by(HumanTask.id).first()
+    )
+    if open_task is not None:
+        item.current_step = open_task.step_label
+        item.status = STEP_STATUS.get(open_task.step_key, open_task.step_key)
+        if open_task.step_key == "compose" and data.get("decision") == "return":
+            item.status = "returned"
+    else:
+        item.current_step = None
+    feedback = data.get("feedback") or {}
+    if feedback:
+        item.outcome = feedback.get("decision")
+        item.publication = feedback.get("publication")
+        item.editor_remark = feedback.get("remark")
+        item.feedback_dt = _dt(feedback.get("feedback_at"))
+    if instance.status == "completed":
+        item.status = "adopted" if item.outcome == "adopt" else "rejected"
+
+
+def init_app(app):
+    for key, schema in FORMS.items():
+        forms.register(key, schema)
+    register_projector(PROCESS_KEY, project_item)

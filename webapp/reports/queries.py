@@ -1,0 +1,53 @@
+"""Reads of information items, scoped by unit and secrecy clearance."""
+from sqlalchemy import and_, or_
+
+from webapp.engine.errors import NotFound
+from webapp.engine.models import HumanTask, InstanceEvent
+from webapp.extensions import db
+
+from .models import InfoItem
+
+
+def visible_to(user):
+    """Items a user may see: their unit's, or submitted up to their unit; never above their clearance."""
+    return db.session.query(InfoItem).filter(
+        InfoItem.secrecy <= user.clearance,
+        or_(
+            InfoItem.unit_id == user.unit_id,
+            and_(InfoItem.target_unit_id == user.unit_id, InfoItem.submitted_dt.isnot(None)),
+        ),
+    )
+
+
+def get_visible(user, item_id):
+    """The item, or NotFound: an item the user may not see is indistinguishable from none."""
+    item = visible_to(user).filter(InfoItem.id == item_id).one_or_none()
+    if item is None:
+        raise NotFound("信息不存在或您无权查看。")
+    return item
+
+
+def list_for(user, scope="unit", limit=50):
+    query = visible_to(user)
+    if scope == "mine":
+        query = query.filter(InfoItem.author_id == user.id)
+    elif scope == "received":
+        query = query.filter(InfoItem.target_unit_id == user.unit_id)
+    return query.order_by(InfoItem.updated_dt.desc()).limit(limit).all()
+
+
+def history(item):
+    return (
+        db.session.query(InstanceEvent)
+        .filter_by(instance_id=item.instance_id)
+        .order_by(InstanceEvent.event_dt, InstanceEvent.id)
+        .all()
+    )
+
+
+def open_tasks(item):
+    return db.session.query(HumanTask).filter_by(instance_id=item.instance_id, state="open").all()
+
+
+def item_for_instance(instance_id):
+    return db.session.query(InfoItem).filter_by(instance_id=instance_id).one_or_none()

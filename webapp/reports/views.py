@@ -1,0 +1,35 @@
+"""Pages of information items: list, new, detail with history."""
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from webapp.extensions import db
+
+from . import operations, queries
+
+bp = Blueprint("reports", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    scope = request.args.get("scope", "unit")
+    if scope not in {"unit", "mine", "received"}:
+        scope = "unit"
+    return render_template("reports/list.html", items=queries.list_for(current_user, scope), scope=scope)
+
+
+@bp.route("/new", methods=["POST"])
+@login_required
+def new():
+    _item, task = operations.create_item(current_user)
+    db.session.commit()
+    return redirect(url_for("inbox.task", row_id=task.id))
+
+
+@bp.route("/<int:item_id>")
+@login_required
+def detail(item_id):
+    item = queries.get_visible(current_user, item_id)
+    return render_template(
+        "reports/detail.html", item=item, history=queries.history(item), open_tasks=queries.open_tasks(item)
+    )
