@@ -2,22 +2,26 @@
 import os
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from werkzeug.security import generate_password_hash
 
 from webapp import create_app
 from webapp.auth.models import Unit, User
 from webapp.cli import deploy_directory
+from webapp.config import normalize_database_url
 from webapp.engine import clock
 from webapp.extensions import db
 
-START = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # Monday 09:00 in Shanghai
+START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
 
 
 def _database_url(tmp_path_factory):
-    base = os.environ.get("DATABASE_URL")
+    base = normalize_database_url(os.environ.get("DATABASE_URL", ""))
     if not base:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     # A database of its own per test session, dropped at the end.
@@ -29,11 +33,21 @@ def _database_url(tmp_path_factory):
     return re.sub(r"/[^/]*$", f"/{name}", base)
 
 
+class IsolatedClient(FlaskClient):
+    """Requests reuse the test's app context, so Flask-Login's cached user must not carry over."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     url = _database_url(tmp_path_factory)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test", "DEMO_CLOCK": False,
                       "ENGINE_MAX_STEPS": 200})
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
     yield app
@@ -41,7 +55,7 @@ def app(tmp_path_factory):
         db.session.remove()
         db.engine.dispose()
     if url.startswith("postgresql"):
-        admin = create_engine(re.sub(r"/[^/]*$", "/postgres", os.environ["DATABASE_URL"]), isolation_level="AUTOCOMMIT")
+        admin = create_engine(re.sub(r"/[^/]*$", "/postgres", url), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
         admin.dispose()
@@ -105,8 +119,6 @@ class OrgFactory:
         db.session.commit()
         return self
 
-
-from werkzeug.security import generate_password_hash  # noqa: E402
 
 PASSWORD = "pw-test-1"
 PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")

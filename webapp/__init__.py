@@ -46,11 +46,11 @@ def register_engine(app):
 
 
 def register_blueprints(app):
+    from .admin.views import bp as admin_bp
+    from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .inbox.views import bp as inbox_bp
     from .reports.views import bp as reports_bp
-    from .admin.views import bp as admin_bp
-    from .api.views import bp as api_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(inbox_bp)

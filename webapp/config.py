@@ -33,6 +33,14 @@ class Config:
     JSON_AS_ASCII = False
 
 
+def normalize_database_url(url):
+    """PostgreSQL URLs use the psycopg 3 driver whatever scheme they were written with."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def load(app, overrides=None):
     """Fill app.config and check it; raise ConfigError for unsafe production settings."""
     app.config.from_object(Config)
@@ -41,10 +49,7 @@ def load(app, overrides=None):
     cfg = app.config
     if not cfg.get("SQLALCHEMY_DATABASE_URI"):
         cfg["SQLALCHEMY_DATABASE_URI"] = _default_sqlite_url()
-    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgres://"):
-        cfg["SQLALCHEMY_DATABASE_URI"] = cfg["SQLALCHEMY_DATABASE_URI"].replace("postgres://", "postgresql+psycopg://", 1)
-    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
-        cfg["SQLALCHEMY_DATABASE_URI"] = cfg["SQLALCHEMY_DATABASE_URI"].replace("postgresql://", "postgresql+psycopg://", 1)
+    cfg["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(cfg["SQLALCHEMY_DATABASE_URI"])
     if cfg["GOVFLOW_ENV"] == "production":
         if not cfg.get("SECRET_KEY"):
             raise ConfigError("SECRET_KEY must be set in production")

@@ -1,6 +1,6 @@
 """Deadline arithmetic against the real 2025/2026 official calendar and admin-entered years."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import chinese_calendar
 import pytest
@@ -13,7 +13,7 @@ from webapp.workcal.deadlines import (
     reminder_before,
 )
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_package_data_matches_the_2025_national_day_arrangement():

@@ -42,7 +42,8 @@ def login():
             else:
                 login_user(user)
                 target = request.args.get("next") or ""
-                return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("inbox.todo"))
+                safe = target.startswith("/") and not target.startswith("//")
+                return redirect(target if safe else url_for("inbox.todo"))
     return render_template("auth/login.html", error=error), (401 if error else 200)
 
 

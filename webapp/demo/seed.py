@@ -97,6 +97,6 @@ def load():
 
 
 def login_help():
-    lines = ["", "演示账号（密码均为 %s）：" % DEMO_PASSWORD]
+    lines = ["", f"演示账号（密码均为 {DEMO_PASSWORD}）："]
     lines += [f"  {username:<16} {hint}" for username, hint in DEMO_LOGINS]
     return "\n".join(lines)

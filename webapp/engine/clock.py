@@ -4,7 +4,7 @@ Production reads the system clock. Tests pin it with `set_fixed`. The demo clock
 keeps an offset in the database (table `clock_settings`) so web processes and
 workers all see the same moved time; it is refused in production configuration.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 _fixed = None          # tests: a pinned aware datetime
 _offset = timedelta()  # demo: loaded from the database
@@ -16,7 +16,7 @@ def now():
     if _fixed is not None:
         return _fixed
     offset = _offset_loader() if _offset_loader else _offset
-    return datetime.now(timezone.utc) + offset
+    return datetime.now(UTC) + offset
 
 
 def set_fixed(moment):
@@ -24,7 +24,7 @@ def set_fixed(moment):
     global _fixed
     if moment is not None and moment.tzinfo is None:
         raise ValueError("clock needs an aware datetime")
-    _fixed = moment.astimezone(timezone.utc) if moment else None
+    _fixed = moment.astimezone(UTC) if moment else None
 
 
 def advance(delta):

@@ -50,5 +50,6 @@ class GovFlowScriptEngine(PythonScriptEngine):
         except handlers.HandlerError as exc:
             raise HandlerFailure(str(exc), task, operation_name) from exc
         except Exception as exc:  # any bug in a handler becomes an incident, not a 500
-            raise HandlerFailure(f"处理程序 {operation_name} 出错：{type(exc).__name__}: {exc}", task, operation_name) from exc
+            message = f"处理程序 {operation_name} 出错：{type(exc).__name__}: {exc}"
+            raise HandlerFailure(message, task, operation_name) from exc
         return json.dumps(result if result is not None else {})

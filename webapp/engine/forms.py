@@ -1,9 +1,15 @@
 """Form registry: a user task's `form` property names a marshmallow schema here."""
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 
 from .errors import FormInvalid
 
 _FORMS = {}
+
+
+class FormSchema(Schema):
+    """Base of every task form: unknown fields are refused, in Chinese."""
+
+    error_messages = {"unknown": "不认识的字段", "type": "表单数据格式错误"}
 
 
 def register(key, schema_cls):

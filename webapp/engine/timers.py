@@ -24,10 +24,14 @@ def _next_due_instance():
 
 
 def fire_due(limit=1000):
-    """Fire due timers until none is left or `limit` instances were handled; commits each."""
-    handled = 0
+    """Fire due timers until none is left or `limit` instances were tried; commits each.
+
+    Returns how many timers this call fired; a timer another worker fired first is not counted.
+    """
+    fired_total = 0
+    tried = 0
     skipped = set()
-    while handled < limit:
+    while tried < limit:
         instance_id = _next_due_instance()
         if instance_id is None or instance_id in skipped:
             db.session.rollback()
@@ -41,10 +45,11 @@ def fire_due(limit=1000):
             skipped.add(instance_id)
             continue
         if not fired:
-            # Due in the table but not fired by the engine (instance not running): stop re-picking it.
+            # Another worker fired it first, or the instance is not running: do not pick it again.
             skipped.add(instance_id)
-        handled += 1
-    return handled
+        fired_total += fired
+        tried += 1
+    return fired_total
 
 
 def start_sweeper(app, interval):

@@ -1,5 +1,5 @@
 """Column types: datetimes are stored and returned as aware UTC on every database."""
-from datetime import timezone
+from datetime import UTC
 
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -13,12 +13,12 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; use webapp.engine.clock")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)

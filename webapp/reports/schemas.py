@@ -1,7 +1,8 @@
 """Forms of the information-report steps (marshmallow), registered by form key."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from webapp.auth.roles import IMPORTANCE_LEVELS, SECRECY_LEVELS, URGENCY_LEVELS
+from webapp.engine.forms import FormSchema
 
 CATEGORIES = ["经济运行", "社会稳定", "民生保障", "安全生产", "生态环境", "党的建设", "社情民意", "其他"]
 PUBLICATIONS = ["汇要", "内参", "上报", "重要信息", "专报", "领导参阅"]
@@ -12,7 +13,7 @@ def _choice(choices, label):
     return validate.OneOf(list(choices), error=f"请选择有效的{label}")
 
 
-class ComposeSchema(Schema):
+class ComposeSchema(FormSchema):
     """采编: the item itself."""
 
     title = fields.String(required=True, validate=validate.Length(min=2, max=200, error="标题长度应为2到200字"),
@@ -40,7 +41,7 @@ class ComposeSchema(Schema):
                 raise ValidationError("事件时间格式应为 YYYY-MM-DDTHH:MM", "event_time") from exc
 
 
-class ReviewSchema(Schema):
+class ReviewSchema(FormSchema):
     """核实审核 / 审签: pass or return, with an opinion (required when returning)."""
 
     decision = fields.String(required=True, validate=_choice(["pass", "return"], "处理意见"),
@@ -53,7 +54,7 @@ class ReviewSchema(Schema):
             raise ValidationError("退回时必须填写意见", "opinion")
 
 
-class EditSchema(Schema):
+class EditSchema(FormSchema):
     """编辑处理: adopt into a publication, not adopted, or return for more work."""
 
     decision = fields.String(required=True, validate=_choice(["adopt", "reject", "return"], "处理结果"),

@@ -1,7 +1,7 @@
 """Deadlines in calendar or working days under China's official holiday calendar, make-up workdays (调休) included."""
 
 import zoneinfo
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 import chinese_calendar
@@ -86,7 +86,7 @@ def _to_local(dt):
 
 
 def _end_of_local_day(day):
-    return datetime.combine(day, _END_OF_DAY, tzinfo=SHANGHAI).astimezone(timezone.utc)
+    return datetime.combine(day, _END_OF_DAY, tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def deadline(start_dt, amount, unit, calendar):
@@ -100,7 +100,7 @@ def deadline(start_dt, amount, unit, calendar):
     local = _to_local(start_dt)
     if unit == "hours":
         # In UTC so that a start given in a zone with DST still lands exactly `amount` hours later.
-        return start_dt.astimezone(timezone.utc) + timedelta(hours=amount)
+        return start_dt.astimezone(UTC) + timedelta(hours=amount)
     if unit == "calendar_days":
         day = local.date() + timedelta(days=amount)
     elif unit == "working_days":
@@ -117,7 +117,7 @@ def reminder_before(due_dt, amount, unit, calendar):
     clock time, 23:59:59 stays), for 'calendar_days' / 'hours' (and 'months') plain subtraction. Aware UTC."""
     local = _to_local(due_dt)
     if unit == "hours":
-        return due_dt.astimezone(timezone.utc) - timedelta(hours=amount)
+        return due_dt.astimezone(UTC) - timedelta(hours=amount)
     if unit == "calendar_days":
         moment = local - timedelta(days=amount)
     elif unit == "working_days":
@@ -126,4 +126,4 @@ def reminder_before(due_dt, amount, unit, calendar):
         moment = local - relativedelta(months=amount)
     else:
         raise ValueError(f"unknown reminder unit: {unit!r}")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)

@@ -1,0 +1,39 @@
+# GovFlow: `make run` sets everything up and starts the app; `make test` runs the whole test suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export FLASK_APP := webapp
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run setup venv test test-sqlite test-postgres lint services clean
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+venv: $(BIN)/activate
+
+setup: venv
+	$(BIN)/flask govflow setup
+
+run: setup
+	$(BIN)/flask govflow serve --host $${HOST:-127.0.0.1} --port $${PORT:-5000}
+
+lint: venv
+	$(BIN)/ruff check .
+
+services:
+	bash scripts/ensure-services.sh
+
+test-sqlite: venv
+	$(BIN)/python -m pytest -q
+
+test-postgres: venv services
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,77 @@
+"""Two requests at once on one instance: exactly one wins, the other gets a clear conflict."""
+import threading
+from datetime import timedelta
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from tests.helpers import new_item, open_task
+from webapp.auth.models import User
+from webapp.engine import clock, runner, timers
+from webapp.engine.errors import TaskConflict
+from webapp.engine.models import InstanceEvent, Timer
+from webapp.extensions import db
+
+
+def _in_threads(app, count, work):
+    barrier = threading.Barrier(count)
+    results = [None] * count
+    pinned = clock.now()
+
+    def run(index):
+        with app.app_context():
+            barrier.wait()
+            try:
+                results[index] = work(index)
+                db.session.commit()
+            except (TaskConflict, StaleDataError) as exc:
+                db.session.rollback()
+                results[index] = ("conflict", getattr(exc, "message", str(exc)))
+            finally:
+                db.session.remove()
+
+    clock.set_fixed(pinned)
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_two_verifiers_completing_one_task_at_once(app, org):
+    item = new_item(org)
+    row_id = open_task(item.instance_id).id
+    verifier_id = org.users["verifier_a"].id
+
+    def complete(_index):
+        runner.complete(row_id, db.session.get(User, verifier_id), {"decision": "pass"})
+        return "ok"
+
+    results = _in_threads(app, 2, complete)
+    assert sorted(r if r == "ok" else r[0] for r in results) == ["conflict", "ok"]
+    conflict = next(r for r in results if r != "ok")
+    assert "已被" in conflict[1]
+    db.session.expire_all()
+    assert db.session.query(InstanceEvent).filter_by(instance_id=item.instance_id, step_key="verify").count() == 1
+    assert open_task(item.instance_id).step_key == "sign"
+
+
+def test_two_sweepers_fire_each_timer_exactly_once(app, org):
+    from tests.engine.conftest import BPMN_DIR
+    from webapp.engine import definitions
+
+    definitions.deploy("timed_approval", (BPMN_DIR / "timed_approval.bpmn").read_text())
+    db.session.commit()
+    user = org.users["verifier_a"]
+    ids = []
+    for _ in range(6):
+        ids.append(runner.start("timed_approval", user, {"unit_id": user.unit_id}).id)
+        db.session.commit()
+    clock.advance(timedelta(hours=2))
+
+    results = _in_threads(app, 2, lambda _i: timers.fire_due())
+    assert sum(results) == 6
+    db.session.expire_all()
+    assert db.session.query(Timer).filter(Timer.state == "fired").count() == 6
+    for instance_id in ids:
+        assert db.session.query(InstanceEvent).filter_by(instance_id=instance_id, action="timer").count() == 1
