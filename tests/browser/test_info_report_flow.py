@@ -135,7 +135,7 @@ def test_item_goes_through_every_step_with_one_return(org, live_server, page):
     page.goto(f"{base}/reports/?scope=mine")
     page.locator("#items").get_by_role("link", name=TITLE).click()
     page.wait_for_url(re.compile(r"/reports/\d+$"))
-    expect(page.locator("#item-status")).to_contain_text("未采用")
+    expect(page.locator("#item-status")).to_contain_text("已采用")
     feedback = page.locator("#item-feedback")
     expect(feedback).to_contain_text("汇要")
     expect(feedback).to_contain_text("予以采用")

@@ -105,7 +105,7 @@ def start(process_key, user, data, business_key=None):
 
 
 def _locked_task(task_row_id, user):
-    """Lock the task's instance, re-read the row, check access; returns (row, instance, workflow, timers_fired)."""
+    """Lock the task's instance, re-read the row, check access; returns (row, instance, workflow, task)."""
     row = db.session.get(HumanTask, task_row_id)
     if row is None:
         raise NotFound("任务不存在")
@@ -118,7 +118,6 @@ def _locked_task(task_row_id, user):
     if instance.status == "incident":
         raise TaskConflict("该流程处于异常状态，待管理员处理后再办理。")
     workflow = store.restore(instance)
-    armed_before = db.session.query(Timer).filter_by(instance_id=instance.id, state="armed").count()
     incident = _run_guarded(instance, workflow, _advance, user)  # due timers win before the submit
     task = workflow.get_task_from_id(_uuid(row.task_uuid))
     if incident or task is None or task.state != TaskState.READY:
@@ -126,8 +125,7 @@ def _locked_task(task_row_id, user):
         project(instance, workflow)
         db.session.flush()
         raise TaskConflict("该任务已被处理（可能已超时自动流转），请刷新后查看。", keep_changes=True)
-    timers_fired = armed_before and db.session.query(Timer).filter_by(instance_id=instance.id, state="armed").count()
-    return row, instance, workflow, task, timers_fired
+    return row, instance, workflow, task
 
 
 def complete(task_row_id, user, raw_form):
@@ -138,7 +136,7 @@ def complete(task_row_id, user, raw_form):
     if row.state == "open" and not may_act(user, row):
         raise NotAllowed("您无权办理此任务。")
     form = forms.validate(row.form_key, raw_form) if row.form_key else {}
-    row, instance, workflow, task, _ = _locked_task(task_row_id, user)
+    row, instance, workflow, task = _locked_task(task_row_id, user)
     task.data.update(form)
     task.run()
     row.state = "completed"
@@ -163,7 +161,7 @@ def save_draft(task_row_id, user, raw_form):
     if row is None:
         raise NotFound("任务不存在")
     form = forms.validate(row.form_key, raw_form, partial=True) if row.form_key else {}
-    row, instance, workflow, task, _ = _locked_task(task_row_id, user)
+    row, instance, workflow, task = _locked_task(task_row_id, user)
     task.data.update(form)
     _record(instance, "save_draft", user, row.step_key, row.step_label, data=_loggable(form))
     store.save(instance, workflow)
