@@ -1,7 +1,7 @@
 """What a user sees over HTTP: login, access rules, scoping by unit and secrecy, clear errors."""
 import pytest
 
-from tests.helpers import new_item, open_task
+from tests.helpers import act, new_item, open_task
 from tests.web_helpers import csrf, login
 from webapp.extensions import db
 from webapp.reports.models import InfoItem
@@ -77,6 +77,21 @@ def test_items_outside_the_unit_or_above_clearance_are_invisible(app, org):
     editor_low = app.test_client()
     login(editor_low, "editor_low")
     assert editor_low.get(f"/reports/{ordinary.id}").status_code == 404  # not yet submitted upward
+
+
+def test_feedback_reaches_the_writer_and_the_unit_in_their_inbox(app, org):
+    item = new_item(org, title="乡村振兴示范点建设情况")
+    act(org, "verifier_a", item.instance_id, {"decision": "pass"})
+    act(org, "leader_a", item.instance_id, {"decision": "pass"})
+    act(org, "editor", item.instance_id, {"decision": "adopt", "publication": "专报", "opinion": "很有价值"})
+    for username in ("writer_a", "leader_a"):
+        client = app.test_client()
+        login(client, username)
+        inbox = client.get("/").get_data(as_text=True)
+        assert "来稿反馈" in inbox and "乡村振兴示范点建设情况" in inbox and "《专报》" in inbox and "很有价值" in inbox
+    other = app.test_client()
+    login(other, "writer_b")
+    assert "乡村振兴示范点建设情况" not in other.get("/").get_data(as_text=True)
 
 
 def test_the_api_answers_json_errors(app, org):

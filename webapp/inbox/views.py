@@ -16,7 +16,8 @@ bp = Blueprint("inbox", __name__)
 @bp.route("/")
 @login_required
 def todo():
-    return render_template("inbox/list.html", tab="todo", tasks=queries.todo(current_user))
+    return render_template("inbox/list.html", tab="todo", tasks=queries.todo(current_user),
+                           feedback=report_queries.recent_feedback(current_user))
 
 
 @bp.route("/done")

@@ -1,6 +1,9 @@
 """Reads of information items, scoped by unit and secrecy clearance."""
+from datetime import timedelta
+
 from sqlalchemy import and_, or_
 
+from webapp.engine import clock
 from webapp.engine.errors import NotFound
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
@@ -34,6 +37,18 @@ def list_for(user, scope="unit", limit=50):
     elif scope == "received":
         query = query.filter(InfoItem.target_unit_id == user.unit_id)
     return query.order_by(InfoItem.updated_dt.desc()).limit(limit).all()
+
+
+def recent_feedback(user, days=30, limit=10):
+    """Feedback (采用/不采用/退回) on the user's unit's items in the last `days` days, newest first."""
+    since = clock.now() - timedelta(days=days)
+    return (
+        visible_to(user)
+        .filter(InfoItem.unit_id == user.unit_id, InfoItem.feedback_dt >= since)
+        .order_by(InfoItem.feedback_dt.desc())
+        .limit(limit)
+        .all()
+    )
 
 
 def history(item):
