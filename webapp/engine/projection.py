@@ -1,5 +1,6 @@
 """Project a workflow into rows: human tasks, armed timers, status, domain fields."""
 from datetime import UTC, datetime
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
@@ -111,7 +112,7 @@ def project(instance, workflow):
         if row.task_uuid in armed:
             row.due_dt = armed.pop(row.task_uuid)[1]
             continue
-        spiff_task = workflow.get_task_from_id(_uuid(row.task_uuid))
+        spiff_task = workflow.get_task_from_id(UUID(row.task_uuid))
         fired = spiff_task is not None and spiff_task.has_state(TaskState.COMPLETED | TaskState.READY)
         row.state = "fired" if fired else "cancelled"
         row.fired_dt = clock.now() if fired else None
@@ -139,8 +140,3 @@ def project(instance, workflow):
         projector(instance, data)
     return data
 
-
-def _uuid(value):
-    from uuid import UUID
-
-    return UUID(value)

@@ -5,6 +5,8 @@ complete(task row, user, form):
   -> the task must still be READY -> validate the form -> run -> engine steps
   -> save state (lock_version + 1) -> project rows -> record history.
 """
+from uuid import UUID
+
 from flask import current_app
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
@@ -70,6 +72,15 @@ def _run_guarded(instance, workflow, step, actor=None):
         return message
 
 
+def _persist(instance, workflow, incident=None):
+    """Save the state (lock_version + 1 on flush) and project it into rows, in this transaction."""
+    store.save(instance, workflow)
+    project(instance, workflow)
+    db.session.flush()
+    instance.last_incident = incident
+    return instance
+
+
 def may_act(user, row):
     """Whether `user` may act on the open task row (role, unit, assignee, clearance)."""
     return (
@@ -96,12 +107,7 @@ def start(process_key, user, data, business_key=None):
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=store.script_engine_for(instance.id))
     workflow.task_tree.data.update(data)  # the start task's data flows into every later task
     _record(instance, "start", user, data={"process": process_key, "version": definition.version})
-    incident = _run_guarded(instance, workflow, _advance, user)
-    store.save(instance, workflow)
-    project(instance, workflow)
-    db.session.flush()
-    instance.last_incident = incident
-    return instance
+    return _persist(instance, workflow, _run_guarded(instance, workflow, _advance, user))
 
 
 def _locked_task(task_row_id, user):
@@ -119,11 +125,9 @@ def _locked_task(task_row_id, user):
         raise TaskConflict("该流程处于异常状态，待管理员处理后再办理。")
     workflow = store.restore(instance)
     incident = _run_guarded(instance, workflow, _advance, user)  # due timers win before the submit
-    task = workflow.get_task_from_id(_uuid(row.task_uuid))
+    task = workflow.get_task_from_id(UUID(row.task_uuid))
     if incident or task is None or task.state != TaskState.READY:
-        store.save(instance, workflow)
-        project(instance, workflow)
-        db.session.flush()
+        _persist(instance, workflow, incident)
         raise TaskConflict("该任务已被处理（可能已超时自动流转），请刷新后查看。", keep_changes=True)
     return row, instance, workflow, task
 
@@ -146,13 +150,9 @@ def complete(task_row_id, user, raw_form):
     row.opinion = form.get("opinion")
     _record(instance, "complete", user, row.step_key, row.step_label, form.get("opinion"), _loggable(form))
     incident = _run_guarded(instance, workflow, _advance, user)
-    store.save(instance, workflow)
-    project(instance, workflow)
-    if instance.status == "completed":
+    if workflow.is_completed():
         _record(instance, "end")
-    db.session.flush()
-    instance.last_incident = incident
-    return instance
+    return _persist(instance, workflow, incident)
 
 
 def save_draft(task_row_id, user, raw_form):
@@ -164,10 +164,7 @@ def save_draft(task_row_id, user, raw_form):
     row, instance, workflow, task = _locked_task(task_row_id, user)
     task.data.update(form)
     _record(instance, "save_draft", user, row.step_key, row.step_label, data=_loggable(form))
-    store.save(instance, workflow)
-    project(instance, workflow)
-    db.session.flush()
-    return instance
+    return _persist(instance, workflow)
 
 
 def fire_timers(instance_id):
@@ -177,9 +174,7 @@ def fire_timers(instance_id):
         return 0
     before = {t.id for t in db.session.query(Timer).filter_by(instance_id=instance_id, state="armed")}
     workflow = store.restore(instance)
-    _run_guarded(instance, workflow, _advance)
-    store.save(instance, workflow)
-    project(instance, workflow)
+    _persist(instance, workflow, _run_guarded(instance, workflow, _advance))
     fired = db.session.query(Timer).filter(Timer.id.in_(before), Timer.state == "fired").all()
     for timer in fired:
         _record(instance, "timer", step_key=timer.step_key, step_label=timer.step_label,
@@ -200,19 +195,9 @@ def retry(instance_id, user):
         incident.resolved_dt = clock.now()
     instance.status = "running"
     _record(instance, "retry", user)
-    message = _run_guarded(instance, workflow, _advance, user)
-    store.save(instance, workflow)
-    project(instance, workflow)
-    db.session.flush()
-    instance.last_incident = message
-    return instance
+    return _persist(instance, workflow, _run_guarded(instance, workflow, _advance, user))
 
 
 def _loggable(form):
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in form.items()}
 
-
-def _uuid(value):
-    from uuid import UUID
-
-    return UUID(value)
