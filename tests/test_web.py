@@ -6,7 +6,8 @@ from tests.web_helpers import csrf, login
 from webapp.extensions import db
 from webapp.reports.models import InfoItem
 
-PROTECTED_GET = ["/", "/done", "/reports/", "/reports/1", "/tasks/1", "/admin/", "/api/tasks", "/api/reports/1"]
+PROTECTED_GET = ["/", "/done", "/reports/", "/reports/1", "/tasks/1", "/admin/", "/admin/calendar/", "/api/tasks",
+                 "/api/reports/1"]
 
 
 @pytest.mark.parametrize("path", PROTECTED_GET)

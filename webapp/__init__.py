@@ -51,11 +51,13 @@ def register_blueprints(app):
     from .auth.views import bp as auth_bp
     from .inbox.views import bp as inbox_bp
     from .reports.views import bp as reports_bp
+    from .workcal.views import bp as workcal_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(inbox_bp)
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(workcal_bp, url_prefix="/admin/calendar")
     app.register_blueprint(api_bp, url_prefix="/api")
     from . import filters
 

@@ -13,8 +13,6 @@ from webapp.workcal.deadlines import (
     reminder_before,
 )
 
-UTC = UTC
-
 
 def test_package_data_matches_the_2025_national_day_arrangement():
     # The expectations below were counted by hand from this arrangement.

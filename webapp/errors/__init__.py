@@ -2,6 +2,7 @@
 import logging
 
 from flask import jsonify, render_template, request
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -49,6 +50,13 @@ def _stale(exc):
     return respond(conflict.status, conflict.message, conflict.code)
 
 
+def _integrity(exc):
+    # Two writers raced on a unique value; the loser retries with fresh data.
+    db.session.rollback()
+    log.warning("integrity conflict on %s: %s", request.path, exc.orig)
+    return respond(409, "数据已被他人同时修改，请刷新后重试。", "conflict")
+
+
 def _http(exc):
     custom = exc.description != type(exc).description
     message = exc.description if custom else HTTP_MESSAGES.get(exc.code, exc.name)
@@ -64,5 +72,6 @@ def _unexpected(exc):
 def init_app(app):
     app.register_error_handler(EngineError, _engine_error)
     app.register_error_handler(StaleDataError, _stale)
+    app.register_error_handler(IntegrityError, _integrity)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,55 @@
+"""Writes of the working-day calendar; each flushes, the request commits."""
+from webapp.engine import clock
+from webapp.extensions import db
+
+from .models import CalendarDay, CalendarYear
+from .queries import days_of_year
+
+
+def replace_year(year, entries, user):
+    """Make `entries` (day, is_workday, name) the year's only entered days; returns the new rows."""
+    stray = [entry.day for entry in entries if entry.day.year != year]
+    if stray:
+        raise ValueError(f"days outside {year}: {stray}")
+    for row in days_of_year(year):
+        db.session.delete(row)
+    # The old rows must be gone before new ones reuse their (unique) days.
+    db.session.flush()
+    now = clock.now()
+    rows = [CalendarDay(day=entry.day, is_workday=entry.is_workday, name=entry.name, updated_by_id=user.id,
+                        updated_dt=now) for entry in sorted(entries)]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def confirm_year(year, user, note=""):
+    """Declare the year's arrangement completely entered: days not entered follow the plain Mon-Fri week."""
+    row = db.session.get(CalendarYear, year) or CalendarYear(year=year)
+    row.confirmed_by_id = user.id
+    row.confirmed_dt = clock.now()
+    row.note = note
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def unconfirm_year(year):
+    """Withdraw the year's confirmation (its note stays); deadlines reaching into it fail again unless the
+    package covers it. Returns the row, or None when the year was never confirmed."""
+    row = db.session.get(CalendarYear, year)
+    if row is not None:
+        row.confirmed_by_id = None
+        row.confirmed_dt = None
+        db.session.flush()
+    return row
+
+
+def save_year(year, entries, complete, note, user):
+    """What the calendar page's form does: replace the year's days, then confirm or withdraw the confirmation."""
+    rows = replace_year(year, entries, user)
+    if complete:
+        confirm_year(year, user, note)
+    else:
+        unconfirm_year(year)
+    return rows
