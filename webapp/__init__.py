@@ -43,6 +43,9 @@ def register_engine(app):
     from .reports import process as reports_process
 
     reports_process.init_app(app)
+    from .engine import scheduling
+
+    scheduling.init_app(app)  # RQ enqueueing of armed timers (production only)
 
 
 def register_blueprints(app):

@@ -83,6 +83,22 @@ def fire_timers_cmd():
     click.echo(f"handled {fire_due()} instance(s)")
 
 
+@govflow.command("start-sweep")
+def start_sweep_cmd():
+    """Make sure the periodic timer sweep job is scheduled in RQ (idempotent; run it after Redis was lost)."""
+    from webapp.engine import scheduling
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: without Redis, `flask govflow serve` sweeps in-process")
+    q = scheduling.queue()
+    interval = scheduling.sweep_interval()
+    outcome = scheduling.ensure_sweep(q, interval, replace=True)
+    current = scheduling.sweep_interval_of(q)
+    if current not in (None, interval):
+        outcome += f" (the sweep running now repeats every {current}s: run this again when it is idle)"
+    click.echo(f"timer sweep on queue {q.name} every {interval}s: {outcome}")
+
+
 @govflow.command("advance-clock")
 @click.option("--hours", type=float, required=True)
 def advance_clock_cmd(hours):

@@ -140,3 +140,17 @@ def test_every_service_task_operator_in_processes_has_a_handler():
         operators |= set(re.findall(r'serviceTaskOperator id="([^"]+)"', path.read_text()))
     assert operators, "expected service tasks in processes/"
     assert operators <= set(handlers.REGISTRY), operators - set(handlers.REGISTRY)
+
+
+def test_a_stuck_instance_does_not_stall_the_sweep(org, deploy, monkeypatch):
+    deploy("timed_approval")
+    stuck = _start(org, "timed_approval")
+    clock.advance(timedelta(minutes=1))
+    healthy = _start(org, "timed_approval")
+    db.session.get(ProcessInstance, stuck.id).status = "incident"  # its timer is the oldest due one
+    db.session.commit()
+    clock.advance(timedelta(hours=2))
+    assert timers.fire_due() == 1
+    db.session.expire_all()
+    assert db.session.get(ProcessInstance, healthy.id).status == "completed"
+    assert db.session.query(Timer).filter_by(instance_id=stuck.id).one().state == "armed"

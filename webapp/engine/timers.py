@@ -5,20 +5,23 @@ import threading
 from webapp.extensions import db
 
 from . import clock, runner
-from .models import Timer
+from .models import ProcessInstance, Timer
 
 log = logging.getLogger(__name__)
 
 
-def _next_due_instance():
+def _next_due_instance(skipped):
+    """The running instance with the oldest due armed timer, leaving out those this sweep already tried."""
     query = (
         db.session.query(Timer)
-        .filter(Timer.state == "armed", Timer.due_dt <= clock.now())
-        .order_by(Timer.due_dt)
-        .limit(1)
+        .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
+        .filter(Timer.state == "armed", Timer.due_dt <= clock.now(), ProcessInstance.status == "running")
     )
+    if skipped:
+        query = query.filter(Timer.instance_id.notin_(skipped))
+    query = query.order_by(Timer.due_dt).limit(1)
     if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)  # other workers take other rows
+        query = query.with_for_update(of=Timer, skip_locked=True)  # other workers take other rows
     timer = query.one_or_none()
     return timer.instance_id if timer else None
 
@@ -32,10 +35,11 @@ def fire_due(limit=1000):
     tried = 0
     skipped = set()
     while tried < limit:
-        instance_id = _next_due_instance()
-        if instance_id is None or instance_id in skipped:
+        instance_id = _next_due_instance(skipped)
+        if instance_id is None:
             db.session.rollback()
             break
+        tried += 1
         try:
             fired = runner.fire_timers(instance_id)
             db.session.commit()
@@ -45,10 +49,9 @@ def fire_due(limit=1000):
             skipped.add(instance_id)
             continue
         if not fired:
-            # Another worker fired it first, or the instance is not running: do not pick it again.
+            # Another worker fired it first: do not pick it again in this sweep.
             skipped.add(instance_id)
         fired_total += fired
-        tried += 1
     return fired_total
 
 

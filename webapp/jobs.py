@@ -1,0 +1,105 @@
+"""RQ entry points for timers, enqueued by dotted name with ids only: `fire_timer(timer_id)` and `sweep()`.
+
+Nothing is built at import time. The Flask app is created lazily, once per process, by the first job
+(`_app()`); each job runs inside its own `app.app_context()`, commits once and removes the session.
+
+Workers: `rq worker --with-scheduler -w webapp.jobs.Worker --maintenance-interval 60 -u $REDIS_URL govflow`
+(see docs/timers.md).
+The plain `rq worker` works as well, but forks a fresh process per job, which then builds the app,
+connects to the database and parses the process definition again for every job.
+"""
+import logging
+import os
+
+from rq.worker import SimpleWorker
+
+log = logging.getLogger(__name__)
+
+_app_instance = None
+_app_pid = None
+
+
+def _app():
+    """The worker's Flask app, created on first use in this process (never at import time)."""
+    global _app_instance, _app_pid
+    if _app_instance is None:
+        from webapp import create_app
+
+        _app_instance = create_app()
+        _app_pid = os.getpid()
+    elif _app_pid != os.getpid():
+        # A forked child inherited the parent's app: it must not reuse the parent's pooled connections.
+        from webapp.extensions import db
+
+        with _app_instance.app_context():
+            db.engine.dispose(close=False)
+        _app_pid = os.getpid()
+    return _app_instance
+
+
+def fire_timer(timer_id):
+    """Fire the instance of timer `timer_id` if that row is still armed and due; returns how many timers fired.
+
+    Not due yet (an extension moved it; the new due time has its own job) or no longer armed (already
+    fired, cancelled, or a duplicate delivery of this job): nothing happens.
+    """
+    from webapp.engine import clock, runner
+    from webapp.engine.models import Timer
+    from webapp.extensions import db
+
+    with _app().app_context():
+        try:
+            timer = db.session.get(Timer, timer_id)
+            fired = 0
+            if timer is not None and timer.state == "armed" and timer.due_dt <= clock.now():
+                fired = runner.fire_timers(timer.instance_id)  # locks the instance; a second firer finds it fired
+            db.session.commit()
+            return fired
+        finally:
+            db.session.remove()  # rolls back whatever an exception left uncommitted
+
+
+def sweep():
+    """Fire every due armed timer (the safety net behind the per-timer jobs); returns how many fired.
+
+    rq schedules the next run itself (`Repeat`, see `webapp.engine.scheduling.ensure_sweep`), and only
+    after a run that did not raise, so this job never raises: a failure is logged and the next sweep
+    tries again.
+    """
+    from webapp.engine import scheduling, timers
+    from webapp.extensions import db
+
+    with _app().app_context():
+        try:
+            return timers.fire_due(limit=scheduling.SWEEP_LIMIT)  # commits each instance
+        except Exception:
+            db.session.rollback()
+            log.exception("timer sweep failed")
+            return 0
+        finally:
+            db.session.remove()
+
+
+class Worker(SimpleWorker):
+    """An rq worker for GovFlow: runs jobs in its own process, so the app, the database pool and the
+    parsed process definitions are built once per worker, not once per job; and it makes sure the timer
+    sweep is scheduled when it starts and at each maintenance round (`--maintenance-interval`), which
+    brings the sweep back by itself after Redis was lost.
+    """
+
+    def run_maintenance_tasks(self):
+        super().run_maintenance_tasks()
+        from rq import Queue
+
+        from webapp.config import Config
+        from webapp.engine import scheduling
+
+        for q in self.queues:
+            if q.name != Config.RQ_QUEUE:
+                continue
+            try:
+                outcome = scheduling.ensure_sweep(Queue(q.name, connection=self.connection),
+                                                  interval=Config.TIMER_SWEEP_SECONDS)
+                self.log.info("Worker %s: timer sweep on %s: %s", self.name, q.name, outcome)
+            except Exception:
+                self.log.warning("Worker %s: could not check the timer sweep", self.name, exc_info=True)
