@@ -29,7 +29,6 @@ class Config:
     TIMER_SWEEP_SECONDS = float(os.environ.get("GOVFLOW_TIMER_SWEEP_SECONDS", "5"))
     # The engine stops an instance that runs more than this many steps in one go.
     ENGINE_MAX_STEPS = int(os.environ.get("GOVFLOW_ENGINE_MAX_STEPS", "1000"))
-    DISPLAY_TIMEZONE = "Asia/Shanghai"
     JSON_AS_ASCII = False
 
 

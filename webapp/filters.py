@@ -1,15 +1,12 @@
 """Template filters: times shown in Asia/Shanghai, codes shown as Chinese labels."""
-from zoneinfo import ZoneInfo
-
 from flask_login import current_user
 
 from webapp.auth.roles import IMPORTANCE_LEVELS, ROLES, SECRECY_LEVELS, URGENCY_LEVELS
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from webapp.engine.clock import LOCAL_TZ
 
 
 def local_dt(value, fmt="%Y-%m-%d %H:%M"):
-    return value.astimezone(SHANGHAI).strftime(fmt) if value else ""
+    return value.astimezone(LOCAL_TZ).strftime(fmt) if value else ""
 
 
 def init_app(app):

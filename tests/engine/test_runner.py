@@ -35,6 +35,7 @@ def test_a_timer_that_came_due_wins_over_a_late_submit(org, deploy):
     db.session.commit()
     assert db.session.get(HumanTask, row.id).state == "cancelled"
     assert db.session.query(Timer).filter_by(instance_id=instance.id).one().state == "fired"
+    assert db.session.query(InstanceEvent).filter_by(instance_id=instance.id, action="timer").count() == 1
     assert db.session.get(ProcessInstance, instance.id).status == "completed"
 
 

@@ -5,6 +5,9 @@ keeps an offset in the database (table `clock_settings`) so web processes and
 workers all see the same moved time; it is refused in production configuration.
 """
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")  # stored in UTC, shown and entered in the offices' time
 
 _fixed = None          # tests: a pinned aware datetime
 _offset = timedelta()  # demo: loaded from the database

@@ -1,6 +1,6 @@
 """Versioned process definitions: deploy BPMN into the database, parse once per version."""
 import hashlib
-from functools import lru_cache
+from collections import OrderedDict
 from io import BytesIO
 
 from lxml import etree
@@ -58,14 +58,19 @@ def process_ids(xml_text):
     return [p.get("id") for p in tree.getroot().findall("bpmn:process", ns) if p.get("isExecutable") != "false"]
 
 
-@lru_cache(maxsize=256)
-def _cached_specs(definition_id, sha256, process_key, xml_text):
-    # Keyed by an immutable version, so every process may cache it safely.
-    return parse_specs(xml_text, process_key)
+_SPEC_CACHE = OrderedDict()  # (definition id, sha256) -> parsed specs; versions are immutable
+_SPEC_CACHE_SIZE = 256
 
 
 def specs_for(definition):
-    return _cached_specs(definition.id, definition.sha256, definition.process_key, definition.bpmn_xml)
+    """Parsed specs of a definition version; parses (and reads the XML column) only on a miss."""
+    key = (definition.id, definition.sha256)
+    specs = _SPEC_CACHE.get(key)
+    if specs is None:
+        specs = _SPEC_CACHE[key] = parse_specs(definition.bpmn_xml, definition.process_key)
+        if len(_SPEC_CACHE) > _SPEC_CACHE_SIZE:
+            _SPEC_CACHE.popitem(last=False)
+    return specs
 
 
 def latest(process_key):

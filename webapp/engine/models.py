@@ -15,7 +15,7 @@ class ProcessDefinition(db.Model):
     process_key = db.Column(db.String(64), nullable=False, index=True)
     version = db.Column(db.Integer, nullable=False)
     name = db.Column(db.String(128), nullable=False)
-    bpmn_xml = db.Column(db.Text, nullable=False)
+    bpmn_xml = db.deferred(db.Column(db.Text, nullable=False))  # loaded only when parsed or shown
     sha256 = db.Column(db.String(64), nullable=False)
     is_latest = db.Column(db.Boolean, nullable=False, default=True)
     deployed_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))

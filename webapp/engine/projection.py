@@ -88,7 +88,10 @@ def _armed_timers(workflow):
 
 
 def project(instance, workflow):
-    """Bring human_tasks, timers, status and the domain row in line with `workflow`."""
+    """Bring human_tasks, timers, status and the domain row in line with `workflow`.
+
+    Returns the timer rows that fired since the last projection.
+    """
     data = current_data(workflow)
     instance.secrecy = int(data.get("secrecy") or 0)
 
@@ -108,6 +111,7 @@ def project(instance, workflow):
 
     armed = {str(t.id): (t, due) for t, due in _armed_timers(workflow)}
     timer_rows = db.session.query(Timer).filter_by(instance_id=instance.id, state="armed").all()
+    fired_rows = []
     for row in timer_rows:
         if row.task_uuid in armed:
             row.due_dt = armed.pop(row.task_uuid)[1]
@@ -116,6 +120,8 @@ def project(instance, workflow):
         fired = spiff_task is not None and spiff_task.has_state(TaskState.COMPLETED | TaskState.READY)
         row.state = "fired" if fired else "cancelled"
         row.fired_dt = clock.now() if fired else None
+        if fired:
+            fired_rows.append(row)
     for uuid, (task, due) in armed.items():
         db.session.add(
             Timer(
@@ -138,5 +144,5 @@ def project(instance, workflow):
     projector = _projectors.get(instance.definition.process_key)
     if projector is not None:
         projector(instance, data)
-    return data
+    return fired_rows
 

@@ -17,7 +17,7 @@ from webapp.extensions import db
 from . import clock, definitions, forms, serializer, store
 from .environment import HandlerFailure
 from .errors import EngineError, NotAllowed, NotFound, TaskConflict
-from .models import HumanTask, Incident, InstanceEvent, ProcessInstance, Timer
+from .models import HumanTask, Incident, InstanceEvent, ProcessInstance
 from .projection import project
 
 
@@ -73,12 +73,18 @@ def _run_guarded(instance, workflow, step, actor=None):
 
 
 def _persist(instance, workflow, incident=None):
-    """Save the state (lock_version + 1 on flush) and project it into rows, in this transaction."""
+    """Save the state (lock_version + 1 on flush), project it into rows and record fired timers.
+
+    Returns the timer rows that fired in this step, whichever operation made them fire.
+    """
     store.save(instance, workflow)
-    project(instance, workflow)
+    fired = project(instance, workflow)
+    for timer in fired:
+        _record(instance, "timer", step_key=timer.step_key, step_label=timer.step_label,
+                data={"due": timer.due_dt.isoformat(), "fired": timer.fired_dt.isoformat()})
     db.session.flush()
     instance.last_incident = incident
-    return instance
+    return fired
 
 
 def may_act(user, row):
@@ -107,7 +113,8 @@ def start(process_key, user, data, business_key=None):
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=store.script_engine_for(instance.id))
     workflow.task_tree.data.update(data)  # the start task's data flows into every later task
     _record(instance, "start", user, data={"process": process_key, "version": definition.version})
-    return _persist(instance, workflow, _run_guarded(instance, workflow, _advance, user))
+    _persist(instance, workflow, _run_guarded(instance, workflow, _advance, user))
+    return instance
 
 
 def _locked_task(task_row_id, user):
@@ -132,14 +139,19 @@ def _locked_task(task_row_id, user):
     return row, instance, workflow, task
 
 
-def complete(task_row_id, user, raw_form):
-    """Complete an open user task with a validated form; returns the instance."""
+def _validated_form(task_row_id, user, raw_form, partial=False):
+    """Cheap checks before taking the lock: the row exists, the user may act, the form is valid."""
     row = db.session.get(HumanTask, task_row_id)
     if row is None:
         raise NotFound("任务不存在")
     if row.state == "open" and not may_act(user, row):
         raise NotAllowed("您无权办理此任务。")
-    form = forms.validate(row.form_key, raw_form) if row.form_key else {}
+    return forms.validate(row.form_key, raw_form, partial=partial) if row.form_key else {}
+
+
+def complete(task_row_id, user, raw_form):
+    """Complete an open user task with a validated form; returns the instance."""
+    form = _validated_form(task_row_id, user, raw_form)
     row, instance, workflow, task = _locked_task(task_row_id, user)
     task.data.update(form)
     task.run()
@@ -152,19 +164,18 @@ def complete(task_row_id, user, raw_form):
     incident = _run_guarded(instance, workflow, _advance, user)
     if workflow.is_completed():
         _record(instance, "end")
-    return _persist(instance, workflow, incident)
+    _persist(instance, workflow, incident)
+    return instance
 
 
 def save_draft(task_row_id, user, raw_form):
     """Keep a partly filled form on the open task without completing it."""
-    row = db.session.get(HumanTask, task_row_id)
-    if row is None:
-        raise NotFound("任务不存在")
-    form = forms.validate(row.form_key, raw_form, partial=True) if row.form_key else {}
+    form = _validated_form(task_row_id, user, raw_form, partial=True)
     row, instance, workflow, task = _locked_task(task_row_id, user)
     task.data.update(form)
     _record(instance, "save_draft", user, row.step_key, row.step_label, data=_loggable(form))
-    return _persist(instance, workflow)
+    _persist(instance, workflow)
+    return instance
 
 
 def fire_timers(instance_id):
@@ -172,15 +183,8 @@ def fire_timers(instance_id):
     instance = store.lock_instance(instance_id)
     if instance.status != "running":
         return 0
-    before = {t.id for t in db.session.query(Timer).filter_by(instance_id=instance_id, state="armed")}
     workflow = store.restore(instance)
-    _persist(instance, workflow, _run_guarded(instance, workflow, _advance))
-    fired = db.session.query(Timer).filter(Timer.id.in_(before), Timer.state == "fired").all()
-    for timer in fired:
-        _record(instance, "timer", step_key=timer.step_key, step_label=timer.step_label,
-                data={"due": timer.due_dt.isoformat(), "fired": timer.fired_dt.isoformat()})
-    db.session.flush()
-    return len(fired)
+    return len(_persist(instance, workflow, _run_guarded(instance, workflow, _advance)))
 
 
 def retry(instance_id, user):
@@ -195,7 +199,8 @@ def retry(instance_id, user):
         incident.resolved_dt = clock.now()
     instance.status = "running"
     _record(instance, "retry", user)
-    return _persist(instance, workflow, _run_guarded(instance, workflow, _advance, user))
+    _persist(instance, workflow, _run_guarded(instance, workflow, _advance, user))
+    return instance
 
 
 def _loggable(form):

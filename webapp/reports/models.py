@@ -1,6 +1,5 @@
 """The information item: fields people filter and sort on, projected from its instance."""
-from zoneinfo import ZoneInfo
-
+from webapp.engine.clock import LOCAL_TZ
 from webapp.engine.types import UTCDateTime
 from webapp.extensions import db
 
@@ -50,7 +49,7 @@ class InfoItem(db.Model):
 
     def form_values(self):
         """The compose form's values, for a draft or a returned item."""
-        local = self.event_dt.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%dT%H:%M") if self.event_dt else ""
+        local = self.event_dt.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M") if self.event_dt else ""
         return {"title": self.title if self.title != self.UNTITLED else "", "body": self.body,
                 "category": self.category, "urgency": self.urgency, "importance": self.importance,
                 "secrecy": self.secrecy, "event_time": local, "source_unit": self.source_unit}

@@ -19,9 +19,7 @@ def _dt(value):
         return None
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:  # entered in the office's local time
-        from zoneinfo import ZoneInfo
-
-        moment = moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+        moment = moment.replace(tzinfo=clock.LOCAL_TZ)
     return moment
 
 

@@ -1,13 +1,14 @@
 """Deadlines in calendar or working days under China's official holiday calendar, make-up workdays (调休) included."""
 
-import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 import chinese_calendar
 from dateutil.relativedelta import relativedelta
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+from webapp.engine.clock import LOCAL_TZ
+
+SHANGHAI = LOCAL_TZ
 UNITS = ("hours", "calendar_days", "working_days", "months")
 
 # Offices count a day as usable until its very end, so day-based deadlines close at 23:59:59 local time.
