@@ -37,3 +37,9 @@ test: lint test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) var test-artifacts
+
+# Performance targets (docs/performance.md): timer lag with 100,000 pending timers, on both databases.
+.PHONY: bench
+bench: venv services
+	$(BIN)/python -m bench.timer_lag --db sqlite --rq
+	$(BIN)/python -m bench.timer_lag --db postgresql --url $(PG_TEST_URL) --rq

@@ -7,7 +7,7 @@ JSON-serialisable dict. Handlers import no Flask and never commit.
 import importlib
 
 REGISTRY = {}
-_MODULES = ("handlers.reports",)
+_MODULES = ("handlers.reports", "handlers.cases")
 
 
 def handler(key):

@@ -106,16 +106,20 @@ class OrgFactory:
         self.unit("prov-info", "省委办公厅信息处", "office", "prov", "info")
         self.unit("city", "临江市委办公室", "city", "prov")
         self.unit("city-info", "市委办信息科", "office", "city", "info")
+        self.unit("city-dc", "市委督查室", "office", "city", "supervision")
         for n in ("a", "b"):
             self.unit(f"county-{n}", f"{n}县委办公室", "county", "city")
             self.user(f"writer_{n}", f"county-{n}", ["writer"], clearance=1)
             self.user(f"verifier_{n}", f"county-{n}", ["verifier"])
             self.user(f"leader_{n}", f"county-{n}", ["leader"])
             self.user(f"principal_{n}", f"county-{n}", ["principal"])
+            self.user(f"handler_{n}", f"county-{n}", ["handler"])
         self.user("writer_a2", "county-a", ["writer"], clearance=0)
         self.user("editor", "city-info", ["editor"])
         self.user("editor_low", "city-info", ["editor"], clearance=0)
         self.user("admin", "city", ["admin"])
+        self.user("dc", "city-dc", ["supervisor"])
+        self.user("dc_low", "city-dc", ["supervisor"], clearance=0)
         db.session.commit()
         return self
 

@@ -31,18 +31,21 @@ def register_extensions(app):
 def register_engine(app):
     import handlers
 
-    from .auth.org import OrgDirectory
     from .engine import clock, store
+    from .handler_services import services_for
 
     handlers.load_all()
     clock.install()
-    store.set_org_factory(OrgDirectory)
+    store.set_services_factory(services_for)
     from .engine import demo_clock
 
     demo_clock.init_app(app)
     from .reports import process as reports_process
 
     reports_process.init_app(app)
+    from .cases import process as cases_process
+
+    cases_process.init_app(app)
     from .engine import scheduling
 
     scheduling.init_app(app)  # RQ enqueueing of armed timers (production only)
@@ -52,13 +55,17 @@ def register_blueprints(app):
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .cases.views import bp as cases_bp
     from .inbox.views import bp as inbox_bp
+    from .notices.views import bp as notices_bp
     from .reports.views import bp as reports_bp
     from .workcal.views import bp as workcal_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(inbox_bp)
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(notices_bp, url_prefix="/notices")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(workcal_bp, url_prefix="/admin/calendar")
     app.register_blueprint(api_bp, url_prefix="/api")

@@ -1,4 +1,6 @@
 """Template filters: times shown in Asia/Shanghai, codes shown as Chinese labels."""
+from datetime import datetime
+
 from flask_login import current_user
 
 from webapp.auth.roles import IMPORTANCE_LEVELS, ROLES, SECRECY_LEVELS, URGENCY_LEVELS
@@ -9,11 +11,25 @@ def local_dt(value, fmt="%Y-%m-%d %H:%M"):
     return value.astimezone(LOCAL_TZ).strftime(fmt) if value else ""
 
 
+def iso_local(value, fmt="%Y-%m-%d %H:%M"):
+    """An ISO timestamp kept in instance data, shown in local time."""
+    return local_dt(datetime.fromisoformat(value), fmt) if value else ""
+
+
+DECISIONS = {
+    "pass": "通过", "return": "退回", "adopt": "采用", "reject": "不采用", "assign": "交办",
+    "progress": "进展反馈", "close": "报结", "extension": "申请延期", "approve": "批准", "refuse": "不批准",
+    "sign": "签发", "accept": "审核通过",
+}
+
+
 def init_app(app):
     app.jinja_env.filters["local_dt"] = local_dt
+    app.jinja_env.filters["iso_local"] = iso_local
     app.jinja_env.filters["role_label"] = lambda code: ROLES.get(code, code)
     app.jinja_env.filters["secrecy_label"] = lambda v: SECRECY_LEVELS.get(int(v or 0), v)
     app.jinja_env.filters["urgency_label"] = lambda v: URGENCY_LEVELS.get(v, v)
+    app.jinja_env.filters["decision_label"] = lambda v: DECISIONS.get(v, v)
     app.jinja_env.filters["importance_label"] = lambda v: IMPORTANCE_LEVELS.get(v, v)
 
     @app.context_processor
@@ -21,5 +37,6 @@ def init_app(app):
         if not current_user.is_authenticated:
             return {}
         from webapp.inbox.queries import todo_count
+        from webapp.notices.queries import unread_count
 
-        return {"todo_count": todo_count(current_user)}
+        return {"todo_count": todo_count(current_user), "notice_count": unread_count(current_user)}

@@ -22,6 +22,11 @@ def now():
     return datetime.now(UTC) + offset
 
 
+def local_today():
+    """Today's date in the offices' time zone."""
+    return now().astimezone(LOCAL_TZ).date()
+
+
 def set_fixed(moment):
     """Pin the clock (tests). `None` releases it."""
     global _fixed

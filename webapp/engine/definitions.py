@@ -52,10 +52,14 @@ def parse_specs(xml_text, process_key):
 
 
 def process_ids(xml_text):
-    """The executable process ids declared in a BPMN document."""
+    """The startable process ids of a BPMN document: executable, and not only called by a call activity."""
     tree = _safe_tree(xml_text.encode("utf-8"))
     ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
-    return [p.get("id") for p in tree.getroot().findall("bpmn:process", ns) if p.get("isExecutable") != "false"]
+    called = {node.get("calledElement") for node in tree.getroot().iterfind(".//bpmn:callActivity", ns)}
+    return [
+        p.get("id") for p in tree.getroot().findall("bpmn:process", ns)
+        if p.get("isExecutable") != "false" and p.get("id") not in called
+    ]
 
 
 _SPEC_CACHE = OrderedDict()  # (definition id, sha256) -> parsed specs; versions are immutable

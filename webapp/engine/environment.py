@@ -19,12 +19,14 @@ class HandlerFailure(WorkflowTaskException):
 
 
 class HandlerContext:
-    """What a handler may use: the task's data (a copy), the clock, the host's lookups."""
+    """What a handler may use: the task's data (a copy), the clock, and the host's services by name
+    (`ctx.org`, `ctx.deadlines`, `ctx.notices`, `ctx.history`; see webapp/handler_services.py)."""
 
-    def __init__(self, task, org, instance_id):
+    def __init__(self, task, services, instance_id):
         self.data = dict(task.data)
-        self.org = org
         self.instance_id = instance_id
+        for name, service in services.items():
+            setattr(self, name, service)
 
     @staticmethod
     def now():
@@ -34,9 +36,9 @@ class HandlerContext:
 class GovFlowScriptEngine(PythonScriptEngine):
     """Script engine bound to one step: knows the instance and the host's lookup API."""
 
-    def __init__(self, org=None, instance_id=0):
+    def __init__(self, services_factory=None, instance_id=0):
         super().__init__(environment=TaskDataEnvironment({"datetime": __import__("datetime")}))
-        self.org = org
+        self.services_factory = services_factory
         self.instance_id = instance_id
 
     def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
@@ -46,7 +48,8 @@ class GovFlowScriptEngine(PythonScriptEngine):
             raise HandlerFailure(f"未注册的处理程序：{operation_name}", task, operation_name)
         params = {name: p["value"] for name, p in (operation_params or {}).items()}
         try:
-            result = fn(HandlerContext(task, self.org, self.instance_id), **params)
+            services = self.services_factory(self.instance_id) if self.services_factory else {}
+            result = fn(HandlerContext(task, services, self.instance_id), **params)
         except handlers.HandlerError as exc:
             raise HandlerFailure(str(exc), task, operation_name) from exc
         except Exception as exc:  # any bug in a handler becomes an incident, not a 500

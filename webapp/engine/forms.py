@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError
 from .errors import FormInvalid
 
 _FORMS = {}
+_CHECKS = {}  # form key -> fn(form, task data) -> {field: [message]}: rules that need the instance
 
 
 class FormSchema(Schema):
@@ -12,8 +13,11 @@ class FormSchema(Schema):
     error_messages = {"unknown": "不认识的字段", "type": "表单数据格式错误"}
 
 
-def register(key, schema_cls):
+def register(key, schema_cls, check=None):
+    """`check(form, data)` runs under the instance lock with the task's data; it returns errors by field."""
     _FORMS[key] = schema_cls
+    if check is not None:
+        _CHECKS[key] = check
 
 
 def get(key):
@@ -33,3 +37,11 @@ def validate(form_key, raw, partial=False):
         return schema_cls(partial=partial).load(raw)
     except ValidationError as exc:
         raise FormInvalid(exc.normalized_messages()) from exc
+
+
+def check(form_key, form, data):
+    """Rules of a form that depend on the instance (its deadline, its level); FormInvalid when broken."""
+    rule = _CHECKS.get(form_key)
+    errors = rule(form, data) if rule else None
+    if errors:
+        raise FormInvalid(errors)

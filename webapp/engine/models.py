@@ -124,7 +124,7 @@ class InstanceEvent(db.Model):
 
     ACTION_LABELS = {
         "start": "发起", "complete": "办理", "save_draft": "保存草稿", "timer": "定时触发",
-        "incident": "处理异常", "retry": "重试", "service": "系统处理", "end": "流程结束",
+        "incident": "处理异常", "retry": "重试", "signal": "外部事件", "service": "系统处理", "end": "流程结束",
     }
 
     @property

@@ -8,8 +8,9 @@ complete(task row, user, form):
 from uuid import UUID
 
 from flask import current_app
-from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import SignalEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from webapp.extensions import db
@@ -153,6 +154,8 @@ def complete(task_row_id, user, raw_form):
     """Complete an open user task with a validated form; returns the instance."""
     form = _validated_form(task_row_id, user, raw_form)
     row, instance, workflow, task = _locked_task(task_row_id, user)
+    if row.form_key:
+        forms.check(row.form_key, form, task.data)
     task.data.update(form)
     task.run()
     row.state = "completed"
@@ -185,6 +188,29 @@ def fire_timers(instance_id):
         return 0
     workflow = store.restore(instance)
     return len(_persist(instance, workflow, _run_guarded(instance, workflow, _advance)))
+
+
+def signal(instance_id, name, user=None):
+    """Deliver the BPMN signal `name` to a running instance; returns whether a waiting event caught it."""
+    instance = store.lock_instance(instance_id)
+    if instance.status != "running":
+        return False
+    workflow = store.restore(instance)
+    incident = _run_guarded(instance, workflow, _advance, user)
+    caught = not incident and _catch_signal(workflow, name)
+    if caught:
+        _record(instance, "signal", user, data={"signal": name})
+        incident = _run_guarded(instance, workflow, _advance, user)
+    _persist(instance, workflow, incident)
+    return bool(caught)
+
+
+def _catch_signal(workflow, name):
+    waiting = [e for e in workflow.waiting_events() if e.event_type == "SignalEventDefinition" and e.name == name]
+    if not waiting:
+        return False
+    workflow.catch(BpmnEvent(SignalEventDefinition(name)))
+    return True
 
 
 def retry(instance_id, user):

@@ -8,17 +8,17 @@ from .environment import GovFlowScriptEngine
 from .errors import NotFound
 from .models import ProcessInstance
 
-_org_factory = None
+_services_factory = None
 
 
-def set_org_factory(factory):
-    """The host's lookup API handed to handlers (see handlers/__init__.py)."""
-    global _org_factory
-    _org_factory = factory
+def set_services_factory(factory):
+    """factory(instance_id) -> {name: service}: the host API handed to handlers (see handlers/__init__.py)."""
+    global _services_factory
+    _services_factory = factory
 
 
 def script_engine_for(instance_id):
-    return GovFlowScriptEngine(org=_org_factory() if _org_factory else None, instance_id=instance_id or 0)
+    return GovFlowScriptEngine(_services_factory, instance_id=instance_id or 0)
 
 
 def lock_instance(instance_id):

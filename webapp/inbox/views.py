@@ -6,9 +6,8 @@ from webapp.engine import runner
 from webapp.engine.errors import FormInvalid
 from webapp.extensions import db
 from webapp.reports import queries as report_queries
-from webapp.reports.schemas import CATEGORIES, PUBLICATIONS
 
-from . import queries
+from . import queries, subjects
 
 bp = Blueprint("inbox", __name__)
 
@@ -27,12 +26,8 @@ def done():
 
 
 def _render_task(row, values=None, errors=None, status=200):
-    item = report_queries.item_for_instance(row.instance_id)
-    return render_template(
-        "inbox/task.html", task=row, item=item, values=values or {}, errors=errors or {},
-        history=report_queries.history(item) if item else [], categories=CATEGORIES, publications=PUBLICATIONS,
-        task_data=item.form_values() if item else {},
-    ), status
+    return render_template("inbox/task.html", task=row, values=values or {}, errors=errors or {},
+                           **subjects.context_for(row)), status
 
 
 @bp.route("/tasks/<int:row_id>", methods=["GET", "POST"])
@@ -41,7 +36,8 @@ def task(row_id):
     row = queries.task_for(current_user, row_id)
     if request.method == "GET":
         return _render_task(row)
-    form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    # A field sent several times (ticked boxes) arrives as a list, any other as its single value.
+    form = {k: (v if len(v) > 1 else v[0]) for k, v in request.form.lists() if k != "csrf_token"}
     action = form.pop("action", "submit")
     try:
         if action == "draft":

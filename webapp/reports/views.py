@@ -3,10 +3,24 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.extensions import db
+from webapp.inbox import subjects
 
 from . import operations, queries
+from .process import PROCESS_KEY
+from .schemas import CATEGORIES, PUBLICATIONS
 
 bp = Blueprint("reports", __name__)
+
+
+def task_subject(row):
+    """The item beside an information-report task's form."""
+    item = queries.item_for_instance(row.instance_id)
+    return {"item": item, "history": queries.history(item) if item else [], "categories": CATEGORIES,
+            "publications": PUBLICATIONS, "task_data": item.form_values() if item else {},
+            "notice_template": "reports/_task_notice.html", "subject_template": "reports/_task_subject.html"}
+
+
+subjects.register(PROCESS_KEY, task_subject)
 
 
 @bp.route("/")

@@ -86,7 +86,7 @@ def _to_local(dt):
     return dt.astimezone(SHANGHAI)
 
 
-def _end_of_local_day(day):
+def end_of_local_day(day):
     return datetime.combine(day, _END_OF_DAY, tzinfo=SHANGHAI).astimezone(UTC)
 
 
@@ -110,7 +110,7 @@ def deadline(start_dt, amount, unit, calendar):
         day = local.date() + relativedelta(months=amount)
     else:
         raise ValueError(f"unknown deadline unit: {unit!r}")
-    return _end_of_local_day(day)
+    return end_of_local_day(day)
 
 
 def reminder_before(due_dt, amount, unit, calendar):

@@ -5,6 +5,13 @@ from webapp.extensions import db
 from .models import CalendarDay, CalendarYear
 from .queries import days_of_year
 
+_listeners = []  # fn(user) -> int, called when a year becomes usable (cases waiting for it recompute)
+
+
+def on_year_confirmed(listener):
+    if listener not in _listeners:  # create_app may run several times in one process (tests)
+        _listeners.append(listener)
+
 
 def replace_year(year, entries, user):
     """Make `entries` (day, is_workday, name) the year's only entered days; returns the new rows."""
@@ -46,10 +53,13 @@ def unconfirm_year(year):
 
 
 def save_year(year, entries, complete, note, user):
-    """What the calendar page's form does: replace the year's days, then confirm or withdraw the confirmation."""
+    """What the calendar page's form does: replace the year's days, then confirm or withdraw the confirmation.
+
+    Returns (rows, how many waiting deadlines the listeners computed now that the year is known).
+    """
     rows = replace_year(year, entries, user)
-    if complete:
-        confirm_year(year, user, note)
-    else:
+    if not complete:
         unconfirm_year(year)
-    return rows
+        return rows, 0
+    confirm_year(year, user, note)
+    return rows, sum(listener(user) for listener in _listeners)

@@ -37,8 +37,11 @@ def calendar():
         form = YearEntriesSchema().load(request.form)
     except ValidationError as exc:
         return _render(submitted=request.form.to_dict(), errors=exc.normalized_messages(), status=422)
-    operations.save_year(form["year"], form["entries"], form["complete"], form["note"], current_user)
+    _rows, recomputed = operations.save_year(form["year"], form["entries"], form["complete"], form["note"],
+                                             current_user)
     db.session.commit()
     state = "已确认全部录入" if form["complete"] else "尚未确认全部录入"
     flash(f"{form['year']} 年节假日安排已保存（{len(form['entries'])} 天，{state}）。")
+    if recomputed:
+        flash(f"{recomputed} 件期限待定的批示件已按新日历计算期限。")
     return redirect(url_for("workcal.calendar", _anchor=f"year-{form['year']}"))

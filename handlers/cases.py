@@ -1,0 +1,74 @@
+"""Service tasks of the leader-instruction case (批示件): deadlines, reminders, overdue notices, archive."""
+from . import HandlerError, handler
+
+
+def _title(ctx):
+    return f"《{ctx.data.get('title') or '批示件'}》（{ctx.data.get('case_no', '')}）"
+
+
+@handler("cases.compute_deadlines")
+def compute_deadlines(ctx, level, urgency, start=None):
+    """Deadlines from the level's rule and the calendar, counted from assignment (交办) or `start`."""
+    deadlines = ctx.deadlines.for_case(level, urgency, start)
+    if not deadlines["known"]:
+        year = deadlines["missing_year"]
+        ctx.notices.send(f"缺少 {year} 年节假日安排：批示件{_title(ctx)}的办理期限无法计算", role="admin",
+                         body=f"请在“系统管理 → 工作日历”中录入 {year} 年的节假日和调休上班日并确认，"
+                              "录入后期限将自动计算。", level="danger")
+        ctx.notices.send(f"批示件{_title(ctx)}办理期限待定（缺少 {year} 年工作日历）", unit_id=ctx.data["unit_id"],
+                         role="supervisor", level="warning")
+    return deadlines
+
+
+@handler("cases.apply_extension")
+def apply_extension(ctx, deadlines, extend_until, reason=""):
+    """An approved extension (延期): new deadline and reminder; every timer of the case is armed anew."""
+    try:
+        extended = ctx.deadlines.extend(deadlines, extend_until, reason)
+    except ValueError as exc:
+        raise HandlerError(str(exc)) from exc
+    ctx.notices.send(f"批示件{_title(ctx)}延期申请已批准，办理期限延至 {ctx.deadlines.local_text(extended['due_at'])}",
+                     unit_id=ctx.data["lead_unit_id"], role="handler", level="info")
+    return extended
+
+
+@handler("cases.remind")
+def remind(ctx, deadlines):
+    """Reminder before the deadline: the case turns yellow and the handling unit is told."""
+    due = ctx.deadlines.local_text(deadlines["due_at"])
+    ctx.notices.send(f"批示件{_title(ctx)}将于 {due} 到期，请抓紧办理并按时报结", unit_id=ctx.data["lead_unit_id"],
+                     role="handler", level="warning")
+    return {"reminded_at": ctx.now().isoformat()}
+
+
+@handler("cases.overdue")
+def overdue(ctx, deadlines):
+    """The deadline passed: the case turns red; the supervision office and the unit's leader are told."""
+    due = ctx.deadlines.local_text(deadlines["due_at"])
+    title = f"批示件{_title(ctx)}已超过办理期限（{due}）"
+    body = "逾期未办结的批示件须书面说明情况并报送进展。"
+    ctx.notices.send(title, unit_id=ctx.data["unit_id"], role="supervisor", body=body, level="danger")
+    ctx.notices.send(title, unit_id=ctx.data["lead_unit_id"], role="leader", body=body, level="danger")
+    ctx.notices.send(title, unit_id=ctx.data["lead_unit_id"], role="handler", body=body, level="danger")
+    return {"overdue_at": ctx.now().isoformat()}
+
+
+@handler("cases.check_first_feedback")
+def check_first_feedback(ctx, deadlines):
+    """Urgent cases: has the unit fed back on its handling within the first-feedback period?"""
+    first = ctx.history.first_completed("handle")
+    missed = first is None
+    if missed:
+        due = ctx.deadlines.local_text(deadlines["feedback_due_at"])
+        title = f"紧急批示件{_title(ctx)}未在 {due} 前反馈办理情况"
+        ctx.notices.send(title, unit_id=ctx.data["unit_id"], role="supervisor", level="danger")
+        ctx.notices.send(title, unit_id=ctx.data["lead_unit_id"], role="handler", level="danger")
+    return {"missed": missed, "checked_at": ctx.now().isoformat()}
+
+
+@handler("cases.archive")
+def archive(ctx, deadlines):
+    """Accepted by the supervision office: archived (办结归档)."""
+    now = ctx.now()
+    ctx.notices.send(f"批示件{_title(ctx)}已审核通过并办结归档", unit_id=ctx.data["lead_unit_id"], role="handler")
+    return {"archived_at": now.isoformat()}

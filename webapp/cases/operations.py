@@ -1,0 +1,47 @@
+"""Writes of instruction cases and deadline rules; each flushes, the request or job commits."""
+from webapp.engine import clock, runner
+from webapp.engine.errors import NotAllowed
+from webapp.engine.models import HumanTask, ProcessInstance
+from webapp.extensions import db
+
+from .models import DeadlineRule, InstructionCase
+from .process import PROCESS_KEY
+
+RECOMPUTE_SIGNAL = "deadline_recompute"
+
+
+def _next_case_no(unit_id):
+    year = clock.local_today().year
+    prefix = f"DB{year}-"
+    count = db.session.query(InstructionCase).filter(InstructionCase.case_no.like(f"{prefix}%")).count()
+    return f"{prefix}{count + 1:04d}"
+
+
+def register_case(user):
+    """A 督查室 member starts a case in their office; returns (case, the registration task row)."""
+    if not user.has_role("supervisor"):
+        raise NotAllowed("只有督查室可以登记批示件。")
+    data = {"unit_id": user.unit_id, "registrar_id": user.id, "case_no": _next_case_no(user.unit_id),
+            "title": "（新登记批示件）", "secrecy": 0, "urgency": "normal"}
+    instance = runner.start(PROCESS_KEY, user, data, business_key=data["case_no"])
+    task = db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").one()
+    return db.session.query(InstructionCase).filter_by(instance_id=instance.id).one(), task
+
+
+def save_rule(level, values, user):
+    rule = db.session.get(DeadlineRule, level) or DeadlineRule(level=level)
+    for name, value in values.items():
+        setattr(rule, name, value)
+    rule.updated_by_id = user.id
+    rule.updated_dt = clock.now()
+    db.session.add(rule)
+    db.session.flush()
+    return rule
+
+
+def recompute_unknown_deadlines(user=None):
+    """After an admin adds a calendar year: every case waiting for it computes its deadline and arms its timers."""
+    waiting = (db.session.query(InstructionCase.instance_id)
+               .join(ProcessInstance, ProcessInstance.id == InstructionCase.instance_id)
+               .filter(InstructionCase.deadline_known.is_(False), ProcessInstance.status == "running").all())
+    return sum(runner.signal(instance_id, RECOMPUTE_SIGNAL, user) for (instance_id,) in waiting)

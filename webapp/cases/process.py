@@ -1,0 +1,95 @@
+"""Wiring of the instruction_case process into the engine: its forms and the projector of its case row."""
+from datetime import date, datetime
+
+from webapp.engine import clock, forms
+from webapp.engine.models import HumanTask
+from webapp.engine.projection import register_projector
+from webapp.extensions import db
+
+from .models import InstructionCase
+from .schemas import FORMS
+
+PROCESS_KEY = "instruction_case"
+STEP_STAGES = {"register": "registering", "assign": "assigning", "handle": "handling",
+               "approve_extension": "extension", "leader_sign": "signing", "principal_sign": "signing",
+               "review": "reviewing"}
+
+
+def _dt(value):
+    return datetime.fromisoformat(value) if value else None
+
+
+def _counts(instance_id):
+    first_dt = db.func.min(HumanTask.completed_dt)
+    rows = (db.session.query(HumanTask.step_key, HumanTask.outcome, db.func.count(), first_dt)
+            .filter_by(instance_id=instance_id, state="completed").group_by(HumanTask.step_key, HumanTask.outcome))
+    return {(step, outcome): (count, first) for step, outcome, count, first in rows}
+
+
+def project_case(instance, data):
+    """Keep the instruction_cases row in step with the instance (same transaction)."""
+    case = db.session.query(InstructionCase).filter_by(instance_id=instance.id).one_or_none()
+    now = clock.now()
+    if case is None:
+        case = InstructionCase(instance_id=instance.id, case_no=data["case_no"], unit_id=data["unit_id"],
+                               registrar_id=data["registrar_id"], registered_dt=now)
+        db.session.add(case)
+    for name in ("title", "source_leader", "instruction", "requirements"):
+        setattr(case, name, (data.get(name) or getattr(case, name) or "")[:256 if name == "title" else None])
+    case.level = data.get("level") or case.level
+    case.instruction_date = date.fromisoformat(data["instruction_date"]) if data.get("instruction_date") else None
+    case.urgency = data.get("urgency") or "normal"
+    case.secrecy = int(data.get("secrecy") or 0)
+    case.lead_unit_id = data.get("lead_unit_id")
+    case.assist_unit_ids = list(data.get("assist_unit_ids") or [])
+    _project_deadlines(case, data.get("deadlines"), now)
+
+    db.session.flush()
+    counts = _counts(instance.id)
+    case.progress_count = counts.get(("handle", "progress"), (0, None))[0]
+    case.return_count = sum(n for (step, outcome), (n, _) in counts.items()
+                            if outcome == "return" and step in ("leader_sign", "principal_sign", "review"))
+    handled = [first for (step, _), (_, first) in counts.items() if step == "handle"]
+    case.first_feedback_dt = min(handled) if handled else None
+    due = case.feedback_due_dt
+    case.feedback_missed = bool(due and now >= due and (case.first_feedback_dt is None or case.first_feedback_dt > due))
+
+    open_task = (db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open")
+                 .order_by(HumanTask.id).first())
+    if instance.status == "completed":
+        case.stage = "archived"
+        case.closed_dt = case.closed_dt or now
+    elif open_task is not None:
+        case.stage = STEP_STAGES.get(open_task.step_key, open_task.step_key)
+    case.updated_dt = now
+
+
+def _project_deadlines(case, deadlines, now):
+    if not deadlines:
+        return
+    case.assigned_dt = case.assigned_dt or _dt(deadlines.get("start_at"))
+    case.deadline_known = bool(deadlines.get("known"))
+    case.missing_year = deadlines.get("missing_year")
+    case.due_dt = _dt(deadlines.get("due_at"))
+    case.remind_dt = _dt(deadlines.get("remind_at"))
+    case.feedback_due_dt = _dt(deadlines.get("feedback_due_at"))
+    case.original_due_dt = _dt(deadlines.get("original_due_at"))
+    case.extension_limit_dt = _dt(deadlines.get("extension_limit_at"))
+    case.extensions = list(deadlines.get("extensions") or [])
+    if case.closed_dt is not None or not case.deadline_known:
+        return
+    # The reminder and deadline timers fire exactly at these moments, so each firing re-projects the case.
+    case.reminded_dt = (case.reminded_dt or now) if now >= case.remind_dt else None
+    if now >= case.due_dt:
+        case.overdue_dt = case.overdue_dt if case.overdue_dt and case.overdue_dt >= case.due_dt else now
+
+
+def init_app(app):
+    from webapp.workcal import operations as workcal_operations
+
+    from .operations import recompute_unknown_deadlines
+
+    for key, (schema, check) in FORMS.items():
+        forms.register(key, schema, check)
+    register_projector(PROCESS_KEY, project_case)
+    workcal_operations.on_year_confirmed(recompute_unknown_deadlines)

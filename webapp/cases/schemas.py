@@ -1,0 +1,232 @@
+"""Forms of the case steps (marshmallow), their checks against the case's data, and the rule form."""
+from datetime import date
+
+from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates_schema
+
+from webapp.auth.models import Unit
+from webapp.auth.roles import SECRECY_LEVELS, URGENCY_LEVELS
+from webapp.engine import clock
+from webapp.engine.forms import FormSchema
+from webapp.extensions import db
+
+from . import deadlines
+from .models import LEVELS, RETURN_REASONS
+
+REQUIRED = {"required": "此项为必填项", "null": "此项为必填项"}
+
+
+def _choice(choices, label):
+    return validate.OneOf(list(choices), error=f"请选择有效的{label}")
+
+
+def _text(max_len, required=False, min_len=0):
+    length = validate.Length(min=min_len, max=max_len, error=f"长度应为{min_len}到{max_len}字")
+    if required:
+        return fields.String(required=True, validate=length, error_messages=REQUIRED)
+    return fields.String(load_default="", validate=length)
+
+
+class DateString(fields.String):
+    """A date entered as YYYY-MM-DD, kept as that string in the instance's data."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError as exc:
+            raise ValidationError("日期格式应为 YYYY-MM-DD") from exc
+
+
+def _unit_exists(unit_id, message):
+    if db.session.get(Unit, unit_id) is None:
+        raise ValidationError(message)
+
+
+def _as_list(data, *names):
+    """An HTML form sends one value for a single ticked box and a list for several."""
+    data = dict(data)
+    for name in names:
+        value = data.get(name)
+        if value in (None, ""):
+            data[name] = []
+        elif not isinstance(value, list):
+            data[name] = [v for v in str(value).split(",") if v]
+    return data
+
+
+class RegisterSchema(FormSchema):
+    """登记: the instruction and who handles it."""
+
+    title = _text(200, required=True, min_len=2)
+    source_leader = _text(64, required=True, min_len=2)
+    level = fields.String(required=True, validate=_choice(LEVELS, "批示领导层级"), error_messages=REQUIRED)
+    instruction = _text(5000, required=True, min_len=4)
+    instruction_date = DateString(required=True, error_messages=REQUIRED)
+    urgency = fields.String(required=True, validate=_choice(URGENCY_LEVELS, "紧急程度"), error_messages=REQUIRED)
+    secrecy = fields.Integer(required=True, validate=_choice(SECRECY_LEVELS, "密级"),
+                             error_messages={**REQUIRED, "invalid": "请选择有效的密级"})
+    lead_unit_id = fields.Integer(required=True, validate=lambda uid: _unit_exists(uid, "牵头承办单位不存在"),
+                                  error_messages={**REQUIRED, "invalid": "请选择牵头承办单位"})
+    assist_unit_ids = fields.List(fields.Integer(), load_default=list)
+
+    @pre_load
+    def _lists(self, data, **kwargs):
+        return _as_list(data, "assist_unit_ids")
+
+    @validates_schema
+    def _units(self, data, **kwargs):
+        lead = data.get("lead_unit_id")
+        assist = data.get("assist_unit_ids") or []
+        if lead in assist:
+            raise ValidationError("牵头单位不能同时作为协办单位（避免多头办理）", "assist_unit_ids")
+        if assist and db.session.query(Unit).filter(Unit.id.in_(assist)).count() != len(set(assist)):
+            raise ValidationError("协办单位不存在", "assist_unit_ids")
+        if data.get("instruction_date") and date.fromisoformat(data["instruction_date"]) > clock.local_today():
+            raise ValidationError("批示日期不能晚于今天", "instruction_date")
+
+
+class AssignSchema(FormSchema):
+    """交办: send to the lead unit with requirements, or back to registration."""
+
+    decision = fields.String(required=True, validate=_choice(["assign", "return"], "处理意见"), error_messages=REQUIRED)
+    requirements = _text(2000)
+    opinion = _text(2000)
+
+    @validates_schema
+    def _opinion(self, data, **kwargs):
+        if data.get("decision") == "return" and not data.get("opinion", "").strip():
+            raise ValidationError("退回登记时必须填写意见", "opinion")
+
+
+class HandleSchema(FormSchema):
+    """办理: a progress report, the closing report, or an extension request."""
+
+    decision = fields.String(required=True, validate=_choice(["progress", "close", "extension"], "办理动作"),
+                             error_messages=REQUIRED)
+    progress = _text(5000)
+    report = _text(10000)
+    doc_no = _text(64)
+    extend_until = DateString(load_default=None, allow_none=True)
+    extension_reason = _text(2000)
+
+    @pre_load
+    def _blank_dates(self, data, **kwargs):
+        return {**data, "extend_until": data.get("extend_until") or None}
+
+    @validates_schema
+    def _by_decision(self, data, **kwargs):
+        decision = data.get("decision")
+        if decision == "progress" and len(data.get("progress", "").strip()) < 10:
+            raise ValidationError("进展情况至少填写10个字", "progress")
+        if decision == "close" and len(data.get("report", "").strip()) < 20:
+            raise ValidationError("办理结果报告至少填写20个字：写明事实、原因和整改措施", "report")
+        if decision == "extension":
+            errors = {}
+            if not data.get("extend_until"):
+                errors["extend_until"] = ["请填写申请延至的日期"]
+            if len(data.get("extension_reason", "").strip()) < 10:
+                errors["extension_reason"] = ["延期须书面说明理由（至少10个字）"]
+            if errors:
+                raise ValidationError(errors)
+
+
+def check_handle(form, data):
+    """Rules that need the case: the formal document number, the deadline and the extension cap."""
+    if form["decision"] == "close" and data.get("level") in ("central", "provincial") and not form.get("doc_no"):
+        return {"doc_no": ["中央、省领导批示件须以党委或办公室正式文件报结，请填写文号"]}
+    if form["decision"] == "extension":
+        problem = deadlines.extension_problem(data.get("deadlines"), date.fromisoformat(form["extend_until"]),
+                                              clock.now())
+        if problem:
+            return {"extend_until": [problem]}
+    return None
+
+
+class DecisionSchema(FormSchema):
+    """A yes/no step; the opinion is required when saying no."""
+
+    CHOICES = ()
+    NO = ""
+    decision = fields.String(required=True, error_messages=REQUIRED)
+    opinion = _text(2000)
+
+    @validates_schema
+    def _decision(self, data, **kwargs):
+        if data.get("decision") not in self.CHOICES:
+            raise ValidationError("请选择有效的处理意见", "decision")
+        if data.get("decision") == self.NO and not data.get("opinion", "").strip():
+            raise ValidationError("请填写意见", "opinion")
+
+
+class ApproveExtensionSchema(DecisionSchema):
+    """延期审批 by the supervision office."""
+
+    CHOICES = ("approve", "refuse")
+    NO = "refuse"
+
+
+class SignSchema(DecisionSchema):
+    """签发 of the closing report by the leader the level requires."""
+
+    CHOICES = ("sign", "return")
+    NO = "return"
+
+
+class ReviewSchema(DecisionSchema):
+    """审核 by the supervision office: accept, or return with the reasons."""
+
+    CHOICES = ("accept", "return")
+    NO = "return"
+    return_reasons = fields.List(fields.String(validate=_choice(RETURN_REASONS, "退回原因")), load_default=list)
+
+    @pre_load
+    def _lists(self, data, **kwargs):
+        return _as_list(data, "return_reasons")
+
+    @validates_schema
+    def _reasons(self, data, **kwargs):
+        if data.get("decision") == "return" and not data.get("return_reasons"):
+            raise ValidationError("退回时请选择退回原因", "return_reasons")
+
+
+FORMS = {
+    "cases.register": (RegisterSchema, None),
+    "cases.assign": (AssignSchema, None),
+    "cases.handle": (HandleSchema, check_handle),
+    "cases.approve_extension": (ApproveExtensionSchema, None),
+    "cases.sign": (SignSchema, None),
+    "cases.review": (ReviewSchema, None),
+}
+
+UNIT_CHOICES = tuple(deadlines.UNIT_LABELS)
+
+
+class RuleSchema(FormSchema):
+    """An admin's deadline rule for one level."""
+
+    finish_amount = fields.Integer(required=True, validate=validate.Range(1, 365, error="应为1到365"),
+                                   error_messages=REQUIRED)
+    finish_unit = fields.String(required=True, validate=_choice(["calendar_days", "working_days", "months"], "单位"))
+    remind_amount = fields.Integer(required=True, validate=validate.Range(0, 60, error="应为0到60"),
+                                   error_messages=REQUIRED)
+    remind_unit = fields.String(required=True, validate=_choice(["calendar_days", "working_days", "hours"], "单位"))
+    feedback_amount = fields.Integer(load_default=None, allow_none=True,
+                                     validate=validate.Range(1, 60, error="应为1到60"))
+    feedback_unit = fields.String(load_default=None, allow_none=True,
+                                  validate=_choice(["calendar_days", "working_days"], "单位"))
+    extension_cap_amount = fields.Integer(required=True, validate=validate.Range(0, 365, error="应为0到365"),
+                                          error_messages=REQUIRED)
+    extension_cap_unit = fields.String(required=True,
+                                       validate=_choice(["calendar_days", "working_days", "months"], "单位"))
+
+    @pre_load
+    def _blanks(self, data, **kwargs):
+        return {k: (None if v == "" else v) for k, v in data.items()}
+
+    @post_load
+    def _feedback_pair(self, data, **kwargs):
+        if data.get("feedback_amount") is None:
+            data["feedback_unit"] = None
+        elif data.get("feedback_unit") is None:
+            data["feedback_unit"] = "calendar_days"
+        return data

@@ -1,0 +1,86 @@
+"""Pages of instruction cases: the tracking list, registration, a case's page, the deadline rules."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from webapp.auth.access import role_required
+from webapp.engine import clock
+from webapp.engine.errors import NotFound
+from webapp.extensions import db
+from webapp.inbox import subjects
+
+from . import operations, queries
+from .models import LEVELS, RETURN_REASONS
+from .process import PROCESS_KEY
+from .schemas import RuleSchema
+
+bp = Blueprint("cases", __name__)
+
+
+def task_subject(row):
+    """The case beside a case task's form: its fields, deadlines, reports so far, who may be chosen."""
+    case = queries.case_for_instance(row.instance_id)
+    return {"case": case, "history": queries.history(case) if case else [], "reports": queries.reports(case),
+            "assist_units": queries.assist_units(case), "handling_units": queries.handling_units(),
+            "levels": LEVELS, "return_reasons": RETURN_REASONS, "now": clock.now(),
+            "task_data": queries.form_values(case),
+            "notice_template": "cases/_task_notice.html", "subject_template": "cases/_case.html"}
+
+
+subjects.register(PROCESS_KEY, task_subject)
+
+
+@bp.route("/")
+@login_required
+def index():
+    alert = request.args.get("alert")
+    alert = alert if alert in queries.ALERT_FILTERS else None
+    return render_template("cases/list.html", cases=queries.list_for(current_user, alert), alert=alert,
+                           now=clock.now())
+
+
+@bp.route("/new", methods=["POST"])
+@role_required("supervisor")
+def new():
+    _case, task = operations.register_case(current_user)
+    db.session.commit()
+    return redirect(url_for("inbox.task", row_id=task.id))
+
+
+@bp.route("/<int:case_id>")
+@login_required
+def detail(case_id):
+    case = queries.get_visible(current_user, case_id)
+    return render_template("cases/detail.html", case=case, history=queries.history(case),
+                           open_tasks=queries.open_tasks(case), reports=queries.reports(case),
+                           assist_units=queries.assist_units(case))
+
+
+@bp.route("/instance/<int:instance_id>")
+@login_required
+def by_instance(instance_id):
+    case = queries.case_for_instance(instance_id)
+    if case is None:
+        raise NotFound("批示件不存在或您无权查看。")
+    return redirect(url_for("cases.detail", case_id=queries.get_visible(current_user, case.id).id))
+
+
+@bp.route("/rules", methods=["GET", "POST"])
+@role_required("admin")
+def rules():
+    errors, values, level = {}, {}, None
+    if request.method == "POST":
+        level = request.form.get("level")
+        if level not in LEVELS:
+            raise NotFound("没有这一层级的期限规则。")
+        values = {k: v for k, v in request.form.items() if k not in ("csrf_token", "level")}
+        try:
+            operations.save_rule(level, RuleSchema().load(values), current_user)
+        except ValidationError as exc:
+            errors = exc.normalized_messages()
+        else:
+            db.session.commit()
+            flash(f"“{LEVELS[level]}”的期限规则已保存，新交办的批示件按新规则计算期限。")
+            return redirect(url_for("cases.rules"))
+    return render_template("cases/rules.html", rules=queries.effective_rules(), errors=errors, values=values,
+                           error_level=level), 422 if errors else 200

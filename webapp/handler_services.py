@@ -1,0 +1,33 @@
+"""The host API handed to service handlers as `ctx.<name>`: narrow, per step, no commits."""
+from webapp.auth.org import OrgDirectory
+from webapp.cases.deadlines import DeadlineService
+from webapp.engine.models import HumanTask
+from webapp.extensions import db
+from webapp.notices import operations as notices
+
+
+class NoticeSender:
+    """`ctx.notices.send(title, unit_id=, role=, user_id=, body=, level=)`: tied to the instance."""
+
+    def __init__(self, instance_id):
+        self.instance_id = instance_id
+
+    def send(self, title, **kwargs):
+        notices.send(title, instance_id=self.instance_id or None, **kwargs)
+
+
+class TaskHistory:
+    """`ctx.history`: what people did in this instance, read from the projected task rows."""
+
+    def __init__(self, instance_id):
+        self.instance_id = instance_id
+
+    def first_completed(self, step_key):
+        """When a task of `step_key` was first completed, or None."""
+        return (db.session.query(db.func.min(HumanTask.completed_dt))
+                .filter_by(instance_id=self.instance_id, step_key=step_key, state="completed").scalar())
+
+
+def services_for(instance_id):
+    return {"org": OrgDirectory(), "deadlines": DeadlineService(), "notices": NoticeSender(instance_id),
+            "history": TaskHistory(instance_id)}
