@@ -2,6 +2,8 @@
 from werkzeug.security import generate_password_hash
 
 from webapp.auth.models import Unit, User
+from webapp.cases.models import InstructionCase
+from webapp.cases.operations import register_case
 from webapp.engine import runner
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
@@ -84,6 +86,38 @@ def _walk(title, importance, steps, writer):
         runner.complete(row.id, actor, form)
 
 
+CASE_SAMPLES = [
+    # (title, leader, level, urgency, lead unit code, steps after 交办: handler's progress / close / principal sign)
+    ("关于青山县河道污染整治的批示", "省委书记 陈立新", "provincial", "urgent", "county-01", []),
+    ("关于青山县农村供水保障的批示", "市委书记 周建国", "city", "normal", "county-01", ["progress"]),
+    ("关于青山县安全生产隐患排查的批示", "省长 林卫东", "provincial", "normal", "county-01",
+     ["progress", "close"]),
+    ("关于市发展改革委重大项目推进的批示", "市长 赵志刚", "city", "normal", "dept-01", []),
+]
+CASE_TEXT = "请{unit}高度重视，认真核查，提出切实可行的整改措施，按期报告办理结果。"
+CASE_ASSIGN = {"decision": "assign", "requirements": "请按期报送办理结果，紧急件一周内反馈进展。"}
+CASE_PROGRESS = {"decision": "progress", "progress": "已成立工作专班，完成现场核查，正在制定整改方案。"}
+CASE_CLOSE = ("经核查，问题属实，主要原因是日常监管不到位。已完成整改：一是全面排查，二是建立台账逐项销号，"
+              "三是建立长效机制，由县政府每月调度。")
+
+
+def _case(title, leader, level, urgency, unit_code, steps, supervisor):
+    unit = db.session.query(Unit).filter_by(code=unit_code).one()
+    case, task = register_case(supervisor)
+    runner.complete(task.id, supervisor, {
+        "title": title, "source_leader": leader, "level": level, "urgency": urgency, "secrecy": "0",
+        "instruction": CASE_TEXT.format(unit=unit.name), "instruction_date": "2026-01-05", "lead_unit_id": unit.id})
+    row = db.session.query(HumanTask).filter_by(instance_id=case.instance_id, state="open").one()
+    runner.complete(row.id, supervisor, CASE_ASSIGN)
+    for step in steps:
+        row = db.session.query(HumanTask).filter_by(instance_id=case.instance_id, state="open").one()
+        handler = _user_for("handler", row.unit_id)
+        if step == "progress":
+            runner.complete(row.id, handler, CASE_PROGRESS)
+        else:
+            runner.complete(row.id, handler, {"decision": "close", "report": CASE_CLOSE, "doc_no": "青办字〔2026〕8号"})
+
+
 def load():
     units, new_units = _units()
     new_users = _users(units)
@@ -93,7 +127,14 @@ def load():
         for title, importance, steps in SAMPLES:
             _walk(title, importance, steps, writer)
             samples += 1
-    return f"demo: {len(units)} units ({new_units} new), {len(USERS)} users ({new_users} new), {samples} sample items"
+    cases = 0
+    if db.session.query(InstructionCase).count() == 0:
+        supervisor = db.session.query(User).filter_by(username="dc_city").one()
+        for sample in CASE_SAMPLES:
+            _case(*sample, supervisor)
+            cases += 1
+    return (f"demo: {len(units)} units ({new_units} new), {len(USERS)} users ({new_users} new), "
+            f"{samples} sample items, {cases} sample cases")
 
 
 def login_help():
