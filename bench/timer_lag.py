@@ -25,7 +25,8 @@ whose schema is made by the migrations, as `flask govflow setup` makes it:
    exactly the rows the engine wrote for it (`process_instances`, `timers`, `instance_events`), each with
    its own timer task id and due time, in the workflow state as in the `timers` row. Three copies are
    checked by letting the engine fire them (nothing is due, so nothing may change) in a transaction that is
-   rolled back. On PostgreSQL the load is followed by ANALYZE (what autovacuum does within about a minute).
+   rolled back. On PostgreSQL the load is followed by VACUUM (ANALYZE) and CHECKPOINT (what autovacuum and
+   the checkpointer do on their own within minutes), so that the loaded phase measures the steady state.
    With --rq every pending timer is also scheduled in Redis, as the after-commit hook would have done;
 4. repeat step 2 with fresh instances; print a table with the ratios loaded/baseline of this same run and
    the plan of the sweep's pick query, and write it all to bench/results/timer_lag-<db>.json.
@@ -421,14 +422,15 @@ def load_pending(db, start, count):
         armed.extend(zip(timer_ids, dues, strict=True))
     seconds = time.perf_counter() - began
     check_copies(db, count, copies[:1] + copies[len(copies) // 2:][:1] + copies[-1:])
-    analyzed = False
+    after_load = []
     if db.engine.dialect.name == "postgresql":
-        # What autovacuum does on its own shortly after such a load; done here so that the plans measured
-        # do not depend on when autovacuum happens to run.
+        # What autovacuum and the checkpointer do on their own within minutes of such a load; done here so
+        # that the loaded phase measures the steady state, not whichever of them happens to run meanwhile.
+        after_load = ["VACUUM (ANALYZE)", "CHECKPOINT"]
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("ANALYZE")
-        analyzed = True
-    return {"pending": count, "load_seconds": seconds, "analyzed": analyzed}, armed
+            for statement in after_load:
+                conn.exec_driver_sql(statement)
+    return {"pending": count, "load_seconds": seconds, "after_load": after_load}, armed
 
 
 def check_copies(db, count, instance_ids):
@@ -601,7 +603,7 @@ def print_report(report):
     print(f"\ntimer lag, {report['server']}, {report['machine']['cpus']} CPUs, "
           f"K={sweep['baseline']['timers_per_round']} timers due at once, {sweep['baseline']['rounds']} rounds "
           f"per phase; {report['load']['pending']} pending timers loaded in {report['load']['load_seconds']:.1f} s"
-          + (" (then ANALYZE)" if report["load"]["analyzed"] else ""))
+          + (f" (then {', '.join(report['load']['after_load'])})" if report["load"]["after_load"] else ""))
     print_table("sweep path: timers.fire_due(), lag from the start of the sweep to the commit",
                 sweep["baseline"], sweep["loaded"], sweep["ratio_loaded_to_baseline"], SWEEP_METRICS)
     if "rq" in report:

@@ -1,6 +1,8 @@
 """Service tasks of the leader-instruction case (批示件): deadlines, reminders, overdue notices, archive."""
 from . import HandlerError, handler
 
+FEEDBACK = ("progress", "close")  # what counts as feedback on the handling; an extension request does not
+
 
 def _title(ctx):
     return f"《{ctx.data.get('title') or '批示件'}》（{ctx.data.get('case_no', '')}）"
@@ -56,7 +58,7 @@ def overdue(ctx, deadlines):
 @handler("cases.check_first_feedback")
 def check_first_feedback(ctx, deadlines):
     """Urgent cases: has the unit fed back on its handling within the first-feedback period?"""
-    first = ctx.history.first_completed("handle")
+    first = ctx.history.first_completed("handle", FEEDBACK)
     missed = first is None
     if missed:
         due = ctx.deadlines.local_text(deadlines["feedback_due_at"])

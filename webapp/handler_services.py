@@ -22,10 +22,13 @@ class TaskHistory:
     def __init__(self, instance_id):
         self.instance_id = instance_id
 
-    def first_completed(self, step_key):
-        """When a task of `step_key` was first completed, or None."""
-        return (db.session.query(db.func.min(HumanTask.completed_dt))
-                .filter_by(instance_id=self.instance_id, step_key=step_key, state="completed").scalar())
+    def first_completed(self, step_key, outcomes=None):
+        """When a task of `step_key` (with one of `outcomes`, if given) was first completed, or None."""
+        query = (db.session.query(db.func.min(HumanTask.completed_dt))
+                 .filter_by(instance_id=self.instance_id, step_key=step_key, state="completed"))
+        if outcomes:
+            query = query.filter(HumanTask.outcome.in_(outcomes))
+        return query.scalar()
 
 
 def services_for(instance_id):

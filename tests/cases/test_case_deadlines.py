@@ -243,3 +243,11 @@ def test_an_extension_turns_a_reminded_case_green_until_its_new_reminder(org):
     assert reload(case).alert == "green"
     travel(seconds=2)
     assert reload(case).alert == "yellow"
+
+
+def test_an_extension_request_is_not_feedback_on_the_handling(org):
+    case = new_case(org, urgency="urgent")
+    _ask_extension(org, case, "2026-03-25")
+    act(org, "dc", case.instance_id, {"decision": "refuse", "opinion": "请先报送进展。"})
+    travel_to(local("2026-03-10 00:00:00"))
+    assert reload(case).feedback_missed and len(_notices("未在", "supervisor")) == 1

@@ -49,7 +49,8 @@ def project_case(instance, data):
     case.progress_count = counts.get(("handle", "progress"), (0, None))[0]
     case.return_count = sum(n for (step, outcome), (n, _) in counts.items()
                             if outcome == "return" and step in ("leader_sign", "principal_sign", "review"))
-    handled = [first for (step, _), (_, first) in counts.items() if step == "handle"]
+    handled = [first for (step, outcome), (_, first) in counts.items()
+               if step == "handle" and outcome in ("progress", "close")]
     case.first_feedback_dt = min(handled) if handled else None
     due = case.feedback_due_dt
     case.feedback_missed = bool(due and now >= due and (case.first_feedback_dt is None or case.first_feedback_dt > due))

@@ -2,7 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp.engine import runner
+from webapp.engine import clock, runner
 from webapp.engine.errors import FormInvalid
 from webapp.extensions import db
 from webapp.reports import queries as report_queries
@@ -15,7 +15,7 @@ bp = Blueprint("inbox", __name__)
 @bp.route("/")
 @login_required
 def todo():
-    return render_template("inbox/list.html", tab="todo", tasks=queries.todo(current_user),
+    return render_template("inbox/list.html", tab="todo", tasks=queries.todo(current_user), now=clock.now(),
                            feedback=report_queries.recent_feedback(current_user))
 
 
