@@ -7,7 +7,8 @@ from webapp.extensions import db
 from webapp.reports.models import InfoItem
 
 PROTECTED_GET = ["/", "/done", "/reports/", "/reports/1", "/tasks/1", "/admin/", "/admin/calendar/", "/api/tasks",
-                 "/api/reports/1"]
+                 "/api/reports/1", "/cases/", "/cases/?alert=red", "/cases/1", "/cases/instance/1", "/cases/rules",
+                 "/notices/"]
 
 
 @pytest.mark.parametrize("path", PROTECTED_GET)
@@ -33,11 +34,15 @@ def test_a_post_without_the_csrf_token_is_refused(app, org):
     assert db.session.query(InfoItem).count() == 0
 
 
-@pytest.mark.parametrize("username, roles_allowed", [("writer_a", False), ("admin", True)])
-def test_admin_pages_need_the_admin_role(app, org, username, roles_allowed):
+@pytest.mark.parametrize("path", ["/admin/", "/cases/rules"])
+@pytest.mark.parametrize("username, roles_allowed", [("writer_a", False), ("dc", False), ("admin", True)])
+def test_admin_pages_need_the_admin_role(app, org, path, username, roles_allowed):
     client = app.test_client()
     login(client, username)
-    assert client.get("/admin/").status_code == (200 if roles_allowed else 403)
+    response = client.get(path)
+    assert response.status_code == (200 if roles_allowed else 403)
+    if not roles_allowed:
+        assert "您没有执行此操作的权限" in response.get_data(as_text=True)
 
 
 def test_writer_creates_and_submits_an_item_through_the_pages(app, org):

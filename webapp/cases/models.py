@@ -3,6 +3,7 @@ from webapp.engine import clock
 from webapp.engine.types import UTCDateTime
 from webapp.extensions import db
 
+NEW_CASE_TITLE = "（新登记批示件）"  # the title of a case until its registration form is first saved
 LEVELS = {"central": "中央领导批示", "provincial": "省领导批示", "city": "市领导批示"}
 STAGES = {
     "registering": "登记", "assigning": "交办", "handling": "办理中", "extension": "延期审批",

@@ -4,7 +4,7 @@ from webapp.engine.errors import NotAllowed
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.extensions import db
 
-from .models import DeadlineRule, InstructionCase
+from .models import NEW_CASE_TITLE, DeadlineRule, InstructionCase
 from .process import PROCESS_KEY
 
 RECOMPUTE_SIGNAL = "deadline_recompute"
@@ -22,7 +22,7 @@ def register_case(user):
     if not user.has_role("supervisor"):
         raise NotAllowed("只有督查室可以登记批示件。")
     data = {"unit_id": user.unit_id, "registrar_id": user.id, "case_no": _next_case_no(user.unit_id),
-            "title": "（新登记批示件）", "secrecy": 0, "urgency": "normal"}
+            "title": NEW_CASE_TITLE, "secrecy": 0, "urgency": "normal"}
     instance = runner.start(PROCESS_KEY, user, data, business_key=data["case_no"])
     task = db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").one()
     return db.session.query(InstructionCase).filter_by(instance_id=instance.id).one(), task

@@ -7,7 +7,7 @@ from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 
 from . import deadlines
-from .models import LEVELS, DeadlineRule, InstructionCase
+from .models import LEVELS, NEW_CASE_TITLE, DeadlineRule, InstructionCase
 
 ALERT_FILTERS = ("red", "yellow", "unknown")
 
@@ -66,13 +66,14 @@ def reports(case):
 
 
 def form_values(case):
-    """The registration form filled from the case (a case sent back from 交办 is corrected, not retyped)."""
-    if case is None or case.level is None:
+    """The registration form filled from the case (a saved draft, or a case sent back from 交办, is not retyped)."""
+    if case is None:
         return {}
-    return {"title": case.title, "source_leader": case.source_leader, "level": case.level,
-            "instruction": case.instruction, "instruction_date": case.instruction_date.isoformat()
-            if case.instruction_date else "", "urgency": case.urgency, "secrecy": case.secrecy,
-            "lead_unit_id": case.lead_unit_id, "assist_unit_ids": case.assist_unit_ids}
+    return {"title": "" if case.title == NEW_CASE_TITLE else case.title, "source_leader": case.source_leader,
+            "level": case.level, "instruction": case.instruction,
+            "instruction_date": case.instruction_date.isoformat() if case.instruction_date else "",
+            "urgency": case.urgency, "secrecy": case.secrecy, "lead_unit_id": case.lead_unit_id,
+            "assist_unit_ids": case.assist_unit_ids}
 
 
 def handling_units():

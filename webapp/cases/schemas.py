@@ -199,25 +199,29 @@ FORMS = {
 }
 
 UNIT_CHOICES = tuple(deadlines.UNIT_LABELS)
+AMOUNT = {**REQUIRED, "invalid": "请填写整数"}
 
 
 class RuleSchema(FormSchema):
     """An admin's deadline rule for one level."""
 
     finish_amount = fields.Integer(required=True, validate=validate.Range(1, 365, error="应为1到365"),
-                                   error_messages=REQUIRED)
-    finish_unit = fields.String(required=True, validate=_choice(["calendar_days", "working_days", "months"], "单位"))
+                                   error_messages=AMOUNT)
+    finish_unit = fields.String(required=True, validate=_choice(["calendar_days", "working_days", "months"], "单位"),
+                                error_messages=REQUIRED)
     remind_amount = fields.Integer(required=True, validate=validate.Range(0, 60, error="应为0到60"),
-                                   error_messages=REQUIRED)
-    remind_unit = fields.String(required=True, validate=_choice(["calendar_days", "working_days", "hours"], "单位"))
+                                   error_messages=AMOUNT)
+    remind_unit = fields.String(required=True, validate=_choice(["calendar_days", "working_days", "hours"], "单位"),
+                                error_messages=REQUIRED)
     feedback_amount = fields.Integer(load_default=None, allow_none=True,
-                                     validate=validate.Range(1, 60, error="应为1到60"))
+                                     validate=validate.Range(1, 60, error="应为1到60"), error_messages=AMOUNT)
     feedback_unit = fields.String(load_default=None, allow_none=True,
                                   validate=_choice(["calendar_days", "working_days"], "单位"))
     extension_cap_amount = fields.Integer(required=True, validate=validate.Range(0, 365, error="应为0到365"),
-                                          error_messages=REQUIRED)
+                                          error_messages=AMOUNT)
     extension_cap_unit = fields.String(required=True,
-                                       validate=_choice(["calendar_days", "working_days", "months"], "单位"))
+                                       validate=_choice(["calendar_days", "working_days", "months"], "单位"),
+                                       error_messages=REQUIRED)
 
     @pre_load
     def _blanks(self, data, **kwargs):
