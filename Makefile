@@ -42,4 +42,4 @@ clean:
 .PHONY: bench
 bench: venv services
 	$(BIN)/python -m bench.timer_lag --db sqlite --rq
-	$(BIN)/python -m bench.timer_lag --db postgresql --url $(PG_TEST_URL) --rq
+	$(BIN)/python -m bench.timer_lag --db postgresql --url $(PG_TEST_URL) --rq --stale-stats

@@ -1,38 +1,52 @@
-"""Timer lag (due → fired) with no other timer pending and with 100,000 pending timers, on one database.
+"""Timer lag (due → fired) with no other timer pending and with 100,000 pending timers, side by side.
 
-Run from the repository root (`make bench` runs it on SQLite and on PostgreSQL, with --rq):
+Run from the repository root (`make bench` runs both databases, with --rq, and --stale-stats on PostgreSQL):
 
     python -m bench.timer_lag --db sqlite [--rq]
     python -m bench.timer_lag --db postgresql [--url postgresql://postgres@127.0.0.1:5432/postgres] [--rq]
+                              [--stale-stats]
 
-On a fresh database (a temporary SQLite file, or a PostgreSQL database of its own, dropped at the end)
-whose schema is made by the migrations, as `flask govflow setup` makes it:
+Fresh databases (temporary SQLite files, or PostgreSQL databases of the run's own, dropped at the end),
+their schema made by the migrations as `flask govflow setup` makes it, `bench/timer.bpmn` deployed in each
+(start → intermediate timer catch event, `timeDate` read from the variable `due` → end), one per side:
 
-1. deploy `bench/timer.bpmn`: start → intermediate timer catch event (`timeDate` read from the variable
-   `due`) → end;
-2. baseline, no other timer pending. The sweep path (`timers.fire_due()`: what the embedded sweeper
-   thread and the RQ `sweep` job run): each round starts K real instances (`runner.start`, one commit
-   each, as K requests would) whose timers are all due at the same moment, pins GovFlow's clock one second
-   past it and runs the sweep. A timer's lag is the wall-clock time from the start of that sweep to the
-   commit that fired its row; throughput is timers fired over the sweep's wall-clock time.
-   With --rq also the production path: two real `rq worker --with-scheduler -w webapp.jobs.Worker`
-   processes on a leased Redis database, GovFlow's clock released (workers read the system clock), each
-   armed timer enqueued after commit by `webapp.engine.scheduling`, the workers' sweep job set to once an
-   hour so that each timer is fired by its own `fire_timer` job; K timers due at the same whole second.
-   The lag is `fired_dt - due_dt` as the worker wrote it (as in docs/timers.md), split at the moment
-   RQ's scheduler put the job on the queue (`job.enqueued_at`): scheduler wait + work;
-3. load `--pending` armed timers due 30 to 395 days later: one real instance, and bulk-inserted copies of
-   exactly the rows the engine wrote for it (`process_instances`, `timers`, `instance_events`), each with
-   its own timer task id and due time, in the workflow state as in the `timers` row. Three copies are
-   checked by letting the engine fire them (nothing is due, so nothing may change) in a transaction that is
-   rolled back. On PostgreSQL the load is followed by VACUUM (ANALYZE) and CHECKPOINT (what autovacuum and
-   the checkpointer do on their own within minutes), so that the loaded phase measures the steady state.
-   With --rq every pending timer is also scheduled in Redis, as the after-commit hook would have done;
-4. repeat step 2 with fresh instances; print a table with the ratios loaded/baseline of this same run and
-   the plan of the sweep's pick query, and write it all to bench/results/timer_lag-<db>.json.
+* baseline: no other timer pending;
+* loaded: `--pending` armed timers due 30 to 395 days later. One is a real instance; the others are
+  bulk-inserted copies of exactly the rows the engine wrote for it (`process_instances`, `timers`,
+  `instance_events`), each with its own timer task id and due time, in the workflow state as in the
+  `timers` row. Three copies are checked by letting the engine fire them (nothing is due, so nothing may
+  change) in a transaction that is rolled back. With --rq every pending timer is also scheduled in Redis,
+  as the after-commit hook does;
+* stale (--stale-stats, PostgreSQL): loaded the same way, but the planner's statistics were taken before
+  the load, when no instance was running: the state between a burst of new instances and autovacuum's
+  next ANALYZE.
 
-A deployed sweep runs every GOVFLOW_TIMER_SWEEP_SECONDS: in the sweep path a timer also waits for the
-next sweep to start, which is not part of the lag measured here.
+On PostgreSQL, autovacuum is off for the engine's tables during the run, so that no plan changes midway:
+the baseline has no statistics (a new database), the loaded side gets VACUUM (ANALYZE) and CHECKPOINT
+after its load (what autovacuum and the checkpointer do on their own within minutes: the steady state),
+the stale side an ANALYZE before its load. GovFlow never runs ANALYZE on SQLite.
+
+The sides then take turns, round after round (forwards, backwards, forwards ...), so that a machine that
+gets slower or faster during the run (other processes) weighs on every side alike; the ratios to the
+baseline come from this same run.
+
+* sweep path (`timers.fire_due()`: what the embedded sweeper thread and the RQ `sweep` job run): a round
+  starts K real instances (`runner.start`, one commit each, as K requests would) whose timers are all due
+  at the same moment, pins GovFlow's clock one second past it and runs the sweep. A timer's lag is the
+  wall-clock time from the start of that sweep to the commit that fired its row; throughput is K over the
+  time to the last of them. A deployed sweep runs every GOVFLOW_TIMER_SWEEP_SECONDS, so a timer also
+  waits for the next sweep to start: that wait is not part of this lag.
+* RQ path (--rq; baseline and loaded): two real `rq worker --with-scheduler -w webapp.jobs.Worker`
+  processes per side, each side on a Redis database of its own (leased like the RQ tests lease theirs),
+  GovFlow's clock released (workers read the system clock), every armed timer enqueued after commit by
+  `webapp.engine.scheduling`, the workers' sweep job set to once an hour so that each timer is fired by
+  its own `fire_timer` job. K timers due at the same whole second; the lag is `fired_dt - due_dt` as the
+  worker wrote it (as in docs/timers.md), split at the moment RQ's scheduler put the job on the queue
+  (`job.enqueued_at`) into the scheduler's wait and the work after it.
+
+Prints a table per path with the ratios to the baseline and the plan of the sweep's pick query on every
+side (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite), and writes it all to
+bench/results/timer_lag-<db>.json.
 """
 import argparse
 import contextlib
@@ -50,6 +64,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import create_engine, event, func, insert, select, text
 
@@ -65,13 +80,17 @@ DUE_AFTER = timedelta(hours=1)                    # pinned clock: timers are due
 PENDING_FROM = timedelta(days=30)                 # pending timers: due 30 ... 395 days after the run's start
 PENDING_SPREAD = timedelta(days=365)
 CHUNK = 5000                                      # rows (and Redis jobs) per bulk batch
-PICK_MARK = "FROM timers JOIN process_instances"  # the sweep's pick query (webapp/engine/timers.py)
 
 REDIS_DBS = range(5, 16)          # Redis databases the tests lease (tests/engine/test_rq_timers.py): same leases
 REDIS_LEASE_SECONDS = 3600
 RQ_WORKERS = 2
 RQ_SWEEP_SECONDS = 3600           # the workers' sweep job: out of the way, each timer is fired by its own job
 RQ_FIRE_TIMEOUT = 120             # seconds after the due time before a round is declared failed
+
+
+def is_pick(statement):
+    """Whether `statement` is the sweep's pick query (webapp/engine/timers.py: oldest due armed timer first)."""
+    return "FROM timers" in statement and "ORDER BY timers.due_dt" in statement
 
 
 # --- the database ----------------------------------------------------------------------------------------------
@@ -164,7 +183,7 @@ class Recorder:
         self._fired.clear()
 
     def _before_execute(self, conn, _cursor, statement, _params, _context, _many):
-        if PICK_MARK in statement:
+        if is_pick(statement):
             conn.info["bench_pick_started"] = time.perf_counter()
 
     def _after_execute(self, conn, _cursor, statement, _params, _context, _many):
@@ -179,10 +198,9 @@ def percentile(values, fraction):
     return ordered[max(1, math.ceil(len(ordered) * fraction)) - 1]
 
 
-def lag_summary(name, path, pending, rounds, count, lags):
+def lag_summary(side, pending, rounds, count, lags):
     return {
-        "phase": name,
-        "path": path,
+        "side": side,
         "pending": pending,
         "rounds": rounds,
         "timers_per_round": count,
@@ -192,28 +210,45 @@ def lag_summary(name, path, pending, rounds, count, lags):
     }
 
 
-class Bench:
-    """The rounds of one run; `start` is the run's first clock moment (pinned rounds go on from it)."""
+class RQTimer(NamedTuple):
+    """One timer fired on the RQ path; seconds."""
 
-    def __init__(self, db, start, count, rounds):
-        self.db = db
-        self.start = start
-        self.count = count
-        self.rounds = rounds
+    lag: float     # fired_dt - due_dt
+    wait: float    # due_dt -> the job put on the queue by RQ's scheduler
+    work: float    # queued -> fired_dt (waiting for a worker, then the job until the row fired)
+    by_job: bool   # fired by its own fire_timer job (not by the sweep job)
+    run: float     # the job's own run time (started_at -> ended_at)
+
+
+class Side:
+    """One of the databases measured side by side: `baseline` (no other timer pending), `loaded` or `stale`."""
+
+    def __init__(self, name, pending, app, start, count):
+        self.name = name
+        self.pending = pending
+        self.app = app
+        self.start = start      # pinned rounds: the first round's clock moment, the next ones 2 h apart
+        self.count = count      # K
         self.next_round = 0
-        self.rq = None  # RQSetup while the RQ path is measured
+        self.rq = None          # RQSetup with --rq
+        self.sweep_rounds = []
+        self.rq_rounds = []
+
+    def context(self):
+        return self.app.app_context()
 
     def start_instances(self, count, due):
         """Start `count` instances whose timers are due at `due`, one commit each; returns the timer ids."""
         from webapp.engine import runner
         from webapp.engine.models import Timer
+        from webapp.extensions import db
 
         ids = []
         for _ in range(count):
             ids.append(runner.start(PROCESS_KEY, None, {"due": due.isoformat()}).id)
-            self.db.session.commit()
-        timer_ids = self.db.session.execute(select(Timer.id).where(Timer.instance_id.in_(ids))).scalars().all()
-        self.db.session.rollback()
+            db.session.commit()
+        timer_ids = db.session.execute(select(Timer.id).where(Timer.instance_id.in_(ids))).scalars().all()
+        db.session.rollback()
         if len(timer_ids) != count:
             raise RuntimeError(f"expected {count} armed timers, found {len(timer_ids)}")
         return timer_ids
@@ -221,28 +256,29 @@ class Bench:
     def check_fired(self, timer_ids):
         """Every timer fired once and its instance completed; returns the timers' (id, due_dt, fired_dt)."""
         from webapp.engine.models import InstanceEvent, ProcessInstance, Timer
+        from webapp.extensions import db
 
-        session = self.db.session
-        session.rollback()
-        rows = session.execute(
+        db.session.rollback()
+        rows = db.session.execute(
             select(Timer.id, Timer.due_dt, Timer.fired_dt, ProcessInstance.status)
             .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
             .where(Timer.id.in_(timer_ids), Timer.state == "fired")
         ).all()
-        events = session.execute(
+        events = db.session.execute(
             select(func.count()).select_from(InstanceEvent).join(Timer, Timer.instance_id == InstanceEvent.instance_id)
             .where(Timer.id.in_(timer_ids), InstanceEvent.action == "timer")
         ).scalar()
-        session.rollback()
+        db.session.rollback()
         if len(rows) != len(timer_ids) or events != len(timer_ids) or any(r.status != "completed" for r in rows):
-            raise RuntimeError(f"{len(rows)}/{len(timer_ids)} timers fired, {events} timer events")
+            raise RuntimeError(f"{self.name}: {len(rows)}/{len(timer_ids)} timers fired, {events} timer events")
         return [(r.id, r.due_dt, r.fired_dt) for r in rows]
 
     # the sweep path, pinned clock
 
     def sweep_round(self, count, explain=False):
-        """Arm `count` timers, move the clock past their due time, sweep; returns the round's measurements."""
+        """Arm `count` timers, pin the clock 1 s past their due time, sweep; returns the round's measurements."""
         from webapp.engine import clock, timers
+        from webapp.extensions import db
 
         armed_at = self.start + self.next_round * ROUND_SPAN
         self.next_round += 1
@@ -253,8 +289,8 @@ class Bench:
         arm_seconds = time.perf_counter() - began
 
         clock.set_fixed(due + timedelta(seconds=1))
-        plan = explain_pick(self.db) if explain else None
-        with Recorder(self.db) as recorder:
+        plan = explain_pick(db) if explain else None
+        with Recorder(db) as recorder:
             swept_at = time.perf_counter()
             while timers.fire_due():  # one sweep fires up to 1000 instances; sweep again until none is due
                 pass
@@ -262,31 +298,28 @@ class Bench:
         lags = [recorder.committed_at[t] - swept_at for t in timer_ids]
         return {"lags": lags, "arm_seconds": arm_seconds, "pick_seconds": recorder.pick_seconds, "plan": plan}
 
-    def sweep_phase(self, name, pending):
-        results = [self.sweep_round(self.count, explain=(r == self.rounds - 1)) for r in range(self.rounds)]
-        lags = [lag for r in results for lag in r["lags"]]
-        picks = [p for r in results for p in r["pick_seconds"]]
-        fired = self.count * self.rounds
-        summary = {
-            **lag_summary(name, "sweep", pending, self.rounds, self.count, lags),
-            "fired_per_second": fired / sum(max(r["lags"]) for r in results),
-            "round_fired_per_second": [self.count / max(r["lags"]) for r in results],
-            "pick_mean_ms": sum(picks) / len(picks) * 1000,
+    def sweep_summary(self):
+        rounds = self.sweep_rounds
+        lags = [lag for r in rounds for lag in r["lags"]]
+        picks = [p for r in rounds for p in r["pick_seconds"]]
+        fired = self.count * len(rounds)
+        return {
+            **lag_summary(self.name, self.pending, len(rounds), self.count, lags),
+            "fired_per_second": fired / sum(max(r["lags"]) for r in rounds),
+            "round_fired_per_second": [self.count / max(r["lags"]) for r in rounds],
+            "pick_mean_ms": sum(picks) / len(picks) * 1000 if picks else None,
             "pick_queries": len(picks),
-            "armed_per_second": fired / sum(r["arm_seconds"] for r in results),
-            "pick_plan": results[-1]["plan"],
+            "armed_per_second": fired / sum(r["arm_seconds"] for r in rounds),
+            "pick_plan": rounds[-1]["plan"],
         }
-        print(f"  sweep {name}: lag p50 {summary['lag_p50_ms']:.0f} ms, p95 {summary['lag_p95_ms']:.0f} ms, "
-              f"{summary['fired_per_second']:.1f} fired/s, pick {summary['pick_mean_ms']:.2f} ms", flush=True)
-        return summary
 
     # the RQ path, system clock
 
     def rq_round(self):
         """Arm K timers due at one whole second (system clock) and let the workers fire them.
 
-        Returns per timer (lag, scheduler wait, worker part, fired by its own job): the lag `fired_dt - due_dt`
-        splits at the moment RQ's scheduler moved the job onto the queue (`job.enqueued_at`).
+        Returns an RQTimer per timer: its lag `fired_dt - due_dt`, split at the moment RQ's scheduler moved
+        its job onto the queue (`job.enqueued_at`) into the scheduler's wait and the work after it.
         """
         from webapp.engine import clock
 
@@ -303,39 +336,43 @@ class Bench:
             time.sleep(0.2)
         rows = self.check_fired(timer_ids)
         jobs = self.rq.timer_jobs(rows)
-        return [((fired - due_dt).total_seconds(), (job.enqueued_at - due_dt).total_seconds(),
-                 (fired - job.enqueued_at).total_seconds(), bool(job.return_value()))
+        return [RQTimer(lag=(fired - due_dt).total_seconds(), wait=(job.enqueued_at - due_dt).total_seconds(),
+                        work=(fired - job.enqueued_at).total_seconds(), by_job=bool(job.return_value()),
+                        run=(job.ended_at - job.started_at).total_seconds())
                 for (_, due_dt, fired), job in zip(rows, jobs, strict=True)]
 
     def fired_count(self, timer_ids):
         from webapp.engine.models import Timer
+        from webapp.extensions import db
 
-        count = self.db.session.execute(
+        count = db.session.execute(
             select(func.count()).select_from(Timer).where(Timer.id.in_(timer_ids), Timer.state == "fired")).scalar()
-        self.db.session.rollback()
+        db.session.rollback()
         return count
 
-    def rq_phase(self, name, pending):
-        with self.rq.workers():
-            timers = [t for _ in range(self.rounds) for t in self.rq_round()]
-        lags = [lag for lag, *_ in timers]
-        by_jobs = [t for t in timers if t[3]]  # the split holds only for timers their own job fired
-        waits = [wait for _, wait, _, _ in by_jobs]
-        worker_parts = [part for _, _, part, _ in by_jobs]
-        summary = {
-            **lag_summary(name, "rq", pending, self.rounds, self.count, lags),
-            "lag_min_ms": min(lags) * 1000,
-            "scheduler_wait_p50_ms": percentile(waits, 0.50) * 1000,
-            "scheduler_wait_max_ms": max(waits) * 1000,
-            "worker_p50_ms": percentile(worker_parts, 0.50) * 1000,
-            "worker_p95_ms": percentile(worker_parts, 0.95) * 1000,
-            "worker_max_ms": max(worker_parts) * 1000,
+    def rq_summary(self):
+        rounds = self.rq_rounds
+        timers = [t for r in rounds for t in r]
+        by_jobs = [t for t in timers if t.by_job]  # the split holds only for timers their own job fired
+        return {
+            **lag_summary(self.name, self.pending, len(rounds), self.count, [t.lag for t in timers]),
+            "scheduler_wait_p50_ms": percentile([t.wait for t in by_jobs], 0.50) * 1000,
+            "scheduler_wait_max_ms": max(t.wait for t in by_jobs) * 1000,
+            "worker_p50_ms": percentile([t.work for t in by_jobs], 0.50) * 1000,
+            "worker_p95_ms": percentile([t.work for t in by_jobs], 0.95) * 1000,
+            "worker_max_ms": max(t.work for t in by_jobs) * 1000,
+            "job_run_p50_ms": percentile([t.run for t in by_jobs], 0.50) * 1000,
+            "job_run_p95_ms": percentile([t.run for t in by_jobs], 0.95) * 1000,
             "fired_by_timer_jobs": len(by_jobs),
+            "round_lag_p50_ms": [percentile([t.lag for t in r], 0.50) * 1000 for r in rounds],
+            "round_worker_p50_ms": [percentile([t.work for t in r], 0.50) * 1000 for r in rounds],
         }
-        print(f"  rq    {name}: lag p50 {summary['lag_p50_ms']:.0f} ms, p95 {summary['lag_p95_ms']:.0f} ms, "
-              f"max {summary['lag_max_ms']:.0f} ms; queued -> fired p50 {summary['worker_p50_ms']:.0f} ms",
-              flush=True)
-        return summary
+
+
+def abba(sides, index):
+    """The order of the sides in round `index`: forwards, backwards, forwards ... so that a drift of the
+    machine's speed during the run (other processes) weighs on every side alike."""
+    return sides if index % 2 == 0 else sides[::-1]
 
 
 # --- the sweep's pick query ---------------------------------------------------------------------------------------
@@ -347,15 +384,19 @@ def explain_pick(db):
     captured = []
 
     def capture(_conn, _cursor, statement, params, _context, _many):
-        if PICK_MARK in statement:
+        if is_pick(statement):
             captured.append((statement, params))
 
+    pick = getattr(timers, "_next_due_instance", None)  # the query fire_due() runs for each instance it fires
     event.listen(db.engine, "before_cursor_execute", capture)
     try:
-        timers._next_due_instance(set())  # the query fire_due() runs for each instance it fires
+        if pick is not None:
+            pick(set())
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
         db.session.rollback()
+    if not captured:
+        return ["(no pick query found: webapp/engine/timers.py has changed, update bench/timer_lag.py)"]
     statement, params = captured[0]
     conn = db.session.connection()
     try:
@@ -422,15 +463,14 @@ def load_pending(db, start, count):
         armed.extend(zip(timer_ids, dues, strict=True))
     seconds = time.perf_counter() - began
     check_copies(db, count, copies[:1] + copies[len(copies) // 2:][:1] + copies[-1:])
-    after_load = []
-    if db.engine.dialect.name == "postgresql":
-        # What autovacuum and the checkpointer do on their own within minutes of such a load; done here so
-        # that the loaded phase measures the steady state, not whichever of them happens to run meanwhile.
-        after_load = ["VACUUM (ANALYZE)", "CHECKPOINT"]
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for statement in after_load:
-                conn.exec_driver_sql(statement)
-    return {"pending": count, "load_seconds": seconds, "after_load": after_load}, armed
+    return {"pending": count, "load_seconds": seconds}, armed
+
+
+def autocommit(db, *statements):
+    """Run maintenance statements outside a transaction (VACUUM cannot run inside one)."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
 
 
 def check_copies(db, count, instance_ids):
@@ -521,7 +561,7 @@ class RQSetup:
 
         ids = [scheduling.timer_job_id(timer_id, due) for timer_id, due, *_ in rows]
         jobs = Job.fetch_many(ids, connection=self.queue().connection)
-        if any(job is None or job.enqueued_at is None for job in jobs):
+        if any(job is None or None in (job.enqueued_at, job.started_at, job.ended_at) for job in jobs):
             raise RuntimeError("a timer's job is missing or was never queued")
         return jobs
 
@@ -533,10 +573,12 @@ class RQSetup:
         env = {**os.environ, "DATABASE_URL": self.app.config["SQLALCHEMY_DATABASE_URI"],
                "REDIS_URL": self.redis_url, "RQ_QUEUE": self.queue_name, "GOVFLOW_DEMO_CLOCK": "0",
                "GOVFLOW_TIMER_SWEEP_SECONDS": str(RQ_SWEEP_SECONDS), "SECRET_KEY": "bench"}
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        logs = [self.log_dir / f"worker-{index}.log" for index in range(count)]
         procs = []
         try:
-            for index in range(count):
-                with open(self.log_dir / f"worker-{index}.log", "ab") as out:
+            for index, log in enumerate(logs):
+                with open(log, "ab") as out:
                     procs.append(subprocess.Popen(
                         [sys.executable, "-m", "rq.cli", "worker", "--with-scheduler", "-w", "webapp.jobs.Worker",
                          "--maintenance-interval", "60", "-u", self.redis_url, "-n", f"{self.queue_name}-w{index}",
@@ -547,7 +589,8 @@ class RQSetup:
             deadline = time.monotonic() + 30
             while not (len(Worker.all(queue=q)) == count and q.connection.exists(f"rq:scheduler-lock:{q.name}")):
                 if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
-                    raise RuntimeError(f"rq workers did not come up; see {self.log_dir}")
+                    output = "\n".join(log.read_text(errors="replace")[-2000:] for log in logs)
+                    raise RuntimeError(f"rq workers did not come up:\n{output}")
                 time.sleep(0.1)
             yield procs
         finally:
@@ -580,43 +623,55 @@ RQ_METRICS = (
     ("worker_p50_ms", "work p50 ms", "{:.0f}"),
     ("worker_p95_ms", "work p95 ms", "{:.0f}"),
     ("worker_max_ms", "work max ms", "{:.0f}"),
+    ("job_run_p50_ms", "job p50 ms", "{:.1f}"),
 )
 
 
-def ratios(baseline, loaded, metrics):
-    return {key: round(loaded[key] / baseline[key], 3) for key, _, _ in metrics}
+def add_ratios(table, metrics):
+    """Ratios side/baseline for every side measured beside the baseline."""
+    baseline = table["baseline"]
+    for name in [n for n, row in table.items() if n != "baseline" and isinstance(row, dict) and "side" in row]:
+        table[f"ratio_{name}_to_baseline"] = {
+            key: round(table[name][key] / baseline[key], 3) if table[name][key] and baseline[key] else None
+            for key, _, _ in metrics}
+    return table
 
 
-def print_table(title, baseline, loaded, ratio, metrics):
+def print_table(title, table, metrics):
     print(f"\n{title}")
-    header = f"{'phase':<10}{'pending':>9}" + "".join(f"{name:>13}" for _, name, _ in metrics)
+    header = f"{'':<10}{'pending':>9}" + "".join(f"{name:>13}" for _, name, _ in metrics)
     print(header)
     print("-" * len(header))
-    for row in (baseline, loaded):
-        print(f"{row['phase']:<10}{row['pending']:>9}"
-              + "".join(f"{fmt.format(row[key]):>13}" for key, _, fmt in metrics))
-    print(f"{'loaded/baseline':<19}" + "".join(f"{ratio[key]:>13.2f}" for key, _, _ in metrics))
+    rows = {name: row for name, row in table.items() if isinstance(row, dict) and "side" in row}
+    for row in rows.values():
+        print(f"{row['side']:<10}{row['pending']:>9}"
+              + "".join(f"{fmt.format(row[key]) if row[key] is not None else '-':>13}" for key, _, fmt in metrics))
+    for name in rows:
+        if name != "baseline":
+            ratio = table[f"ratio_{name}_to_baseline"]
+            cells = (f"{ratio[key]:>13.2f}" if ratio[key] is not None else f"{'-':>13}" for key, _, _ in metrics)
+            print(f"{name + '/baseline':<19}" + "".join(cells))
 
 
 def print_report(report):
-    sweep = report["sweep"]
-    print(f"\ntimer lag, {report['server']}, {report['machine']['cpus']} CPUs, "
-          f"K={sweep['baseline']['timers_per_round']} timers due at once, {sweep['baseline']['rounds']} rounds "
-          f"per phase; {report['load']['pending']} pending timers loaded in {report['load']['load_seconds']:.1f} s"
-          + (f" (then {', '.join(report['load']['after_load'])})" if report["load"]["after_load"] else ""))
-    print_table("sweep path: timers.fire_due(), lag from the start of the sweep to the commit",
-                sweep["baseline"], sweep["loaded"], sweep["ratio_loaded_to_baseline"], SWEEP_METRICS)
+    print(f"\ntimer lag, {report['server']}, {report['machine']['cpus']} CPUs; K={report['timers_per_round']} timers "
+          f"due at once, {report['rounds']} rounds per side, sides taking turns (forwards, backwards, ...)")
+    for name, side in report["sides"].items():
+        load = f"{side['pending']} pending timers loaded in {side['load_seconds']:.1f} s; " if side["pending"] else ""
+        print(f"  {name}: {load}statistics: {side['statistics']}")
+    print_table("sweep path: timers.fire_due(); lag = start of the sweep -> commit of the fired row",
+                report["sweep"], SWEEP_METRICS)
     if "rq" in report:
         rq = report["rq"]
-        print_table(f"RQ path: {RQ_WORKERS} webapp.jobs.Worker processes, lag = fired_dt - due_dt = sched (due -> "
-                    f"job queued by RQ's scheduler) + work (queued -> fired)",
-                    rq["baseline"], rq["loaded"], rq["ratio_loaded_to_baseline"], RQ_METRICS)
-        total = rq["baseline"]["rounds"] * rq["baseline"]["timers_per_round"]
-        print(f"fired by their own fire_timer job (the rest by the sweep job): baseline "
-              f"{rq['baseline']['fired_by_timer_jobs']}/{total}, loaded {rq['loaded']['fired_by_timer_jobs']}/{total}"
-              f"; Redis held {rq['scheduled_jobs_loaded']} scheduled jobs in the loaded phase")
-    for row in (sweep["baseline"], sweep["loaded"]):
-        print(f"\npick query plan, {row['phase']} ({row['pending']} pending):")
+        print_table(f"RQ path: {RQ_WORKERS} webapp.jobs.Worker per side; lag = fired_dt - due_dt = sched (due -> job "
+                    f"queued by RQ's scheduler) + work (queued -> fired)", rq, RQ_METRICS)
+        total = report["rounds"] * report["timers_per_round"]
+        print(f"fired by their own fire_timer job: baseline {rq['baseline']['fired_by_timer_jobs']}/{total}, "
+              f"loaded {rq['loaded']['fired_by_timer_jobs']}/{total}; the loaded side's queue held "
+              f"{rq['scheduled_jobs_loaded']} scheduled jobs")
+    for name in report["sides"]:
+        row = report["sweep"][name]
+        print(f"\nthe sweep's pick query, {name} ({row['pending']} pending), last round:")
         for line in row["pick_plan"]:
             print("  " + line)
 
@@ -630,48 +685,95 @@ def machine():
 
 # --- main -----------------------------------------------------------------------------------------------------------
 
+STATISTICS = {  # side -> the planner statistics it runs with (PostgreSQL)
+    "baseline": "none (a new database; autovacuum off for the engine's tables during the run)",
+    "loaded": "VACUUM (ANALYZE) and CHECKPOINT after the load, as autovacuum and the checkpointer do within "
+              "minutes (autovacuum off during the run)",
+    "stale": "ANALYZE before the load, when no instance was running (the warm-up's had completed), as between "
+             "a burst of new instances and autovacuum's next ANALYZE (autovacuum off during the run)",
+}
+ENGINE_TABLES = ("process_instances", "timers", "instance_events")
+
+
+def dispose(app):
+    from webapp.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def run(args):
     from webapp.engine import clock
     from webapp.extensions import db
 
     start = datetime.now(UTC).replace(second=0, microsecond=0)
     report = {"benchmark": "timer_lag", "command": "python -m bench.timer_lag " + " ".join(args.argv),
-              "database": args.db, "machine": machine(), "run_at": datetime.now(UTC).isoformat(timespec="seconds")}
+              "database": args.db, "machine": machine(), "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
+              "timers_per_round": args.timers, "rounds": args.rounds, "sides": {}}
+    names = [("baseline", 0), ("loaded", args.pending)] + ([("stale", args.pending)] if args.stale_stats else [])
     with contextlib.ExitStack() as stack:
-        url = stack.enter_context(fresh_database(args.db, args.url))
-        app = make_app(url)
         stack.callback(clock.set_fixed, None)
-        stack.enter_context(app.app_context())
-        stack.callback(db.engine.dispose)
-        stack.callback(db.session.remove)
-        report["server"] = server_version(db)
-        bench = Bench(db, start, args.timers, args.rounds)
-        rq = None
+        sides = {}
+        for name, pending in names:
+            app = make_app(stack.enter_context(fresh_database(args.db, args.url)))
+            stack.callback(dispose, app)
+            sides[name] = Side(name, pending, app, start, args.timers)
+            report["sides"][name] = {"pending": pending, "statistics": "none (SQLite: GovFlow never runs ANALYZE)"}
         if args.rq:
-            redis_url = stack.enter_context(leased_redis(args.redis))
             log_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="govflow-bench-rq-")))
-            rq = RQSetup(app, redis_url, log_dir)
+            for name in ("baseline", "loaded"):
+                sides[name].rq = RQSetup(sides[name].app, stack.enter_context(leased_redis(args.redis)),
+                                         log_dir / name)
 
-        bench.sweep_round(max(1, args.timers // 10))  # warm-up, not measured
-        sweep_baseline = bench.sweep_phase("baseline", 0)
-        if rq:
-            with rq:
-                bench.rq = rq
-                rq_baseline = bench.rq_phase("baseline", 0)
-        print(f"  loading {args.pending} pending timers...", flush=True)
-        report["load"], armed = load_pending(db, start, args.pending)
-        if rq:
-            with rq:
-                scheduled = rq.enqueue(armed)
-                rq_loaded = bench.rq_phase("loaded", args.pending)
-        sweep_loaded = bench.sweep_phase("loaded", args.pending)
+        for side in sides.values():
+            with side.context():
+                report["server"] = server_version(db)
+                if args.db == "postgresql":
+                    # Plans must not change when autovacuum happens to analyze a table mid-run.
+                    autocommit(db, *(f"ALTER TABLE {t} SET (autovacuum_enabled = false)" for t in ENGINE_TABLES))
+                    report["sides"][side.name]["statistics"] = STATISTICS[side.name]
+                side.sweep_round(max(1, args.timers // 10))  # warm-up, not measured
+        for name in [n for n in ("stale", "loaded") if n in sides]:
+            side = sides[name]
+            with side.context():
+                if name == "stale":
+                    autocommit(db, "ANALYZE")
+                print(f"  {name}: loading {args.pending} pending timers...", flush=True)
+                load, armed = load_pending(db, start, args.pending)
+                report["sides"][name]["load_seconds"] = load["load_seconds"]
+                if name == "loaded" and args.db == "postgresql":
+                    autocommit(db, "VACUUM (ANALYZE)", "CHECKPOINT")
+                if side.rq:
+                    with side.rq:
+                        scheduled = side.rq.enqueue(armed)
+                del armed  # tuples the engine never holds: keep them out of the measured process
 
-    report["sweep"] = {"baseline": sweep_baseline, "loaded": sweep_loaded,
-                       "ratio_loaded_to_baseline": ratios(sweep_baseline, sweep_loaded, SWEEP_METRICS)}
-    if rq:
-        report["rq"] = {"workers": RQ_WORKERS, "sweep_seconds": RQ_SWEEP_SECONDS, "baseline": rq_baseline,
-                        "loaded": rq_loaded, "scheduled_jobs_loaded": scheduled,
-                        "ratio_loaded_to_baseline": ratios(rq_baseline, rq_loaded, RQ_METRICS)}
+        for index in range(args.rounds):
+            for side in abba(list(sides.values()), index):
+                with side.context():
+                    side.sweep_rounds.append(side.sweep_round(args.timers, explain=index == args.rounds - 1))
+            print(f"  sweep round {index + 1}/{args.rounds}: " + ", ".join(
+                f"{s.name} {max(s.sweep_rounds[-1]['lags']):.2f} s" for s in sides.values()), flush=True)
+
+        if args.rq:
+            measured = [sides["baseline"], sides["loaded"]]
+            with contextlib.ExitStack() as workers:
+                for side in measured:
+                    workers.enter_context(side.rq.workers())
+                for index in range(args.rounds):
+                    for side in abba(measured, index):
+                        with side.context(), side.rq:
+                            side.rq_rounds.append(side.rq_round())
+                    print(f"  rq round {index + 1}/{args.rounds}: " + ", ".join(
+                        f"{s.name} lag p50 {percentile([t.lag for t in s.rq_rounds[-1]], 0.5):.2f} s"
+                        for s in measured), flush=True)
+
+    report["sweep"] = add_ratios({name: side.sweep_summary() for name, side in sides.items()}, SWEEP_METRICS)
+    if args.rq:
+        report["rq"] = {"workers_per_side": RQ_WORKERS, "sweep_seconds": RQ_SWEEP_SECONDS,
+                        "scheduled_jobs_loaded": scheduled,
+                        **add_ratios({name: sides[name].rq_summary() for name in ("baseline", "loaded")}, RQ_METRICS)}
     return report
 
 
@@ -680,23 +782,28 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.timer_lag", description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL),
-                        help="PostgreSQL server on which the run creates (and drops) a database of its own")
-    parser.add_argument("--pending", type=int, default=100_000, help="pending (not yet due) timers when loaded")
+                        help="PostgreSQL server on which the run creates (and drops) databases of its own")
+    parser.add_argument("--pending", type=int, default=100_000, help="pending (not yet due) timers on the loaded side")
     parser.add_argument("--timers", type=int, default=200, help="K: timers due at the same moment, per round")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds per phase and path")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per side and path")
     parser.add_argument("--rq", action="store_true", help="also measure the RQ path with real workers")
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS", DEFAULT_REDIS),
                         help="Redis server (without database number) for --rq")
+    parser.add_argument("--stale-stats", action="store_true",
+                        help="PostgreSQL: a third side, loaded as the second, with statistics from before the load")
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "results", help="directory for the JSON file")
     args = parser.parse_args(argv)
     args.argv = argv
     if args.pending < 1 or args.timers < 1 or args.rounds < 1:
         parser.error("--pending, --timers and --rounds must be at least 1")
-    if (2 * args.rounds + 2) * ROUND_SPAN >= PENDING_FROM:
+    if args.stale_stats and args.db != "postgresql":
+        parser.error("--stale-stats is for PostgreSQL (GovFlow never runs ANALYZE on SQLite)")
+    if (args.rounds + 2) * ROUND_SPAN >= PENDING_FROM:
         parser.error("too many rounds: the pending timers would come due during the run")
 
-    print(f"timer lag on {args.db}: K={args.timers}, {args.rounds} rounds, {args.pending} pending"
-          + (", sweep and RQ paths" if args.rq else ", sweep path"), flush=True)
+    paths = "sweep and RQ paths" if args.rq else "sweep path"
+    print(f"timer lag on {args.db}: K={args.timers}, {args.rounds} rounds, {args.pending} pending, {paths}"
+          + (", a side with stale statistics" if args.stale_stats else ""), flush=True)
     report = run(args)
     print_report(report)
     args.out.mkdir(parents=True, exist_ok=True)
