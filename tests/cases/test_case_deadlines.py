@@ -3,10 +3,11 @@ from datetime import UTC, date
 
 import pytest
 
+import handlers
 from tests.cases.helpers import CLOSE, PROGRESS, armed, local, new_case, reload, step, travel, travel_to
 from tests.helpers import act, open_task
 from webapp.cases import operations
-from webapp.engine import clock, timers
+from webapp.engine import clock, runner, timers
 from webapp.engine.errors import FormInvalid
 from webapp.engine.models import InstanceEvent, ProcessInstance, Timer
 from webapp.extensions import db
@@ -251,3 +252,27 @@ def test_an_extension_request_is_not_feedback_on_the_handling(org):
     act(org, "dc", case.instance_id, {"decision": "refuse", "opinion": "请先报送进展。"})
     travel_to(local("2026-03-10 00:00:00"))
     assert reload(case).feedback_missed and len(_notices("未在", "supervisor")) == 1
+
+
+def test_a_case_stopped_by_an_incident_holds_its_timers_until_retried(org, monkeypatch):
+    case = new_case(org)
+
+    def broken(ctx, deadlines):
+        raise RuntimeError("消息服务不可用")
+
+    monkeypatch.setitem(handlers.REGISTRY, "cases.remind", broken)
+    travel_to(local("2026-03-15 00:00:00"))  # the reminder fires and its handler fails
+    instance = db.session.get(ProcessInstance, case.instance_id)
+    assert instance.status == "incident"
+    states = {t.kind: t.state for t in db.session.query(Timer).filter_by(instance_id=case.instance_id)}
+    assert states == {"reminder": "fired", "deadline": "held"}  # the timer fired; the step after it failed
+    assert travel_to(local("2026-03-18 00:00:00")) == 0  # held timers are never picked by the sweep
+    assert _notices("已超过办理期限") == []
+
+    monkeypatch.undo()
+    runner.retry(case.instance_id, org.users["admin"])
+    db.session.commit()
+    case = reload(case)
+    assert db.session.get(ProcessInstance, case.instance_id).status == "running"
+    assert case.alert == "red" and len(_notices("将于", "handler")) == 1  # both ran on retry, once each
+    assert {t.state for t in db.session.query(Timer).filter_by(instance_id=case.instance_id)} == {"fired"}

@@ -102,7 +102,7 @@ class Timer(db.Model):
     step_label = db.Column(db.String(128), nullable=False, default="")
     kind = db.Column(db.String(16), nullable=False, default="timer")
     due_dt = db.Column(UTCDateTime(), nullable=False)
-    state = db.Column(db.String(16), nullable=False, default="armed")  # armed / fired / cancelled
+    state = db.Column(db.String(16), nullable=False, default="armed")  # armed / held / fired / cancelled
     fired_dt = db.Column(UTCDateTime())
 
 

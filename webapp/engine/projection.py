@@ -109,12 +109,22 @@ def project(instance, workflow):
     for task in ready.values():
         db.session.add(_open_row(instance, workflow, task, data))
 
+    if workflow.is_completed():
+        instance.status = "completed"
+        instance.ended_dt = instance.ended_dt or clock.now()
+    elif instance.status != "incident":
+        instance.status = "running"
+    # A stopped instance's timers are held: the sweep then never picks them, and a retry arms them again.
+    waiting_state = "armed" if instance.status == "running" else "held"
+
     armed = {str(t.id): (t, due) for t, due in _armed_timers(workflow)}
-    timer_rows = db.session.query(Timer).filter_by(instance_id=instance.id, state="armed").all()
+    timer_rows = (db.session.query(Timer)
+                  .filter(Timer.instance_id == instance.id, Timer.state.in_(("armed", "held"))).all())
     fired_rows = []
     for row in timer_rows:
         if row.task_uuid in armed:
             row.due_dt = armed.pop(row.task_uuid)[1]
+            row.state = waiting_state
             continue
         spiff_task = workflow.get_task_from_id(UUID(row.task_uuid))
         fired = spiff_task is not None and spiff_task.has_state(TaskState.COMPLETED | TaskState.READY)
@@ -131,15 +141,9 @@ def project(instance, workflow):
                 step_label=task.task_spec.bpmn_name or task.task_spec.name,
                 kind=_properties(task).get("kind", "timer"),
                 due_dt=due,
-                state="armed",
+                state=waiting_state,
             )
         )
-
-    if workflow.is_completed():
-        instance.status = "completed"
-        instance.ended_dt = instance.ended_dt or clock.now()
-    elif instance.status != "incident":
-        instance.status = "running"
 
     projector = _projectors.get(instance.definition.process_key)
     if projector is not None:

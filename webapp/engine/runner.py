@@ -219,7 +219,7 @@ def retry(instance_id, user):
     if instance.status != "incident":
         raise TaskConflict("该流程没有待处理的异常。")
     workflow = store.restore(instance)
-    for task in workflow.get_tasks(state=TaskState.ERROR | TaskState.STARTED):
+    for task in workflow.get_tasks(state=TaskState.ERROR):  # never STARTED: a running call activity is STARTED
         task._set_state(TaskState.READY)
     for incident in db.session.query(Incident).filter_by(instance_id=instance_id, resolved_dt=None):
         incident.resolved_dt = clock.now()
