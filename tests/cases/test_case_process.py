@@ -3,11 +3,11 @@ import json
 
 import pytest
 
-from tests.cases.helpers import CLOSE, PROGRESS, REGISTER, new_case, reload, step
+from tests.cases.helpers import CLOSE, PROGRESS, REGISTER, local, new_case, reload, step
 from tests.helpers import act, open_task
 from webapp.cases.models import InstructionCase
 from webapp.cases.operations import register_case
-from webapp.engine import runner, serializer, store
+from webapp.engine import clock, runner, serializer, store
 from webapp.engine.errors import FormInvalid, NotAllowed
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.extensions import db
@@ -137,3 +137,11 @@ def test_the_case_row_follows_every_step(org):
     second = new_case(org)
     assert second.case_no == "DB2026-0002"
     assert db.session.query(InstructionCase).count() == 2
+
+
+def test_case_numbers_count_per_year_and_restart_in_a_new_year(org):
+    first, _ = register_case(org.users["dc"])
+    second, _ = register_case(org.users["dc"])
+    clock.set_fixed(local("2027-01-04 09:00:00"))
+    third, _ = register_case(org.users["dc"])
+    assert [first.case_no, second.case_no, third.case_no] == ["DB2026-0001", "DB2026-0002", "DB2027-0001"]

@@ -118,3 +118,12 @@ class DeadlineRule(db.Model):
     updated_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
     updated_by = db.relationship("User")
     updated_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)
+
+
+class CaseCounter(db.Model):
+    """The last case number given out in a year (督办编号 DB<year>-<n>), incremented atomically."""
+
+    __tablename__ = "case_counters"
+
+    year = db.Column(db.Integer, primary_key=True, autoincrement=False)
+    last_no = db.Column(db.Integer, nullable=False)

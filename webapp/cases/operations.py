@@ -1,27 +1,36 @@
 """Writes of instruction cases and deadline rules; each flushes, the request or job commits."""
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
 from webapp.engine import clock, runner
 from webapp.engine.errors import NotAllowed
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.extensions import db
 
-from .models import NEW_CASE_TITLE, DeadlineRule, InstructionCase
+from .models import NEW_CASE_TITLE, CaseCounter, DeadlineRule, InstructionCase
 from .process import PROCESS_KEY
 
 RECOMPUTE_SIGNAL = "deadline_recompute"
 
 
-def _next_case_no(unit_id):
+def _next_case_no():
+    """DB<year>-<n>: one atomic upsert, so two registrations at the same moment never get the same number."""
     year = clock.local_today().year
-    prefix = f"DB{year}-"
-    count = db.session.query(InstructionCase).filter(InstructionCase.case_no.like(f"{prefix}%")).count()
-    return f"{prefix}{count + 1:04d}"
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(CaseCounter).values(year=year, last_no=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[CaseCounter.year], set_={"last_no": CaseCounter.last_no + 1}
+    ).returning(CaseCounter.last_no)
+    number = db.session.execute(statement).scalar_one()
+    return f"DB{year}-{number:04d}"
 
 
 def register_case(user):
     """A 督查室 member starts a case in their office; returns (case, the registration task row)."""
     if not user.has_role("supervisor"):
         raise NotAllowed("只有督查室可以登记批示件。")
-    data = {"unit_id": user.unit_id, "registrar_id": user.id, "case_no": _next_case_no(user.unit_id),
+    data = {"unit_id": user.unit_id, "registrar_id": user.id, "case_no": _next_case_no(),
             "title": NEW_CASE_TITLE, "secrecy": 0, "urgency": "normal"}
     instance = runner.start(PROCESS_KEY, user, data, business_key=data["case_no"])
     task = db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").one()
