@@ -34,8 +34,9 @@ def project_case(instance, data):
         case = InstructionCase(instance_id=instance.id, case_no=data["case_no"], unit_id=data["unit_id"],
                                registrar_id=data["registrar_id"], registered_dt=now)
         db.session.add(case)
-    for name in ("title", "source_leader", "instruction", "requirements"):
-        setattr(case, name, (data.get(name) or getattr(case, name) or "")[:256 if name == "title" else None])
+    case.title = (data.get("title") or case.title or "")[:256]
+    for name in ("source_leader", "instruction", "requirements"):
+        setattr(case, name, data.get(name) or getattr(case, name) or "")
     case.level = data.get("level") or case.level
     case.instruction_date = date.fromisoformat(data["instruction_date"]) if data.get("instruction_date") else None
     case.urgency = data.get("urgency") or "normal"

@@ -33,18 +33,17 @@ def case_for_instance(instance_id):
 
 def list_for(user, alert=None, limit=200):
     query = visible_to(user)
+    open_case = InstructionCase.closed_dt.is_(None)
+    past_current_deadline = InstructionCase.overdue_dt >= InstructionCase.due_dt  # InstructionCase.alert == "red"
     if alert == "red":
-        query = query.filter(InstructionCase.overdue_dt.isnot(None), InstructionCase.closed_dt.is_(None),
-                             InstructionCase.overdue_dt >= InstructionCase.due_dt)
+        query = query.filter(open_case, past_current_deadline)
     elif alert == "yellow":
-        query = query.filter(InstructionCase.reminded_dt.isnot(None), InstructionCase.closed_dt.is_(None))
+        query = query.filter(open_case, InstructionCase.reminded_dt.isnot(None),
+                             or_(InstructionCase.overdue_dt.is_(None), ~past_current_deadline))
     elif alert == "unknown":
-        query = query.filter(InstructionCase.deadline_known.is_(False), InstructionCase.closed_dt.is_(None))
-    cases = query.order_by(InstructionCase.closed_dt.isnot(None), InstructionCase.due_dt,
-                           InstructionCase.id.desc()).limit(limit).all()
-    if alert == "yellow":  # yellow, not red: a reminded case past its deadline is red
-        cases = [c for c in cases if c.alert == "yellow"]
-    return cases
+        query = query.filter(open_case, InstructionCase.deadline_known.is_(False))
+    return (query.order_by(InstructionCase.closed_dt.isnot(None), InstructionCase.due_dt, InstructionCase.id.desc())
+            .limit(limit).all())
 
 
 def history(case):

@@ -198,7 +198,6 @@ FORMS = {
     "cases.review": (ReviewSchema, None),
 }
 
-UNIT_CHOICES = tuple(deadlines.UNIT_LABELS)
 AMOUNT = {**REQUIRED, "invalid": "请填写整数"}
 
 
