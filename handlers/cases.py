@@ -10,7 +10,16 @@ def _title(ctx):
 
 @handler("cases.compute_deadlines")
 def compute_deadlines(ctx, level, urgency, start=None):
-    """Deadlines from the level's rule and the calendar, counted from assignment (交办) or `start`."""
+    """Deadlines from the level's rule and the calendar, counted from assignment (交办) or `start`.
+
+    A case returned (退回) to registration or assignment and assigned again keeps the deadlines it had,
+    extensions included, unless its level changed; then they are counted again from the first assignment.
+    """
+    previous = ctx.data.get("deadlines")
+    if start is None and previous:
+        if previous.get("known") and previous.get("level") == level:
+            return previous
+        start = previous.get("start_at")
     deadlines = ctx.deadlines.for_case(level, urgency, start)
     if not deadlines["known"]:
         year = deadlines["missing_year"]

@@ -56,6 +56,7 @@ def register_blueprints(app):
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .cases.views import bp as cases_bp
+    from .inbox import actions as _inbox_verbs  # noqa: F401  (its routes join the inbox blueprint)
     from .inbox.views import bp as inbox_bp
     from .notices.views import bp as notices_bp
     from .reports.views import bp as reports_bp

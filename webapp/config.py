@@ -30,6 +30,8 @@ class Config:
     # The engine stops an instance that runs more than this many steps in one go.
     ENGINE_MAX_STEPS = int(os.environ.get("GOVFLOW_ENGINE_MAX_STEPS", "1000"))
     JSON_AS_ASCII = False
+    # 催办: at most one urge per task within this many minutes.
+    URGE_INTERVAL_MINUTES = int(os.environ.get("GOVFLOW_URGE_INTERVAL_MINUTES", "60"))
 
 
 def normalize_database_url(url):

@@ -90,3 +90,8 @@ def effective_rules():
     """(level, label, rule, saved row or None) for every level: what deadlines are computed with."""
     return [(level, label, deadlines.rule_for(level), db.session.get(DeadlineRule, level))
             for level, label in LEVELS.items()]
+
+
+def visible_instance(user, instance_id):
+    """Whether the user may see the case of this instance (the inbox's read-only view asks)."""
+    return visible_to(user).filter(InstructionCase.instance_id == instance_id).first() is not None

@@ -7,7 +7,7 @@ from webapp.auth.access import role_required
 from webapp.engine import clock
 from webapp.engine.errors import NotFound
 from webapp.extensions import db
-from webapp.inbox import subjects
+from webapp.inbox import access, subjects
 
 from . import operations, queries
 from .models import LEVELS, RETURN_REASONS
@@ -28,6 +28,7 @@ def task_subject(row):
 
 
 subjects.register(PROCESS_KEY, task_subject)
+access.register(PROCESS_KEY, queries.visible_instance)
 
 
 @bp.route("/")

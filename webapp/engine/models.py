@@ -64,7 +64,8 @@ class HumanTask(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     instance_id = db.Column(db.Integer, db.ForeignKey("process_instances.id"), nullable=False)
     instance = db.relationship("ProcessInstance")
-    task_uuid = db.Column(db.String(36), nullable=False, unique=True)
+    # Not unique: a step returned to (退回) or withdrawn (撤回) runs again under the same Spiff task id.
+    task_uuid = db.Column(db.String(36), nullable=False, index=True)
     process_key = db.Column(db.String(64), nullable=False)
     step_key = db.Column(db.String(64), nullable=False)
     step_label = db.Column(db.String(128), nullable=False)
@@ -85,8 +86,16 @@ class HumanTask(db.Model):
     completed_by = db.relationship("User", foreign_keys=[completed_by_id])
     outcome = db.Column(db.String(32))
     opinion = db.Column(db.Text)
+    claimed_dt = db.Column(UTCDateTime())  # set when a group task was claimed (签收); assignee_id is the claimer
+    arrival = db.Column(db.String(16))  # how the task came back: returned / withdrawn / transferred
+    arrival_note = db.Column(db.Text)  # the reason given with it
+    arrival_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    arrival_by = db.relationship("User", foreign_keys=[arrival_by_id])
+    # A completed step undone by a return or withdraw: kept for history, never offered as a return target.
+    superseded = db.Column(db.Boolean, nullable=False, default=False)
 
     STATE_LABELS = {"open": "待办", "completed": "已办", "cancelled": "已取消"}
+    ARRIVAL_LABELS = {"returned": "被退回", "withdrawn": "已撤回", "transferred": "转办"}
 
 
 class Timer(db.Model):
@@ -116,6 +125,8 @@ class InstanceEvent(db.Model):
     event_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)
     actor_id = db.Column(db.Integer, db.ForeignKey("users.id"))
     actor = db.relationship("User")
+    actor_role = db.Column(db.String(16))  # the role the actor acted in
+    task_id = db.Column(db.Integer, db.ForeignKey("human_tasks.id"))
     action = db.Column(db.String(32), nullable=False)
     step_key = db.Column(db.String(64))
     step_label = db.Column(db.String(128))
@@ -125,6 +136,8 @@ class InstanceEvent(db.Model):
     ACTION_LABELS = {
         "start": "发起", "complete": "办理", "save_draft": "保存草稿", "timer": "定时触发",
         "incident": "处理异常", "retry": "重试", "signal": "外部事件", "service": "系统处理", "end": "流程结束",
+        "claim": "签收", "release": "退回签收", "transfer": "转办", "return": "退回", "withdraw": "撤回",
+        "urge": "催办", "copy": "抄送", "attach": "上传附件", "detach": "删除附件",
     }
 
     @property

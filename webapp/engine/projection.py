@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
 from webapp.auth.roles import role_code
@@ -13,6 +14,12 @@ from .errors import EngineError
 from .models import HumanTask, Timer
 
 _projectors = {}  # process key -> fn(instance, data)
+_task_listeners = []  # fn(row) for each task row opened, after it has an id
+
+
+def on_task_opened(listener):
+    """Called with every newly opened human task row (notifications: a new task in someone's inbox)."""
+    _task_listeners.append(listener)
 
 
 def register_projector(process_key, fn):
@@ -27,6 +34,14 @@ def current_data(workflow):
     data = dict(source.data) if source is not None else {}
     data.update(workflow.data)
     return data
+
+
+def find_task(workflow, task_uuid):
+    """The workflow's task of that id (a string or UUID), or None when a reset has dropped it."""
+    try:
+        return workflow.get_task_from_id(UUID(str(task_uuid)))
+    except TaskNotFoundException:
+        return None
 
 
 def _properties(task):
@@ -87,9 +102,10 @@ def _armed_timers(workflow):
                 yield task, TimerEventDefinition.get_datetime(value)
 
 
-def project(instance, workflow):
+def project(instance, workflow, arrivals=None):
     """Bring human_tasks, timers, status and the domain row in line with `workflow`.
 
+    `arrivals` maps a task id to columns its newly opened row starts with (who it goes back to, and why).
     Returns the timer rows that fired since the last projection.
     """
     data = current_data(workflow)
@@ -106,8 +122,11 @@ def project(instance, workflow):
         else:
             row.state = "cancelled"
             row.completed_dt = clock.now()
-    for task in ready.values():
-        db.session.add(_open_row(instance, workflow, task, data))
+    opened = [_open_row(instance, workflow, task, data) for task in ready.values()]
+    for row in opened:
+        for column, value in (arrivals or {}).get(row.task_uuid, {}).items():
+            setattr(row, column, value)
+    db.session.add_all(opened)
 
     if workflow.is_completed():
         instance.status = "completed"
@@ -126,7 +145,7 @@ def project(instance, workflow):
             row.due_dt = armed.pop(row.task_uuid)[1]
             row.state = waiting_state
             continue
-        spiff_task = workflow.get_task_from_id(UUID(row.task_uuid))
+        spiff_task = find_task(workflow, row.task_uuid)
         fired = spiff_task is not None and spiff_task.has_state(TaskState.COMPLETED | TaskState.READY)
         row.state = "fired" if fired else "cancelled"
         row.fired_dt = clock.now() if fired else None
@@ -148,5 +167,10 @@ def project(instance, workflow):
     projector = _projectors.get(instance.definition.process_key)
     if projector is not None:
         projector(instance, data)
+    if opened and _task_listeners:
+        db.session.flush()
+        for row in opened:
+            for listener in _task_listeners:
+                listener(row)
     return fired_rows
 

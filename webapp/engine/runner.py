@@ -5,21 +5,20 @@ complete(task row, user, form):
   -> the task must still be READY -> validate the form -> run -> engine steps
   -> save state (lock_version + 1) -> project rows -> record history.
 """
-from uuid import UUID
-
 from flask import current_app
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import SignalEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from webapp.auth.models import User
 from webapp.extensions import db
 
 from . import clock, definitions, forms, serializer, store
 from .environment import HandlerFailure
 from .errors import EngineError, NotAllowed, NotFound, TaskConflict
 from .models import HumanTask, Incident, InstanceEvent, ProcessInstance
-from .projection import project
+from .projection import find_task, project
 
 
 class RunawayInstance(EngineError):
@@ -49,10 +48,14 @@ def _advance(workflow):
         _engine_steps(workflow)
 
 
-def _record(instance, action, actor=None, step_key=None, step_label=None, opinion=None, data=None):
+def _record(instance, action, actor=None, step_key=None, step_label=None, opinion=None, data=None, row=None):
+    """One history row; with a task `row`, its step, the role acted in and the row itself are kept."""
+    if row is not None:
+        step_key, step_label = row.step_key, row.step_label
     db.session.add(
         InstanceEvent(
             instance_id=instance.id, event_dt=clock.now(), actor_id=actor.id if actor else None,
+            actor_role=row.role if row is not None and actor else None, task_id=row.id if row is not None else None,
             action=action, step_key=step_key, step_label=step_label, opinion=opinion, data=data,
         )
     )
@@ -73,13 +76,13 @@ def _run_guarded(instance, workflow, step, actor=None):
         return message
 
 
-def _persist(instance, workflow, incident=None):
+def _persist(instance, workflow, incident=None, arrivals=None):
     """Save the state (lock_version + 1 on flush), project it into rows and record fired timers.
 
     Returns the timer rows that fired in this step, whichever operation made them fire.
     """
     store.save(instance, workflow)
-    fired = project(instance, workflow)
+    fired = project(instance, workflow, arrivals)
     for timer in fired:
         _record(instance, "timer", step_key=timer.step_key, step_label=timer.step_label,
                 data={"due": timer.due_dt.isoformat(), "fired": timer.fired_dt.isoformat()})
@@ -96,6 +99,20 @@ def may_act(user, row):
         and (row.assignee_id is None or row.assignee_id == user.id)
         and user.clearance >= row.secrecy
     )
+
+
+def check_may_act(user, row):
+    """Raise unless the user may act on the open row; a colleague's claim is a conflict, not a refusal."""
+    if may_act(user, row):
+        return
+    if row.assignee_id is not None and may_act(user, _unassigned(row)):
+        holder = db.session.get(User, row.assignee_id)
+        raise TaskConflict(f"该任务已由{holder.name}签收。" if row.claimed_dt else f"该任务已交由{holder.name}办理。")
+    raise NotAllowed("您无权办理此任务。")
+
+
+def _unassigned(row):
+    return HumanTask(role=row.role, unit_id=row.unit_id, assignee_id=None, secrecy=row.secrecy)
 
 
 def start(process_key, user, data, business_key=None):
@@ -127,13 +144,12 @@ def _locked_task(task_row_id, user):
     row = db.session.query(HumanTask).filter_by(id=task_row_id).populate_existing().one()
     if row.state != "open":
         raise TaskConflict("该任务已被他人处理或已撤销，请刷新待办列表。")
-    if not may_act(user, row):
-        raise NotAllowed("您无权办理此任务。")
+    check_may_act(user, row)
     if instance.status == "incident":
         raise TaskConflict("该流程处于异常状态，待管理员处理后再办理。")
     workflow = store.restore(instance)
     incident = _run_guarded(instance, workflow, _advance, user)  # due timers win before the submit
-    task = workflow.get_task_from_id(UUID(row.task_uuid))
+    task = find_task(workflow, row.task_uuid)
     if incident or task is None or task.state != TaskState.READY:
         _persist(instance, workflow, incident)
         raise TaskConflict("该任务已被处理（可能已超时自动流转），请刷新后查看。", keep_changes=True)
@@ -145,8 +161,8 @@ def _validated_form(task_row_id, user, raw_form, partial=False):
     row = db.session.get(HumanTask, task_row_id)
     if row is None:
         raise NotFound("任务不存在")
-    if row.state == "open" and not may_act(user, row):
-        raise NotAllowed("您无权办理此任务。")
+    if row.state == "open":
+        check_may_act(user, row)
     return forms.validate(row.form_key, raw_form, partial=partial) if row.form_key else {}
 
 
@@ -161,9 +177,10 @@ def complete(task_row_id, user, raw_form):
     row.state = "completed"
     row.completed_dt = clock.now()
     row.completed_by_id = user.id
+    row.assignee_id = row.assignee_id or user.id  # completing an unclaimed group task claims it
     row.outcome = form.get("decision")
     row.opinion = form.get("opinion")
-    _record(instance, "complete", user, row.step_key, row.step_label, form.get("opinion"), _loggable(form))
+    _record(instance, "complete", user, opinion=form.get("opinion"), data=_loggable(form), row=row)
     incident = _run_guarded(instance, workflow, _advance, user)
     if workflow.is_completed():
         _record(instance, "end")
@@ -176,7 +193,7 @@ def save_draft(task_row_id, user, raw_form):
     form = _validated_form(task_row_id, user, raw_form, partial=True)
     row, instance, workflow, task = _locked_task(task_row_id, user)
     task.data.update(form)
-    _record(instance, "save_draft", user, row.step_key, row.step_label, data=_loggable(form))
+    _record(instance, "save_draft", user, data=_loggable(form), row=row)
     _persist(instance, workflow)
     return instance
 

@@ -6,6 +6,8 @@ from webapp.engine.models import HumanTask
 from webapp.engine.runner import may_act
 from webapp.extensions import db
 
+from . import models  # noqa: F401  (the inbox tables are created with the others)
+
 
 def todo_query(user):
     """Open tasks the user may act on: their role in their unit, unassigned or assigned to them."""

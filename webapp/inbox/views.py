@@ -26,8 +26,10 @@ def done():
 
 
 def _render_task(row, values=None, errors=None, status=200):
+    from . import pages
+
     return render_template("inbox/task.html", task=row, values=values or {}, errors=errors or {},
-                           **subjects.context_for(row)), status
+                           **pages.task_page(row, current_user), **subjects.context_for(row)), status
 
 
 @bp.route("/tasks/<int:row_id>", methods=["GET", "POST"])

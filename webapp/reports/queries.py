@@ -66,3 +66,8 @@ def open_tasks(item):
 
 def item_for_instance(instance_id):
     return db.session.query(InfoItem).filter_by(instance_id=instance_id).one_or_none()
+
+
+def visible_instance(user, instance_id):
+    """Whether the user may see the item of this instance (the inbox's read-only view asks)."""
+    return visible_to(user).filter(InfoItem.instance_id == instance_id).first() is not None

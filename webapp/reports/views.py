@@ -3,7 +3,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.extensions import db
-from webapp.inbox import subjects
+from webapp.inbox import access, subjects
 
 from . import operations, queries
 from .process import PROCESS_KEY
@@ -21,6 +21,7 @@ def task_subject(row):
 
 
 subjects.register(PROCESS_KEY, task_subject)
+access.register(PROCESS_KEY, queries.visible_instance)
 
 
 @bp.route("/")

@@ -1,0 +1,160 @@
+"""The verbs on a task page (签收/退回签收/转办/退回/撤回/催办/抄送) and the read-only item page.
+
+Each verb answers a person with a flash message and a redirect back, and an API client with JSON.
+"""
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from webapp.engine import task_actions
+from webapp.engine.errors import EngineError, NotFound
+from webapp.engine.models import HumanTask
+from webapp.errors import wants_json
+from webapp.extensions import db
+
+from . import access, operations, pages, subjects
+from .views import bp
+
+
+def _done(message, target):
+    db.session.commit()
+    if wants_json():
+        return jsonify(ok=True, message=message)
+    flash(message)
+    return redirect(target)
+
+
+def _refused(exc, target):
+    if wants_json():
+        raise exc
+    if exc.keep_changes:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    flash(exc.message, "error")
+    return redirect(target)
+
+
+def _verb(row_id, run, message, after=None):
+    """Run one verb on a task row; on success go to `after` (default: back to the task page)."""
+    back = url_for("inbox.task", row_id=row_id)
+    try:
+        run()
+    except EngineError as exc:
+        return _refused(exc, back)
+    return _done(message, after or back)
+
+
+@bp.route("/tasks/<int:row_id>/claim", methods=["POST"])
+@login_required
+def claim(row_id):
+    return _verb(row_id, lambda: task_actions.claim(row_id, current_user), "已签收，该任务只在您的待办中显示。")
+
+
+@bp.route("/tasks/<int:row_id>/release", methods=["POST"])
+@login_required
+def release(row_id):
+    return _verb(row_id, lambda: task_actions.release(row_id, current_user), "已退回签收，本岗位人员均可办理。",
+                 url_for("inbox.todo"))
+
+
+@bp.route("/tasks/<int:row_id>/transfer", methods=["POST"])
+@login_required
+def transfer(row_id):
+    def run():
+        target = request.form.get("target_user_id", type=int)
+        row = task_actions.transfer(row_id, current_user, target, request.form.get("reason", ""))
+        _notify_transfer(row)
+
+    return _verb(row_id, run, "已转办。", url_for("inbox.todo"))
+
+
+def _notify_transfer(row):
+    from webapp.notices import operations as notices
+
+    notices.send(f"转办：{row.step_label}「{row.title}」", user_id=row.assignee_id, instance_id=row.instance_id,
+                 body=f"{current_user.name}转办给您，理由：{row.arrival_note}", link=f"/tasks/{row.id}")
+
+
+@bp.route("/tasks/<int:row_id>/return", methods=["POST"])
+@login_required
+def return_to(row_id):
+    def run():
+        target = request.form.get("target_row_id", type=int)
+        task_actions.return_to(row_id, current_user, target, request.form.get("reason", ""))
+
+    return _verb(row_id, run, "已退回。", url_for("inbox.todo"))
+
+
+@bp.route("/tasks/<int:row_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(row_id):
+    try:
+        instance = task_actions.withdraw(row_id, current_user)
+    except EngineError as exc:
+        return _refused(exc, request.referrer or url_for("inbox.task", row_id=row_id))
+    reopened = pages.reopened_for(instance, current_user)
+    return _done("已撤回，可修改后重新提交。", url_for("inbox.task", row_id=reopened.id) if reopened
+                 else url_for("inbox.todo"))
+
+
+@bp.route("/tasks/<int:row_id>/urge", methods=["POST"])
+@login_required
+def urge(row_id):
+    row = db.session.get(HumanTask, row_id)
+    back = url_for("inbox.item", instance_id=row.instance_id) if row else url_for("inbox.todo")
+    try:
+        operations.urge(row_id, current_user, request.form.get("note", ""), request.form.get("notify_leader") == "1")
+    except EngineError as exc:
+        return _refused(exc, back)
+    return _done(f"已催办“{row.step_label}”。", back)
+
+
+@bp.route("/items/<int:instance_id>/copy", methods=["POST"])
+@login_required
+def copy(instance_id):
+    back = url_for("inbox.item", instance_id=instance_id)
+    try:
+        instance = access.viewable_instance(current_user, instance_id)
+        if instance is None:
+            raise NotFound("事项不存在或您无权查看。")
+        copied = operations.copy_to(instance, current_user, request.form.getlist("user_ids"),
+                                    request.form.getlist("unit_ids"), request.form.get("note", ""))
+    except EngineError as exc:
+        return _refused(exc, back)
+    names = "、".join(u.name for u in copied) or "（均已抄送过）"
+    return _done(f"已抄送：{names}", back)
+
+
+@bp.route("/phrases", methods=["POST"])
+@login_required
+def add_phrase():
+    back = request.referrer or url_for("inbox.todo")
+    try:
+        operations.add_phrase(current_user, request.form.get("text", ""))
+    except EngineError as exc:
+        return _refused(exc, back)
+    return _done("已加入常用语。", back)
+
+
+@bp.route("/items/<int:instance_id>")
+@login_required
+def item(instance_id):
+    """An item read-only, for whoever may see it: the starter, its performers, the copied, the domain's."""
+    instance = access.viewable_instance(current_user, instance_id)
+    if instance is None:
+        raise NotFound("事项不存在或您无权查看。")
+    operations.mark_copy_read(instance_id, current_user)
+    latest = (db.session.query(HumanTask).filter_by(instance_id=instance_id).order_by(HumanTask.id.desc()).first())
+    context = subjects.context_for(latest) if latest else {}
+    context.pop("notice_template", None)
+    _record_secret_view(instance)
+    db.session.commit()
+    return render_template("inbox/item.html", instance=instance, latest=latest, task=None,
+                           **pages.item_page(instance, current_user), **context)
+
+
+def _record_secret_view(instance):
+    if instance.secrecy > 0:
+        from webapp.audit.operations import record_view
+
+        record_view(instance, current_user)
