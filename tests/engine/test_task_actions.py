@@ -84,7 +84,7 @@ def test_transfer_goes_to_a_colleague_of_the_same_role_with_the_reason(org):
     row = db.session.get(HumanTask, row.id)
     assert (row.assignee_id, row.arrival, row.arrival_note) == (org.users["verifier_a2"].id, "transferred",
                                                                 "本人出差，请代为审核")
-    with pytest.raises(TaskConflict, match="已交由用户verifier_a2办理"):
+    with pytest.raises(NotAllowed, match="已交由用户verifier_a2办理"):
         act(org, "verifier_a", item.instance_id, {"decision": "pass"})
     db.session.rollback()
     act(org, "verifier_a2", item.instance_id, {"decision": "pass"})
@@ -116,6 +116,8 @@ def test_an_upper_editor_returns_an_item_to_its_writer_past_three_steps(org):
     assert back.assignee_id == org.users["writer_a"].id  # the step's performer gets it back
     assert (back.arrival, back.arrival_note) == ("returned", "数据口径与统计局不一致，请核实后重报")
     assert db.session.get(HumanTask, edit.id).outcome == "returned"
+    item = db.session.get(type(item), item.id)
+    assert (item.status, item.target_unit_id) == ("returned", None)  # no longer in the upper office's list
     workflow = _restored_state(item.instance_id)
     assert workflow.get_tasks(state=16)[0].data["title"] == "某县春耕进展"  # what was written stays
     db.session.rollback()

@@ -102,12 +102,14 @@ def may_act(user, row):
 
 
 def check_may_act(user, row):
-    """Raise unless the user may act on the open row; a colleague's claim is a conflict, not a refusal."""
+    """Raise unless the user may act on the open row; losing a claim to a colleague is a conflict (409)."""
     if may_act(user, row):
         return
     if row.assignee_id is not None and may_act(user, _unassigned(row)):
         holder = db.session.get(User, row.assignee_id)
-        raise TaskConflict(f"该任务已由{holder.name}签收。" if row.claimed_dt else f"该任务已交由{holder.name}办理。")
+        if row.claimed_dt is not None:
+            raise TaskConflict(f"该任务已由{holder.name}签收。")
+        raise NotAllowed(f"该任务已交由{holder.name}办理，您无权办理。")
     raise NotAllowed("您无权办理此任务。")
 
 

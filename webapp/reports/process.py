@@ -12,6 +12,7 @@ from .schemas import FORMS
 PROCESS_KEY = "info_report"
 STEP_STATUS = {"compose": "draft", "verify": "verifying", "sign": "signing", "principal_sign": "principal",
                "edit": "editing"}
+BEFORE_SUBMISSION = {"compose", "verify", "sign", "principal_sign"}
 
 
 def _dt(value):
@@ -51,8 +52,10 @@ def project_item(instance, data):
     if open_task is not None:
         item.current_step = open_task.step_label
         item.status = STEP_STATUS.get(open_task.step_key, open_task.step_key)
-        if open_task.step_key == "compose" and data.get("decision") == "return":
+        if open_task.arrival == "returned" or (open_task.step_key == "compose" and data.get("decision") == "return"):
             item.status = "returned"
+        if open_task.step_key in BEFORE_SUBMISSION:  # returned or withdrawn below the upper office: not theirs now
+            item.target_unit_id = item.receipt_no = item.submitted_dt = None
     else:
         item.current_step = None
     feedback = data.get("feedback") or {}
