@@ -24,6 +24,11 @@ def record_feedback(ctx, decision, publication=None, remark=""):
     summary = labels.get(decision, decision)
     if decision == "adopt" and publication:
         summary = f"采用于《{publication}》"
+    writer = ctx.data.get("author_id")
+    recipient = {"user_id": writer} if writer else {"role": "writer", "unit_id": ctx.data.get("unit_id")}
+    ctx.notices.send(f"信息已反馈：《{ctx.data.get('title') or '信息'}》{summary}",
+                     body=f"编辑意见：{remark}" if remark else "", link=f"/items/{ctx.instance_id}",
+                     level="warning" if decision == "return" else "info", **recipient)
     return {
         "feedback_at": ctx.now().isoformat(),
         "decision": decision,

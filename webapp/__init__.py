@@ -49,11 +49,18 @@ def register_engine(app):
     from .engine import scheduling
 
     scheduling.init_app(app)  # RQ enqueueing of armed timers (production only)
+    from . import notices
+
+    notices.init_app(app)  # new-task notices; deliveries over email / SMS / IM after commit
+    from . import audit
+
+    audit.init_app(app)  # the hash-chained audit log, written at each commit; `flask audit verify`
 
 
 def register_blueprints(app):
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
+    from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .cases.views import bp as cases_bp
     from .inbox import actions as _inbox_verbs  # noqa: F401  (its routes join the inbox blueprint)
@@ -70,6 +77,12 @@ def register_blueprints(app):
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(workcal_bp, url_prefix="/admin/calendar")
     app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(audit_bp, url_prefix="/admin/audit")
+    from . import attachments
+    from .attachments.views import bp as attachments_bp
+
+    app.register_blueprint(attachments_bp, url_prefix="/attachments")
+    attachments.init_app(app)  # limits and storage checked at start; the panel offered to templates
     from . import filters
 
     filters.init_app(app)

@@ -25,12 +25,25 @@ def deploy_directory(directory, comment="deployed from processes/"):
     return results
 
 
+def record_deploys(results, source):
+    """Audit each newly deployed version (`webapp.audit`); the caller commits."""
+    from webapp import audit
+
+    for key, version, created in results:
+        if created:
+            audit.record("admin.deploy", summary=f"部署流程 {key} v{version}（{source}）",
+                         target_type="process_definition", target_id=f"{key}:v{version}",
+                         detail={"process_key": key, "version": version, "source": str(source)})
+
+
 @govflow.command("deploy")
 @click.option("--dir", "directory", default=str(ROOT / "processes"), show_default=True)
 def deploy_cmd(directory):
     """Deploy every BPMN file in a directory (a new version only where it changed)."""
-    for key, version, created in deploy_directory(directory):
+    results = deploy_directory(directory)
+    for key, version, created in results:
         click.echo(f"{key} v{version} {'deployed' if created else 'unchanged'}")
+    record_deploys(results, directory)
     db.session.commit()
 
 
@@ -49,8 +62,10 @@ def seed_demo_cmd():
 def setup_cmd(demo):
     """Migrate the database, deploy processes and (by default) load the demo."""
     upgrade(directory=str(ROOT / "migrations"))
-    for key, version, created in deploy_directory(ROOT / "processes"):
+    results = deploy_directory(ROOT / "processes")
+    for key, version, created in results:
         click.echo(f"process {key} v{version} {'deployed' if created else 'unchanged'}")
+    record_deploys(results, ROOT / "processes")
     db.session.commit()
     if demo:
         from webapp.demo import seed

@@ -32,6 +32,34 @@ class Config:
     JSON_AS_ASCII = False
     # 催办: at most one urge per task within this many minutes.
     URGE_INTERVAL_MINUTES = int(os.environ.get("GOVFLOW_URGE_INTERVAL_MINUTES", "60"))
+    # Inbox lists: a deadline this close is marked yellow (past it: red); rows per page.
+    INBOX_NEAR_DUE_HOURS = float(os.environ.get("GOVFLOW_INBOX_NEAR_DUE_HOURS", "24"))
+    INBOX_PAGE_SIZE = int(os.environ.get("GOVFLOW_INBOX_PAGE_SIZE", "50"))
+    # Notices outside the system (docs/notifications.md). NOTICE_CHANNELS unset: "email" when MAIL_SERVER
+    # is set, else none; "sms" and "im" only when listed, by default through the logging adapter.
+    NOTICE_CHANNELS = os.environ.get("NOTICE_CHANNELS")
+    NOTICE_ADAPTER_EMAIL = os.environ.get("NOTICE_ADAPTER_EMAIL", "webapp.notices.channels.EmailChannel")
+    NOTICE_ADAPTER_SMS = os.environ.get("NOTICE_ADAPTER_SMS", "webapp.notices.channels.LoggingChannel")
+    NOTICE_ADAPTER_IM = os.environ.get("NOTICE_ADAPTER_IM", "webapp.notices.channels.LoggingChannel")
+    NOTICE_MAX_ATTEMPTS = int(os.environ.get("NOTICE_MAX_ATTEMPTS", "5"))
+    NOTICE_RETRY_SECONDS = float(os.environ.get("NOTICE_RETRY_SECONDS", "60"))  # doubled after each failure
+    NOTICE_REQUEUE_AFTER_SECONDS = float(os.environ.get("NOTICE_REQUEUE_AFTER_SECONDS", "120"))
+    NOTICE_BASE_URL = os.environ.get("NOTICE_BASE_URL", "")  # e.g. https://govflow.example.gov.cn for links
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ["MAIL_PORT"]) if os.environ.get("MAIL_PORT") else None  # None: 465 / 587 / 25
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"  # STARTTLS
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"  # SMTP over TLS from the start
+    MAIL_FROM = os.environ.get("MAIL_FROM", "GovFlow <govflow@localhost>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # Attachments (docs/attachments.md): files outside the database; in production ATTACHMENT_DIR is a mount
+    # every web machine shares. Unset: <instance path>/attachments (development only).
+    ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR")
+    ATTACHMENT_STORAGE = os.environ.get("ATTACHMENT_STORAGE", "webapp.attachments.storage.LocalStorage")
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+    ATTACHMENT_EXTENSIONS = os.environ.get(
+        "ATTACHMENT_EXTENSIONS", "pdf,ofd,doc,docx,wps,xls,xlsx,et,ppt,pptx,txt,jpg,jpeg,png,zip")
 
 
 def normalize_database_url(url):
@@ -51,6 +79,9 @@ def load(app, overrides=None):
     if not cfg.get("SQLALCHEMY_DATABASE_URI"):
         cfg["SQLALCHEMY_DATABASE_URI"] = _default_sqlite_url()
     cfg["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    if cfg.get("MAX_CONTENT_LENGTH") is None:
+        # A request well above the attachment limit is cut while it arrives (413), not read to the end first.
+        cfg["MAX_CONTENT_LENGTH"] = int(cfg["ATTACHMENT_MAX_BYTES"]) + 1024 * 1024
     if cfg["GOVFLOW_ENV"] == "production":
         if not cfg.get("SECRET_KEY"):
             raise ConfigError("SECRET_KEY must be set in production")

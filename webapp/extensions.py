@@ -2,7 +2,7 @@
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 
 naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -17,3 +17,17 @@ migrate = Migrate()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "请先登录。"
+
+
+def listen_on_session(listeners):
+    """Attach (event name, function) pairs to every session of `db` (idempotent)."""
+    for name, fn in listeners:
+        if not event.contains(db.session, name, fn):
+            event.listen(db.session, name, fn)
+
+
+def stop_listening_on_session(listeners):
+    """Detach them again (tests)."""
+    for name, fn in listeners:
+        if event.contains(db.session, name, fn):
+            event.remove(db.session, name, fn)

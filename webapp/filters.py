@@ -36,7 +36,8 @@ def init_app(app):
     def inbox_count():
         if not current_user.is_authenticated:
             return {}
-        from webapp.inbox.queries import todo_count
+        from webapp.inbox.queries import nav_counts
         from webapp.notices.queries import unread_count
 
-        return {"todo_count": todo_count(current_user), "notice_count": unread_count(current_user)}
+        counts = nav_counts(current_user)
+        return {"todo_count": counts["todo"], "inbox_counts": counts, "notice_count": unread_count(current_user)}

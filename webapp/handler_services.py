@@ -7,7 +7,8 @@ from webapp.notices import operations as notices
 
 
 class NoticeSender:
-    """`ctx.notices.send(title, unit_id=, role=, user_id=, body=, level=)`: tied to the instance."""
+    """`ctx.notices.send(title, unit_id=, role=, user_id=, body=, link=, level=)`: tied to the instance, whose
+    secrecy the notice takes (a secret item's notice keeps no body and leaves the system as a generic text)."""
 
     def __init__(self, instance_id):
         self.instance_id = instance_id

@@ -1,4 +1,4 @@
-"""RQ entry points for timers, enqueued by dotted name with ids only: `fire_timer(timer_id)` and `sweep()`.
+"""RQ entry points, enqueued by dotted name with ids only: `fire_timer(timer_id)`, `sweep()`, `deliver_notice(id)`.
 
 Nothing is built at import time. The Flask app is created lazily, once per process, by the first job
 (`_app()`); each job runs inside its own `app.app_context()`, commits once and removes the session.
@@ -60,7 +60,8 @@ def fire_timer(timer_id):
 
 
 def sweep():
-    """Fire every due armed timer (the safety net behind the per-timer jobs); returns how many fired.
+    """Fire every due armed timer (the safety net behind the per-timer jobs), then re-enqueue notice deliveries
+    whose job was lost; returns how many timers fired.
 
     rq schedules the next run itself (`Repeat`, see `webapp.engine.scheduling.ensure_sweep`), and only
     after a run that did not raise, so this job never raises: a failure is logged and the next sweep
@@ -76,6 +77,39 @@ def sweep():
             db.session.rollback()
             log.exception("timer sweep failed")
             return 0
+        finally:
+            _requeue_lost_deliveries()
+            db.session.remove()
+
+
+def _requeue_lost_deliveries():
+    """The sweep's second duty: notice deliveries whose RQ job was lost are enqueued again (never raises)."""
+    from webapp.extensions import db
+    from webapp.notices import dispatch
+
+    try:
+        dispatch.requeue_lost()
+    except Exception:
+        log.exception("notice delivery sweep failed")
+    finally:
+        db.session.rollback()
+
+
+def deliver_notice(delivery_id):
+    """Attempt notice delivery `delivery_id` if it is still pending and due; returns its state afterwards.
+
+    A failed attempt is recorded on the row, which is tried again after a backoff (its own job, enqueued
+    after this commit) or, after NOTICE_MAX_ATTEMPTS, becomes failed. Nothing due (already sent, a
+    duplicate job, a retry not due yet): nothing happens and None is returned.
+    """
+    from webapp.extensions import db
+    from webapp.notices import delivery
+
+    with _app().app_context():
+        try:
+            state = delivery.attempt(delivery_id)
+            db.session.commit()
+            return state
         finally:
             db.session.remove()
 

@@ -251,28 +251,29 @@ def test_the_reminder_reaches_the_handler_as_a_notice_until_read(app, org):
     case = new_case(org, title="关于青山县河道整治的批示")
     handler, token = _client(app, "handler_a")
     doc = _page(handler.get("/notices/"))
-    assert _notices(doc) == [] and "暂无消息" in _text(_select(doc, "#notices")[0])
-    assert not _select(doc, "#notice-count")
+    assert _notices(doc) == [("新待办「办理」：关于青山县河道整治的批示", "未读")]  # the case reached the unit
+    handler.post("/notices/read", data={"csrf_token": token})
+    assert not _select(_page(handler.get("/notices/")), "#notice-count")
 
     travel_to(local("2026-03-15 09:00:00"))  # past the reminder at 03-14 23:59:59
     doc = _page(handler.get("/notices/"))
     assert _select(doc, "#notice-count")[0].text == "1"
-    [(title, state)] = _notices(doc)
+    (title, state), _new_task = _notices(doc)
     assert "关于青山县河道整治的批示" in title and "将于 2026-03-17 23:59 到期" in title and state == "未读"
-    link = _select(doc, "#notices tbody a")[0].get("href")
+    link = _select(doc, "#notices tbody button.notice-title")[0].get("data-link")
     assert link == f"/cases/instance/{case.instance_id}"
     assert handler.get(link).headers["Location"].endswith(f"/cases/{case.id}")
 
     other, _ = _client(app, "handler_b")
     assert _notices(_page(other.get("/notices/"))) == []
     dc, _ = _client(app, "dc")
-    assert _notices(_page(dc.get("/notices/"))) == []  # the reminder is for the handling unit only
+    assert "将于" not in str(_notices(_page(dc.get("/notices/"))))  # the reminder is for the handling unit only
 
     response = handler.post("/notices/read", data={"csrf_token": token})
     assert response.status_code == 302 and response.headers["Location"].endswith("/notices/")
     doc = _page(handler.get("/notices/"))
     assert "已将 1 条消息标为已读" in _text(_select(doc, "main .flash")[0])
-    assert [state for _title, state in _notices(doc)] == ["已读"]
+    assert [state for _title, state in _notices(doc)] == ["已读", "已读"]
     assert not _select(doc, "#notice-count")
     assert not _select(_page(handler.get("/")), "#notice-count")
 
@@ -285,10 +286,10 @@ def test_overdue_notices_are_read_by_each_user_separately(app, org):
     assert [state for _t, state in _notices(_page(leader.get("/notices/")))] == ["未读"]
     leader.post("/notices/read", data={"csrf_token": token})
     assert [state for _t, state in _notices(_page(leader.get("/notices/")))] == ["已读"]
-    doc = _page(handler.get("/notices/"))  # the reminder and the overdue notice, both still unread
-    assert [state for _t, state in _notices(doc)] == ["未读", "未读"]
+    doc = _page(handler.get("/notices/"))  # the new task, the reminder and the overdue notice, all still unread
+    assert [state for _t, state in _notices(doc)] == ["未读", "未读", "未读"]
     assert "已超过办理期限" in _notices(doc)[0][0]
-    assert _select(doc, "#notice-count")[0].text == "2"
+    assert _select(doc, "#notice-count")[0].text == "3"
 
 
 def test_a_post_to_read_notices_needs_the_csrf_token(app, org):
@@ -296,7 +297,7 @@ def test_a_post_to_read_notices_needs_the_csrf_token(app, org):
     travel_to(local("2026-03-15 09:00:00"))
     handler, _ = _client(app, "handler_a")
     assert handler.post("/notices/read").status_code == 400
-    assert _select(_page(handler.get("/notices/")), "#notice-count")[0].text == "1"
+    assert _select(_page(handler.get("/notices/")), "#notice-count")[0].text == "2"
 
 
 @pytest.mark.parametrize("username, status", [("dc", 302), ("handler_a", 302), ("handler_b", 404)])

@@ -4,8 +4,10 @@ from flask_login import current_user, login_required
 
 from webapp.auth.csrf import token
 from webapp.engine import runner
+from webapp.engine.errors import NotFound
 from webapp.extensions import db
 from webapp.inbox import queries as inbox_queries
+from webapp.inbox import schemas as inbox_schemas
 from webapp.reports import operations as report_operations
 from webapp.reports import queries as report_queries
 
@@ -24,7 +26,14 @@ def session_info():
 @bp.route("/tasks")
 @login_required
 def tasks():
-    return jsonify(tasks=task_schema.dump(inbox_queries.todo(current_user), many=True))
+    """A page of an inbox tab (`tab`: todo, done, started, copied, urges) with the lists' filters and `page`."""
+    tab = request.args.get("tab", "todo")
+    if tab not in inbox_schemas.TABS:
+        raise NotFound("没有这个列表。")
+    page = inbox_queries.list_page(tab, current_user, inbox_schemas.parse_list_args(tab, request.args))
+    key, schema = ("tasks", task_schema) if tab in ("todo", "done") else ("items", inbox_schemas.item_row_schema)
+    return jsonify({"tab": tab, "page": page.number, "has_next": page.has_next,
+                    key: schema.dump(page.rows, many=True)})
 
 
 @bp.route("/tasks/<int:row_id>/complete", methods=["POST"])

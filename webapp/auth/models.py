@@ -67,6 +67,9 @@ class User(UserMixin, db.Model):
     unit = db.relationship("Unit")
     clearance = db.Column(db.SmallInteger, nullable=False, default=0)
     is_active_user = db.Column(db.Boolean, nullable=False, default=True)
+    # Where notices reach the user outside the system (docs/notifications.md); empty: in-app only.
+    email = db.Column(db.String(254))
+    mobile = db.Column(db.String(32))
     role_rows = db.relationship("UserRole", cascade="all, delete-orphan", lazy="selectin")
 
     @property

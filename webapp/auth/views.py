@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from marshmallow import ValidationError
 
+from webapp import audit
 from webapp.extensions import db, login_manager
 
 from .models import User
@@ -39,8 +40,13 @@ def login():
             user = db.session.query(User).filter_by(username=form["username"]).one_or_none()
             if user is None or not user.check_password(form["password"]) or not user.is_active:
                 error = "用户名或密码错误。"
+                audit.record("auth.login_failed", summary=f"登录失败：用户名 {form['username']}", user=user,
+                             username=form["username"], detail={"username": form["username"]})
+                db.session.commit()
             else:
                 login_user(user)
+                audit.record("auth.login", summary="登录", user=user)
+                db.session.commit()
                 target = request.args.get("next") or ""
                 safe = target.startswith("/") and not target.startswith("//")
                 return redirect(target if safe else url_for("inbox.todo"))
@@ -50,6 +56,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    audit.record("auth.logout", summary="退出登录")
+    db.session.commit()
     logout_user()
     flash("您已退出登录。")
     return redirect(url_for("auth.login"))

@@ -1,15 +1,18 @@
 """Pages of instruction cases: the tracking list, registration, a case's page, the deadline rules."""
+from dataclasses import asdict
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
+from webapp import audit
 from webapp.auth.access import role_required
 from webapp.engine import clock
 from webapp.engine.errors import NotFound
 from webapp.extensions import db
 from webapp.inbox import access, subjects
 
-from . import operations, queries
+from . import deadlines, operations, queries
 from .models import LEVELS, RETURN_REASONS
 from .process import PROCESS_KEY
 from .schemas import RuleSchema
@@ -52,9 +55,13 @@ def new():
 @login_required
 def detail(case_id):
     case = queries.get_visible(current_user, case_id)
-    return render_template("cases/detail.html", case=case, history=queries.history(case),
+    viewed = audit.record_view(case, current_user)
+    page = render_template("cases/detail.html", case=case, history=queries.history(case),
                            open_tasks=queries.open_tasks(case), reports=queries.reports(case),
                            assist_units=queries.assist_units(case))
+    if viewed:
+        db.session.commit()  # the view of a secret case is audited
+    return page
 
 
 @bp.route("/instance/<int:instance_id>")
@@ -75,11 +82,15 @@ def rules():
         if level not in LEVELS:
             raise NotFound("没有这一层级的期限规则。")
         values = {k: v for k, v in request.form.items() if k not in ("csrf_token", "level")}
+        before = asdict(deadlines.rule_for(level))
         try:
             operations.save_rule(level, RuleSchema().load(values), current_user)
         except ValidationError as exc:
             errors = exc.normalized_messages()
         else:
+            audit.record("admin.rules.save", summary=f"保存“{LEVELS[level]}”批示件办理期限规则",
+                         target_type="deadline_rule", target_id=level,
+                         detail={"before": before, "after": asdict(deadlines.rule_for(level))})
             db.session.commit()
             flash(f"“{LEVELS[level]}”的期限规则已保存，新交办的批示件按新规则计算期限。")
             return redirect(url_for("cases.rules"))

@@ -27,6 +27,7 @@ class ProcessInstance(db.Model):
     """A running or finished instance; its state refers to its definition, never embeds it."""
 
     __tablename__ = "process_instances"
+    __table_args__ = (db.Index("ix_process_instances_started_by", "started_by_id", "started_dt"),)  # 我发起的
 
     id = db.Column(db.Integer, primary_key=True)
     definition_id = db.Column(db.Integer, db.ForeignKey("process_definitions.id"), nullable=False, index=True)
@@ -59,6 +60,8 @@ class HumanTask(db.Model):
         db.Index("ix_human_tasks_inbox", "state", "unit_id", "role"),
         db.Index("ix_human_tasks_assignee", "assignee_id", "state"),
         db.Index("ix_human_tasks_instance_state", "instance_id", "state"),
+        db.Index("ix_human_tasks_done", "completed_by_id", "completed_dt"),  # 已办, newest first
+        db.Index("ix_human_tasks_state_urgency", "state", "urgency"),  # open emergencies, put on top of every list
     )
 
     id = db.Column(db.Integer, primary_key=True)

@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app, has_app_context
 from redis.exceptions import LockError
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 
-from webapp.extensions import db
+from webapp.extensions import listen_on_session, stop_listening_on_session
 
 from . import clock
 from .models import Timer
@@ -51,16 +51,12 @@ def init_app(app):
 
 def install():
     """Listen on db.session (idempotent)."""
-    for name, fn in _LISTENERS:
-        if not event.contains(db.session, name, fn):
-            event.listen(db.session, name, fn)
+    listen_on_session(_LISTENERS)
 
 
 def uninstall():
     """Remove the listeners again (tests)."""
-    for name, fn in _LISTENERS:
-        if event.contains(db.session, name, fn):
-            event.remove(db.session, name, fn)
+    stop_listening_on_session(_LISTENERS)
 
 
 def _enabled():

@@ -4,7 +4,7 @@ import logging
 from flask import jsonify, render_template, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from webapp.engine.errors import EngineError, TaskConflict
 from webapp.extensions import db
@@ -41,7 +41,22 @@ def _engine_error(exc):
         db.session.commit()
     else:
         db.session.rollback()
+    if exc.status == 403:
+        _audit_denied(exc)
     return respond(exc.status, exc.message, exc.code, **exc.details)
+
+
+def _audit_denied(exc):
+    """A refused request goes to the audit log in a transaction of its own; failing to write it refuses no less."""
+    from webapp import audit
+
+    try:
+        audit.record("access.denied", summary=f"越权访问被拒绝：{request.method} {request.path}",
+                     detail={"method": request.method, "path": request.path, "message": exc.message})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("could not audit the denied request %s %s", request.method, request.path)
 
 
 def _stale(exc):
@@ -63,6 +78,17 @@ def _http(exc):
     return respond(exc.code, message, exc.name.lower().replace(" ", "_"))
 
 
+def _too_large(exc):
+    # An upload past MAX_CONTENT_LENGTH names the attachment limit (files are the only uploads people make).
+    from flask import current_app
+
+    from webapp.attachments.limits import too_large_message
+
+    db.session.rollback()
+    uploading = request.mimetype == "multipart/form-data"
+    return respond(413, too_large_message(current_app.config) if uploading else HTTP_MESSAGES[413], "too_large")
+
+
 def _unexpected(exc):
     db.session.rollback()
     log.exception("unhandled error on %s", request.path)
@@ -74,4 +100,5 @@ def init_app(app):
     app.register_error_handler(StaleDataError, _stale)
     app.register_error_handler(IntegrityError, _integrity)
     app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(Exception, _unexpected)

@@ -5,6 +5,7 @@ Each verb answers a person with a flash message and a redirect back, and an API 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from webapp import audit
 from webapp.engine import task_actions
 from webapp.engine.errors import EngineError, NotFound
 from webapp.engine.models import HumanTask
@@ -147,14 +148,7 @@ def item(instance_id):
     latest = (db.session.query(HumanTask).filter_by(instance_id=instance_id).order_by(HumanTask.id.desc()).first())
     context = subjects.context_for(latest) if latest else {}
     context.pop("notice_template", None)
-    _record_secret_view(instance)
-    db.session.commit()
+    audit.record_view(instance, current_user)
+    db.session.commit()  # the copy's read mark, and the view of a secret item in the audit log
     return render_template("inbox/item.html", instance=instance, latest=latest, task=None,
                            **pages.item_page(instance, current_user), **context)
-
-
-def _record_secret_view(instance):
-    if instance.secrecy > 0:
-        from webapp.audit.operations import record_view
-
-        record_view(instance, current_user)

@@ -1,28 +1,68 @@
-"""Inbox pages (待办/已办) and the task page that renders each step's form."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""Inbox lists (待办/已办/我发起的/抄送我的/催办记录) and the task page that renders each step's form."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from webapp import audit
+from webapp.auth.roles import SECRECY_LEVELS, URGENCY_LEVELS
 from webapp.engine import clock, runner
 from webapp.engine.errors import FormInvalid
 from webapp.extensions import db
 from webapp.reports import queries as report_queries
 
-from . import queries, subjects
+from . import queries, schemas, subjects
+from .items import kind_of
 
 bp = Blueprint("inbox", __name__)
+
+
+FILTER_CHOICES = {"direction": ("方向", schemas.DIRECTIONS), "type": ("类型", schemas.TYPES),
+                  "urgency": ("紧急程度", URGENCY_LEVELS), "secrecy": ("密级", SECRECY_LEVELS),
+                  "due": ("办理期限", schemas.DUE_STATES), "unit": ("单位", None), "sort": ("排序", schemas.SORTS)}
+
+
+def _render_list(tab, **extra):
+    """A tab of the inbox; its filters carry over to the other tabs that offer them."""
+    args = schemas.parse_list_args(tab, request.args)
+    page = queries.list_page(tab, current_user, args)
+    now = clock.now()
+    keep = {k: v for k, v in args.items() if k != "page"}
+    tab_links = {t: url_for(f"inbox.{t}", **{k: v for k, v in keep.items() if k in schemas.TAB_FILTERS[t]})
+                 for t in schemas.TABS}
+    return render_template(
+        "inbox/list.html", tab=tab, tab_labels=schemas.TABS, tab_links=tab_links, page=page, tasks=page.rows,
+        args=args, keep=keep, filters=[(name, *FILTER_CHOICES[name]) for name in schemas.TAB_FILTERS[tab]],
+        kind_of=kind_of, kind_labels=schemas.TYPES, due_state=lambda due_dt: queries.due_state(due_dt, now),
+        near_due_hours=current_app.config["INBOX_NEAR_DUE_HOURS"], now=now, **extra)
 
 
 @bp.route("/")
 @login_required
 def todo():
-    return render_template("inbox/list.html", tab="todo", tasks=queries.todo(current_user), now=clock.now(),
-                           feedback=report_queries.recent_feedback(current_user))
+    return _render_list("todo", feedback=report_queries.recent_feedback(current_user))
 
 
 @bp.route("/done")
 @login_required
 def done():
-    return render_template("inbox/list.html", tab="done", tasks=queries.done(current_user))
+    return _render_list("done")
+
+
+@bp.route("/started")
+@login_required
+def started():
+    return _render_list("started")
+
+
+@bp.route("/copied")
+@login_required
+def copied():
+    return _render_list("copied")
+
+
+@bp.route("/urges")
+@login_required
+def urges():
+    return _render_list("urges")
 
 
 def _render_task(row, values=None, errors=None, status=200):
@@ -37,6 +77,8 @@ def _render_task(row, values=None, errors=None, status=200):
 def task(row_id):
     row = queries.task_for(current_user, row_id)
     if request.method == "GET":
+        if audit.record_view(row, current_user):  # a secret item's view goes to the audit log
+            db.session.commit()
         return _render_task(row)
     # A field sent several times (ticked boxes) arrives as a list, any other as its single value.
     form = {k: (v if len(v) > 1 else v[0]) for k, v in request.form.lists() if k != "csrf_token"}

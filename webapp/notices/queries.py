@@ -1,14 +1,18 @@
-"""Reads of notices addressed to a user directly or through their unit and roles."""
+"""Reads of notices addressed to a user directly or through their unit and roles, and of their deliveries."""
 from sqlalchemy import and_, or_
 
+from webapp.auth.models import User, UserRole
+from webapp.engine.models import HumanTask
 from webapp.extensions import db
 
-from .models import Notice, NoticeRead
+from .models import Notice, NoticeDelivery, NoticeRead
 
 
 def for_user(user, unread_only=False):
+    """The user's notices, newest first; never those of an item above the user's clearance."""
     to_role = and_(Notice.role.in_(sorted(user.roles)), or_(Notice.unit_id == user.unit_id, Notice.unit_id.is_(None)))
-    query = db.session.query(Notice).filter(or_(Notice.user_id == user.id, to_role))
+    query = db.session.query(Notice).filter(or_(Notice.user_id == user.id, to_role),
+                                            Notice.secrecy <= user.clearance)
     if unread_only:
         read = db.session.query(NoticeRead.notice_id).filter(NoticeRead.user_id == user.id)
         query = query.filter(Notice.id.notin_(read))
@@ -23,3 +27,42 @@ def read_ids(user, notice_ids):
     rows = db.session.query(NoticeRead.notice_id).filter(NoticeRead.user_id == user.id,
                                                          NoticeRead.notice_id.in_(notice_ids))
     return {notice_id for (notice_id,) in rows}
+
+
+def visible(user, notice_id):
+    """One of the user's notices, or None."""
+    return for_user(user).filter(Notice.id == notice_id).one_or_none()
+
+
+def link_of(notice):
+    """Where a notice leads: its own link, else (the service tasks of a case send none) the case's page."""
+    if notice.link:
+        return notice.link
+    return f"/cases/instance/{notice.instance_id}" if notice.instance_id else None
+
+
+def recipients(notice):
+    """The active users a notice reaches, cleared for its secrecy: its user, or every user of the role in the
+    unit (in every unit when it has none)."""
+    query = db.session.query(User).filter(User.is_active_user.is_(True), User.clearance >= notice.secrecy)
+    if notice.user_id is not None:
+        query = query.filter(User.id == notice.user_id)
+    else:
+        query = query.join(UserRole, UserRole.user_id == User.id).filter(UserRole.role == notice.role)
+        if notice.unit_id is not None:
+            query = query.filter(User.unit_id == notice.unit_id)
+    return query.order_by(User.id).all()
+
+
+def last_completed(instance_id):
+    """The task of the instance completed last (the one whose decision opened the next tasks), or None."""
+    return (db.session.query(HumanTask).filter_by(instance_id=instance_id, state="completed")
+            .order_by(HumanTask.completed_dt.desc(), HumanTask.id.desc()).first())
+
+
+def due_deliveries(before, limit):
+    """(id, attempts) of pending deliveries whose next attempt is due at `before`, oldest first."""
+    rows = (db.session.query(NoticeDelivery.id, NoticeDelivery.attempts)
+            .filter(NoticeDelivery.state == "pending", NoticeDelivery.next_attempt_dt <= before)
+            .order_by(NoticeDelivery.next_attempt_dt, NoticeDelivery.id).limit(limit))
+    return [(delivery_id, attempts) for delivery_id, attempts in rows]

@@ -2,6 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from webapp import audit
 from webapp.extensions import db
 from webapp.inbox import access, subjects
 
@@ -45,6 +46,10 @@ def new():
 @login_required
 def detail(item_id):
     item = queries.get_visible(current_user, item_id)
-    return render_template(
+    viewed = audit.record_view(item, current_user)
+    page = render_template(
         "reports/detail.html", item=item, history=queries.history(item), open_tasks=queries.open_tasks(item)
     )
+    if viewed:
+        db.session.commit()  # the view of a secret item is audited
+    return page

@@ -1,0 +1,76 @@
+"""The append-only audit trail: hash-chained entries and the head row that holds the chain's end."""
+from webapp.auth.roles import ROLES
+from webapp.engine.models import InstanceEvent
+from webapp.engine.types import UTCDateTime
+from webapp.extensions import db
+
+GENESIS_HASH = "0" * 64  # the prev_hash of entry 1
+
+
+def role_labels(role):
+    """The stored role codes as Chinese labels: writer,admin → 信息员、系统管理员."""
+    return "、".join(ROLES.get(code, code) for code in (role or "").split(",") if code)
+
+
+def action_label(action):
+    if action in AuditEntry.ACTION_LABELS:
+        return AuditEntry.ACTION_LABELS[action]
+    if action.startswith("task."):
+        return InstanceEvent.ACTION_LABELS.get(action[5:], action)
+    return action
+
+
+class AuditEntry(db.Model):
+    """One recorded action; `seq` is the chain order, `hash` covers `prev_hash` and every field below."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        db.Index("ix_audit_entries_event_dt", "event_dt"),
+        db.Index("ix_audit_entries_user_id", "user_id"),
+        db.Index("ix_audit_entries_action", "action"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    seq = db.Column(db.BigInteger, nullable=False, unique=True)
+    event_dt = db.Column(UTCDateTime(), nullable=False)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"))  # users are deactivated, never deleted
+    # Snapshots taken when the action happened, so later renames and moves leave the record as it was.
+    username = db.Column(db.String(64), nullable=False, default="")
+    user_name = db.Column(db.String(64), nullable=False, default="")
+    role = db.Column(db.String(128), nullable=False, default="")  # the role acted in, or the user's roles joined
+    unit_id = db.Column(db.Integer)
+    unit_name = db.Column(db.String(128), nullable=False, default="")
+    ip = db.Column(db.String(45))
+    action = db.Column(db.String(64), nullable=False)
+    target_type = db.Column(db.String(32))
+    target_id = db.Column(db.String(64))
+    summary = db.Column(db.Text, nullable=False, default="")
+    detail = db.Column(db.JSON)
+    prev_hash = db.Column(db.String(64), nullable=False)
+    hash = db.Column(db.String(64), nullable=False)
+
+    ACTION_LABELS = {
+        "auth.login": "登录", "auth.login_failed": "登录失败", "auth.logout": "退出登录",
+        "item.view_secret": "查看涉密事项", "access.denied": "越权访问被拒绝",
+        "admin.calendar.save": "保存工作日历", "admin.rules.save": "保存期限规则", "admin.clock": "调整演示时钟",
+        "admin.retry": "重试异常实例", "admin.deploy": "部署流程",
+        "admin.audit.export": "导出审计日志",
+    }
+
+    @property
+    def action_label(self):
+        return action_label(self.action)
+
+    @property
+    def role_labels(self):
+        return role_labels(self.role)
+
+
+class AuditHead(db.Model):
+    """The single row (id 1) holding the last seq and hash: locked by every append, it serializes the chain."""
+
+    __tablename__ = "audit_head"
+
+    id = db.Column(db.Integer, primary_key=True)
+    last_seq = db.Column(db.BigInteger, nullable=False, default=0)
+    last_hash = db.Column(db.String(64), nullable=False, default=GENESIS_HASH)

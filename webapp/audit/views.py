@@ -1,0 +1,54 @@
+"""The admin's audit pages: search the log, export what was found to Excel."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from marshmallow import ValidationError
+
+from webapp.auth.access import role_required
+from webapp.engine import clock
+from webapp.extensions import db
+from webapp.filters import local_dt
+
+from . import export, operations, queries
+from .schemas import ACTION_CHOICES, AuditFilterSchema
+
+bp = Blueprint("audit", __name__)
+
+
+def _filters():
+    """(filters, errors) from the query string."""
+    try:
+        return AuditFilterSchema().load(request.args.to_dict()), {}
+    except ValidationError as exc:
+        return None, exc.normalized_messages()
+
+
+def _render(filters, errors):
+    page = queries.search(filters, request.args.get("page", 1, type=int)) if filters is not None else None
+    args = {key: value for key, value in request.args.items() if key != "page"}
+    return render_template("audit/index.html", page=page, errors=errors, args=args, actions=ACTION_CHOICES,
+                           max_rows=current_app.config["AUDIT_EXPORT_MAX_ROWS"]), 422 if errors else 200
+
+
+@bp.route("/")
+@role_required("admin")
+def index():
+    return _render(*_filters())
+
+
+@bp.route("/export.xlsx")
+@role_required("admin")
+def export_xlsx():
+    filters, errors = _filters()
+    if errors:
+        return _render(filters, errors)
+    limit = current_app.config["AUDIT_EXPORT_MAX_ROWS"]
+    total = queries.count(filters)
+    args = {key: value for key, value in request.args.items() if key != "page"}
+    if total > limit:
+        flash(f"符合条件的记录共 {total} 条，超过单次导出上限 {limit} 条，未导出。请缩小日期范围或增加条件后分批导出。",
+              "error")
+        return redirect(url_for("audit.index", **args))
+    data = export.workbook(queries.export_rows(filters, limit))
+    operations.record("admin.audit.export", summary=f"导出审计日志 {total} 条", detail={"filters": args, "rows": total})
+    db.session.commit()
+    name = f"audit-log-{local_dt(clock.now(), '%Y%m%d-%H%M')}.xlsx"
+    return send_file(data, mimetype=export.XLSX, as_attachment=True, download_name=name)

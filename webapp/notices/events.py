@@ -1,0 +1,76 @@
+"""What the system tells people when work reaches them: a new, returned or transferred task, an urge (催办)."""
+from flask import has_request_context
+from flask_login import current_user
+
+from . import operations, queries
+
+
+def _acting_user_id():
+    """The user whose request this is, if any: nobody needs a notice of what they just did themselves."""
+    if has_request_context() and current_user.is_authenticated:
+        return current_user.id
+    return None
+
+
+def task_opened(row):
+    """A task row was opened (registered with `projection.on_task_opened`): tell its assignee, or its role in
+    its unit. A task withdrawn (撤回) goes back to the withdrawer, who needs no notice."""
+    if row.arrival == "withdrawn":
+        return None
+    if row.assignee_id is not None and row.assignee_id == _acting_user_id():
+        return None  # e.g. the draft a writer has just started
+    what = f"「{row.step_label}」：{row.title}"
+    arrival, reason = row.arrival, row.arrival_note
+    returned_by = _returned_by_decision(row)
+    if returned_by is not None:
+        arrival, reason = "returned", returned_by.opinion
+    if arrival == "returned":
+        title, body, level = f"被退回{what}", _reason("退回理由", reason), "warning"
+    elif arrival == "transferred":
+        title, body, level = f"转办给您{what}", _reason("转办理由", reason), "info"
+    else:
+        title, body, level = f"新待办{what}", "", "info"
+    recipient = {"user_id": row.assignee_id} if row.assignee_id else {"role": row.role, "unit_id": row.unit_id}
+    return operations.send(title, body=body, level=level, instance_id=row.instance_id,
+                           link=f"/tasks/{row.id}", secrecy=row.secrecy, **recipient)
+
+
+def _returned_by_decision(row):
+    """The step whose decision was "return" (退回修改 through the diagram's own path), if that opened `row`."""
+    if row.arrival is not None:
+        return None
+    previous = queries.last_completed(row.instance_id)
+    return previous if previous is not None and previous.outcome == "return" else None
+
+
+def _reason(label, note):
+    return f"{label}：{note}" if note else ""
+
+
+def task_urged(urge):
+    """An urge (`webapp.inbox.models.Urge`) was sent: tell who holds the task, and the unit's leaders if asked."""
+    row = urge.task
+    title = f"催办「{row.step_label}」：{row.title}"
+    body = f"{urge.sender.name}催办：{urge.note}" if urge.note else f"{urge.sender.name}催您尽快办理。"
+    recipient = ({"user_id": urge.target_user_id} if urge.target_user_id
+                 else {"role": urge.target_role, "unit_id": urge.target_unit_id})
+    sent = [operations.send(title, body=body, level="warning", instance_id=urge.instance_id,
+                            link=f"/tasks/{row.id}", secrecy=row.secrecy, **recipient)]
+    if urge.notify_leader:
+        sent.append(operations.send(f"催办（请督促）「{row.step_label}」：{row.title}", body=body, level="warning",
+                                    instance_id=urge.instance_id, link=f"/items/{urge.instance_id}",
+                                    secrecy=row.secrecy, role="leader", unit_id=row.unit_id))
+    return sent
+
+
+_registered = False
+
+
+def init_app(app):
+    """Listen for opened tasks, once per process (an app may be created more than once)."""
+    global _registered
+    if not _registered:
+        from webapp.engine import projection
+
+        projection.on_task_opened(task_opened)
+        _registered = True
