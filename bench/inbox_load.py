@@ -1,20 +1,21 @@
-"""Inbox page load time with 100,000 historical rows behind each tab, against the same pages with 100.
+"""Inbox page load time for a user with 100,000 finished items behind the tabs, against the same pages with 100.
 
 Run from the repository root:
 
     python -m bench.inbox_load [--db sqlite postgresql] [--url postgresql://postgres@127.0.0.1:5432/postgres]
-                               [--history 100000] [--baseline 100] [--rounds 15]
+                               [--history 100000] [--baseline 100] [--share 0.1] [--rounds 15]
 
 For each database, two fresh databases (temporary SQLite files, or PostgreSQL databases of the run's own,
 dropped at the end), one per side, their schema made from the models (`db.create_all()`: the inbox's indexes
 are in the models before any migration carries them), the shipped processes deployed, and one user, the
 信息员 `bench_writer` of a county office, whose tabs are measured:
 
-* history (`--history` rows on the loaded side, `--baseline` on the baseline side), bulk-inserted: that many
+* history (`--history` reports on the loaded side, `--baseline` on the baseline side), bulk-inserted:
   finished information reports started by the user, each with its 采编 step completed by the user and its
-  核实审核 step by the office director (我发起的, 已办); as many finished reports of a colleague copied to the
-  user, all read (抄送我的); as many old urges, half sent by the user, half addressed to them (催办记录).
-  About 1 % of the history is 特急 and 9 % 紧急.
+  核实审核 step by the office director (我发起的, 已办: as many rows as reports); for a `--share` of them
+  (on the baseline side all of them, so that its every tab fills a page) a finished report of a colleague
+  copied to the user, read (抄送我的), and an old urge, sent by the user or addressed to them by name, in
+  turn (催办记录). About 1 % of the reports are 特急 and 8 % 紧急.
 * the present, the same on both sides: 200 open 采编 tasks of the user (5 特急, 20 紧急; 10 past their
   deadline, 10 near it), 20 unread copies of a colleague's reports still running, 10 urges of the last hour
   on the user's open tasks. A real report started and submitted through the engine gives every bulk row its
@@ -49,7 +50,7 @@ OPEN_TASKS = 200
 UNREAD_COPIES = 20
 RECENT_URGES = 10
 # Each tab's first page, a later page, and two filters that must look past the newest rows.
-PATHS = ["/", "/done", "/started", "/copied", "/urges", "/done?page=3", "/api/tasks?tab=done",
+PATHS = ["/", "/done", "/started", "/copied", "/urges", "/done?page=2", "/api/tasks?tab=done",
          "/done?type=emergency", "/started?urgency=urgent"]
 
 
@@ -170,19 +171,23 @@ class Loader:
                            by=None if running else "director")
         return instance_id, compose, verify
 
-    def history(self, count):
-        """`count` rows behind each tab, spread over the last two years, oldest first."""
+    def history(self, count, share):
+        """`count` reports of the user spread over the last two years, oldest first; one in 1/`share` of
+        them has a colleague's report copied to the user beside it, and an urge (sent or received)."""
         span = timedelta(days=730) / max(count, 1)
         first = self.now - timedelta(days=731)
+        every = max(1, round(1 / share))
         for index in range(count):
             started = first + span * index
             own, own_compose, _ = self.report("bench_writer", started, index)
+            if index % every:
+                continue
             copied, _, colleague_verify = self.report("colleague", started + timedelta(minutes=1), index)
             self.add("instance_copies", {"instance_id": copied, "user_id": self.ids["bench_writer"],
                                          "sender_id": self.ids["colleague"], "note": "",
                                          "created_dt": started + timedelta(hours=3),
                                          "read_dt": started + timedelta(hours=4)})
-            sent = index % 2 == 0
+            sent = (index // every) % 2 == 0
             self.add("urges", {
                 "instance_id": copied if sent else own, "task_id": colleague_verify if sent else own_compose,
                 "sender_id": self.ids["bench_writer" if sent else "director"],
@@ -213,14 +218,14 @@ class Loader:
                                          "created_dt": self.now - timedelta(minutes=30 + index), "read_dt": None})
 
 
-def load(app, history, now):
+def load(app, history, share, now):
     from webapp.extensions import db
 
     with app.app_context():
         county, people = make_people()
         started = time.perf_counter()
         loader = Loader(db, county, people, now)
-        loader.history(history)
+        loader.history(history, share)
         loader.present()
         loader.flush()
         db.session.commit()
@@ -232,7 +237,7 @@ def load(app, history, now):
             "SELECT 'PostgreSQL ' || current_setting('server_version')" if db.engine.dialect.name == "postgresql"
             else "SELECT 'SQLite ' || sqlite_version()")).scalar()
         db.session.remove()
-    return {"history": history, "rows": loader.counts, "load_seconds": round(seconds, 1)}, server
+    return {"history": history, "share": share, "rows": loader.counts, "load_seconds": round(seconds, 1)}, server
 
 
 @contextmanager
@@ -289,12 +294,12 @@ def run_database(kind, args, now):
     result = {"sides": {}, "pages": {}}
     with ExitStack() as stack:
         sides = []
-        for name, history in (("baseline", args.baseline), ("loaded", args.history)):
+        # The baseline's every tab fills its first page: each of its reports comes with a copy and an urge.
+        for name, history, share in (("baseline", args.baseline, 1), ("loaded", args.history, args.share)):
             app = make_app(stack.enter_context(fresh_database(kind, args.url)))
             stack.callback(_dispose, app)
-            result["sides"][name], result["server"] = load(app, history, now)
-            print(f"  {name}: {history} history rows per tab loaded in {result['sides'][name]['load_seconds']} s",
-                  flush=True)
+            result["sides"][name], result["server"] = load(app, history, share, now)
+            print(f"  {name}: {history} reports loaded in {result['sides'][name]['load_seconds']} s", flush=True)
             sides.append(Side(name, app, stack.enter_context(logged_in(app))))
         for side in sides:  # warm-up: caches, first-use compilation; not measured
             for path in PATHS:
@@ -323,17 +328,18 @@ def _dispose(app):
 def print_report(report):
     for result in report["databases"].values():
         sides = result["sides"]
-        print(f"\ninbox load, {result['server']}: baseline {sides['baseline']['history']} vs loaded "
-              f"{sides['loaded']['history']} history rows per tab, {report['rounds']} rounds; times in ms")
+        rows = sides["loaded"]["rows"]
+        print(f"\ninbox load, {result['server']}: the user's history {sides['baseline']['history']} (baseline) vs "
+              f"{sides['loaded']['history']} reports (loaded; tables: {rows}), {report['rounds']} rounds; ms")
         header = f"{'page':<26}{'base p50':>10}{'base p90':>10}{'load p50':>10}{'load p90':>10}" \
-                 f"{'ratio p50':>11}{'ratio p90':>11}{'SQL':>6}{'rows':>6}"
+                 f"{'ratio p50':>11}{'ratio p90':>11}{'SQL':>8}{'rows':>8}"
         print(header)
         print("-" * len(header))
         for path, row in result["pages"].items():
             base, loaded = row["baseline"], row["loaded"]
             print(f"{path:<26}{base['p50_ms']:>10.1f}{base['p90_ms']:>10.1f}{loaded['p50_ms']:>10.1f}"
                   f"{loaded['p90_ms']:>10.1f}{row['ratio_p50']:>11.2f}{row['ratio_p90']:>11.2f}"
-                  f"{loaded['statements']:>6}{loaded['rows_shown']:>6}")
+                  f"{base['statements']:>4}/{loaded['statements']:<3}{base['rows_shown']:>4}/{loaded['rows_shown']:<3}")
 
 
 def main(argv=None):
@@ -344,18 +350,20 @@ def main(argv=None):
                         help="PostgreSQL server on which the run creates (and drops) databases of its own")
     parser.add_argument("--history", type=int, default=100_000, help="history rows per tab on the loaded side")
     parser.add_argument("--baseline", type=int, default=100, help="history rows per tab on the baseline side")
+    parser.add_argument("--share", type=float, default=0.1,
+                        help="copies to the user and urges, as a share of the history (1: as many as reports)")
     parser.add_argument("--rounds", type=int, default=15, help="timed requests per page and side")
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "results" / "inbox_load.json")
     args = parser.parse_args(argv)
-    if min(args.history, args.baseline, args.rounds) < 1:
-        parser.error("--history, --baseline and --rounds must be at least 1")
+    if min(args.history, args.baseline, args.rounds) < 1 or not 0 < args.share <= 1:
+        parser.error("--history, --baseline and --rounds must be at least 1, --share in (0, 1]")
     from webapp.engine import clock
 
     now = datetime.now(UTC).replace(microsecond=0)
     clock.set_fixed(now)  # the open tasks' deadline marks stay as loaded
     try:
         report = {"benchmark": "inbox_load", "command": "python -m bench.inbox_load " + " ".join(argv),
-                  "machine": machine(), "run_at": now.isoformat(), "rounds": args.rounds,
+                  "machine": machine(), "run_at": now.isoformat(), "rounds": args.rounds, "share": args.share,
                   "open_tasks": OPEN_TASKS, "unread_copies": UNREAD_COPIES, "recent_urges": RECENT_URGES,
                   "databases": {kind: run_database(kind, args, now) for kind in args.db}}
     finally:

@@ -6,6 +6,7 @@ import pytest
 from tests.helpers import COMPOSE, act, new_item, open_task
 from tests.inbox.lists import Reader
 from webapp.engine import clock
+from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.inbox import operations
 
@@ -79,7 +80,7 @@ def test_urges_show_to_the_sender_and_to_the_role_urged(app, org):
 def test_a_claimed_group_task_leaves_colleagues_inboxes(app, org):
     org.user("verifier_a2", "county-a", ["verifier"])
     db.session.commit()
-    item = new_item(org, title="乡村振兴示范点建设")
+    new_item(org, title="乡村振兴示范点建设")
     first, second = Reader(app, "verifier_a"), Reader(app, "verifier_a2")
     assert first.titles("/") == second.titles("/") == ["乡村振兴示范点建设"]
     row_id = first.rows("/")[0]["id"]
@@ -91,16 +92,39 @@ def test_a_claimed_group_task_leaves_colleagues_inboxes(app, org):
     assert "核实审核（签收人：用户verifier_a）" in Reader(app, "writer_a").rows("/started")[0]["text"]
 
 
-def test_a_returned_task_is_tagged(app, org):
-    item = new_item(org, title="安全生产检查")
-    act(org, "verifier_a", item.instance_id, {"decision": "return", "opinion": "请补充数据"})
-    rows = Reader(app, "writer_a").rows("/")
-    assert rows[0]["title"] == "安全生产检查"
-    # Returned by the process's own decision the task is plain 采编; by the 退回 verb it carries its tag.
-    row = open_task(item.instance_id)
-    row.arrival, row.arrival_note = "returned", "请补充数据"
+def test_an_urge_to_the_role_counts_only_while_the_step_is_not_a_colleagues(app, org):
+    org.user("verifier_a2", "county-a", ["verifier"])
     db.session.commit()
-    assert "被退回" in Reader(app, "writer_a").rows("/")[0]["text"]
+    item = new_item(org, title="森林防火检查")
+    row_id = open_task(item.instance_id).id
+    operations.urge(row_id, org.users["writer_a"])
+    db.session.commit()
+    first, second = Reader(app, "verifier_a"), Reader(app, "verifier_a2")
+    assert first.badge("/", "urges-count") == second.badge("/", "urges-count") == 1
+
+    first.client.post(f"/tasks/{row_id}/claim", data={"csrf_token": first.token})
+    assert first.badge("/", "urges-count") == 1 and second.badge("/", "urges-count") == 0
+    assert second.titles("/urges") == ["森林防火检查"]  # the record of the urge stays
+
+
+def test_a_task_returned_or_transferred_is_tagged(app, org):
+    org.user("verifier_a2", "county-a", ["verifier"])
+    db.session.commit()
+    item = new_item(org, title="安全生产检查")
+    verifier = Reader(app, "verifier_a")
+    row_id = open_task(item.instance_id).id
+    verifier.client.post(f"/tasks/{row_id}/transfer", data={
+        "csrf_token": verifier.token, "target_user_id": org.users["verifier_a2"].id, "reason": "出差"})
+    rows = Reader(app, "verifier_a2").rows("/")
+    assert rows[0]["title"] == "安全生产检查" and "转办" in rows[0]["text"]
+
+    colleague = Reader(app, "verifier_a2")
+    compose = db.session.query(HumanTask).filter_by(instance_id=item.instance_id, step_key="compose").one()
+    answer = colleague.client.post(f"/tasks/{open_task(item.instance_id).id}/return", data={
+        "csrf_token": colleague.token, "target_row_id": compose.id, "reason": "请补充数据"})
+    assert answer.status_code == 302
+    rows = Reader(app, "writer_a").rows("/")
+    assert rows[0]["title"] == "安全生产检查" and "被退回" in rows[0]["text"]
 
 
 def test_a_user_below_an_items_secrecy_never_sees_it(app, org):

@@ -7,8 +7,10 @@ from webapp.extensions import db
 def init_app(app):
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        options.setdefault("connect_args", {})["timeout"] = 30
+        # A copy: the defaults dict lives on the Config class, shared by every app of the process.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {**options.get("connect_args", {}), "timeout": 30}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)

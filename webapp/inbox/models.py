@@ -11,6 +11,7 @@ class InstanceCopy(db.Model):
     __table_args__ = (
         db.UniqueConstraint("instance_id", "user_id"),
         db.Index("ix_instance_copies_user_created", "user_id", "created_dt"),
+        db.Index("ix_instance_copies_user_read", "user_id", "read_dt"),  # the unread count on every page
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -35,6 +36,7 @@ class Urge(db.Model):
         db.Index("ix_urges_task_created", "task_id", "created_dt"),
         db.Index("ix_urges_sender_created", "sender_id", "created_dt"),
         db.Index("ix_urges_target", "target_unit_id", "target_role", "created_dt"),
+        db.Index("ix_urges_target_user", "target_user_id", "created_dt"),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -46,7 +48,7 @@ class Urge(db.Model):
     # Who was urged, as the task stood: its assignee, else every user of the role in the unit.
     target_unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False)
     target_role = db.Column(db.String(16), nullable=False)
-    target_user_id = db.Column(db.Integer, db.ForeignKey("users.id"), index=True)
+    target_user_id = db.Column(db.Integer, db.ForeignKey("users.id"))
     target_user = db.relationship("User", foreign_keys=[target_user_id])
     notify_leader = db.Column(db.Boolean, nullable=False, default=False)
     note = db.Column(db.Text, nullable=False, default="")

@@ -17,7 +17,7 @@ from .items import PROCESS_KEYS, ItemRow, is_emergency, latest_rows, load_items
 from .models import InstanceCopy, Urge
 from .paging import Listing, paged
 
-RECENT_URGES = timedelta(days=7)  # the nav counts urges received this recently on steps still open
+RECENT_URGES = timedelta(days=7)  # the nav counts urges this recent on steps the user may still act on
 UNIT_WINDOW = 1000  # the unit filter offers the units of this many latest rows, never a whole history
 
 
@@ -132,7 +132,7 @@ class _Tab:
     due: object  # None: the tab has no deadline to filter on
     time: object  # the tab's own time, newest first by default
     key: object  # unique, so that pages never overlap
-    on_top: object  # fn(open emergency instance ids) -> conditions whose rows come first, in turn
+    on_top: object  # fn(open emergency instance ids) -> parts that come first, in turn (see paging.paged)
     eager: tuple = ()  # loader options of the page's rows
     default_sort: str = "time"
     load: object = None  # fn(rows, user) -> displayed rows
