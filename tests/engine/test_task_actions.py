@@ -51,7 +51,8 @@ def test_a_claimed_group_task_leaves_the_other_users_inbox(org):
     task_actions.release(row.id, org.users["verifier_a"])
     db.session.commit()
     assert row in todo(org.users["verifier_a2"])
-    actions = [e.action for e in db.session.query(InstanceEvent).filter_by(instance_id=item.instance_id)]
+    actions = [e.action for e in db.session.query(InstanceEvent).filter_by(instance_id=item.instance_id)
+               .order_by(InstanceEvent.id)]
     assert actions[-2:] == ["claim", "release"]
 
 
