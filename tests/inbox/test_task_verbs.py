@@ -122,3 +122,17 @@ def test_the_task_page_offers_return_targets_and_saves_a_phrase(client, org):
     assert saved.get_json()["ok"]
     assert db.session.query(OpinionPhrase).one().text == "请补充同比数据。"
     assert "<option>请补充同比数据。</option>" in _page(client, f"/tasks/{sign.id}")[1]
+
+
+def test_a_transfer_tells_the_new_holder_why(client, org):
+    org.user("verifier_a2", "county-a", ["verifier"])
+    db.session.commit()
+    item = new_item(org)
+    row = open_task(item.instance_id)
+    token = login(client, "verifier_a")
+    answer = client.post(f"/tasks/{row.id}/transfer", data={
+        "csrf_token": token, "target_user_id": str(org.users["verifier_a2"].id), "reason": "本人出差"})
+    assert answer.status_code == 302
+    [notice] = db.session.query(Notice).filter_by(user_id=org.users["verifier_a2"].id).all()
+    assert (notice.title, notice.body, notice.link) == ("转办给您「核实审核」：某县春耕进展", "转办理由：本人出差",
+                                                       f"/tasks/{row.id}")

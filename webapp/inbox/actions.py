@@ -11,6 +11,7 @@ from webapp.engine.errors import EngineError, NotFound
 from webapp.engine.models import HumanTask
 from webapp.errors import wants_json
 from webapp.extensions import db
+from webapp.notices import events
 
 from . import access, operations, pages, subjects
 from .views import bp
@@ -64,16 +65,9 @@ def transfer(row_id):
     def run():
         target = request.form.get("target_user_id", type=int)
         row = task_actions.transfer(row_id, current_user, target, request.form.get("reason", ""))
-        _notify_transfer(row)
+        events.task_transferred(row)
 
     return _verb(row_id, run, "已转办。", url_for("inbox.todo"))
-
-
-def _notify_transfer(row):
-    from webapp.notices import operations as notices
-
-    notices.send(f"转办：{row.step_label}「{row.title}」", user_id=row.assignee_id, instance_id=row.instance_id,
-                 body=f"{current_user.name}转办给您，理由：{row.arrival_note}", link=f"/tasks/{row.id}")
 
 
 @bp.route("/tasks/<int:row_id>/return", methods=["POST"])

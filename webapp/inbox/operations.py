@@ -11,6 +11,8 @@ from webapp.engine import clock
 from webapp.engine.errors import NotAllowed, NotFound, TaskConflict
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
+from webapp.notices import events
+from webapp.notices import operations as notices
 
 from .access import may_view_instance
 from .models import InstanceCopy, OpinionPhrase, Urge
@@ -47,8 +49,6 @@ def urge(task_row_id, user, note="", notify_leader=False):
     _event(row.instance_id, "urge", user, opinion=sent.note or None,
            data={"to": row.assignee.name if row.assignee else None, "leader": sent.notify_leader}, row=row)
     db.session.flush()
-    from webapp.notices import events
-
     events.task_urged(sent)
     return sent
 
@@ -94,8 +94,6 @@ def copy_to(instance, user, user_ids=(), unit_ids=(), note=""):
     _event(instance.id, "copy", user, opinion=(note or "").strip() or None,
            data={"to": [u.name for u in copied]})
     db.session.flush()
-    from webapp.notices import operations as notices
-
     for target in copied:
         notices.send(f"抄送：{instance_title(instance)}", user_id=target.id, instance_id=instance.id,
                      body=(note or "").strip(), link=f"/items/{instance.id}", level="info")

@@ -26,13 +26,18 @@ def task_opened(row):
         arrival, reason = "returned", returned_by.opinion
     if arrival == "returned":
         title, body, level = f"被退回{what}", _reason("退回理由", reason), "warning"
-    elif arrival == "transferred":
-        title, body, level = f"转办给您{what}", _reason("转办理由", reason), "info"
     else:
         title, body, level = f"新待办{what}", "", "info"
     recipient = {"user_id": row.assignee_id} if row.assignee_id else {"role": row.role, "unit_id": row.unit_id}
     return operations.send(title, body=body, level=level, instance_id=row.instance_id,
                            link=f"/tasks/{row.id}", secrecy=row.secrecy, **recipient)
+
+
+def task_transferred(row):
+    """A task was handed to another user (转办): tell the new holder, with the reason."""
+    return operations.send(f"转办给您「{row.step_label}」：{row.title}", body=_reason("转办理由", row.arrival_note),
+                           level="info", instance_id=row.instance_id, link=f"/tasks/{row.id}", secrecy=row.secrecy,
+                           user_id=row.assignee_id)
 
 
 def _returned_by_decision(row):
