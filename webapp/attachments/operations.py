@@ -5,7 +5,7 @@ from flask import current_app
 
 from webapp.engine import clock
 from webapp.engine.errors import NotAllowed, TaskConflict
-from webapp.engine.models import InstanceEvent
+from webapp.engine.runner import record_event
 from webapp.extensions import db
 
 from . import limits, pending_files, queries, storage
@@ -47,9 +47,5 @@ def remove(attachment, user):
 
 
 def _record(instance_id, user, action, task, attachment):
-    db.session.add(InstanceEvent(
-        instance_id=instance_id, actor_id=user.id, actor_role=task.role if task else None,
-        task_id=task.id if task else None, action=action, step_key=task.step_key if task else None,
-        step_label=task.step_label if task else None, event_dt=clock.now(),
-        data={"filename": attachment.filename, "size": attachment.size_bytes},
-    ))
+    record_event(instance_id, action, user, row=task, data={"filename": attachment.filename,
+                                                            "size": attachment.size_bytes})

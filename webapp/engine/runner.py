@@ -38,7 +38,7 @@ def _engine_steps(workflow):
     workflow.do_engine_steps(did_complete_task=guard)
 
 
-def _advance(workflow):
+def advance(workflow):
     """Fire whatever timers are due, then run engine steps until only waits remain.
 
     A timer becomes READY at the end of one pass and runs in the next, so pass twice.
@@ -48,20 +48,23 @@ def _advance(workflow):
         _engine_steps(workflow)
 
 
-def _record(instance, action, actor=None, step_key=None, step_label=None, opinion=None, data=None, row=None):
-    """One history row; with a task `row`, its step, the role acted in and the row itself are kept."""
+def record_event(instance_id, action, actor=None, *, row=None, acting=True, step_key=None, step_label=None,
+                 opinion=None, data=None):
+    """One history row. With a task `row`: its step and the row itself, and, when the actor acts on that step
+    (not someone urging it), the role they acted in."""
     if row is not None:
         step_key, step_label = row.step_key, row.step_label
     db.session.add(
         InstanceEvent(
-            instance_id=instance.id, event_dt=clock.now(), actor_id=actor.id if actor else None,
-            actor_role=row.role if row is not None and actor else None, task_id=row.id if row is not None else None,
+            instance_id=instance_id, event_dt=clock.now(), actor_id=actor.id if actor else None,
+            actor_role=row.role if row is not None and actor and acting else None,
+            task_id=row.id if row is not None else None,
             action=action, step_key=step_key, step_label=step_label, opinion=opinion, data=data,
         )
     )
 
 
-def _run_guarded(instance, workflow, step, actor=None):
+def run_guarded(instance, workflow, step, actor=None):
     """Run `step(workflow)`; a failure inside becomes a recorded incident, not an exception."""
     try:
         step(workflow)
@@ -72,11 +75,11 @@ def _run_guarded(instance, workflow, step, actor=None):
         step_key = task.task_spec.name if task is not None else None
         instance.status = "incident"
         db.session.add(Incident(instance_id=instance.id, step_key=step_key, message=message, created_dt=clock.now()))
-        _record(instance, "incident", actor, step_key=step_key, opinion=message)
+        record_event(instance.id, "incident", actor, step_key=step_key, opinion=message)
         return message
 
 
-def _persist(instance, workflow, incident=None, arrivals=None):
+def persist(instance, workflow, incident=None, arrivals=None):
     """Save the state (lock_version + 1 on flush), project it into rows and record fired timers.
 
     Returns the timer rows that fired in this step, whichever operation made them fire.
@@ -84,7 +87,7 @@ def _persist(instance, workflow, incident=None, arrivals=None):
     store.save(instance, workflow)
     fired = project(instance, workflow, arrivals)
     for timer in fired:
-        _record(instance, "timer", step_key=timer.step_key, step_label=timer.step_label,
+        record_event(instance.id, "timer", step_key=timer.step_key, step_label=timer.step_label,
                 data={"due": timer.due_dt.isoformat(), "fired": timer.fired_dt.isoformat()})
     db.session.flush()
     instance.last_incident = incident
@@ -132,12 +135,12 @@ def start(process_key, user, data, business_key=None):
     db.session.flush()
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=store.script_engine_for(instance.id))
     workflow.task_tree.data.update(data)  # the start task's data flows into every later task
-    _record(instance, "start", user, data={"process": process_key, "version": definition.version})
-    _persist(instance, workflow, _run_guarded(instance, workflow, _advance, user))
+    record_event(instance.id, "start", user, data={"process": process_key, "version": definition.version})
+    persist(instance, workflow, run_guarded(instance, workflow, advance, user))
     return instance
 
 
-def _locked_task(task_row_id, user):
+def locked_task(task_row_id, user):
     """Lock the task's instance, re-read the row, check access; returns (row, instance, workflow, task)."""
     row = db.session.get(HumanTask, task_row_id)
     if row is None:
@@ -150,10 +153,10 @@ def _locked_task(task_row_id, user):
     if instance.status == "incident":
         raise TaskConflict("该流程处于异常状态，待管理员处理后再办理。")
     workflow = store.restore(instance)
-    incident = _run_guarded(instance, workflow, _advance, user)  # due timers win before the submit
+    incident = run_guarded(instance, workflow, advance, user)  # due timers win before the submit
     task = find_task(workflow, row.task_uuid)
     if incident or task is None or task.state != TaskState.READY:
-        _persist(instance, workflow, incident)
+        persist(instance, workflow, incident)
         raise TaskConflict("该任务已被处理（可能已超时自动流转），请刷新后查看。", keep_changes=True)
     return row, instance, workflow, task
 
@@ -171,7 +174,7 @@ def _validated_form(task_row_id, user, raw_form, partial=False):
 def complete(task_row_id, user, raw_form):
     """Complete an open user task with a validated form; returns the instance."""
     form = _validated_form(task_row_id, user, raw_form)
-    row, instance, workflow, task = _locked_task(task_row_id, user)
+    row, instance, workflow, task = locked_task(task_row_id, user)
     if row.form_key:
         forms.check(row.form_key, form, task.data)
     task.data.update(form)
@@ -182,21 +185,21 @@ def complete(task_row_id, user, raw_form):
     row.assignee_id = row.assignee_id or user.id  # completing an unclaimed group task claims it
     row.outcome = form.get("decision")
     row.opinion = form.get("opinion")
-    _record(instance, "complete", user, opinion=form.get("opinion"), data=_loggable(form), row=row)
-    incident = _run_guarded(instance, workflow, _advance, user)
+    record_event(instance.id, "complete", user, opinion=form.get("opinion"), data=_loggable(form), row=row)
+    incident = run_guarded(instance, workflow, advance, user)
     if workflow.is_completed():
-        _record(instance, "end")
-    _persist(instance, workflow, incident)
+        record_event(instance.id, "end")
+    persist(instance, workflow, incident)
     return instance
 
 
 def save_draft(task_row_id, user, raw_form):
     """Keep a partly filled form on the open task without completing it."""
     form = _validated_form(task_row_id, user, raw_form, partial=True)
-    row, instance, workflow, task = _locked_task(task_row_id, user)
+    row, instance, workflow, task = locked_task(task_row_id, user)
     task.data.update(form)
-    _record(instance, "save_draft", user, data=_loggable(form), row=row)
-    _persist(instance, workflow)
+    record_event(instance.id, "save_draft", user, data=_loggable(form), row=row)
+    persist(instance, workflow)
     return instance
 
 
@@ -206,7 +209,7 @@ def fire_timers(instance_id):
     if instance.status != "running":
         return 0
     workflow = store.restore(instance)
-    return len(_persist(instance, workflow, _run_guarded(instance, workflow, _advance)))
+    return len(persist(instance, workflow, run_guarded(instance, workflow, advance)))
 
 
 def signal(instance_id, name, user=None):
@@ -215,12 +218,12 @@ def signal(instance_id, name, user=None):
     if instance.status != "running":
         return False
     workflow = store.restore(instance)
-    incident = _run_guarded(instance, workflow, _advance, user)
+    incident = run_guarded(instance, workflow, advance, user)
     caught = not incident and _catch_signal(workflow, name)
     if caught:
-        _record(instance, "signal", user, data={"signal": name})
-        incident = _run_guarded(instance, workflow, _advance, user)
-    _persist(instance, workflow, incident)
+        record_event(instance.id, "signal", user, data={"signal": name})
+        incident = run_guarded(instance, workflow, advance, user)
+    persist(instance, workflow, incident)
     return bool(caught)
 
 
@@ -243,8 +246,8 @@ def retry(instance_id, user):
     for incident in db.session.query(Incident).filter_by(instance_id=instance_id, resolved_dt=None):
         incident.resolved_dt = clock.now()
     instance.status = "running"
-    _record(instance, "retry", user)
-    _persist(instance, workflow, _run_guarded(instance, workflow, _advance, user))
+    record_event(instance.id, "retry", user)
+    persist(instance, workflow, run_guarded(instance, workflow, advance, user))
     return instance
 
 

@@ -15,7 +15,7 @@ from . import clock, store
 from .errors import NotAllowed, NotFound, TaskConflict
 from .models import HumanTask, InstanceEvent
 from .projection import find_task
-from .runner import _advance, _locked_task, _persist, _record, _run_guarded, check_may_act
+from .runner import advance, check_may_act, locked_task, persist, record_event, run_guarded
 
 # Events by people that count as "the next step was acted on": after one, a withdraw is refused.
 ACTING_EVENTS = ("complete", "save_draft", "claim", "release", "transfer", "return", "withdraw")
@@ -41,7 +41,7 @@ def claim(task_row_id, user):
         return row
     row.assignee_id = user.id
     row.claimed_dt = clock.now()
-    _record(instance, "claim", user, row=row)
+    record_event(instance.id, "claim", user, row=row)
     db.session.flush()
     return row
 
@@ -53,7 +53,7 @@ def release(task_row_id, user):
         raise TaskConflict("只有签收人可以退回签收；流程指定或转办给您的任务请使用“转办”。")
     row.assignee_id = None
     row.claimed_dt = None
-    _record(instance, "release", user, row=row)
+    record_event(instance.id, "release", user, row=row)
     db.session.flush()
     return row
 
@@ -83,7 +83,8 @@ def transfer(task_row_id, user, target_user_id, reason):
     row.assignee_id = target.id
     row.claimed_dt = None
     row.arrival, row.arrival_note, row.arrival_by_id = "transferred", reason.strip(), user.id
-    _record(instance, "transfer", user, opinion=reason.strip(), data={"to": target.name, "to_id": target.id}, row=row)
+    record_event(instance.id, "transfer", user, row=row, opinion=reason.strip(),
+                 data={"to": target.name, "to_id": target.id})
     db.session.flush()
     return row
 
@@ -161,7 +162,7 @@ def return_to(task_row_id, user, target_row_id, reason):
     if not (reason or "").strip():
         raise TaskConflict("请填写退回理由。")
     target_row = db.session.get(HumanTask, target_row_id)
-    row, instance, workflow, task = _locked_task(task_row_id, user)
+    row, instance, workflow, task = locked_task(task_row_id, user)
     if target_row is None or target_row.instance_id != row.instance_id or target_row.state != "completed":
         raise TaskConflict("只能退回到本流程中已办理过的环节。")
     target = find_task(workflow, target_row.task_uuid)
@@ -173,12 +174,12 @@ def return_to(task_row_id, user, target_row_id, reason):
     _reset_to(instance, workflow, target, data)
     row.state, row.completed_dt, row.completed_by_id = "completed", clock.now(), user.id
     row.outcome, row.opinion = "returned", reason
-    _record(instance, "return", user, opinion=reason,
+    record_event(instance.id, "return", user, opinion=reason,
             data={"to": target_row.step_label, "to_step": target_row.step_key}, row=row)
     performer = _performer(target_row)
     arrival = {"arrival": "returned", "arrival_note": reason, "arrival_by_id": user.id,
                "assignee_id": performer.id if performer else None}
-    _persist(instance, workflow, _run_guarded(instance, workflow, _advance, user), {target_row.task_uuid: arrival})
+    persist(instance, workflow, run_guarded(instance, workflow, advance, user), {target_row.task_uuid: arrival})
     return instance
 
 
@@ -214,13 +215,13 @@ def withdraw(task_row_id, user):
     if problem:
         raise TaskConflict(problem)
     workflow = store.restore(instance)
-    incident = _run_guarded(instance, workflow, _advance, user)  # a timer due now still fires first
+    incident = run_guarded(instance, workflow, advance, user)  # a timer due now still fires first
     target = find_task(workflow, row.task_uuid)
     if incident or target is None or target.state != TaskState.COMPLETED:
-        _persist(instance, workflow, incident)
+        persist(instance, workflow, incident)
         raise TaskConflict("流程已继续流转，无法撤回。", keep_changes=True)
     _reset_to(instance, workflow, target, dict(target.data))  # the submitted form comes back as it was sent
-    _record(instance, "withdraw", user, row=row)
+    record_event(instance.id, "withdraw", user, row=row)
     arrival = {"arrival": "withdrawn", "arrival_note": "", "arrival_by_id": user.id, "assignee_id": user.id}
-    _persist(instance, workflow, _run_guarded(instance, workflow, _advance, user), {row.task_uuid: arrival})
+    persist(instance, workflow, run_guarded(instance, workflow, advance, user), {row.task_uuid: arrival})
     return instance

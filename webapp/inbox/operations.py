@@ -9,8 +9,10 @@ from flask import current_app
 from webapp.auth.models import Unit, User
 from webapp.engine import clock
 from webapp.engine.errors import NotAllowed, NotFound, TaskConflict
-from webapp.engine.models import HumanTask, InstanceEvent
+from webapp.engine.models import HumanTask
+from webapp.engine.runner import record_event
 from webapp.extensions import db
+from webapp.filters import local_dt
 from webapp.notices import events
 from webapp.notices import operations as notices
 
@@ -19,14 +21,6 @@ from .models import InstanceCopy, OpinionPhrase, Urge
 
 SYSTEM_PHRASES = ("同意。", "拟同意，请领导审定。", "请按要求修改后重报。", "请核实有关情况后再报。",
                   "请抓紧办理，按时报结。", "已阅。")
-
-
-def _event(instance_id, action, user, opinion=None, data=None, row=None):
-    db.session.add(InstanceEvent(
-        instance_id=instance_id, event_dt=clock.now(), actor_id=user.id, action=action, opinion=opinion, data=data,
-        step_key=row.step_key if row else None, step_label=row.step_label if row else None,
-        task_id=row.id if row else None,
-    ))
 
 
 def urge(task_row_id, user, note="", notify_leader=False):
@@ -41,22 +35,17 @@ def urge(task_row_id, user, note="", notify_leader=False):
     if last is not None and clock.now() - last.created_dt < interval:
         wait = interval - (clock.now() - last.created_dt)
         minutes = max(1, int(wait.total_seconds() // 60))
-        raise TaskConflict(f"{last.sender.name}已于{_local(last.created_dt)}催办过该环节，请 {minutes} 分钟后再催办。")
+        when = local_dt(last.created_dt)
+        raise TaskConflict(f"{last.sender.name}已于{when}催办过该环节，请 {minutes} 分钟后再催办。")
     sent = Urge(instance_id=row.instance_id, task_id=row.id, sender_id=user.id, target_unit_id=row.unit_id,
                 target_role=row.role, target_user_id=row.assignee_id, notify_leader=bool(notify_leader),
                 note=(note or "").strip(), created_dt=clock.now())
     db.session.add(sent)
-    _event(row.instance_id, "urge", user, opinion=sent.note or None,
-           data={"to": row.assignee.name if row.assignee else None, "leader": sent.notify_leader}, row=row)
+    record_event(row.instance_id, "urge", user, row=row, acting=False, opinion=sent.note or None,
+                 data={"to": row.assignee.name if row.assignee else None, "leader": sent.notify_leader})
     db.session.flush()
     events.task_urged(sent)
     return sent
-
-
-def _local(value):
-    from webapp.filters import local_dt
-
-    return local_dt(value)
 
 
 def copy_to(instance, user, user_ids=(), unit_ids=(), note=""):
@@ -91,8 +80,8 @@ def copy_to(instance, user, user_ids=(), unit_ids=(), note=""):
         db.session.add(InstanceCopy(instance_id=instance.id, user_id=target.id, via_unit_id=via, sender_id=user.id,
                                     note=(note or "").strip(), created_dt=clock.now()))
         copied.append(target)
-    _event(instance.id, "copy", user, opinion=(note or "").strip() or None,
-           data={"to": [u.name for u in copied]})
+    record_event(instance.id, "copy", user, opinion=(note or "").strip() or None,
+                 data={"to": [u.name for u in copied]})
     db.session.flush()
     for target in copied:
         notices.send(f"抄送：{instance_title(instance)}", user_id=target.id, instance_id=instance.id,
