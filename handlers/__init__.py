@@ -7,7 +7,7 @@ JSON-serialisable dict. Handlers import no Flask and never commit.
 import importlib
 
 REGISTRY = {}
-_MODULES = ("handlers.reports", "handlers.cases")
+_MODULES = ("handlers.reports", "handlers.cases", "handlers.emergencies")
 
 
 def handler(key):

@@ -46,6 +46,9 @@ def register_engine(app):
     from .cases import process as cases_process
 
     cases_process.init_app(app)
+    from .emergencies import process as emergencies_process
+
+    emergencies_process.init_app(app)
     from .engine import scheduling
 
     scheduling.init_app(app)  # RQ enqueueing of armed timers (production only)
@@ -63,6 +66,7 @@ def register_blueprints(app):
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .cases.views import bp as cases_bp
+    from .emergencies.views import bp as emergencies_bp
     from .inbox import actions as _inbox_verbs  # noqa: F401  (its routes join the inbox blueprint)
     from .inbox.views import bp as inbox_bp
     from .notices.views import bp as notices_bp
@@ -73,6 +77,7 @@ def register_blueprints(app):
     app.register_blueprint(inbox_bp)
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(emergencies_bp, url_prefix="/emergencies")
     app.register_blueprint(notices_bp, url_prefix="/notices")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(workcal_bp, url_prefix="/admin/calendar")

@@ -35,6 +35,14 @@ class Config:
     # Inbox lists: a deadline this close is marked yellow (past it: red); rows per page.
     INBOX_NEAR_DUE_HOURS = float(os.environ.get("GOVFLOW_INBOX_NEAR_DUE_HOURS", "24"))
     INBOX_PAGE_SIZE = int(os.environ.get("GOVFLOW_INBOX_PAGE_SIZE", "50"))
+    # Emergency information (docs/emergency.md): hours from the event to reach each level (domain.md: city 2,
+    # province 5, centre 6; `county=1` adds a county limit), the warning lead, the written report owed after a
+    # phone report, and the information department's hours (outside them, and on non-working days, reports go
+    # to the duty office).
+    EMERGENCY_LIMITS = os.environ.get("GOVFLOW_EMERGENCY_LIMITS", "city=2,province=5,centre=6")
+    EMERGENCY_WARN_MINUTES = float(os.environ.get("GOVFLOW_EMERGENCY_WARN_MINUTES", "30"))
+    EMERGENCY_WRITTEN_MINUTES = float(os.environ.get("GOVFLOW_EMERGENCY_WRITTEN_MINUTES", "60"))
+    EMERGENCY_WORK_HOURS = os.environ.get("GOVFLOW_EMERGENCY_WORK_HOURS", "08:30-12:00,13:30-17:30")
     # Notices outside the system (docs/notifications.md). NOTICE_CHANNELS unset: "email" when MAIL_SERVER
     # is set, else none; "sms" and "im" only when listed, by default through the logging adapter.
     NOTICE_CHANNELS = os.environ.get("NOTICE_CHANNELS")
@@ -70,6 +78,16 @@ def normalize_database_url(url):
     return url
 
 
+def _check_emergency_rules(cfg):
+    from webapp.emergencies.rules import parse_limits, parse_work_hours
+
+    try:
+        parse_limits(cfg["EMERGENCY_LIMITS"])
+        parse_work_hours(cfg["EMERGENCY_WORK_HOURS"])
+    except ValueError as exc:
+        raise ConfigError(f"emergency settings: {exc}") from exc
+
+
 def load(app, overrides=None):
     """Fill app.config and check it; raise ConfigError for unsafe production settings."""
     app.config.from_object(Config)
@@ -82,6 +100,7 @@ def load(app, overrides=None):
     if cfg.get("MAX_CONTENT_LENGTH") is None:
         # A request well above the attachment limit is cut while it arrives (413), not read to the end first.
         cfg["MAX_CONTENT_LENGTH"] = int(cfg["ATTACHMENT_MAX_BYTES"]) + 1024 * 1024
+    _check_emergency_rules(cfg)
     if cfg["GOVFLOW_ENV"] == "production":
         if not cfg.get("SECRET_KEY"):
             raise ConfigError("SECRET_KEY must be set in production")

@@ -1,7 +1,9 @@
 """The host API handed to service handlers as `ctx.<name>`: narrow, per step, no commits."""
 from webapp.auth.org import OrgDirectory
 from webapp.cases.deadlines import DeadlineService
+from webapp.emergencies.services import EmergencyService
 from webapp.engine.models import HumanTask
+from webapp.engine.runner import record_event
 from webapp.extensions import db
 from webapp.notices import operations as notices
 
@@ -18,7 +20,7 @@ class NoticeSender:
 
 
 class TaskHistory:
-    """`ctx.history`: what people did in this instance, read from the projected task rows."""
+    """`ctx.history`: what people did in this instance (read from the projected task rows), and system entries."""
 
     def __init__(self, instance_id):
         self.instance_id = instance_id
@@ -31,7 +33,11 @@ class TaskHistory:
             query = query.filter(HumanTask.outcome.in_(outcomes))
         return query.scalar()
 
+    def record(self, action, step_label=None, opinion=None, data=None):
+        """Add a system entry to the instance's history (e.g. a recorded shortcut); audited like the rest."""
+        record_event(self.instance_id, action, step_label=step_label, opinion=opinion, data=data)
+
 
 def services_for(instance_id):
     return {"org": OrgDirectory(), "deadlines": DeadlineService(), "notices": NoticeSender(instance_id),
-            "history": TaskHistory(instance_id)}
+            "history": TaskHistory(instance_id), "emergencies": EmergencyService()}

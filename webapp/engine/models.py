@@ -141,6 +141,7 @@ class InstanceEvent(db.Model):
         "incident": "处理异常", "retry": "重试", "signal": "外部事件", "service": "系统处理", "end": "流程结束",
         "claim": "签收", "release": "退回签收", "transfer": "转办", "return": "退回", "withdraw": "撤回",
         "urge": "催办", "copy": "抄送", "attach": "上传附件", "detach": "删除附件",
+        "shortcut": "越过核签", "phone": "电话接报",
     }
 
     @property

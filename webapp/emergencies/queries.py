@@ -1,0 +1,178 @@
+"""Reads of emergencies, the units' reporting record and the monthly summary, scoped by level and clearance."""
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from sqlalchemy import exists, or_
+
+from webapp.auth.models import Unit
+from webapp.engine import clock
+from webapp.engine.errors import NotFound
+from webapp.engine.models import InstanceEvent
+from webapp.extensions import db
+
+from .models import Emergency, EmergencyFollowUp, EmergencyLevel, ReportingFault
+from .rules import level_unit
+
+REPORTER_ROLES = ("writer", "duty")
+OFFICE_ROLES = ("editor", "duty")
+
+
+def level_unit_id(user):
+    """The unit a user works for at a level: an office (信息科, 总值班室) stands for its parent."""
+    return level_unit(user.unit).id
+
+
+def descendant_ids(unit_id):
+    """Ids of the units below `unit_id` (not itself), offices included."""
+    ids, frontier = [], [unit_id]
+    while frontier:
+        frontier = [uid for (uid,) in db.session.query(Unit.id).filter(Unit.parent_id.in_(frontier))]
+        ids.extend(frontier)
+    return ids
+
+
+def reporting_units_below(user):
+    """The units whose reports an office of the user's level may take by phone or mark on the record."""
+    ids = descendant_ids(level_unit_id(user))
+    return (db.session.query(Unit).filter(Unit.id.in_(ids), Unit.kind != "office")
+            .order_by(Unit.kind, Unit.code).all()) if ids else []
+
+
+def takes_reports(user):
+    """Staff of a receiving office (information office or duty office) of a level."""
+    return any(user.has_role(role) for role in OFFICE_ROLES) and user.unit.kind == "office"
+
+
+def may_report(user):
+    return any(user.has_role(role) for role in REPORTER_ROLES) and user.unit.kind != "office"
+
+
+def visible_to(user):
+    """Emergencies of the user's unit, and those that reached the user's level; never above the clearance."""
+    own = level_unit_id(user)
+    reached = exists().where(EmergencyLevel.emergency_id == Emergency.id, EmergencyLevel.unit_id == own,
+                             EmergencyLevel.reached_dt.isnot(None))
+    return db.session.query(Emergency).filter(Emergency.secrecy <= user.clearance,
+                                              or_(Emergency.unit_id == own, reached))
+
+
+def get_visible(user, emergency_id):
+    emergency = visible_to(user).filter(Emergency.id == emergency_id).one_or_none()
+    if emergency is None:
+        raise NotFound("紧急信息不存在或您无权查看。")
+    return emergency
+
+
+def visible_instance(user, instance_id):
+    return visible_to(user).filter(Emergency.instance_id == instance_id).first() is not None
+
+
+def visible_followup_instance(user, instance_id):
+    followup = db.session.query(EmergencyFollowUp).filter_by(instance_id=instance_id).one_or_none()
+    return followup is not None and visible_to(user).filter(Emergency.id == followup.emergency_id).first() is not None
+
+
+def list_for(user, scope="all", limit=100):
+    """Open ones first (red at the top, then by the limit they travel against), then the rest newest first."""
+    query = visible_to(user)
+    if scope == "open":
+        query = query.filter(Emergency.next_due_dt.isnot(None), Emergency.closed_dt.is_(None))
+    elif scope == "own":
+        query = query.filter(Emergency.unit_id == level_unit_id(user))
+    return query.order_by(Emergency.next_due_dt.is_(None), Emergency.next_due_dt, Emergency.event_dt.desc()) \
+        .limit(limit).all()
+
+
+def history(emergency):
+    return (db.session.query(InstanceEvent).filter_by(instance_id=emergency.instance_id)
+            .order_by(InstanceEvent.event_dt, InstanceEvent.id).all())
+
+
+def emergency_for_instance(instance_id):
+    return db.session.query(Emergency).filter_by(instance_id=instance_id).one_or_none()
+
+
+def followup_for_instance(instance_id):
+    return db.session.query(EmergencyFollowUp).filter_by(instance_id=instance_id).one_or_none()
+
+
+def open_request(emergency):
+    """The upper office's unanswered request for a follow-up, if any."""
+    return (db.session.query(EmergencyFollowUp)
+            .filter_by(emergency_id=emergency.id, status="requested").order_by(EmergencyFollowUp.id).first())
+
+
+def may_view_record(user, unit):
+    """A unit's reporting record: the unit itself and the levels above it."""
+    own = level_unit_id(user)
+    return unit.id == own or unit.id in descendant_ids(own)
+
+
+def unit_record(unit_id, since=None, until=None):
+    """The marks (迟报/漏报/瞒报) on a unit's record, newest event first."""
+    query = db.session.query(ReportingFault).filter(ReportingFault.unit_id == unit_id)
+    if since is not None:
+        query = query.filter(ReportingFault.event_dt >= since)
+    if until is not None:
+        query = query.filter(ReportingFault.event_dt < until)
+    return query.order_by(ReportingFault.event_dt.desc(), ReportingFault.id.desc()).all()
+
+
+def month_bounds(year, month):
+    """[start, end) of a month in the offices' time, as aware datetimes."""
+    start = datetime.combine(datetime(year, month, 1).date(), time(), tzinfo=clock.LOCAL_TZ)
+    end_year, end_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return start, datetime.combine(datetime(end_year, end_month, 1).date(), time(), tzinfo=clock.LOCAL_TZ)
+
+
+@dataclass
+class UnitSummary:
+    unit: Unit
+    reported: int = 0
+    on_time: int = 0
+    late: int = 0
+    late_minutes: int = 0
+    missed: int = 0
+    concealed: int = 0
+    faults: list = field(default_factory=list)
+
+    @property
+    def timeliness(self):
+        """及时率: reports with no 迟报 ÷ reports; None with no report."""
+        return self.on_time / self.reported if self.reported else None
+
+
+def monthly_summary(user, year, month):
+    """Per unit below (and at) the user's level: emergencies reported in the month by event time, how many were
+    late (迟报) and by how much, and the 漏报/瞒报 recorded; units with nothing in the month are left out."""
+    start, end = month_bounds(year, month)
+    own = level_unit_id(user)
+    scope = [own, *descendant_ids(own)]
+    summaries = {}
+
+    def summary(unit):
+        return summaries.setdefault(unit.id, UnitSummary(unit))
+
+    reported = (db.session.query(Emergency).filter(Emergency.unit_id.in_(scope), Emergency.event_dt >= start,
+                                                   Emergency.event_dt < end).all())
+    faults = (db.session.query(ReportingFault).filter(ReportingFault.unit_id.in_(scope),
+                                                      ReportingFault.event_dt >= start,
+                                                      ReportingFault.event_dt < end).all())
+    late_emergencies = {}
+    for fault in faults:
+        row = summary(fault.unit)
+        row.faults.append(fault)
+        if fault.kind == "late":
+            row.late_minutes += fault.minutes_late or 0
+            late_emergencies.setdefault(fault.unit_id, set()).add(fault.emergency_id)
+        elif fault.kind == "missed":
+            row.missed += 1
+        else:
+            row.concealed += 1
+    for unit_id, emergencies in late_emergencies.items():
+        summaries[unit_id].late = len(emergencies)
+    for emergency in reported:
+        row = summary(emergency.unit)
+        row.reported += 1
+        row.on_time += emergency.id not in late_emergencies.get(emergency.unit_id, set())
+    return sorted(summaries.values(), key=lambda s: (-(s.late + s.missed + s.concealed), s.unit.code))

@@ -1,0 +1,157 @@
+"""Forms of emergency information: the report, the phone report, the steps, follow-ups and the record."""
+from datetime import datetime, timedelta
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from webapp.auth.roles import SECRECY_LEVELS
+from webapp.engine import clock
+from webapp.engine.forms import FormSchema
+
+REQUIRED = {"required": "此项为必填项", "null": "此项为必填项"}
+URGENCIES = {"urgent": "紧急", "very_urgent": "特急"}
+SIGN_MODES = {"leader": "值班领导核签", "skip": "越过核签直接报送（须说明理由）"}
+
+
+def _choice(choices, label):
+    return validate.OneOf(list(choices), error=f"请选择有效的{label}")
+
+
+def _text(max_length, required=False, label="内容"):
+    length = validate.Length(min=1 if required else 0, max=max_length, error=f"{label}不能超过{max_length}字")
+    if required:
+        return fields.String(required=True, validate=[validate.Length(min=1, error="此项为必填项"), length],
+                             error_messages=REQUIRED)
+    return fields.String(load_default="", validate=length)
+
+
+def local_moment(value, field):
+    """A time entered in the offices' time zone (YYYY-MM-DDTHH:MM) as an aware datetime."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError("时间格式应为 YYYY-MM-DDTHH:MM", field) from exc
+    return moment.replace(tzinfo=clock.LOCAL_TZ) if moment.tzinfo is None else moment
+
+
+def past_moment(value, field, label):
+    moment = local_moment(value, field)
+    if moment > clock.now() + timedelta(minutes=1):
+        raise ValidationError(f"{label}不能晚于当前时间", field)
+    return moment
+
+
+class SignModeMixin:
+    sign_mode = fields.String(load_default="leader", validate=_choice(SIGN_MODES, "核签方式"))
+    skip_reason = _text(500, label="理由")
+
+    @validates_schema
+    def _reason_for_skip(self, data, **kwargs):
+        if data.get("sign_mode") == "skip" and not data.get("skip_reason", "").strip():
+            raise ValidationError("越过核签直接报送时必须说明理由", "skip_reason")
+
+
+class WrittenSchema(SignModeMixin, FormSchema):
+    """补报文字稿 (and the body of a report): what happened, where, the toll, what is being done."""
+
+    title = _text(200, required=True, label="标题")
+    place = _text(200, required=True, label="地点")
+    summary = _text(20000, required=True, label="事件经过")
+    casualties = _text(2000, label="伤亡及影响")
+    measures = _text(5000, label="已采取措施")
+
+
+class ReportSchema(WrittenSchema):
+    """报告紧急信息: the report with the event time the limits are counted from."""
+
+    event_time = fields.String(required=True, error_messages=REQUIRED)
+    urgency = fields.String(load_default="urgent", validate=_choice(URGENCIES, "紧急程度"))
+    secrecy = fields.Integer(load_default=0, validate=_choice(SECRECY_LEVELS, "密级"),
+                             error_messages={"invalid": "请选择有效的密级"})
+
+    @validates_schema
+    def _event_time(self, data, **kwargs):
+        if data.get("event_time"):
+            past_moment(data["event_time"], "event_time", "事件发生时间")
+
+
+class PhoneSchema(FormSchema):
+    """电话接报: taken in seconds by the receiving office; the written report follows."""
+
+    unit_id = fields.Integer(required=True, error_messages={**REQUIRED, "invalid": "请选择报告单位"})
+    caller = _text(64, required=True, label="来电人")
+    caller_phone = _text(32, label="来电号码")
+    call_time = fields.String(load_default=None, allow_none=True)
+    event_time = fields.String(required=True, error_messages=REQUIRED)
+    title = _text(200, required=True, label="标题")
+    summary = _text(5000, required=True, label="电话内容摘要")
+    urgency = fields.String(load_default="urgent", validate=_choice(URGENCIES, "紧急程度"))
+    secrecy = fields.Integer(load_default=0, validate=_choice(SECRECY_LEVELS, "密级"),
+                             error_messages={"invalid": "请选择有效的密级"})
+
+    @validates_schema
+    def _times(self, data, **kwargs):
+        event = past_moment(data["event_time"], "event_time", "事件发生时间") if data.get("event_time") else None
+        if data.get("call_time"):
+            call = past_moment(data["call_time"], "call_time", "来电时间")
+            if event is not None and call < event:
+                raise ValidationError("来电时间不能早于事件发生时间", "call_time")
+
+
+class SignSchema(FormSchema):
+    """值班领导核签: verification and sign-off in one step."""
+
+    decision = fields.String(load_default="pass", validate=_choice(["pass"], "处理意见"))
+    opinion = _text(2000, label="意见")
+
+
+class ReceiveSchema(SignModeMixin, FormSchema):
+    """接报: relay to the next level (after the on-duty leader's sign-off, or skipping it), or hold here."""
+
+    decision = fields.String(required=True, validate=_choice(["relay", "hold"], "处理意见"), error_messages=REQUIRED)
+    opinion = _text(2000, label="意见")
+
+    @validates_schema
+    def _reason_for_hold(self, data, **kwargs):
+        if data.get("decision") == "hold" and not data.get("opinion", "").strip():
+            raise ValidationError("本级掌握、不再上报时必须说明理由", "opinion")
+
+
+class FollowUpSchema(SignModeMixin, FormSchema):
+    """续报 / 终报."""
+
+    followup_kind = fields.String(load_default="followup", validate=_choice(["followup", "final"], "续报类型"))
+    body = _text(20000, required=True, label="续报内容")
+    casualties = _text(2000, label="伤亡及影响")
+    measures = _text(5000, label="处置进展")
+
+
+class RequestSchema(FormSchema):
+    """要求续报: the upper office asks the unit for a follow-up by a deadline."""
+
+    due_time = fields.String(required=True, error_messages=REQUIRED)
+    note = _text(2000, required=True, label="要求")
+
+    @validates_schema
+    def _due_time(self, data, **kwargs):
+        if data.get("due_time") and local_moment(data["due_time"], "due_time") <= clock.now():
+            raise ValidationError("续报期限应晚于当前时间", "due_time")
+
+
+class FaultSchema(FormSchema):
+    """漏报 / 瞒报 recorded by an upper office."""
+
+    unit_id = fields.Integer(required=True, error_messages={**REQUIRED, "invalid": "请选择单位"})
+    kind = fields.String(required=True, validate=_choice(["missed", "concealed"], "类型"), error_messages=REQUIRED)
+    event_time = fields.String(required=True, error_messages=REQUIRED)
+    title = _text(200, required=True, label="事件")
+    description = _text(5000, required=True, label="情况说明")
+    emergency_id = fields.Integer(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _event_time(self, data, **kwargs):
+        if data.get("event_time"):
+            past_moment(data["event_time"], "event_time", "事件发生时间")
+
+
+FORMS = {"emergency.written": WrittenSchema, "emergency.sign": SignSchema, "emergency.receive": ReceiveSchema,
+         "emergency.followup": FollowUpSchema}
