@@ -43,7 +43,8 @@ def escalate(ctx, relay, kind):
         title, level = f"{_title(ctx)}{what}时限将至（{due}）", "warning"
     else:
         title, level = f"{_title(ctx)}已超过{what}时限（{due}）", "danger"
-    body = f"事件发生时间：{ctx.emergencies.local_text(ctx.data.get('event_at'))}；请立即报送，迟报将记入本单位报送记录。"
+    event = ctx.emergencies.local_text(ctx.data.get("event_at"))
+    body = f"事件发生时间：{event}；请立即报送，迟报将记入本单位报送记录。"
     link = _link(ctx)
     ctx.notices.send(title, unit_id=hop["unit_id"], role="leader", body=body, link=link, level=level)
     ctx.notices.send(title, unit_id=hop["unit_id"], role="writer", body=body, link=link, level=level)

@@ -119,13 +119,15 @@ def project_followup(instance, data):
         db.session.add(row)
     row.kind = data.get("followup_kind") or "followup"
     row.body, row.casualties, row.measures = (data.get(name) or "" for name in ("body", "casualties", "measures"))
-    row.request_overdue = bool(data.get("request_overdue"))
     delivered = data.get("delivered")
     open_task = _open_task(instance.id)
     if delivered:
         row.status, row.delivered_dt = "delivered", _dt(delivered["delivered_at"])
     elif open_task is not None:
         row.status = "requested" if open_task.step_key == "f_answer" else "signing"
+    # The request's timer fires at its deadline and re-projects this row; its result stays on the timer's branch.
+    due = row.request_due_dt
+    row.request_overdue = bool(due and (row.delivered_dt > due if row.delivered_dt else clock.now() >= due))
     if row.author_id is None and data.get("requested"):  # whoever answered the request wrote it
         row.author_id = db.session.query(HumanTask.completed_by_id).filter_by(
             instance_id=instance.id, step_key="f_answer", state="completed").scalar()
