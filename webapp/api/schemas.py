@@ -46,6 +46,42 @@ class EventOut(Schema):
     opinion = fields.String(allow_none=True)
 
 
+class LevelOut(Schema):
+    level = fields.String()
+    label = fields.String()
+    unit_id = fields.Integer(allow_none=True)
+    unit_name = fields.String()
+    limit_hours = fields.Float(allow_none=True)
+    due_dt = fields.DateTime(allow_none=True)
+    reached_dt = fields.DateTime(allow_none=True)
+    reached_via = fields.String(allow_none=True)
+    written_dt = fields.DateTime(allow_none=True)
+    route = fields.String(allow_none=True)
+    late_minutes = fields.Integer(allow_none=True)
+
+
+class EmergencyOut(Schema):
+    id = fields.Integer()
+    instance_id = fields.Integer()
+    unit_id = fields.Integer()
+    title = fields.String()
+    event_dt = fields.DateTime()
+    place = fields.String()
+    summary = fields.String()
+    urgency = fields.String()
+    secrecy = fields.Integer()
+    mode = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    current_step = fields.String(allow_none=True)
+    next_level = fields.String(allow_none=True)
+    next_due_dt = fields.DateTime(allow_none=True)
+    overdue = fields.Function(lambda e: e.is_red())
+    closed_dt = fields.DateTime(allow_none=True)
+    levels = fields.List(fields.Nested(LevelOut))
+
+
 task_schema = TaskOut()
 item_schema = ItemOut()
 event_schema = EventOut()
+emergency_schema = EmergencyOut()

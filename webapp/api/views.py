@@ -1,8 +1,10 @@
-"""JSON endpoints for tasks and information items (session login; CSRF token in X-CSRF-Token)."""
+"""JSON endpoints for tasks, information items and emergencies (session login; CSRF token in X-CSRF-Token)."""
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from webapp.auth.csrf import token
+from webapp.emergencies import operations as emergency_operations
+from webapp.emergencies import queries as emergency_queries
 from webapp.engine import runner
 from webapp.engine.errors import NotFound
 from webapp.extensions import db
@@ -11,7 +13,7 @@ from webapp.inbox import schemas as inbox_schemas
 from webapp.reports import operations as report_operations
 from webapp.reports import queries as report_queries
 
-from .schemas import event_schema, item_schema, task_schema
+from .schemas import emergency_schema, event_schema, item_schema, task_schema
 
 bp = Blueprint("api", __name__)
 
@@ -58,3 +60,38 @@ def create_report():
 def report(item_id):
     item = report_queries.get_visible(current_user, item_id)
     return jsonify(item=item_schema.dump(item), history=event_schema.dump(report_queries.history(item), many=True))
+
+
+@bp.route("/emergencies")
+@login_required
+def emergencies():
+    """Emergencies the user may see (`scope`: all, open, own): open ones first, by the limit they travel against."""
+    scope = request.args.get("scope", "all")
+    rows = emergency_queries.list_for(current_user, scope if scope in ("all", "open", "own") else "all")
+    return jsonify(emergencies=emergency_schema.dump(rows, many=True))
+
+
+@bp.route("/emergencies", methods=["POST"])
+@login_required
+def report_emergency():
+    """报告紧急信息 (a unit's writer or duty officer); the form of /emergencies/new as JSON."""
+    emergency = emergency_operations.report(current_user, request.get_json(silent=True) or {})
+    db.session.commit()
+    return jsonify(emergency=emergency_schema.dump(emergency)), 201
+
+
+@bp.route("/emergencies/phone", methods=["POST"])
+@login_required
+def phone_emergency():
+    """电话接报 (a receiving office); the form of /emergencies/phone as JSON."""
+    emergency = emergency_operations.record_phone(current_user, request.get_json(silent=True) or {})
+    db.session.commit()
+    return jsonify(emergency=emergency_schema.dump(emergency)), 201
+
+
+@bp.route("/emergencies/<int:emergency_id>")
+@login_required
+def emergency(emergency_id):
+    found = emergency_queries.get_visible(current_user, emergency_id)
+    return jsonify(emergency=emergency_schema.dump(found),
+                   history=event_schema.dump(emergency_queries.history(found), many=True))
