@@ -1,8 +1,9 @@
 """The host API handed to service handlers as `ctx.<name>`: narrow, per step, no commits."""
+from webapp.auth.models import User
 from webapp.auth.org import OrgDirectory
 from webapp.cases.deadlines import DeadlineService
 from webapp.emergencies.services import EmergencyService
-from webapp.engine.models import HumanTask
+from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.engine.runner import record_event
 from webapp.extensions import db
 from webapp.notices import operations as notices
@@ -34,8 +35,13 @@ class TaskHistory:
         return query.scalar()
 
     def record(self, action, step_label=None, opinion=None, data=None):
-        """Add a system entry to the instance's history (e.g. a recorded shortcut); audited like the rest."""
-        record_event(self.instance_id, action, step_label=step_label, opinion=opinion, data=data)
+        """Add an entry to the instance's history (e.g. a recorded shortcut), in the name of whoever moved the
+        instance last (the user whose submit or start is running this step); audited like the rest."""
+        actor_id = (db.session.query(InstanceEvent.actor_id)
+                    .filter(InstanceEvent.instance_id == self.instance_id, InstanceEvent.actor_id.isnot(None))
+                    .order_by(InstanceEvent.id.desc()).limit(1).scalar())
+        record_event(self.instance_id, action, db.session.get(User, actor_id) if actor_id else None,
+                     step_label=step_label, opinion=opinion, data=data)
 
 
 def services_for(instance_id):

@@ -152,7 +152,8 @@ def test_relayed_to_the_centre_with_shortcuts_logged(org):
     assert [lv.reached_dt is not None for lv in emergency.levels] == [True, True, True]
     assert db.session.get(ProcessInstance, emergency.instance_id).status == "completed"
     shortcuts = db.session.query(InstanceEvent).filter_by(instance_id=emergency.instance_id, action="shortcut").all()
-    assert [e.opinion for e in shortcuts] == ["书记在现场指挥，电话已同意上报", "值班领导电话同意"]
+    assert [(e.opinion, e.actor_id) for e in shortcuts] == [
+        ("书记在现场指挥，电话已同意上报", org.users["writer_a"].id), ("值班领导电话同意", org.users["editor"].id)]
     assert not db.session.query(Timer).filter_by(instance_id=emergency.instance_id, state="armed").count()
 
 

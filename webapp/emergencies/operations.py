@@ -66,10 +66,6 @@ def _start(user, data):
     if instance.status == "incident":
         raise TaskConflict(f"紧急信息已保存，但流程出现异常：{instance.last_incident}。请联系管理员。",
                            keep_changes=True)
-    if data["sign_mode"] == "skip":
-        summary = f"紧急信息《{data['title']}》越过核签直接报送：{data['skip_reason']}"
-        audit.record("emergency.shortcut", summary=summary, target_type="emergency", target_id=str(emergency.id),
-                     user=user)
     return emergency
 
 
