@@ -2,6 +2,7 @@
 import pytest
 
 from tests.conftest import OrgFactory
+from tests.engine.test_rq_timers import _redis_url, rq_app  # noqa: F401  (the RQ fixtures, shared)
 from webapp.extensions import db
 
 
