@@ -1,4 +1,6 @@
 """Service tasks of emergency information (紧急信息): the chain of levels, arrivals, escalation, follow-ups."""
+from datetime import datetime
+
 from . import handler
 
 HOP_TEXT = {"report": "报送", "relay": "报送", "written": "补报文字稿"}
@@ -36,7 +38,7 @@ def escalate(ctx, relay, kind):
     hop = relay["hop"]
     target = relay["chain"][hop["level"] + (1 if hop["kind"] == "relay" else 0)]
     due = ctx.emergencies.local_text(hop["due_at"])
-    if kind == "warn" and ctx.now().isoformat() >= hop["due_at"]:
+    if kind == "warn" and ctx.now() >= datetime.fromisoformat(hop["due_at"]):
         return {"skipped": "already past the limit"}
     what = HOP_TEXT[hop["kind"]] + (f"至{target['label']}级" if hop["kind"] != "written" else "")
     if kind == "warn":

@@ -287,3 +287,13 @@ def test_state_survives_a_restart(org):
     assert waiting == armed and len(armed) == 2
     act(org, "editor", emergency.instance_id, {"decision": "relay", "sign_mode": "skip", "skip_reason": "急"})
     assert levels(emergency)["province"].reached_dt == clock.now()
+
+
+def test_a_city_duty_officer_reports_the_city_s_own_emergency_to_the_province(org):
+    clock.set_fixed(local("2026-03-09 10:10:00"))
+    emergency = report(org, "2026-03-09T10:00", writer="duty_city")
+    assert reload(emergency).unit_id == org.units["city"].id
+    assert [lv.level for lv in reload(emergency).levels] == ["province", "centre"]
+    act(org, "leader_city", emergency.instance_id, {})
+    row = open_task(emergency.instance_id)
+    assert (row.unit_id, row.due_dt) == (org.units["prov-info"].id, local("2026-03-09 16:00:00"))

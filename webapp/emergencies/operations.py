@@ -49,7 +49,7 @@ def record_phone(user, raw):
         raise FormInvalid({"unit_id": ["请选择本级所辖的报告单位"]})
     at = _utc(form["call_time"]) if form.get("call_time") else clock.now().isoformat()
     phone = {"at": at, "level_unit_id": queries.level_unit_id(user), "office_unit_id": user.unit_id,
-             "route": user.unit.function or "info", "caller": form["caller"], "caller_phone": form["caller_phone"],
+             "route": _route_of(user), "caller": form["caller"], "caller_phone": form["caller_phone"],
              "summary": form["summary"], "taken_by_id": user.id}
     data = {"unit_id": unit.id, "reporter_id": None, "title": form["title"], "place": "", "summary": form["summary"],
             "casualties": "", "measures": "", "urgency": form["urgency"], "secrecy": form["secrecy"],
@@ -58,6 +58,13 @@ def record_phone(user, raw):
     runner.record_event(emergency.instance_id, "phone", user, opinion=form["summary"],
                         data={"caller": form["caller"], "caller_phone": form["caller_phone"], "at": at})
     return emergency
+
+
+def _route_of(user):
+    """Which receiving office took the call: the office's function, or the taker's role in a unit without one."""
+    if user.unit.kind == "office" and user.unit.function in ("info", "duty"):
+        return user.unit.function
+    return "duty" if user.has_role("duty") and not user.has_role("editor") else "info"
 
 
 def _start(user, data):

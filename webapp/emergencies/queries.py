@@ -39,12 +39,14 @@ def reporting_units_below(user):
 
 
 def takes_reports(user):
-    """Staff of a receiving office (information office or duty office) of a level."""
-    return any(user.has_role(role) for role in OFFICE_ROLES) and user.unit.kind == "office"
+    """Staff who receive reports for their level: information editors and duty officers (in an office such as
+    市委办信息科 / 总值班室, or in a county office that has no such sub-units)."""
+    return any(user.has_role(role) for role in OFFICE_ROLES)
 
 
 def may_report(user):
-    return any(user.has_role(role) for role in REPORTER_ROLES) and user.unit.kind != "office"
+    """Writers and duty officers report for their level's unit (a city duty officer reports for the city)."""
+    return any(user.has_role(role) for role in REPORTER_ROLES)
 
 
 def visible_to(user):
