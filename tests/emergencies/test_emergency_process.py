@@ -297,3 +297,36 @@ def test_a_city_duty_officer_reports_the_city_s_own_emergency_to_the_province(or
     act(org, "leader_city", emergency.instance_id, {})
     row = open_task(emergency.instance_id)
     assert (row.unit_id, row.due_dt) == (org.units["prov-info"].id, local("2026-03-09 16:00:00"))
+
+
+def _restores_equal(instance_id):
+    from webapp.engine import serializer, store
+
+    instance = db.session.get(ProcessInstance, instance_id)
+    assert serializer.dumps(store.restore(instance)) == instance.state_json
+    assert '"task_specs"' not in instance.state_json  # definitions are referenced (sub-workflows by name)
+
+
+def test_saved_state_restores_equal_at_every_step(org):
+    """Both processes, every step, the nested call activities included: saved and restored, they come back equal."""
+    clock.set_fixed(local("2026-03-09 10:30:00"))
+    emergency = operations.record_phone(org.users["duty_city"], {
+        "unit_id": str(org.units["county-a"].id), "caller": "李四", "event_time": "2026-03-09T10:00",
+        "title": "a县化工厂爆燃", "summary": "厂区爆燃。"})
+    db.session.commit()
+    written = {"title": "a县化工厂爆燃", "place": "工业园", "summary": "厂区爆燃。", "sign_mode": "leader"}
+    steps = [("writer_a", written),
+             ("leader_a", {}), ("editor", {"decision": "relay", "sign_mode": "leader"}), ("leader_city", {}),
+             ("editor_prov", {"decision": "relay", "sign_mode": "skip", "skip_reason": "急"})]
+    for username, form in steps:
+        _restores_equal(emergency.instance_id)
+        act(org, username, emergency.instance_id, form)
+    assert reload(emergency).status == "relayed"
+    request = operations.request_followup(org.users["editor"], reload(emergency),
+                                          {"due_time": "2026-03-09T12:00", "note": "请续报"})
+    db.session.commit()
+    for username, form in [("writer_a", {"body": "续报内容。"}), ("leader_a", {})]:
+        _restores_equal(request.instance_id)
+        act(org, username, request.instance_id, form)
+    _restores_equal(request.instance_id)
+    assert db.session.get(ProcessInstance, request.instance_id).status == "completed"
