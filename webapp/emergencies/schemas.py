@@ -17,7 +17,7 @@ def _choice(choices, label):
 
 
 def _text(max_length, required=False, label="内容"):
-    length = validate.Length(min=1 if required else 0, max=max_length, error=f"{label}不能超过{max_length}字")
+    length = validate.Length(max=max_length, error=f"{label}不能超过{max_length}字")
     if required:
         return fields.String(required=True, validate=[validate.Length(min=1, error="此项为必填项"), length],
                              error_messages=REQUIRED)

@@ -1,19 +1,321 @@
 """Pages of emergency information: report, phone report, list, detail with countdowns, follow-ups, record."""
-from flask import Blueprint, render_template
+from datetime import datetime, timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from webapp.inbox import access
+from webapp import audit
+from webapp.auth.models import Unit
+from webapp.auth.roles import SECRECY_LEVELS
+from webapp.engine import clock
+from webapp.engine.errors import FormInvalid, NotAllowed, NotFound
+from webapp.engine.models import HumanTask
+from webapp.engine.runner import may_act
+from webapp.extensions import db
+from webapp.filters import local_dt
+from webapp.inbox import access, subjects
 
-from . import queries
+from . import export, operations, queries, rules
+from .models import FAULT_LABELS, LEVEL_LABELS, Emergency
 from .process import FOLLOWUP_KEY, REPORT_KEY
+from .schemas import SIGN_MODES, URGENCIES
 
 bp = Blueprint("emergencies", __name__)
 
 access.register(REPORT_KEY, queries.visible_instance)
 access.register(FOLLOWUP_KEY, queries.visible_followup_instance)
 
+SCOPES = {"open": "在途", "own": "本单位", "all": "全部"}
+SUMMARY_ROLES = ("editor", "duty", "supervisor", "leader", "principal", "admin")
+TIME_INPUT = "%Y-%m-%dT%H:%M"
+
+
+def _form():
+    """The posted fields for a schema: never the CSRF token or the button (the schemas refuse unknown fields)."""
+    return {k: v for k, v in request.form.items() if k not in ("csrf_token", "action")}
+
+
+def _local_input(moment):
+    return moment.astimezone(clock.LOCAL_TZ).strftime(TIME_INPUT)
+
+
+def _may_see_summary(user):
+    return any(user.has_role(role) for role in SUMMARY_ROLES)
+
+
+def _may_record_fault(user):
+    return queries.takes_reports(user) or user.has_role("supervisor")
+
+
+def alert_of(emergency, now):
+    """red: at or past the limit it travels against; yellow: within the warning lead of it."""
+    if emergency.next_due_dt is None:
+        return ""
+    if emergency.is_red(now):
+        return "red"
+    lead = timedelta(minutes=current_app.config["EMERGENCY_WARN_MINUTES"])
+    return "yellow" if emergency.next_due_dt - now <= lead else ""
+
+
+def _open_task(instance_id):
+    return (db.session.query(HumanTask).filter_by(instance_id=instance_id, state="open")
+            .order_by(HumanTask.id).first())
+
+
+def _subject_context(emergency, followup=None):
+    """What a page shows of one emergency: the card with its levels, follow-ups and countdowns."""
+    return {"emergency": emergency, "followup": followup, "now": clock.now(), "alert_of": alert_of,
+            "urgencies": URGENCIES, "sign_modes": SIGN_MODES}
+
+
+def task_subject(row):
+    """The emergency beside a step's form (the report's steps and those of its follow-ups)."""
+    followup = queries.followup_for_instance(row.instance_id) if row.process_key == FOLLOWUP_KEY else None
+    emergency = followup.emergency if followup is not None else queries.emergency_for_instance(row.instance_id)
+    if emergency is None:
+        return {}
+    # 补报文字稿 starts from what the phone report gave.
+    task_data = {name: getattr(emergency, name) for name in ("title", "place", "summary", "casualties", "measures")}
+    return {**_subject_context(emergency, followup),
+            "history": queries.history(followup or emergency), "task_data": task_data,
+            "notice_template": "emergencies/_task_notice.html", "subject_template": "emergencies/_task_subject.html"}
+
+
+subjects.register(REPORT_KEY, task_subject)
+subjects.register(FOLLOWUP_KEY, task_subject)
+
 
 @bp.route("/")
 @login_required
 def index():
-    return render_template("emergencies/list.html", emergencies=queries.list_for(current_user))
+    scope = request.args.get("scope", "open")
+    if scope not in SCOPES:
+        scope = "open"
+    return render_template("emergencies/list.html", emergencies=queries.list_for(current_user, scope), scope=scope,
+                           scopes=SCOPES, now=clock.now(), alert_of=alert_of,
+                           may_report=queries.may_report(current_user),
+                           takes_reports=queries.takes_reports(current_user),
+                           may_record_fault=_may_record_fault(current_user),
+                           may_see_summary=_may_see_summary(current_user))
+
+
+def _chain_preview(user):
+    """The levels a report from the user's unit goes through, with their limits from the event."""
+    return rules.plan_chain(queries.level_unit_id(user), clock.now())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not queries.may_report(current_user):
+        raise NotAllowed("只有本单位的信息员或值班员可以报告紧急信息。")
+    values, errors = {"urgency": "urgent", "secrecy": "0", "sign_mode": "leader"}, {}
+    if request.method == "POST":
+        values = _form()
+        try:
+            emergency = operations.report(current_user, values)
+        except FormInvalid as exc:
+            db.session.rollback()
+            errors = exc.fields
+        else:
+            db.session.commit()
+            flash(_sent_message(emergency))
+            return redirect(url_for("emergencies.detail", emergency_id=emergency.id))
+    return render_template("emergencies/new.html", values=values, errors=errors, chain=_chain_preview(current_user),
+                           urgencies=URGENCIES, secrecy_levels=_secrecy_choices(current_user),
+                           sign_modes=SIGN_MODES), 422 if errors else 200
+
+
+def _sent_message(emergency):
+    if emergency.status == "signing":
+        return "紧急信息已提交，待值班领导核签后报送。"
+    return "紧急信息已报送。"
+
+
+def _secrecy_choices(user):
+    return {level: label for level, label in SECRECY_LEVELS.items() if level <= user.clearance}
+
+
+@bp.route("/phone", methods=["GET", "POST"])
+@login_required
+def phone():
+    if not queries.takes_reports(current_user):
+        raise NotAllowed("只有信息部门或总值班室可以登记电话报告。")
+    values, errors = {"call_time": _local_input(clock.now()), "urgency": "urgent", "secrecy": "0"}, {}
+    if request.method == "POST":
+        values = _form()
+        try:
+            emergency = operations.record_phone(current_user, values)
+        except FormInvalid as exc:
+            db.session.rollback()
+            errors = exc.fields
+        else:
+            db.session.commit()
+            flash("电话报告已登记，报告单位须补报文字稿。")
+            return redirect(url_for("emergencies.detail", emergency_id=emergency.id))
+    return render_template("emergencies/phone.html", values=values, errors=errors,
+                           units=queries.reporting_units_below(current_user), urgencies=URGENCIES,
+                           secrecy_levels=_secrecy_choices(current_user)), 422 if errors else 200
+
+
+def _detail_page(emergency, status=200, followup_values=None, followup_errors=None, request_values=None,
+                 request_errors=None):
+    user = current_user
+    own = queries.level_unit_id(user)
+    open_request = queries.open_request(emergency)
+    request_task = _open_task(open_request.instance_id) if open_request is not None else None
+    reached = {lv.unit_id for lv in emergency.levels if lv.reached_dt is not None and lv.unit_id is not None}
+    is_open = emergency.closed_dt is None
+    context = {
+        **_subject_context(emergency),
+        "history": queries.history(emergency),
+        "open_request": open_request,
+        "request_task": request_task if request_task is not None and may_act(user, request_task) else None,
+        "may_followup": is_open and queries.may_report(user) and own == emergency.unit_id,
+        "may_request": is_open and queries.takes_reports(user) and own != emergency.unit_id and own in reached,
+        "may_view_record": queries.may_view_record(user, emergency.unit),
+        "written_task": _written_task(emergency, user),
+        "followup_values": followup_values or {"followup_kind": "followup", "sign_mode": "leader"},
+        "followup_errors": followup_errors or {},
+        "request_values": request_values or {"due_time": _local_input(clock.now() + timedelta(hours=1))},
+        "request_errors": request_errors or {},
+    }
+    return render_template("emergencies/detail.html", **context), status
+
+
+def _written_task(emergency, user):
+    """The 补报文字稿 step, for the writer who may fill it in."""
+    if emergency.status != "awaiting_written":
+        return None
+    row = _open_task(emergency.instance_id)
+    return row if row is not None and row.step_key == "u_written" and may_act(user, row) else None
+
+
+@bp.route("/<int:emergency_id>")
+@login_required
+def detail(emergency_id):
+    emergency = queries.get_visible(current_user, emergency_id)
+    viewed = audit.record_view(emergency, current_user)
+    page = _detail_page(emergency)
+    if viewed:
+        db.session.commit()  # the view of a secret emergency is audited
+    return page
+
+
+@bp.route("/<int:emergency_id>/followups", methods=["POST"])
+@login_required
+def followups(emergency_id):
+    emergency = queries.get_visible(current_user, emergency_id)
+    values = _form()
+    try:
+        followup = operations.add_followup(current_user, emergency, values)
+    except FormInvalid as exc:
+        db.session.rollback()
+        return _detail_page(queries.get_visible(current_user, emergency_id), 422, followup_values=values,
+                            followup_errors=exc.fields)
+    db.session.commit()
+    label = followup.kind_label
+    flash(f"{label}已报送。" if followup.status == "delivered" else f"{label}已提交，待值班领导核签后报送。")
+    return redirect(url_for("emergencies.detail", emergency_id=emergency_id))
+
+
+@bp.route("/<int:emergency_id>/request", methods=["POST"])
+@login_required
+def request_followup(emergency_id):
+    emergency = queries.get_visible(current_user, emergency_id)
+    values = _form()
+    try:
+        followup = operations.request_followup(current_user, emergency, values)
+    except FormInvalid as exc:
+        db.session.rollback()
+        return _detail_page(queries.get_visible(current_user, emergency_id), 422, request_values=values,
+                            request_errors=exc.fields)
+    db.session.commit()
+    flash(f"已要求{emergency.unit.name}于 {local_dt(followup.request_due_dt)} 前续报。")
+    return redirect(url_for("emergencies.detail", emergency_id=emergency_id))
+
+
+@bp.route("/instance/<int:instance_id>")
+@login_required
+def by_instance(instance_id):
+    emergency = queries.emergency_for_instance(instance_id)
+    if emergency is None:
+        followup = queries.followup_for_instance(instance_id)
+        emergency = followup.emergency if followup is not None else None
+    if emergency is None:
+        raise NotFound("紧急信息不存在或您无权查看。")
+    return redirect(url_for("emergencies.detail", emergency_id=queries.get_visible(current_user, emergency.id).id))
+
+
+def _month(text, default_today=True):
+    """(year, month) from `YYYY-MM`; the current month (or None) when absent; 400 when malformed."""
+    if not text:
+        today = clock.local_today()
+        return (today.year, today.month) if default_today else None
+    try:
+        moment = datetime.strptime(text, "%Y-%m")
+    except ValueError:
+        abort(400, "月份格式应为 YYYY-MM。")
+    return moment.year, moment.month
+
+
+@bp.route("/record")
+@login_required
+def record():
+    unit_id = request.args.get("unit", type=int) or queries.level_unit_id(current_user)
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not queries.may_view_record(current_user, unit):
+        raise NotFound("单位不存在或您无权查看其报送记录。")
+    month = _month(request.args.get("month"), default_today=False)
+    since, until = queries.month_bounds(*month) if month else (None, None)
+    reports = queries.visible_to(current_user).filter(Emergency.unit_id == unit.id)
+    if month:
+        reports = reports.filter(Emergency.event_dt >= since, Emergency.event_dt < until)
+    own = db.session.get(Unit, queries.level_unit_id(current_user))
+    return render_template("emergencies/record.html", unit=unit, month=month,
+                           faults=queries.unit_record(unit.id, since, until),
+                           reports=reports.order_by(Emergency.event_dt.desc()).limit(200).all(),
+                           units=[own, *queries.reporting_units_below(current_user)], level_labels=LEVEL_LABELS,
+                           may_record_fault=_may_record_fault(current_user), now=clock.now())
+
+
+@bp.route("/faults/new", methods=["GET", "POST"])
+@login_required
+def new_fault():
+    if not _may_record_fault(current_user):
+        raise NotAllowed("只有上级信息部门、总值班室或督查室可以记录漏报、瞒报。")
+    values, errors = {"unit_id": request.args.get("unit", ""), "kind": "missed",
+                      "emergency_id": request.args.get("emergency", "")}, {}
+    if request.method == "POST":
+        values = _form()
+        raw = {k: v for k, v in values.items() if not (k == "emergency_id" and v == "")}
+        try:
+            fault = operations.record_fault(current_user, raw)
+        except FormInvalid as exc:
+            db.session.rollback()
+            errors = exc.fields
+        else:
+            db.session.commit()
+            flash(f"已记录{fault.unit.name}{fault.kind_label}：{fault.title}")
+            return redirect(url_for("emergencies.record", unit=fault.unit_id))
+    below = queries.reporting_units_below(current_user)
+    below_ids = {u.id for u in below}
+    linkable = [e for e in queries.list_for(current_user, "all") if e.unit_id in below_ids]
+    return render_template("emergencies/fault_new.html", values=values, errors=errors, units=below,
+                           emergencies=linkable, kinds={k: FAULT_LABELS[k] for k in ("missed", "concealed")}), \
+        422 if errors else 200
+
+
+@bp.route("/report")
+@login_required
+def report():
+    if not _may_see_summary(current_user):
+        raise NotAllowed("只有信息部门、总值班室、督查室和领导可以查看紧急信息报送统计。")
+    year, month = _month(request.args.get("month"))
+    table = export.summary_table(queries.monthly_summary(current_user, year, month))
+    if request.args.get("format") == "xlsx":
+        data = export.workbook(table, f"{year}年{month}月紧急信息报送情况")
+        return send_file(data, mimetype=export.XLSX, as_attachment=True,
+                         download_name=f"emergency-report-{year}-{month:02d}.xlsx")
+    return render_template("emergencies/report.html", table=table, year=year, month=month,
+                           unit=db.session.get(Unit, queries.level_unit_id(current_user)))

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from webapp.emergencies.process import PROCESS_KEYS as EMERGENCY_KEYS
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.extensions import db
 
@@ -13,13 +14,13 @@ PROCESS_KEYS = {"info": "info_report", "case": "instruction_case"}
 
 
 def is_emergency(process_key, urgency):
-    """紧急信息: an information report sent 特急. The one place that says so (emergency tiers will refine it)."""
-    return and_(process_key == "info_report", urgency == "very_urgent")
+    """紧急信息: the emergency tier's processes, and an information report sent 特急. The one place that says so."""
+    return or_(process_key.in_(EMERGENCY_KEYS), and_(process_key == "info_report", urgency == "very_urgent"))
 
 
 def kind_of(process_key, urgency):
     """The type of a row, by the same rule as `is_emergency`: emergency (紧急信息), info (信息) or case (批示件)."""
-    if process_key == "info_report" and urgency == "very_urgent":
+    if process_key in EMERGENCY_KEYS or (process_key == "info_report" and urgency == "very_urgent"):
         return "emergency"
     return {key: kind for kind, key in PROCESS_KEYS.items()}.get(process_key)
 
