@@ -1,8 +1,18 @@
 """`flask govflow setup` loads a demo a new user can log into and find work in, and loading twice adds nothing."""
+import re
+from datetime import timedelta
+
+from tests.conftest import START
+from tests.web_helpers import csrf
+from webapp.auth.models import User
 from webapp.cases.models import InstructionCase
 from webapp.demo import seed
-from webapp.demo.org_data import DEMO_LOGINS
-from webapp.engine.models import HumanTask
+from webapp.demo.org_data import DEMO_LOGINS, DEMO_PASSWORD
+from webapp.demo.seed import EMERGENCY_SAMPLES
+from webapp.emergencies.models import Emergency, ReportingFault
+from webapp.emergencies.services import EmergencyService
+from webapp.engine import clock
+from webapp.engine.models import HumanTask, InstanceEvent, Timer
 from webapp.extensions import db
 from webapp.reports.models import InfoItem
 
@@ -19,3 +29,78 @@ def test_demo_loads_items_and_cases_at_every_step_once():
     assert open_steps == {"handle", "principal_sign"}
     logins = {username for username, _ in DEMO_LOGINS}
     assert {"dc_city", "cb_qingshan"} <= logins
+
+
+def _login(client, username):
+    token = csrf(client)
+    response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def test_demo_has_who_the_emergency_tier_needs():
+    seed.load()
+    db.session.commit()
+    users = {u.username: u for u in db.session.query(User)}
+    assert (users["ld_prov"].unit.code, users["ld_prov"].roles) == ("prov", {"leader"})
+    for username, role in (("bj_qingshan", "editor"), ("zb_qingshan", "duty")):
+        # 青山县委办 has no 信息科 or 总值班室: its townships' reports are received in the unit itself.
+        assert (users[username].unit.code, users[username].roles) == ("county-01", {role})
+        assert (users[username].unit_id, role) in EmergencyService.offices(users[username].unit_id)
+    logins = {username for username, _ in DEMO_LOGINS}
+    assert {"xy_qingshan", "ld_qingshan", "bj_city", "zb_city"} <= logins
+    assert "zb_city" in seed.login_help() and "紧急信息" in seed.login_help()
+
+
+def test_demo_emergencies_fill_the_record_and_the_monthly_report_once(app):
+    """START is Monday 2 March 2026 09:00; the demo emergencies happened on the three days before it."""
+    assert "3 sample emergencies" in seed.load()
+    db.session.commit()
+    assert "0 sample emergencies" in seed.load()
+    assert clock.now() == START  # the seed pinned the clock for its back-dated steps and gave it back
+
+    emergencies = {e.title: e for e in db.session.query(Emergency)}
+    assert len(emergencies) == 3
+    on_time, late, held = (emergencies[EMERGENCY_SAMPLES[key]["title"]] for key in ("on_time", "late", "held"))
+    assert all(e.event_dt < START for e in emergencies.values())
+    assert (on_time.status, [lv.level for lv in on_time.levels if lv.reached_dt]) == (
+        "closed", ["city", "province", "centre"])
+    assert [f.kind for f in on_time.followups] == ["followup", "final"]
+    assert not any(lv.late_minutes for lv in on_time.levels)
+
+    # 2 h 25 min after the event at the city: 25 minutes late there, on time for the province and the centre, and
+    # still so after the relay to the centre (the escalation branches' stale copy must not wipe the arrivals).
+    levels = {lv.level: lv for lv in late.levels}
+    assert late.status == "relayed"
+    assert (levels["city"].reached_dt - late.event_dt, levels["city"].late_minutes) == (timedelta(minutes=145), 25)
+    assert levels["province"].reached_dt and levels["province"].late_minutes is None
+    assert levels["centre"].reached_dt and levels["centre"].late_minutes is None
+    assert [(f.status, f.request_overdue) for f in late.followups] == [("delivered", False)]
+    assert db.session.query(InstanceEvent).filter_by(instance_id=late.instance_id, action="shortcut").count() == 1
+
+    assert (held.status, held.unit.code, held.levels[0].level, held.levels[0].office_unit.code) == (
+        "held", "county-01-t1", "county", "county-01")
+
+    faults = db.session.query(ReportingFault).order_by(ReportingFault.id)
+    assert [(f.kind, f.unit.code, f.minutes_late) for f in faults] == [("late", "county-01", 25),
+                                                                       ("missed", "county-02", None)]
+    assert db.session.query(HumanTask).filter(HumanTask.state == "open",
+                                              HumanTask.process_key.like("emergency%")).count() == 0
+    assert db.session.query(Timer).filter(Timer.state == "armed",
+                                          Timer.instance_id.in_([e.instance_id for e in emergencies.values()])
+                                          ).count() == 0
+
+    client = app.test_client()
+    _login(client, "bj_city")
+    february = _summary(client, "2026-02")  # reported, on time, late, minutes late, missed, concealed, rate
+    assert february == {"青山县委办公室": ["2", "1", "1", "25", "0", "0", "50.0%"],
+                        "临江区委办公室": ["0", "0", "0", "0", "1", "0", "—"]}
+    assert _summary(client, "2026-03") == {"青山县白石镇党政办": ["1", "1", "0", "0", "0", "0", "100.0%"]}
+    record = client.get(f"/emergencies/record?unit={late.unit_id}").get_data(as_text=True)
+    assert "市级时限 2 小时，迟报 25 分钟" in record and EMERGENCY_SAMPLES["late"]["title"] in record
+
+
+def _summary(client, month):
+    """The monthly report's table as the page shows it: unit name -> its cells after the name."""
+    page = client.get(f"/emergencies/report?month={month}").get_data(as_text=True)
+    rows = re.findall(r'<tr data-unit-id="\d+">\s*<td><a [^>]*>([^<]+)</a></td>(.*?)</tr>', page, re.S)
+    return {name: re.findall(r'<td class="num">([^<]*)</td>', html) for name, html in rows}

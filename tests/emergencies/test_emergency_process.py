@@ -68,6 +68,16 @@ def test_late_by_ten_minutes_at_the_city_but_on_time_for_the_province(org):
     assert len(faults(kind="late")) == 1  # the city relayed in time: nothing on its record
     assert reload(emergency).next_due_dt == local("2026-03-09 16:00:00")  # the centre, 6 hours
 
+    # The escalation branches that fired on the way carry old copies of the relay state; when the process ends,
+    # SpiffWorkflow merges every branch's data: the arrivals must survive it.
+    travel_to(local("2026-03-09 14:00:00"))  # it reached the province at 13:00, in the lunch break: duty office
+    act(org, "duty_prov", emergency.instance_id, {"decision": "relay", "sign_mode": "skip", "skip_reason": "急"})
+    assert db.session.get(ProcessInstance, emergency.instance_id).status == "completed"
+    reached = {lv.level: (lv.reached_dt, lv.late_minutes) for lv in reload(emergency).levels}
+    assert reached == {"city": (local("2026-03-09 12:10:00"), 10), "province": (local("2026-03-09 13:00:00"), None),
+                       "centre": (local("2026-03-09 14:00:00"), None)}
+    assert reload(emergency).status == "relayed"
+
 
 def test_a_report_one_second_late_is_late_and_the_timer_fires_first(org):
     """The leader signs one second after the limit, before the sweep has fired the deadline timer: the load
@@ -151,7 +161,8 @@ def test_relayed_to_the_centre_with_shortcuts_logged(org):
     assert emergency.status == "relayed" and emergency.next_due_dt is None
     assert [lv.reached_dt is not None for lv in emergency.levels] == [True, True, True]
     assert db.session.get(ProcessInstance, emergency.instance_id).status == "completed"
-    shortcuts = db.session.query(InstanceEvent).filter_by(instance_id=emergency.instance_id, action="shortcut").all()
+    shortcuts = (db.session.query(InstanceEvent).filter_by(instance_id=emergency.instance_id, action="shortcut")
+                 .order_by(InstanceEvent.id).all())
     assert [(e.opinion, e.actor_id) for e in shortcuts] == [
         ("书记在现场指挥，电话已同意上报", org.users["writer_a"].id), ("值班领导电话同意", org.users["editor"].id)]
     assert not db.session.query(Timer).filter_by(instance_id=emergency.instance_id, state="armed").count()

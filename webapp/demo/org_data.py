@@ -5,14 +5,19 @@ All demo accounts share the password DEMO_PASSWORD.
 """
 
 # Key demo accounts (password: govflow123), in the order a new user would try them:
-#   xy_qingshan   青山县委办信息员      — 起草并报送信息
+#   xy_qingshan   青山县委办信息员      — 起草并报送信息，报告紧急信息
 #   zr_qingshan   青山县委办公室主任    — 审核
-#   ld_qingshan   青山县分管领导        — 审签
+#   ld_qingshan   青山县分管领导        — 审签，核签本县紧急信息
 #   zy_qingshan   青山县主要领导        — 签发重要信息
 #   bj_city       市委办信息科编辑      — 采用、编辑、退回
 #   zy_city       市委秘书长            — 批示
 #   dc_city       市委督查室            — 立项督办、交办
 #   cb_qingshan   青山县承办单位经办人  — 办理反馈
+#   zb_city       市委总值班室值班员    — 非工作时间接报紧急信息、电话接报
+#   ld_city       市委办副主任          — 核签上报省委的紧急信息
+#   bj_qingshan   青山县委办信息编辑    — 接收所辖乡镇报来的信息和紧急信息（工作时间）
+#   zb_qingshan   青山县委办值班员      — 接收所辖乡镇报来的紧急信息（非工作时间）
+#   bj_prov / zb_prov / ld_prov  省委办公厅 — 接报、核签上报中央的紧急信息
 #   admin         系统管理员            — 单位、用户、角色、密级
 #
 # Username scheme: <role prefix>_<unit tag>[_<township tag>]
@@ -128,6 +133,7 @@ USERS = [
     ("bj_prov", "徐芳", "prov-info", ("editor",), 2),  # 省委办公厅信息处编辑
     ("dc_prov", "郭丹", "prov-dc", ("supervisor",), 2),  # 省委督查室
     ("zb_prov", "许红梅", "prov-duty", ("duty",), 2),  # 省委总值班室值班员
+    ("ld_prov", "方建华", "prov", ("leader",), 2),  # 省委办公厅副主任（分管领导，核签上报中央的紧急信息）
     # 青山县（county-01）
     ("xy_qingshan", "王晓宁", "county-01", ("writer",), 1),  # 青山县委办信息员
     ("xy2_qingshan", "蒋继红", "county-01", ("writer",), 0),  # 青山县委办信息员（公开级）
@@ -135,6 +141,10 @@ USERS = [
     ("ld_qingshan", "韩晓华", "county-01", ("leader",), 2),  # 青山县委分管领导（县委常委）
     ("zy_qingshan", "雷建明", "county-01", ("principal",), 2),  # 青山县委书记（主要领导）
     ("cb_qingshan", "丁晶", "county-01", ("handler",), 1),  # 青山县承办单位经办人
+    # The county office has no 信息科 or 总值班室 of its own, so its townships' reports are received in the unit
+    # itself: emergencies by the editor in working hours and by the duty officer otherwise (rules.route).
+    ("bj_qingshan", "陶晓雯", "county-01", ("editor",), 2),  # 青山县委办信息编辑
+    ("zb_qingshan", "彭立新", "county-01", ("duty",), 2),  # 青山县委办值班员
     ("xy_qingshan_baishi", "曾红军", "county-01-t1", ("writer",), 0),  # 白石镇信息员
     ("zr_qingshan_baishi", "严雪梅", "county-01-t1", ("verifier", "leader"), 1),  # 白石镇党政办主任兼分管领导
     ("zy_qingshan_baishi", "田红霞", "county-01-t1", ("principal",), 1),  # 白石镇党委书记
@@ -379,11 +389,12 @@ DEMO_PASSWORD = "govflow123"
 
 # (username, what to try with it), in the order a new user would use them.
 DEMO_LOGINS = [
-    ("xy_qingshan", "青山县委办信息员：起草一条信息并报送，可先存草稿"),
+    ("xy_qingshan", "青山县委办信息员：起草一条信息并报送，可先存草稿；“紧急信息”报告突发事件，看各级时限倒计时"),
     ("zr_qingshan", "青山县委办公室主任：审核信息员的稿件，通过或退回修改"),
-    ("ld_qingshan", "青山县分管领导：审签已审核的信息，同意后报送市委办"),
+    ("ld_qingshan", "青山县分管领导：审签已审核的信息，同意后报送市委办；核签本县紧急信息"),
     ("zy_qingshan", "青山县委书记：签发重要信息，查看本县报送情况"),
-    ("bj_city", "市委办信息科编辑：处理各县区、部门报送的信息，采用、编辑或退回"),
+    ("bj_city", "市委办信息科编辑：处理各县区、部门报送的信息，采用、编辑或退回；工作时间接报紧急信息，看月度统计"),
+    ("zb_city", "市委总值班室值班员：非工作时间接报紧急信息，“电话接报”先登记电话报告，记录漏报、瞒报"),
     ("dc_city", "市委督查室：登记、交办领导批示件，审批延期，审核报结；“批示件督办”看红黄灯"),
     ("cb_qingshan", "青山县承办人：办理交办的批示件，报送进展、申请延期、报结"),
     ("admin", "系统管理员：查看流程版本、处理流程异常、调整演示时钟"),

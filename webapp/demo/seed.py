@@ -1,10 +1,15 @@
 """Load the demo organisation and a few items at different steps; safe to run again."""
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
+
 from werkzeug.security import generate_password_hash
 
 from webapp.auth.models import Unit, User
 from webapp.cases.models import InstructionCase
 from webapp.cases.operations import register_case
-from webapp.engine import runner
+from webapp.emergencies import operations as emergency_ops
+from webapp.emergencies.models import Emergency
+from webapp.engine import clock, runner
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.reports.models import InfoItem
@@ -61,7 +66,11 @@ def _users(units):
 
 
 def _user_for(role, unit_id):
-    return next(u for u in db.session.query(User).filter_by(unit_id=unit_id) if u.has_role(role))
+    return next(u for u in db.session.query(User).filter_by(unit_id=unit_id).order_by(User.id) if u.has_role(role))
+
+
+def _user(username):
+    return db.session.query(User).filter_by(username=username).one()
 
 
 def _walk(title, importance, steps, writer):
@@ -118,6 +127,100 @@ def _case(title, leader, level, urgency, unit_code, steps, supervisor):
             runner.complete(row.id, handler, {"decision": "close", "report": CASE_CLOSE, "doc_no": "青办字〔2026〕8号"})
 
 
+EMERGENCY_SAMPLES = {
+    "on_time": {"title": "青山县青石岭隧道发生货车起火", "place": "青山县青石岭隧道（县道X312）",
+                "summary": "9时40分许，一辆运载木材的货车在青石岭隧道内起火，隧道双向交通中断。",
+                "casualties": "司机轻微烧伤，已送县人民医院；无其他人员伤亡",
+                "measures": "县消防救援大队已扑灭明火，交警实行交通管制。"},
+    "late": {"title": "青山县龙潭镇一民房发生坍塌", "place": "青山县龙潭镇新桥村",
+             "summary": "19时20分许，新桥村一处两层自建民房局部坍塌。",
+             "casualties": "1人受伤被困，已于20时50分救出送医",
+             "measures": "镇村干部已疏散周边群众12户，县住建局派员排查。"},
+    "held": {"title": "白石镇一处山塘出现渗漏", "place": "青山县白石镇石门村", "urgency": "urgent",
+             "summary": "14时10分许，石门村黄泥塘坝体出现渗漏，下游无住户。", "measures": "已降低水位，安排专人值守。"},
+}
+EMERGENCY_FORM = {"urgency": "very_urgent", "secrecy": "0", "sign_mode": "leader", "skip_reason": ""}
+FOLLOWUPS = [  # (minutes after the event, kind, text) of the on-time report
+    (170, "followup", "隧道内通风排烟完成，正在清理车辆残骸，预计17时恢复通行。"),
+    (380, "final", "隧道已于16时30分恢复双向通行，起火原因初步认定为车辆线路老化。"),
+]
+SIGN = {"opinion": "情况属实，同意上报。"}
+RELAY = {"decision": "relay", "sign_mode": "leader", "opinion": "已核实，请值班领导核签后上报。"}
+RELAY_SKIP = {"decision": "relay", "sign_mode": "skip", "skip_reason": "值班领导已电话同意，先行上报。"}
+HOLD = {"decision": "hold", "sign_mode": "leader", "opinion": "险情已控制，县级掌握，不再上报。"}
+
+
+@contextmanager
+def _backdated():
+    """The demo emergencies happened over the last days: each step runs with the clock pinned to its moment (the
+    limits count from the event time), and the clock is given back as found (pinned in tests, running otherwise)."""
+    found = clock.pinned()
+    try:
+        yield
+    finally:
+        clock.set_fixed(found)
+
+
+def _local(moment):
+    return moment.astimezone(clock.LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
+
+
+def _after(event, minutes):
+    return event + timedelta(minutes=minutes)
+
+
+def _report(writer, sample, event, after):
+    clock.set_fixed(_after(event, after))
+    return emergency_ops.report(writer, {**EMERGENCY_FORM, **EMERGENCY_SAMPLES[sample], "event_time": _local(event)})
+
+
+def _act(emergency_or_followup, at, form):
+    """Complete the open step as the first user of its unit and role (信息科 or 总值班室 by the hour it arrived)."""
+    clock.set_fixed(at)
+    row = db.session.query(HumanTask).filter_by(instance_id=emergency_or_followup.instance_id, state="open").one()
+    runner.complete(row.id, _user_for(row.role, row.unit_id), form)
+
+
+def _emergencies():
+    """An on-time report from 青山县 relayed to the centre, with a 续报 and a 终报; a late one (迟报 25 minutes at the
+    city) that the city's duty office relays without its leader's sign-off and asks a follow-up for; a township's
+    report the county keeps (本级掌握); a 漏报 the city's 信息科 recorded against 临江区."""
+    today = datetime.combine(clock.now().astimezone(clock.LOCAL_TZ).date(), time(), tzinfo=clock.LOCAL_TZ)
+    writer = _user("xy_qingshan")
+
+    event = today - timedelta(days=3) + timedelta(hours=9, minutes=40)
+    on_time = _report(writer, "on_time", event, 25)
+    for after, form in ((40, SIGN), (55, RELAY), (70, SIGN), (100, RELAY), (115, SIGN)):
+        _act(on_time, _after(event, after), form)  # county leader, city office and leader, province
+    for after, kind, body in FOLLOWUPS:
+        clock.set_fixed(_after(event, after))
+        followup = emergency_ops.add_followup(writer, on_time, {"followup_kind": kind, "body": body})
+        _act(followup, _after(event, after + 10), SIGN)
+
+    event = today - timedelta(days=2) + timedelta(hours=19, minutes=20)
+    late = _report(writer, "late", event, 125)
+    for after, form in ((145, SIGN), (160, RELAY_SKIP), (190, RELAY), (205, SIGN)):
+        _act(late, _after(event, after), form)  # the leader signs 2 h 25 min after the event: 25 minutes late
+    clock.set_fixed(_after(event, 220))
+    request = emergency_ops.request_followup(_user("zb_city"), late, {
+        "due_time": _local(event + timedelta(hours=13)), "note": "请于明早8时前续报伤员救治和房屋排查情况。"})
+    _act(request, _after(event, 730), {"body": "伤员伤情稳定；全村自建房排查完毕，另有2处存在隐患，已疏散住户。"})
+    _act(request, _after(event, 745), SIGN)
+
+    event = today - timedelta(days=1) + timedelta(hours=14, minutes=10)
+    held = _report(_user("xy_qingshan_baishi"), "held", event, 20)
+    _act(held, _after(event, 30), SIGN)
+    _act(held, _after(event, 50), HOLD)  # 青山县's editor or duty officer, by the hour
+
+    event = today - timedelta(days=2) + timedelta(hours=16, minutes=30)
+    clock.set_fixed(event + timedelta(hours=18, minutes=30))
+    emergency_ops.record_fault(_user("bj_city"), {
+        "unit_id": db.session.query(Unit.id).filter_by(code="county-02").scalar(), "kind": "missed",
+        "event_time": _local(event), "title": "临江区沙洲镇一化工企业发生火情",
+        "description": "从市应急管理局获悉此事，临江区委办公室未按规定报送。"})
+    return 3
+
+
 def load():
     units, new_units = _units()
     new_users = _users(units)
@@ -133,8 +236,12 @@ def load():
         for sample in CASE_SAMPLES:
             _case(*sample, supervisor)
             cases += 1
+    emergencies = 0
+    if db.session.query(Emergency).count() == 0:
+        with _backdated():
+            emergencies = _emergencies()
     return (f"demo: {len(units)} units ({new_units} new), {len(USERS)} users ({new_users} new), "
-            f"{samples} sample items, {cases} sample cases")
+            f"{samples} sample items, {cases} sample cases, {emergencies} sample emergencies")
 
 
 def login_help():

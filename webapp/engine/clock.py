@@ -35,6 +35,11 @@ def set_fixed(moment):
     _fixed = moment.astimezone(UTC) if moment else None
 
 
+def pinned():
+    """The pinned moment, or None: lets code that pins the clock for a while give it back as it found it."""
+    return _fixed
+
+
 def advance(delta):
     """Move a pinned clock forward (tests)."""
     set_fixed(now() + delta)
