@@ -12,6 +12,7 @@ from webapp.engine.projection import register_projector
 from webapp.extensions import db
 
 from .models import Emergency, EmergencyFollowUp, EmergencyLevel, ReportingFault
+from .queries import current_task
 from .schemas import FORMS
 
 REPORT_KEY = "emergency_report"
@@ -23,11 +24,6 @@ LEVEL_COLUMNS = ("level", "unit_id", "unit_name", "sender_unit_id", "limit_hours
 
 def _dt(value):
     return datetime.fromisoformat(value) if value else None
-
-
-def _open_task(instance_id):
-    return (db.session.query(HumanTask).filter_by(instance_id=instance_id, state="open")
-            .order_by(HumanTask.id).first())
 
 
 def project_emergency(instance, data):
@@ -57,7 +53,7 @@ def project_emergency(instance, data):
     stage_level = chain[relay.get("stage", 0)] if chain else {}
     emergency.written_dt = _dt(chain[0].get("written_at")) if chain else None
     held = instance.status == "completed" and data.get("decision") == "hold"
-    open_task = _open_task(instance.id)
+    open_task = current_task(instance.id)
     emergency.current_step = open_task.step_label if open_task is not None else None
     if relay.get("done"):
         emergency.status = "relayed"
@@ -120,7 +116,7 @@ def project_followup(instance, data):
     row.kind = data.get("followup_kind") or "followup"
     row.body, row.casualties, row.measures = (data.get(name) or "" for name in ("body", "casualties", "measures"))
     delivered = data.get("delivered")
-    open_task = _open_task(instance.id)
+    open_task = current_task(instance.id)
     if delivered:
         row.status, row.delivered_dt = "delivered", _dt(delivered["delivered_at"])
     elif open_task is not None:

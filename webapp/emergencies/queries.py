@@ -7,7 +7,7 @@ from sqlalchemy import exists, or_
 from webapp.auth.models import Unit
 from webapp.engine import clock
 from webapp.engine.errors import NotFound
-from webapp.engine.models import InstanceEvent
+from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 
 from .models import Emergency, EmergencyFollowUp, EmergencyLevel, ReportingFault
@@ -88,6 +88,12 @@ def list_for(user, scope="all", limit=100):
 def history(emergency):
     return (db.session.query(InstanceEvent).filter_by(instance_id=emergency.instance_id)
             .order_by(InstanceEvent.event_dt, InstanceEvent.id).all())
+
+
+def current_task(instance_id):
+    """The instance's open step row (the oldest, if several), or None."""
+    return (db.session.query(HumanTask).filter_by(instance_id=instance_id, state="open")
+            .order_by(HumanTask.id).first())
 
 
 def emergency_for_instance(instance_id):

@@ -9,7 +9,6 @@ from webapp.auth.models import Unit
 from webapp.auth.roles import SECRECY_LEVELS
 from webapp.engine import clock
 from webapp.engine.errors import FormInvalid, NotAllowed, NotFound
-from webapp.engine.models import HumanTask
 from webapp.engine.runner import may_act
 from webapp.extensions import db
 from webapp.filters import local_dt
@@ -55,11 +54,6 @@ def alert_of(emergency, now):
         return "red"
     lead = timedelta(minutes=current_app.config["EMERGENCY_WARN_MINUTES"])
     return "yellow" if emergency.next_due_dt - now <= lead else ""
-
-
-def _open_task(instance_id):
-    return (db.session.query(HumanTask).filter_by(instance_id=instance_id, state="open")
-            .order_by(HumanTask.id).first())
 
 
 def _subject_context(emergency, followup=None):
@@ -163,7 +157,7 @@ def _detail_page(emergency, status=200, followup_values=None, followup_errors=No
     user = current_user
     own = queries.level_unit_id(user)
     open_request = queries.open_request(emergency)
-    request_task = _open_task(open_request.instance_id) if open_request is not None else None
+    request_task = queries.current_task(open_request.instance_id) if open_request is not None else None
     reached = {lv.unit_id for lv in emergency.levels if lv.reached_dt is not None and lv.unit_id is not None}
     is_open = emergency.closed_dt is None
     context = {
@@ -187,7 +181,7 @@ def _written_task(emergency, user):
     """The 补报文字稿 step, for the writer who may fill it in."""
     if emergency.status != "awaiting_written":
         return None
-    row = _open_task(emergency.instance_id)
+    row = queries.current_task(emergency.instance_id)
     return row if row is not None and row.step_key == "u_written" and may_act(user, row) else None
 
 
