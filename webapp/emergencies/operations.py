@@ -1,11 +1,9 @@
 """Writes of emergency information; each flushes, the request commits."""
 from datetime import UTC
 
-from marshmallow import ValidationError
-
 from webapp import audit
 from webapp.auth.models import Unit
-from webapp.engine import clock, runner
+from webapp.engine import clock, forms, runner
 from webapp.engine.errors import FormInvalid, NotAllowed, TaskConflict
 from webapp.extensions import db
 
@@ -13,13 +11,6 @@ from . import queries
 from .models import FAULT_LABELS, ReportingFault
 from .process import FOLLOWUP_KEY, REPORT_KEY
 from .schemas import FaultSchema, FollowUpSchema, PhoneSchema, ReportSchema, RequestSchema, local_moment
-
-
-def _load(schema_cls, raw):
-    try:
-        return schema_cls().load(raw)
-    except ValidationError as exc:
-        raise FormInvalid(exc.normalized_messages()) from exc
 
 
 def _utc(local_text):
@@ -30,7 +21,7 @@ def report(user, raw):
     """报告紧急信息: a unit's writer or duty officer reports in writing; the clock runs from the event time."""
     if not queries.may_report(user):
         raise NotAllowed("只有本单位的信息员或值班员可以报告紧急信息。")
-    form = _load(ReportSchema, raw)
+    form = forms.load(ReportSchema, raw)
     unit_id = queries.level_unit_id(user)
     data = {**{k: form[k] for k in ("title", "place", "summary", "casualties", "measures", "urgency", "secrecy",
                                     "sign_mode", "skip_reason")},
@@ -43,7 +34,7 @@ def record_phone(user, raw):
     at this level. The unit then owes the written report (补报文字稿)."""
     if not queries.takes_reports(user):
         raise NotAllowed("只有信息部门或总值班室可以登记电话报告。")
-    form = _load(PhoneSchema, raw)
+    form = forms.load(PhoneSchema, raw)
     unit = db.session.get(Unit, form["unit_id"])
     if unit is None or unit.kind == "office" or unit.id not in queries.descendant_ids(queries.level_unit_id(user)):
         raise FormInvalid({"unit_id": ["请选择本级所辖的报告单位"]})
@@ -88,7 +79,7 @@ def add_followup(user, emergency, raw):
         raise NotAllowed("只有报告单位的信息员或值班员可以续报。")
     if emergency.closed_dt is not None:
         raise TaskConflict("该紧急信息已终报，不能再续报。")
-    form = _load(FollowUpSchema, raw)
+    form = forms.load(FollowUpSchema, raw)
     label = "终报" if form["followup_kind"] == "final" else "续报"
     data = _followup_data(emergency, title=f"{emergency.title}（{label}）", requested=False, request_due_at=None,
                           author_id=user.id, **form)
@@ -102,7 +93,7 @@ def request_followup(user, emergency, raw):
         raise NotAllowed("只有已收到该信息的上级信息部门或总值班室可以要求续报。")
     if emergency.closed_dt is not None:
         raise TaskConflict("该紧急信息已终报。")
-    form = _load(RequestSchema, raw)
+    form = forms.load(RequestSchema, raw)
     data = _followup_data(emergency, title=f"{emergency.title}（要求续报）", requested=True,
                           request_due_at=_utc(form["due_time"]), request_note=form["note"],
                           requested_by_id=user.id, requested_at=clock.now().isoformat(), followup_kind="followup",
@@ -115,7 +106,7 @@ def record_fault(user, raw):
     """漏报 / 瞒报 recorded by an upper office against a unit below it."""
     if not (queries.takes_reports(user) or user.has_role("supervisor")):
         raise NotAllowed("只有上级信息部门、总值班室或督查室可以记录漏报、瞒报。")
-    form = _load(FaultSchema, raw)
+    form = forms.load(FaultSchema, raw)
     unit = db.session.get(Unit, form["unit_id"])
     if unit is None or unit.kind == "office" or unit.id not in queries.descendant_ids(queries.level_unit_id(user)):
         raise FormInvalid({"unit_id": ["请选择本级所辖的单位"]})

@@ -196,37 +196,39 @@ def detail(emergency_id):
     return page
 
 
-@bp.route("/<int:emergency_id>/followups", methods=["POST"])
-@login_required
-def followups(emergency_id):
+def _post_on_detail(emergency_id, operation, form_name, message):
+    """A form posted from the detail page: redirect with `message(result, emergency)`, or the page again (422)
+    with the values and the fields at fault under `<form_name>_values` / `<form_name>_errors`."""
     emergency = queries.get_visible(current_user, emergency_id)
     values = _form()
     try:
-        followup = operations.add_followup(current_user, emergency, values)
+        result = operation(current_user, emergency, values)
     except FormInvalid as exc:
         db.session.rollback()
-        return _detail_page(queries.get_visible(current_user, emergency_id), 422, followup_values=values,
-                            followup_errors=exc.fields)
+        return _detail_page(queries.get_visible(current_user, emergency_id), 422,
+                            **{f"{form_name}_values": values, f"{form_name}_errors": exc.fields})
     db.session.commit()
-    label = followup.kind_label
-    flash(f"{label}已报送。" if followup.status == "delivered" else f"{label}已提交，待值班领导核签后报送。")
+    flash(message(result, emergency))
     return redirect(url_for("emergencies.detail", emergency_id=emergency_id))
+
+
+@bp.route("/<int:emergency_id>/followups", methods=["POST"])
+@login_required
+def followups(emergency_id):
+    def sent(followup, _emergency):
+        label = followup.kind_label
+        return f"{label}已报送。" if followup.status == "delivered" else f"{label}已提交，待值班领导核签后报送。"
+
+    return _post_on_detail(emergency_id, operations.add_followup, "followup", sent)
 
 
 @bp.route("/<int:emergency_id>/request", methods=["POST"])
 @login_required
 def request_followup(emergency_id):
-    emergency = queries.get_visible(current_user, emergency_id)
-    values = _form()
-    try:
-        followup = operations.request_followup(current_user, emergency, values)
-    except FormInvalid as exc:
-        db.session.rollback()
-        return _detail_page(queries.get_visible(current_user, emergency_id), 422, request_values=values,
-                            request_errors=exc.fields)
-    db.session.commit()
-    flash(f"已要求{emergency.unit.name}于 {local_dt(followup.request_due_dt)} 前续报。")
-    return redirect(url_for("emergencies.detail", emergency_id=emergency_id))
+    def asked(followup, emergency):
+        return f"已要求{emergency.unit.name}于 {local_dt(followup.request_due_dt)} 前续报。"
+
+    return _post_on_detail(emergency_id, operations.request_followup, "request", asked)
 
 
 @bp.route("/instance/<int:instance_id>")

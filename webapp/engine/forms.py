@@ -33,6 +33,11 @@ def validate(form_key, raw, partial=False):
     schema_cls = _FORMS.get(form_key)
     if schema_cls is None:
         raise FormInvalid({"_form": [f"未知表单：{form_key}"]})
+    return load(schema_cls, raw, partial)
+
+
+def load(schema_cls, raw, partial=False):
+    """Load `raw` with a schema, registered or not (a form that starts an instance); FormInvalid by field."""
     try:
         return schema_cls(partial=partial).load(raw)
     except ValidationError as exc:
