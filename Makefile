@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export FLASK_APP := webapp
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run setup venv test test-sqlite test-postgres lint services clean
+.PHONY: run setup venv npm test test-sqlite test-postgres lint services clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,13 @@ $(BIN)/activate: requirements.txt requirements-dev.txt
 
 venv: $(BIN)/activate
 
-setup: venv
+# Front-end libraries (ECharts) from the npm registry, served by webapp/vendor.py.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+npm: node_modules/.package-lock.json
+
+setup: venv npm
 	$(BIN)/flask govflow setup
 
 run: setup
@@ -27,10 +33,10 @@ lint: venv
 services:
 	bash scripts/ensure-services.sh
 
-test-sqlite: venv
+test-sqlite: venv npm
 	$(BIN)/python -m pytest -q
 
-test-postgres: venv services
+test-postgres: venv npm services
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q
 
 test: lint test-sqlite test-postgres

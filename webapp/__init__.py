@@ -66,17 +66,27 @@ def register_blueprints(app):
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .cases.views import bp as cases_bp
+    from .commissions.views import bp as commissions_bp
     from .emergencies.views import bp as emergencies_bp
     from .inbox import actions as _inbox_verbs  # noqa: F401  (its routes join the inbox blueprint)
     from .inbox.views import bp as inbox_bp
     from .notices.views import bp as notices_bp
     from .reports.views import bp as reports_bp
+    from .scoring.views import bp as scoring_bp
+    from .statistics.views import bp as statistics_bp
+    from .supervision.views import bp as supervision_bp
+    from .vendor import bp as vendor_bp
     from .workcal.views import bp as workcal_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(vendor_bp)
     app.register_blueprint(inbox_bp)
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(supervision_bp, url_prefix="/supervision")
+    app.register_blueprint(statistics_bp, url_prefix="/statistics")
+    app.register_blueprint(scoring_bp, url_prefix="/scoring")
+    app.register_blueprint(commissions_bp, url_prefix="/commissions")
     app.register_blueprint(emergencies_bp, url_prefix="/emergencies")
     app.register_blueprint(notices_bp, url_prefix="/notices")
     app.register_blueprint(admin_bp, url_prefix="/admin")

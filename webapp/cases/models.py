@@ -19,7 +19,11 @@ class InstructionCase(db.Model):
     """One 批示件, kept in step with its instance by the projector (process.py)."""
 
     __tablename__ = "instruction_cases"
-    __table_args__ = (db.Index("ix_instruction_cases_stage_due", "stage", "due_dt"),)
+    __table_args__ = (
+        db.Index("ix_instruction_cases_stage_due", "stage", "due_dt"),
+        db.Index("ix_instruction_cases_closed_due", "closed_dt", "due_dt"),  # the dashboard: open cases by deadline
+        db.Index("ix_instruction_cases_lead_assigned", "lead_unit_id", "assigned_dt"),  # monthly tables
+    )
 
     id = db.Column(db.Integer, primary_key=True)
     instance_id = db.Column(db.Integer, db.ForeignKey("process_instances.id"), nullable=False, unique=True)
@@ -59,7 +63,11 @@ class InstructionCase(db.Model):
     feedback_missed = db.Column(db.Boolean, nullable=False, default=False)
     progress_count = db.Column(db.Integer, nullable=False, default=0)
     return_count = db.Column(db.Integer, nullable=False, default=0)
-    closed_dt = db.Column(UTCDateTime())
+    closed_dt = db.Column(UTCDateTime(), index=True)
+    # The handling unit's latest 办理反馈 (progress, closing report or extension request), for the dashboard.
+    last_report_dt = db.Column(UTCDateTime())
+    last_report_kind = db.Column(db.String(16))
+    last_report_text = db.Column(db.String(500))
     updated_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)
 
     ALERT_LABELS = {"red": "已超期", "yellow": "临近到期", "green": "正常", "unknown": "期限待定",

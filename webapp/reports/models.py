@@ -9,6 +9,8 @@ class InfoItem(db.Model):
     __table_args__ = (
         db.Index("ix_info_items_unit_created", "unit_id", "created_dt"),
         db.Index("ix_info_items_target_status", "target_unit_id", "status"),
+        db.Index("ix_info_items_unit_submitted", "unit_id", "submitted_dt"),  # monthly statistics
+        db.Index("ix_info_items_unit_feedback", "unit_id", "feedback_dt"),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -34,6 +36,8 @@ class InfoItem(db.Model):
     publication = db.Column(db.String(64))
     editor_remark = db.Column(db.Text)
     receipt_no = db.Column(db.String(32))
+    commission_id = db.Column(db.Integer, db.ForeignKey("commissions.id"), index=True)  # answers a 约稿
+    problem_report = db.Column(db.Boolean, nullable=False, default=False)  # 报忧: an honest report of a problem
     submitted_dt = db.Column(UTCDateTime())
     feedback_dt = db.Column(UTCDateTime())
     created_dt = db.Column(UTCDateTime(), nullable=False)

@@ -1,0 +1,6 @@
+"""Pages of scoring (filled in by issue 6)."""
+from flask import Blueprint
+
+from . import models  # noqa: F401  (the tables join the metadata)
+
+bp = Blueprint("scoring", __name__)

@@ -1,0 +1,1 @@
+"""The supervision office's desk (督查室): every open instruction case at a glance, urging, the leader view."""
