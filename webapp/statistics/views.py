@@ -1,6 +1,13 @@
-"""Pages of statistics (filled in by issue 6)."""
+"""Pages of statistics (being built for issue 6)."""
 from flask import Blueprint
+from flask_login import login_required
 
 from . import models  # noqa: F401  (the tables join the metadata)
 
 bp = Blueprint("statistics", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    return "统计报表"
