@@ -1,8 +1,18 @@
-"""Pages of commissions (being built for issue 6)."""
-from flask import Blueprint
-from flask_login import login_required
+"""Pages of 约稿: the office's requests and new request form; a unit's requests and answering one."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
-from . import models  # noqa: F401  (the tables join the metadata)
+from webapp.engine import clock
+from webapp.engine.errors import FormInvalid, NotAllowed
+from webapp.extensions import db
+from webapp.reports import operations as report_operations
+from webapp.scoring.queries import ranked_units
+
+from . import (
+    models,  # noqa: F401  (the tables join the metadata)
+    operations,
+    queries,
+)
 
 bp = Blueprint("commissions", __name__)
 
@@ -10,4 +20,55 @@ bp = Blueprint("commissions", __name__)
 @bp.route("/")
 @login_required
 def index():
-    return "约稿"
+    office = queries.issuing_office(current_user)
+    return render_template("commissions/list.html", office=office, now=clock.now(),
+                           issued=queries.issued_by(office) if office else [],
+                           addressed=queries.addressed_to(current_user.unit), status=queries.status,
+                           summary=queries.summary, labels=queries.STATUS_LABELS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    office = queries.issuing_office(current_user)
+    if office is None:
+        raise NotAllowed("只有信息部门编辑可以发出约稿。")
+    units = ranked_units(office)
+    values, errors = {"unit_ids": []}, {}
+    if request.method == "POST":
+        values = {"topic": request.form.get("topic", ""), "detail": request.form.get("detail", ""),
+                  "due": request.form.get("due", ""), "unit_ids": request.form.getlist("unit_ids")}
+        try:
+            commission = operations.create(current_user, values, units)
+        except FormInvalid as exc:
+            errors = exc.fields
+        else:
+            db.session.commit()
+            flash(f"已向 {len(commission.targets)} 个单位发出约稿。")
+            return redirect(url_for("commissions.detail", commission_id=commission.id))
+    return render_template("commissions/new.html", units=units, values=values, errors=errors,
+                           office=office), 422 if errors else 200
+
+
+@bp.route("/<int:commission_id>")
+@login_required
+def detail(commission_id):
+    commission = queries.get_visible(current_user, commission_id)
+    own = commission.issuing_unit_id == current_user.unit_id
+    answers = queries.answers(commission, None if own else current_user.unit_id)
+    by_unit = {}
+    for item in answers:
+        by_unit.setdefault(item.unit_id, []).append(item)
+    targets = commission.targets if own else [queries.target_of(commission.id, current_user.unit_id)]
+    return render_template("commissions/detail.html", commission=commission, targets=targets, by_unit=by_unit,
+                           own=own, status=queries.status, labels=queries.STATUS_LABELS,
+                           summary=queries.summary(commission))
+
+
+@bp.route("/<int:commission_id>/answer", methods=["POST"])
+@login_required
+def answer(commission_id):
+    queries.get_visible(current_user, commission_id)
+    _item, task = report_operations.create_item(current_user, commission_id=commission_id)
+    db.session.commit()
+    return redirect(url_for("inbox.task", row_id=task.id))

@@ -16,6 +16,7 @@ class InfoItem(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     instance_id = db.Column(db.Integer, db.ForeignKey("process_instances.id"), nullable=False, unique=True)
     instance = db.relationship("ProcessInstance")
+    commission = db.relationship("Commission")
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False)
     unit = db.relationship("Unit", foreign_keys=[unit_id])
     author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
@@ -56,7 +57,8 @@ class InfoItem(db.Model):
         local = self.event_dt.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M") if self.event_dt else ""
         return {"title": self.title if self.title != self.UNTITLED else "", "body": self.body,
                 "category": self.category, "urgency": self.urgency, "importance": self.importance,
-                "secrecy": self.secrecy, "event_time": local, "source_unit": self.source_unit}
+                "secrecy": self.secrecy, "event_time": local, "source_unit": self.source_unit,
+                "problem_report": self.problem_report}
 
     @property
     def status_label(self):

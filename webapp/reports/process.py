@@ -1,6 +1,7 @@
 """Wiring of the info_report process into the engine: its forms and its projector."""
 from datetime import datetime
 
+from webapp.commissions.operations import mark_answered
 from webapp.engine import clock, forms
 from webapp.engine.models import HumanTask
 from webapp.engine.projection import register_projector
@@ -39,6 +40,8 @@ def project_item(instance, data):
     item.importance = data.get("importance") or "general"
     item.secrecy = int(data.get("secrecy") or 0)
     item.event_dt = _dt(data.get("event_time"))
+    item.commission_id = data.get("commission_id")
+    item.problem_report = bool(data.get("problem_report"))
     upward = data.get("upward") or {}
     item.target_unit_id = upward.get("target_unit_id")
     item.receipt_no = upward.get("receipt_no")
@@ -66,6 +69,7 @@ def project_item(instance, data):
         item.feedback_dt = _dt(feedback.get("feedback_at"))
     if instance.status == "completed":
         item.status = "adopted" if item.outcome == "adopt" else "rejected"
+    mark_answered(item)
 
 
 def init_app(app):

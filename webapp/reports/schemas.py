@@ -28,6 +28,7 @@ class ComposeSchema(FormSchema):
                              error_messages={**REQUIRED, "invalid": "请选择有效的密级"})
     event_time = fields.String(load_default=None, allow_none=True)
     source_unit = fields.String(load_default="", validate=validate.Length(max=128))
+    problem_report = fields.Boolean(load_default=False)  # 报忧: unticked boxes are not posted
 
     @validates_schema
     def _event_time(self, data, **kwargs):

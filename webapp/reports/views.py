@@ -3,8 +3,11 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp import audit
+from webapp.engine import clock
 from webapp.extensions import db
 from webapp.inbox import access, subjects
+from webapp.scoring import queries as scoring_queries
+from webapp.scoring.rules import INSTRUCTION_LEVELS
 
 from . import operations, queries
 from .process import PROCESS_KEY
@@ -48,7 +51,10 @@ def detail(item_id):
     item = queries.get_visible(current_user, item_id)
     viewed = audit.record_view(item, current_user)
     page = render_template(
-        "reports/detail.html", item=item, history=queries.history(item), open_tasks=queries.open_tasks(item)
+        "reports/detail.html", item=item, history=queries.history(item), open_tasks=queries.open_tasks(item),
+        instructions=scoring_queries.instructions_of(item),
+        may_record_instruction=scoring_queries.may_record_instruction(current_user, item),
+        instruction_levels=INSTRUCTION_LEVELS, today=clock.local_today(),
     )
     if viewed:
         db.session.commit()  # the view of a secret item is audited

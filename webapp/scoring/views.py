@@ -1,13 +1,153 @@
-"""Pages of scoring (being built for issue 6)."""
-from flask import Blueprint
-from flask_login import login_required
+"""Pages of scoring: the month's ranking and its circular, the scoring table's versions, 批示 on items."""
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
-from . import models  # noqa: F401  (the tables join the metadata)
+from webapp.auth.access import role_required
+from webapp.engine import clock
+from webapp.engine.errors import FormInvalid, NotAllowed, NotFound
+from webapp.extensions import db
+from webapp.reports import queries as report_queries
+
+from . import (
+    models,  # noqa: F401  (the tables join the metadata)
+    operations,
+    queries,
+)
+from .pdf import table_pdf
+from .rules import BONUSES, DEFAULT_RULES, GROUPS, INSTRUCTION_LEVELS, PENALTIES, form_values
+from .rules import field_name as rule_field
 
 bp = Blueprint("scoring", __name__)
+
+
+def _month():
+    try:
+        return queries.month_start(request.args.get("month") or request.form.get("month"))
+    except ValueError as exc:
+        raise NotFound("月份格式应为 YYYY-MM。") from exc
+
+
+def _office():
+    office = queries.ranking_office(current_user)
+    if office is None:
+        raise NotAllowed("只有信息部门编辑和本级领导可以查看排名。")
+    return office
+
+
+def _title(office, first):
+    return f"{office.name}{first:%Y年%m月}信息工作情况通报"
 
 
 @bp.route("/")
 @login_required
 def index():
-    return "考核通报"
+    office = queries.ranking_office(current_user)
+    circulars = queries.circulars_visible(current_user)
+    if office is None:
+        return render_template("scoring/circulars.html", circulars=circulars)
+    # It opens on last month: the one whose circular can be published now.
+    first = _month() if request.args.get("month") else queries.previous_month(clock.local_today())
+    ranking = queries.month_ranking(office, first)
+    return render_template("scoring/index.html", office=office, month=first, ranking=ranking,
+                           columns=queries.columns(), rows=queries.table_rows(ranking), circulars=circulars,
+                           published=queries.circular_for(office, first), title=_title(office, first),
+                           month_over=first < clock.local_today().replace(day=1))
+
+
+@bp.route("/ranking.<fmt>")
+@login_required
+def ranking_file(fmt):
+    office, first = _office(), _month()
+    ranking = queries.month_ranking(office, first)
+    return _file(fmt, _title(office, first), queries.columns(), queries.table_rows(ranking),
+                 f"计分版本：{_versions_text(ranking.versions)}（未发布的实时排名）")
+
+
+@bp.route("/circulars", methods=["POST"])
+@role_required("editor")
+def publish():
+    office, first = _office(), _month()
+    circular = operations.publish_circular(office, first, request.form, current_user)
+    db.session.commit()
+    flash(f"{first:%Y年%m月}信息工作通报已发布，已通知 {len(circular.rows['unit_ids'])} 个单位。")
+    return redirect(url_for("scoring.circular", circular_id=circular.id))
+
+
+@bp.route("/circulars/<int:circular_id>")
+@login_required
+def circular(circular_id):
+    row = queries.get_circular(current_user, circular_id)
+    return render_template("scoring/circular.html", circular=row, title=_title(row.issuing_unit, row.month),
+                           columns=row.rows["columns"], rows=row.rows["rows"],
+                           own_index=_own_index(row))
+
+
+@bp.route("/circulars/<int:circular_id>.<fmt>")
+@login_required
+def circular_file(circular_id, fmt):
+    row = queries.get_circular(current_user, circular_id)
+    return _file(fmt, _title(row.issuing_unit, row.month), row.rows["columns"], row.rows["rows"],
+                 f"发布：{row.published_by.name}，{row.published_dt.astimezone(clock.LOCAL_TZ):%Y-%m-%d %H:%M}",
+                 row.remark)
+
+
+@bp.route("/rules", methods=["GET", "POST"])
+@role_required("admin")
+def rules():
+    current = queries.version_on(clock.local_today())
+    values, errors = {**form_values(current.rules), "effective_from": clock.local_today().isoformat()}, {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            version = operations.save_version(values, current_user)
+        except FormInvalid as exc:
+            errors = exc.fields
+        else:
+            from webapp import audit
+
+            audit.record("admin.scoring.save", summary=f"保存考核计分办法（{version.effective_from}起生效）",
+                         target_type="scoring_version", target_id=str(version.id),
+                         detail={"effective_from": version.effective_from.isoformat(), "rules": version.rules})
+            db.session.commit()
+            flash(f"考核计分办法已保存，自 {version.effective_from:%Y-%m-%d} 起生效。")
+            return redirect(url_for("scoring.rules"))
+    return render_template("scoring/rules.html", values=values, errors=errors, groups=GROUPS, field=rule_field,
+                           versions=queries.versions(), current=current, defaults=DEFAULT_RULES,
+                           group_labels={"adoption": "采用加分", "instruction": "领导批示加分",
+                                         "bonus": "奖励加分", "penalty": "扣分"},
+                           levels=INSTRUCTION_LEVELS, penalties=PENALTIES, bonuses=BONUSES), 422 if errors else 200
+
+
+@bp.route("/items/<int:item_id>/instructions", methods=["POST"])
+@role_required("editor")
+def record_instruction(item_id):
+    item = report_queries.get_visible(current_user, item_id)
+    try:
+        operations.record_instruction(item, request.form, current_user)
+    except FormInvalid as exc:
+        flash("登记批示失败：" + "；".join(f"{m}" for msgs in exc.fields.values() for m in msgs), "error")
+        return redirect(url_for("reports.detail", item_id=item.id))
+    db.session.commit()
+    flash("领导批示已登记，计入报送单位考核。")
+    return redirect(url_for("reports.detail", item_id=item.id))
+
+
+def _own_index(circular):
+    ids = circular.rows.get("unit_ids", [])
+    return ids.index(current_user.unit_id) if current_user.unit_id in ids else None
+
+
+def _versions_text(versions):
+    return "、".join("系统默认" if v.id is None else f"{v.effective_from:%Y-%m-%d}起生效版" for v in versions)
+
+
+def _file(fmt, title, columns, rows, subtitle, remark=""):
+    from webapp import exports  # TODO(lead): top-level import once webapp/exports.py has landed
+
+    if fmt == "xlsx":
+        return exports.xlsx_response(title, columns, rows, f"{title}.xlsx")
+    if fmt == "pdf":
+        response = Response(table_pdf(title, subtitle, columns, rows, remark), mimetype="application/pdf")
+        response.headers["Content-Disposition"] = exports.content_disposition(f"{title}.pdf")
+        return response
+    raise NotFound("不支持的导出格式。")

@@ -1,0 +1,45 @@
+"""Writes of 约稿: sending one to units, and marking a unit answered when a linked item goes up."""
+from datetime import datetime
+
+from webapp.engine import clock
+from webapp.engine.errors import FormInvalid, NotAllowed
+from webapp.engine.forms import load
+from webapp.extensions import db
+from webapp.notices import operations as notices
+
+from .models import Commission, CommissionTarget
+from .queries import issuing_office
+from .schemas import CommissionSchema
+
+
+def create(user, raw, allowed_units):
+    """An editor asks `allowed_units` (the units reporting to the office) for items; the writers are notified."""
+    office = issuing_office(user)
+    if office is None:
+        raise NotAllowed("只有信息部门编辑可以发出约稿。")
+    form = load(CommissionSchema, raw)
+    allowed = {u.id for u in allowed_units}
+    if not set(form["unit_ids"]) <= allowed:
+        raise FormInvalid({"unit_ids": ["只能向向本部门报送信息的单位约稿"]})
+    due = datetime.fromisoformat(form["due"])
+    due = due.replace(tzinfo=clock.LOCAL_TZ) if due.tzinfo is None else due
+    commission = Commission(issuing_unit_id=office.id, topic=form["topic"].strip(), detail=form["detail"].strip(),
+                            due_dt=due, created_by_id=user.id, created_dt=clock.now())
+    db.session.add(commission)
+    db.session.flush()
+    for unit_id in sorted(set(form["unit_ids"])):
+        db.session.add(CommissionTarget(commission_id=commission.id, unit_id=unit_id))
+        notices.send(f"约稿：{commission.topic}", unit_id=unit_id, role="writer", level="warning",
+                     body=f"{office.name}约稿，请于 {due.astimezone(clock.LOCAL_TZ):%Y-%m-%d %H:%M} 前报送。"
+                          f"{commission.detail}", link=f"/commissions/{commission.id}")
+    db.session.flush()
+    return commission
+
+
+def mark_answered(item):
+    """The item's unit answered its commission when the item was first submitted upward (projector hook)."""
+    if item.commission_id is None or item.submitted_dt is None:
+        return
+    target = db.session.get(CommissionTarget, (item.commission_id, item.unit_id))
+    if target is not None and (target.answered_dt is None or item.submitted_dt < target.answered_dt):
+        target.answered_dt = item.submitted_dt

@@ -1,0 +1,303 @@
+"""Reads of scoring: the version in force, the units an office ranks, their monthly figures, score and rank.
+
+Every figure is one grouped SQL count over projected, indexed rows (info_items, item_instructions,
+reporting_faults, emergencies, commission_targets); nothing deserializes a workflow.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, or_
+
+from webapp.auth.models import Unit
+from webapp.commissions.models import Commission, CommissionTarget
+from webapp.emergencies.models import Emergency, ReportingFault
+from webapp.engine import clock
+from webapp.engine.errors import NotFound
+from webapp.extensions import db
+from webapp.reports.models import InfoItem
+from webapp.reports.schemas import PUBLICATIONS
+
+from .models import Circular, ItemInstruction, ScoringVersion
+from .rules import DEFAULT_RULES, INSTRUCTION_LEVELS, plain_number, points
+
+RANKING_ROLES = {"editor", "leader", "principal"}
+
+
+@dataclass(frozen=True)
+class Version:
+    """A version of the scoring table as it applies; id None is the shipped default."""
+
+    id: int | None
+    effective_from: date
+    rules: dict
+
+
+DEFAULT_VERSION = Version(None, date(2000, 1, 1), DEFAULT_RULES)
+
+
+def versions():
+    """Saved versions, newest effective first (then newest saved)."""
+    return (db.session.query(ScoringVersion)
+            .order_by(ScoringVersion.effective_from.desc(), ScoringVersion.id.desc()).all())
+
+
+def version_on(day):
+    """The version in force on local date `day`: the latest saved one effective by then, else the default."""
+    row = (db.session.query(ScoringVersion).filter(ScoringVersion.effective_from <= day)
+           .order_by(ScoringVersion.effective_from.desc(), ScoringVersion.id.desc()).first())
+    return Version(row.id, row.effective_from, row.rules) if row else DEFAULT_VERSION
+
+
+def month_start(value):
+    """The first day of the month named 'YYYY-MM' (or of this local month for None); ValueError otherwise."""
+    if not value:
+        today = clock.local_today()
+        return today.replace(day=1)
+    year, month = (int(part) for part in value.split("-"))
+    return date(year, month, 1)
+
+
+def next_month(first):
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+def previous_month(day):
+    """The first day of the month before the one `day` falls in."""
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def _local_midnight(day):
+    return datetime.combine(day, time(), tzinfo=clock.LOCAL_TZ)
+
+
+def periods(first):
+    """[(start day, end day, version)] covering the month that begins on `first`, split where a version starts."""
+    end = next_month(first)
+    starts = [first] + [d for (d,) in db.session.query(ScoringVersion.effective_from)
+                        .filter(ScoringVersion.effective_from > first, ScoringVersion.effective_from < end)
+                        .distinct().order_by(ScoringVersion.effective_from)]
+    bounds = [*starts, end]
+    return [(bounds[i], bounds[i + 1], version_on(bounds[i])) for i in range(len(starts))]
+
+
+# --- who ranks whom ----------------------------------------------------------------------------------------------
+
+def ranking_office(user):
+    """The information office whose ranking the user keeps or reads in full: an editor's own office, or the
+    info office of the unit a leader heads; None for everyone else."""
+    unit = user.unit
+    if user.has_role("editor") and unit.function == "info":
+        return unit
+    if user.roles & {"leader", "principal"} and unit.kind != "office":
+        return unit.office("info")
+    return None
+
+
+def ranked_units(office):
+    """The units that report their information to `office` (whose upward information unit it is)."""
+    parent = office.parent if office.kind == "office" else office
+    if parent is None:
+        return []
+    office_ids = [c.id for c in parent.children if c.kind == "office"]
+    candidates = (db.session.query(Unit).filter(or_(Unit.parent_id == parent.id, Unit.parent_id.in_(office_ids)),
+                                                Unit.kind != "office").order_by(Unit.code).all())
+    return [u for u in candidates if (target := u.upward_info_unit()) is not None and target.id == office.id]
+
+
+# --- the month's figures ------------------------------------------------------------------------------------------
+
+@dataclass
+class UnitFigures:
+    unit: Unit
+    submitted: int = 0
+    adopted: dict = field(default_factory=dict)        # publication -> items adopted into it
+    instructions: dict = field(default_factory=dict)   # leader level -> 批示
+    problem_adopted: int = 0
+    emergencies: int = 0
+    late: int = 0
+    missed: int = 0
+    concealed: int = 0
+    commission_missed: int = 0
+    score: float = 0.0
+    veto: bool = False
+    rank: int | None = None
+
+    @property
+    def adopted_total(self):
+        return sum(self.adopted.values())
+
+    @property
+    def instructions_total(self):
+        return sum(self.instructions.values())
+
+    @property
+    def adoption_rate(self):
+        """采用率 = adopted ÷ submitted in the month; None when nothing was submitted."""
+        return self.adopted_total / self.submitted if self.submitted else None
+
+
+@dataclass
+class Ranking:
+    office: Unit
+    month: date
+    rows: list
+    versions: list  # the versions that applied, in order
+
+
+def _add(target, key, value):
+    target[key] = target.get(key, 0) + value
+
+
+def _period_counts(office, ids, start, end):
+    """Counts by unit for [start, end) (local days): {unit_id: UnitFigures-like dict of this period only}."""
+    start_dt, end_dt = _local_midnight(start), _local_midnight(end)
+    now = clock.now()
+    counts = {uid: {"submitted": 0, "adopted": {}, "instructions": {}, "problem_adopted": 0, "emergencies": 0,
+                    "late": 0, "missed": 0, "concealed": 0, "commission_missed": 0} for uid in ids}
+
+    def by_unit(query):
+        return query.filter(InfoItem.unit_id.in_(ids), InfoItem.target_unit_id == office.id)
+
+    submitted = by_unit(db.session.query(InfoItem.unit_id, func.count())
+                        .filter(InfoItem.submitted_dt >= start_dt, InfoItem.submitted_dt < end_dt)
+                        ).group_by(InfoItem.unit_id)
+    for uid, n in submitted:
+        counts[uid]["submitted"] = n
+    adopted = by_unit(db.session.query(InfoItem.unit_id, InfoItem.publication, InfoItem.problem_report, func.count())
+                      .filter(InfoItem.outcome == "adopt", InfoItem.feedback_dt >= start_dt,
+                              InfoItem.feedback_dt < end_dt)
+                      ).group_by(InfoItem.unit_id, InfoItem.publication, InfoItem.problem_report)
+    for uid, publication, problem, n in adopted:
+        _add(counts[uid]["adopted"], publication or "", n)
+        if problem:
+            counts[uid]["problem_adopted"] += n
+    instructions = (db.session.query(ItemInstruction.unit_id, ItemInstruction.leader_level, func.count())
+                    .join(InfoItem, InfoItem.id == ItemInstruction.item_id)
+                    .filter(ItemInstruction.unit_id.in_(ids), InfoItem.target_unit_id == office.id,
+                            ItemInstruction.instructed_on >= start, ItemInstruction.instructed_on < end)
+                    .group_by(ItemInstruction.unit_id, ItemInstruction.leader_level))
+    for uid, level, n in instructions:
+        _add(counts[uid]["instructions"], level, n)
+    reported = (db.session.query(Emergency.unit_id, func.count())
+                .filter(Emergency.unit_id.in_(ids), Emergency.event_dt >= start_dt, Emergency.event_dt < end_dt)
+                .group_by(Emergency.unit_id))
+    for uid, n in reported:
+        counts[uid]["emergencies"] = n
+    # One late emergency is one 迟报, however many levels it reached late.
+    late_count = func.count(func.distinct(ReportingFault.emergency_id))
+    faults = (db.session.query(ReportingFault.unit_id, ReportingFault.kind, func.count(), late_count)
+              .filter(ReportingFault.unit_id.in_(ids), ReportingFault.event_dt >= start_dt,
+                      ReportingFault.event_dt < end_dt)
+              .group_by(ReportingFault.unit_id, ReportingFault.kind))
+    for uid, kind, n, distinct_emergencies in faults:
+        counts[uid][kind] = distinct_emergencies if kind == "late" else n
+    missed = (db.session.query(CommissionTarget.unit_id, func.count())
+              .join(Commission, Commission.id == CommissionTarget.commission_id)
+              .filter(Commission.issuing_unit_id == office.id, CommissionTarget.unit_id.in_(ids),
+                      Commission.due_dt >= start_dt, Commission.due_dt < end_dt, Commission.due_dt <= now,
+                      or_(CommissionTarget.answered_dt.is_(None), CommissionTarget.answered_dt > Commission.due_dt))
+              .group_by(CommissionTarget.unit_id))
+    for uid, n in missed:
+        counts[uid]["commission_missed"] = n
+    return counts
+
+
+def _score(period, rules):
+    total = sum(n * points(rules, "adoption", pub) for pub, n in period["adopted"].items())
+    total += sum(n * points(rules, "instruction", level) for level, n in period["instructions"].items())
+    total += period["problem_adopted"] * points(rules, "bonus", "problem_report")
+    total -= sum(period[kind] * points(rules, "penalty", kind)
+                 for kind in ("late", "missed", "concealed", "commission_missed"))
+    veto = bool(rules.get("veto_concealed")) and period["concealed"] > 0
+    return total, veto
+
+
+def month_ranking(office, first):
+    """Every unit the office ranks, with the month's figures, score and rank (a vetoed unit ranks last)."""
+    units = ranked_units(office)
+    figures = {u.id: UnitFigures(u) for u in units}
+    used = []
+    for start, end, version in periods(first):
+        used.append(version)
+        for uid, period in _period_counts(office, list(figures), start, end).items():
+            row = figures[uid]
+            row.submitted += period["submitted"]
+            for pub, n in period["adopted"].items():
+                _add(row.adopted, pub, n)
+            for level, n in period["instructions"].items():
+                _add(row.instructions, level, n)
+            for name in ("problem_adopted", "emergencies", "late", "missed", "concealed", "commission_missed"):
+                setattr(row, name, getattr(row, name) + period[name])
+            score, veto = _score(period, version.rules)
+            row.score += score
+            row.veto = row.veto or veto
+    rows = sorted(figures.values(), key=lambda r: (r.veto, -r.score, r.unit.code))
+    previous = None
+    for position, row in enumerate(rows, start=1):
+        row.score = round(row.score, 2)
+        if row.veto:
+            row.rank = None
+            continue
+        # Competition ranking: equal scores share a rank, the next rank skips (1, 1, 3).
+        row.rank = previous.rank if previous is not None and previous.score == row.score else position
+        previous = row
+    return Ranking(office, first, rows, used)
+
+
+def columns():
+    """The ranking table's Chinese headers, the same on the page, in Excel and in the PDF."""
+    return ["名次", "单位", "报送", *[f"采用·{p}" for p in PUBLICATIONS], "采用合计", "采用率", "批示",
+            "报忧采用", "紧急信息", "迟报", "漏报", "瞒报", "约稿未报", "得分", "备注"]
+
+
+def table_rows(ranking):
+    """Plain cells of each unit's line, in the order of `columns()`."""
+    lines = []
+    for row in ranking.rows:
+        rate = row.adoption_rate
+        other = sum(n for pub, n in row.adopted.items() if pub not in PUBLICATIONS)
+        note = "瞒报，一票否决" if row.veto else ""
+        if other:
+            note = (note + "；" if note else "") + f"另有{other}条采用于其他刊物"
+        instructions = "、".join(f"{INSTRUCTION_LEVELS.get(k, k)}{n}" for k, n in sorted(row.instructions.items()))
+        lines.append([row.rank if row.rank is not None else "—", row.unit.name, row.submitted,
+                      *[row.adopted.get(p, 0) for p in PUBLICATIONS], row.adopted_total,
+                      f"{rate * 100:.1f}%" if rate is not None else "—",
+                      row.instructions_total if not instructions else f"{row.instructions_total}（{instructions}）",
+                      row.problem_adopted, row.emergencies, row.late, row.missed, row.concealed,
+                      row.commission_missed, plain_number(row.score), note])
+    return lines
+
+
+# --- circulars and 批示 -------------------------------------------------------------------------------------------
+
+def circular_for(office, first):
+    return db.session.query(Circular).filter_by(issuing_unit_id=office.id, month=first).one_or_none()
+
+
+def _circular_offices(user):
+    """The office the user reports to, and the office they rank for."""
+    return {u.id for u in (user.unit.upward_info_unit(), ranking_office(user)) if u is not None}
+
+
+def circulars_visible(user, limit=24):
+    """Published circulars the user may read, newest month first."""
+    return (db.session.query(Circular).filter(Circular.issuing_unit_id.in_(_circular_offices(user)))
+            .order_by(Circular.month.desc()).limit(limit).all())
+
+
+def get_circular(user, circular_id):
+    circular = db.session.get(Circular, circular_id)
+    if circular is None or circular.issuing_unit_id not in _circular_offices(user):
+        raise NotFound("通报不存在或您无权查看。")
+    return circular
+
+
+def instructions_of(item):
+    return (db.session.query(ItemInstruction).filter_by(item_id=item.id)
+            .order_by(ItemInstruction.instructed_on, ItemInstruction.id).all())
+
+
+def may_record_instruction(user, item):
+    """The adopting office's editor records the 批示 an adopted item earned."""
+    return item.outcome == "adopt" and user.has_role("editor") and item.target_unit_id == user.unit_id
