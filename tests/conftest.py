@@ -126,3 +126,8 @@ class OrgFactory:
 
 PASSWORD = "pw-test-1"
 PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

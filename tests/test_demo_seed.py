@@ -1,10 +1,10 @@
 """`flask govflow setup` loads a demo a new user can log into and find work in, and loading twice adds nothing."""
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from tests.conftest import START
 from tests.web_helpers import csrf
-from webapp.auth.models import User
+from webapp.auth.models import Unit, User
 from webapp.cases.models import InstructionCase
 from webapp.demo import seed
 from webapp.demo.org_data import DEMO_LOGINS, DEMO_PASSWORD
@@ -15,13 +15,14 @@ from webapp.engine import clock
 from webapp.engine.models import HumanTask, InstanceEvent, Timer
 from webapp.extensions import db
 from webapp.reports.models import InfoItem
+from webapp.scoring import queries as scoring_queries
 
 
 def test_demo_loads_items_and_cases_at_every_step_once():
     assert "6 sample items, 4 sample cases" in seed.load()
     db.session.commit()
     assert "0 sample items, 0 sample cases" in seed.load()
-    assert db.session.query(InfoItem).count() == 6
+    assert db.session.query(InfoItem).count() == 6 + 10  # the samples, and last month's information work
     stages = sorted(c.stage for c in db.session.query(InstructionCase))
     assert stages == ["handling", "handling", "handling", "signing"]
     open_steps = {t.step_key for t in db.session.query(HumanTask).filter_by(state="open",
@@ -104,3 +105,19 @@ def _summary(client, month):
     page = client.get(f"/emergencies/report?month={month}").get_data(as_text=True)
     rows = re.findall(r'<tr data-unit-id="\d+">\s*<td><a [^>]*>([^<]+)</a></td>(.*?)</tr>', page, re.S)
     return {name: re.findall(r'<td class="num">([^<]*)</td>', html) for name, html in rows}
+
+
+def test_demo_information_work_ranks_last_month_once():
+    """START is 2 March 2026: last month is February, when the 临江区 漏报 of the emergency demo also happened."""
+    assert "10 items of last month's information work" in seed.load()
+    db.session.commit()
+    assert "0 items of last month's information work" in seed.load()
+    office = db.session.query(Unit).filter_by(code="city-info").one()
+    ranking = scoring_queries.month_ranking(office, date(2026, 2, 1))
+    scores = {row.unit.code: (row.rank, row.score, row.submitted, row.adopted_total) for row in ranking.rows}
+    # 汇要 专报 内参, 报忧, a city 批示, and the emergency demo's 迟报
+    assert scores["county-01"] == (1, 4 + 6 + 5 + 2 + 5 - 2, 4, 3)
+    assert scores["county-04"] == (2, 8, 2, 2)
+    assert scores["county-02"] == (3, 4 + 3 - 5, 3, 2)  # the 漏报
+    assert scores["county-03"] == (3, 4 - 2, 1, 1)  # a missed 约稿
+    assert {rank for rank, score, *_ in scores.values() if score == 0} == {5}

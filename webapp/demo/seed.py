@@ -15,6 +15,7 @@ from webapp.extensions import db
 from webapp.reports.models import InfoItem
 from webapp.reports.operations import create_item
 
+from . import information_work
 from .org_data import DEMO_LOGINS, DEMO_PASSWORD, UNITS, USERS
 
 SAMPLE_BODY = (
@@ -240,8 +241,11 @@ def load():
     if db.session.query(Emergency).count() == 0:
         with _backdated():
             emergencies = _emergencies()
+    with _backdated():
+        scored = information_work.load()
     return (f"demo: {len(units)} units ({new_units} new), {len(USERS)} users ({new_users} new), "
-            f"{samples} sample items, {cases} sample cases, {emergencies} sample emergencies")
+            f"{samples} sample items, {cases} sample cases, {emergencies} sample emergencies, "
+            f"{scored} items of last month's information work")
 
 
 def login_help():

@@ -28,7 +28,9 @@ class ComposeSchema(FormSchema):
                              error_messages={**REQUIRED, "invalid": "请选择有效的密级"})
     event_time = fields.String(load_default=None, allow_none=True)
     source_unit = fields.String(load_default="", validate=validate.Length(max=128))
-    problem_report = fields.Boolean(load_default=False)  # 报忧: unticked boxes are not posted
+    # 报忧: an unticked box is not posted at all
+    problem_report = fields.Boolean(load_default=False, falsy={*fields.Boolean.falsy, ""},
+                                    error_messages={"invalid": "请选择是否为报忧信息"})
 
     @validates_schema
     def _event_time(self, data, **kwargs):

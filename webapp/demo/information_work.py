@@ -1,0 +1,103 @@
+"""Demo information work of last month: adoptions, a 批示, a missed and an answered 约稿, and an open 约稿.
+
+With it the ranking (考核通报) opens on a month with figures, ready for the editor to publish its circular.
+"""
+from datetime import datetime, time, timedelta
+
+from webapp.auth.models import Unit, User
+from webapp.commissions.models import Commission, CommissionTarget
+from webapp.engine import clock, runner
+from webapp.engine.models import HumanTask
+from webapp.extensions import db
+from webapp.reports.models import InfoItem
+from webapp.reports.operations import create_item
+from webapp.scoring.operations import record_instruction
+from webapp.scoring.queries import previous_month
+
+BODY = "{title}。据统计，相关工作覆盖群众约{n}户，主要做法是压实责任、细化措施、强化督导，取得阶段性成效。"
+# (county tag, day of last month, title, decision, publication, 报忧)
+ITEMS = [
+    ("qingshan", 3, "青山县三项举措推动春耕生产", "adopt", "汇要", False),
+    ("qingshan", 9, "青山县探索“党建+产业”助农增收", "adopt", "专报", False),
+    ("qingshan", 16, "青山县部分村组饮水安全存在隐患需引起重视", "adopt", "内参", True),
+    ("qingshan", 21, "青山县召开全县经济工作推进会", "reject", None, False),
+    ("linjiang", 5, "临江区优化营商环境“一网通办”成效明显", "adopt", "汇要", False),
+    ("linjiang", 12, "临江区滨江街道创新网格化治理", "adopt", "上报", False),
+    ("linjiang", 19, "临江区开展安全生产大检查", "reject", None, False),
+    ("jiangwan", 8, "江湾区新港码头货运量同比增长两成", "adopt", "重要信息", False),
+    ("yunxi", 6, "云溪县茶产业带动群众增收", "adopt", "汇要", False),
+    ("yunxi", 11, "云溪县一季度经济运行亮点", "adopt", "汇要", False),
+]
+COUNTIES = {"qingshan": "county-01", "linjiang": "county-02", "jiangwan": "county-03", "yunxi": "county-04"}
+
+
+def _moment(day, hour):
+    return datetime.combine(day, time(hour), tzinfo=clock.LOCAL_TZ)
+
+
+def _at(day, hour):
+    clock.set_fixed(_moment(day, hour))
+
+
+def _user(username):
+    return db.session.query(User).filter_by(username=username).one()
+
+
+def _unit(code):
+    return db.session.query(Unit).filter_by(code=code).one()
+
+
+def _step(item, user, form):
+    row = db.session.query(HumanTask).filter_by(instance_id=item.instance_id, state="open").one()
+    runner.complete(row.id, user, form)
+
+
+def _item(tag, day, title, decision, publication, problem, commission=None):
+    writer = _user(f"xy_{tag}")
+    _at(day, 9)
+    item, _task = create_item(writer, commission_id=commission.id if commission else None)
+    _step(item, writer, {"title": title, "body": BODY.format(title=title, n=300 + 7 * day.day), "category": "经济运行",
+                         "urgency": "normal", "importance": "general", "secrecy": "0", "source_unit": writer.unit.name,
+                         "problem_report": "1" if problem else ""})
+    _step(item, _user(f"zr_{tag}"), {"decision": "pass", "opinion": "情况属实。"})
+    _step(item, _user(f"ld_{tag}"), {"decision": "pass", "opinion": "同意报送。"})
+    _at(day, 16)
+    form = {"decision": decision, "opinion": "内容翔实，予以采用。" if decision == "adopt" else "价值不大，不予采用。"}
+    if publication:
+        form["publication"] = publication
+    _step(item, _user("bj_city"), form)
+    return db.session.query(InfoItem).filter_by(instance_id=item.instance_id).one()
+
+
+def _commission(topic, due, codes, created):
+    clock.set_fixed(created)
+    commission = Commission(issuing_unit_id=_unit("city-info").id, topic=topic, created_dt=created,
+                            detail="请结合本地实际，突出典型做法和存在问题。", due_dt=due,
+                            created_by_id=_user("bj_city").id)
+    db.session.add(commission)
+    db.session.flush()
+    for code in codes:
+        db.session.add(CommissionTarget(commission_id=commission.id, unit_id=_unit(code).id))
+    db.session.flush()
+    return commission
+
+
+def load():
+    """Once: skipped when any 约稿 exists. Returns how many items it added."""
+    if db.session.query(Commission).count():
+        return 0
+    today = datetime.combine(clock.local_today(), time(), tzinfo=clock.LOCAL_TZ)  # before the clock is moved
+    first = previous_month(today.date())
+    asked = _commission("一季度经济运行亮点", _moment(first + timedelta(days=14), 18),
+                        [COUNTIES["jiangwan"], COUNTIES["yunxi"]], _moment(first + timedelta(days=1), 10))
+    added = []
+    for tag, day, title, decision, publication, problem in ITEMS:
+        answers = asked if tag == "yunxi" and "一季度" in title else None
+        added.append(_item(tag, first + timedelta(days=day - 1), title, decision, publication, problem, answers))
+    _at(first + timedelta(days=19), 10)
+    record_instruction(added[1], {"leader_name": "市委书记 周建国", "leader_level": "city",
+                                  "text": "此做法值得推广，请市委农办总结经验。",
+                                  "instructed_on": (first + timedelta(days=19)).isoformat()}, _user("bj_city"))
+    _commission("防汛备汛工作情况", today + timedelta(days=5, hours=18), list(COUNTIES.values()),
+                today + timedelta(hours=8))
+    return len(added)
