@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from webapp import exports
 from webapp.auth.access import role_required
 from webapp.engine import clock
 from webapp.engine.errors import FormInvalid, NotAllowed, NotFound
@@ -142,8 +143,6 @@ def _versions_text(versions):
 
 
 def _file(fmt, title, columns, rows, subtitle, remark=""):
-    from webapp import exports  # TODO(lead): top-level import once webapp/exports.py has landed
-
     if fmt == "xlsx":
         return exports.xlsx_response(title, columns, rows, f"{title}.xlsx")
     if fmt == "pdf":
