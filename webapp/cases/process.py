@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from webapp.engine import clock, forms
-from webapp.engine.models import HumanTask
+from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.engine.projection import register_projector
 from webapp.extensions import db
 
@@ -56,6 +56,8 @@ def project_case(instance, data):
     due = case.feedback_due_dt
     case.feedback_missed = bool(due and now >= due and (case.first_feedback_dt is None or case.first_feedback_dt > due))
 
+    _project_last_report(case, instance.id)
+
     open_task = (db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open")
                  .order_by(HumanTask.id).first())
     if instance.status == "completed":
@@ -64,6 +66,24 @@ def project_case(instance, data):
     elif open_task is not None:
         case.stage = STEP_STAGES.get(open_task.step_key, open_task.step_key)
     case.updated_dt = now
+
+
+REPORT_TEXT = {"progress": "progress", "close": "report", "extension": "extension_reason"}
+
+
+def _project_last_report(case, instance_id):
+    """The handling unit's latest 办理反馈 (progress, closing report or extension request) for the desk."""
+    event = (db.session.query(InstanceEvent).filter_by(instance_id=instance_id, step_key="handle", action="complete")
+             .order_by(InstanceEvent.id.desc()).first())
+    if event is None:
+        case.last_report_dt = case.last_report_kind = case.last_report_text = None
+        return
+    data = event.data or {}
+    kind = data.get("decision")
+    text = str(data.get(REPORT_TEXT.get(kind, ""), "") or "").strip()
+    if kind == "extension" and data.get("extend_until"):
+        text = f"申请延期至 {data['extend_until']}：{text}"
+    case.last_report_dt, case.last_report_kind, case.last_report_text = event.event_dt, kind, text[:500]
 
 
 def _project_deadlines(case, deadlines, now):
