@@ -83,11 +83,26 @@ def serve_cmd(host, port):
     from werkzeug.serving import run_simple
 
     from webapp.engine.timers import start_sweeper
+    from webapp.jobs import produce_month_tables
 
     app = current_app._get_current_object()
-    start_sweeper(app, app.config["TIMER_SWEEP_SECONDS"])
+    start_sweeper(app, app.config["TIMER_SWEEP_SECONDS"], duties=[produce_month_tables])
     click.echo(f"GovFlow 已启动：http://{host}:{port}/  （Ctrl+C 退出）")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@govflow.command("month-tables")
+@click.option("--month", default=None, help="YYYY-MM（默认上月）")
+def month_tables_cmd(month):
+    """Produce the 领导批示件月报表 of a month (default: last month) for every supervision office."""
+    from webapp.engine import clock
+    from webapp.statistics import operations, queries
+
+    first = queries.month_start(month, queries.previous_month(clock.local_today().replace(day=1)))
+    for office in operations.supervision_offices():
+        produced, kept = operations.produce(office, first)
+        click.echo(f"{office.name} {first:%Y-%m}: {produced} produced, {kept} confirmed and kept")
+    db.session.commit()
 
 
 @govflow.command("fire-timers")

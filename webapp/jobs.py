@@ -1,4 +1,5 @@
-"""RQ entry points, enqueued by dotted name with ids only: `fire_timer(timer_id)`, `sweep()`, `deliver_notice(id)`.
+"""RQ entry points, enqueued by dotted name with ids only: `fire_timer(timer_id)`, `sweep()`, `deliver_notice(id)`;
+the sweep also produces last month's case tables at month end (`produce_month_tables`).
 
 Nothing is built at import time. The Flask app is created lazily, once per process, by the first job
 (`_app()`); each job runs inside its own `app.app_context()`, commits once and removes the session.
@@ -79,7 +80,35 @@ def sweep():
             return 0
         finally:
             _requeue_lost_deliveries()
+            produce_month_tables()
             db.session.remove()
+
+
+_tables_checked_for = None  # the local month whose month-end tables this process has already seen produced
+
+
+def produce_month_tables():
+    """The sweep's month-end duty: last month's 领导批示件月报表, produced once (idempotent, never raises).
+
+    Checked once per local month and process, so the sweep's every-second run costs nothing the rest of the month.
+    """
+    global _tables_checked_for
+    from webapp.engine import clock
+    from webapp.extensions import db
+    from webapp.statistics import operations
+
+    month = clock.local_today().replace(day=1)
+    if _tables_checked_for == month:
+        return 0
+    try:
+        produced = operations.produce_due()
+        db.session.commit()
+        _tables_checked_for = month
+        return produced
+    except Exception:
+        db.session.rollback()
+        log.exception("producing the monthly case tables failed")
+        return 0
 
 
 def _requeue_lost_deliveries():

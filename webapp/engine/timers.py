@@ -56,8 +56,9 @@ def fire_due(limit=1000):
     return fired_total
 
 
-def start_sweeper(app, interval):
-    """Embedded default: a daemon thread sweeps due timers every `interval` seconds, no Redis needed."""
+def start_sweeper(app, interval, duties=()):
+    """Embedded default: a daemon thread sweeps due timers every `interval` seconds, no Redis needed; then runs
+    each of `duties` (callables that handle their own errors), as the RQ sweep does."""
     stop = threading.Event()
 
     def loop():
@@ -67,6 +68,9 @@ def start_sweeper(app, interval):
                     fire_due()
                 except Exception:
                     log.exception("timer sweep failed")
+                try:
+                    for duty in duties:
+                        duty()
                 finally:
                     db.session.remove()
 

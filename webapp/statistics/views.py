@@ -1,13 +1,195 @@
-"""Pages of statistics (being built for issue 6)."""
-from flask import Blueprint
-from flask_login import login_required
+"""Pages of the reports (统计报表): overdue cases, emergency faults, monthly case tables; each prints and exports."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
-from . import models  # noqa: F401  (the tables join the metadata)
+from webapp import exports
+from webapp.cases.models import LEVELS, InstructionCase
+from webapp.engine import clock
+from webapp.engine.errors import NotAllowed, NotFound
+from webapp.extensions import db
+
+from . import (
+    models,  # noqa: F401  (the tables join the metadata)
+    operations,
+    queries,
+)
+from .tables import Report, percent
 
 bp = Blueprint("statistics", __name__)
+
+
+def _period():
+    """[first month, last month] from `from`/`to` (YYYY-MM); by default the last twelve months."""
+    this_month = clock.local_today().replace(day=1)
+    try:
+        last = queries.month_start(request.args.get("to"), this_month)
+        first = queries.month_start(request.args.get("from"), (last.replace(year=last.year - 1)))
+    except ValueError as exc:
+        raise NotFound("月份格式应为 YYYY-MM。") from exc
+    if first > last:
+        first, last = last, first
+    if len(queries.months_between(first, last)) > 36:
+        raise NotFound("统计区间最长 36 个月，请缩小范围。")
+    return first, last
+
+
+def _show(report, template_args, filename):
+    if request.args.get("format") == "xlsx":
+        total = report.total if report.rows else None  # the page shows no total under an empty table either
+        return exports.xlsx_response(report.title, report.columns, report.rows, filename, total=total)
+    return render_template("statistics/report.html", report=report, **template_args)
 
 
 @bp.route("/")
 @login_required
 def index():
-    return "统计报表"
+    return render_template("statistics/index.html", office=queries.supervision_office(current_user))
+
+
+@bp.route("/overdue")
+@login_required
+def overdue():
+    scope, scope_name = queries.case_scope(current_user)
+    first, last = _period()
+    by = request.args.get("by") if request.args.get("by") in queries.GROUPINGS else "unit"
+    now = clock.now()
+    groups = queries.overdue_groups(scope, first, last, by, now)
+    period = {"from": first.strftime("%Y-%m"), "to": last.strftime("%Y-%m")}
+    report = Report(
+        title=f"{scope_name}超期批示件统计（{first:%Y年%m月}至{last:%Y年%m月}到期，{queries.GROUPINGS[by]}）",
+        columns=[{"unit": "承办单位", "level": "批示层级", "month": "到期月份"}[by], "超期未办结", "逾期办结", "合计"],
+        rows=[[label, a, b, a + b] for _key, label, a, b in groups],
+        links=[url_for("statistics.overdue_cases", by=by, key=key, **period) for key, *_ in groups],
+        total=["合计", sum(g[2] for g in groups), sum(g[3] for g in groups), sum(g[2] + g[3] for g in groups)],
+        note="统计到期日在区间内、已过办理期限仍未办结或办结晚于期限的批示件；期限按批准延期后的期限计算，"
+             "月份按北京时间。")
+    return _show(report, {"kind": "overdue", "groupings": queries.GROUPINGS, "by": by, **period},
+                 f"超期批示件统计_{period['from']}_{period['to']}.xlsx")
+
+
+@bp.route("/overdue/cases")
+@login_required
+def overdue_cases():
+    scope, scope_name = queries.case_scope(current_user)
+    first, last = _period()
+    by, key = request.args.get("by"), request.args.get("key")
+    if by == "unit" and key:
+        key = int(key) if key.isdigit() else -1
+    now = clock.now()
+    cases = queries.overdue_cases(scope, first, last, now, key, by).order_by(InstructionCase.due_dt).limit(2000).all()
+    report = Report(
+        title=f"{scope_name}超期批示件明细（{first:%Y年%m月}至{last:%Y年%m月}到期）",
+        columns=["编号", "标题", "承办单位", "批示层级", "办理期限", "办结时间", "超期天数", "延期次数", "状态"],
+        rows=[[c.case_no, c.title, c.lead_unit.name if c.lead_unit else "", LEVELS.get(c.level, ""),
+               _local(c.due_dt), _local(c.closed_dt) if c.closed_dt else "", queries.days_late(c, now),
+               len(c.extensions or []), "逾期办结" if c.closed_dt else "超期未办结"] for c in cases],
+        links=[url_for("cases.detail", case_id=c.id) for c in cases])
+    return _show(report, {"kind": "cases"}, "超期批示件明细.xlsx")
+
+
+@bp.route("/faults")
+@login_required
+def faults():
+    first, last = _period()
+    by = request.args.get("by") if request.args.get("by") in ("unit", "month") else "unit"
+    units = queries.fault_scope(current_user)
+    groups = queries.fault_groups(units, first, last, by)
+    period = {"from": first.strftime("%Y-%m"), "to": last.strftime("%Y-%m")}
+    report = Report(
+        title=f"紧急信息迟报漏报瞒报统计（{first:%Y年%m月}至{last:%Y年%m月}）",
+        columns=["单位" if by == "unit" else "月份", "迟报", "漏报", "瞒报", "合计", "迟报分钟合计"],
+        rows=[[label, late, missed, concealed, late + missed + concealed, minutes]
+              for _key, label, late, missed, concealed, minutes in groups],
+        links=[url_for("statistics.fault_list", by=by, key=key, **period) for key, *_ in groups],
+        total=["合计", *[sum(g[i] for g in groups) for i in (2, 3, 4)], sum(g[2] + g[3] + g[4] for g in groups),
+               sum(g[5] for g in groups)],
+        note="按事件发生时间（北京时间）计入月份；迟报按到达的每一级各记一次。")
+    return _show(report, {"kind": "faults", "by": by, "groupings": {"unit": "按单位", "month": "按月份"}, **period},
+                 f"迟报漏报瞒报统计_{period['from']}_{period['to']}.xlsx")
+
+
+@bp.route("/faults/list")
+@login_required
+def fault_list():
+    first, last = _period()
+    by, key = request.args.get("by"), request.args.get("key")
+    if by == "unit" and key:
+        key = int(key) if key.isdigit() else -1
+    rows = queries.faults(queries.fault_scope(current_user), first, last, by, key).limit(2000).all()
+    report = Report(
+        title=f"迟报漏报瞒报明细（{first:%Y年%m月}至{last:%Y年%m月}）",
+        columns=["事件时间", "单位", "类型", "层级", "迟报分钟", "事件", "记录单位"],
+        rows=[[_local(f.event_dt), f.unit.name, queries.FAULT_KINDS.get(f.kind, f.kind), f.level or "",
+               f.minutes_late if f.minutes_late is not None else "", f.title,
+               f.recorded_unit.name if f.recorded_unit else "系统"] for f in rows],
+        links=[url_for("emergencies.detail", emergency_id=f.emergency_id) if f.emergency_id else None for f in rows])
+    return _show(report, {"kind": "fault_list"}, "迟报漏报瞒报明细.xlsx")
+
+
+@bp.route("/monthly")
+@login_required
+def monthly():
+    try:
+        last_month = queries.previous_month(clock.local_today().replace(day=1))
+        first = queries.month_start(request.args.get("month"), last_month)
+    except ValueError as exc:
+        raise NotFound("月份格式应为 YYYY-MM。") from exc
+    office = queries.supervision_office(current_user)
+    if office is not None:
+        tables = queries.month_tables(office, first)
+        title = f"{office.name}{first:%Y年%m月}领导批示件月报表"
+    elif current_user.roles & queries.UNIT_TABLE_ROLES:
+        own = queries.own_table(current_user.unit_id, first)
+        tables = [own] if own else []
+        title = f"{current_user.unit.name}{first:%Y年%m月}领导批示件月报表"
+    else:
+        raise NotAllowed("只有督查室、本级领导和承办单位可以查看批示件月报表。")
+    report = Report(
+        title=title,
+        columns=["承办单位", "本月交办", "本月办结", "按期办结", "逾期办结", "月末超期未结", "月末在办",
+                 "年度累计交办", "年度累计办结", "报结率", "确认状态"],
+        rows=[[t.unit.name, t.received, t.closed, t.closed_on_time, t.closed_late, t.overdue_open, t.in_progress,
+               t.received_to_date, t.closed_to_date, percent(t.closed_to_date, t.received_to_date),
+               f"已确认（{_local(t.confirmed_dt)}）" if t.confirmed_dt else "未确认"] for t in tables],
+        note="本月交办、办结按北京时间计；报结率 = 年度累计办结 ÷ 年度累计交办。"
+             "报表生成后数字冻结，确认后不再重新生成。")
+    if request.args.get("format") == "xlsx":
+        return exports.xlsx_response(report.title, report.columns, report.rows, f"{report.title}.xlsx")
+    unconfirmed = [t for t in tables if t.confirmed_dt is None]
+    return render_template("statistics/monthly.html", report=report, month=first, office=office, tables=tables,
+                           unconfirmed=unconfirmed, month_over=first < clock.local_today().replace(day=1))
+
+
+@bp.route("/monthly/produce", methods=["POST"])
+@login_required
+def produce():
+    office = queries.supervision_office(current_user)
+    if office is None or not current_user.has_role("supervisor"):
+        raise NotAllowed("只有督查室可以生成月报表。")
+    first = _posted_month()
+    produced, kept = operations.produce(office, first, current_user)
+    db.session.commit()
+    kept_text = f"；{kept} 个单位已确认，保持不变" if kept else ""
+    flash(f"已生成 {produced} 个单位的{first:%Y年%m月}月报表{kept_text}。")
+    return redirect(url_for("statistics.monthly", month=first.strftime("%Y-%m")))
+
+
+@bp.route("/monthly/confirm", methods=["POST"])
+@login_required
+def confirm():
+    first = _posted_month()
+    operations.confirm(current_user, first, request.form.get("remark", ""))
+    db.session.commit()
+    flash(f"本单位{first:%Y年%m月}领导批示件月报表已确认上报。")
+    return redirect(url_for("statistics.monthly", month=first.strftime("%Y-%m")))
+
+
+def _posted_month():
+    try:
+        return queries.month_start(request.form.get("month") or "x")
+    except ValueError as exc:
+        raise NotFound("月份格式应为 YYYY-MM。") from exc
+
+
+def _local(moment):
+    return moment.astimezone(clock.LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""

@@ -1,0 +1,41 @@
+"""A small generated data set of instruction cases, with hand-computed figures in the tests."""
+import pytest
+
+from tests.cases.helpers import CLOSE, local, new_case, reload
+from tests.helpers import act
+from webapp.engine import clock
+
+NOW = "2026-04-02 10:00:00"
+EARLY = {"instruction_date": "2026-02-19"}
+
+
+def close(org, case, county, signer):
+    act(org, f"handler_{county}", case.instance_id, CLOSE)
+    act(org, signer, case.instance_id, {"decision": "sign"})
+    act(org, "dc", case.instance_id, {"decision": "accept"})
+
+
+@pytest.fixture
+def cases(org):
+    """p1 a: due 3-07, closed 3-10 (late). p2 b: due 3-07, open (overdue). p3 a: due 3-17 extended to 3-27, closed
+    3-25 (on time). p4 b: city, due 4-02, open. p5 a: due 3-17, closed 3-31 23:30 (late, March). p6 b: due 3-17,
+    closed 4-01 00:10 (late, April in Shanghai). Now: 2026-04-02 10:00."""
+    clock.set_fixed(local("2026-02-20 09:00:00"))
+    p1, p2 = new_case(org, **EARLY), new_case(org, lead="county-b", **EARLY)
+    clock.set_fixed(local("2026-03-02 09:00:00"))
+    p3 = new_case(org, title="关于黄泥塘坝体加固的批示")
+    p4 = new_case(org, lead="county-b", level="city")
+    p5, p6 = new_case(org), new_case(org, lead="county-b")
+    clock.set_fixed(local("2026-03-10 09:00:00"))
+    close(org, p1, "a", "principal_a")
+    act(org, "handler_a", p3.instance_id, {"decision": "extension", "extend_until": "2026-03-27",
+                                           "extension_reason": "涉及多部门协调，需补充现场核查。"})
+    act(org, "dc", p3.instance_id, {"decision": "approve", "opinion": "同意"})
+    clock.set_fixed(local("2026-03-25 09:00:00"))
+    close(org, p3, "a", "principal_a")
+    clock.set_fixed(local("2026-03-31 23:30:00"))
+    close(org, p5, "a", "principal_a")
+    clock.set_fixed(local("2026-04-01 00:10:00"))
+    close(org, p6, "b", "principal_b")
+    clock.set_fixed(local(NOW))
+    return {f"p{i}": reload(c) for i, c in enumerate((p1, p2, p3, p4, p5, p6), start=1)}

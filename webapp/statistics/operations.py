@@ -1,0 +1,83 @@
+"""Writes of the reports: producing the monthly case tables (month end or on demand) and confirming one."""
+import logging
+
+from webapp.auth.models import Unit
+from webapp.engine import clock
+from webapp.engine.errors import NotAllowed, NotFound, TaskConflict
+from webapp.extensions import db
+from webapp.notices import operations as notices
+
+from . import queries
+from .models import CaseMonthTable
+
+log = logging.getLogger(__name__)
+FIGURES = ("received", "closed", "closed_on_time", "closed_late", "overdue_open", "in_progress", "received_to_date",
+           "closed_to_date")
+
+
+def supervision_offices():
+    return db.session.query(Unit).filter(Unit.function == "supervision").order_by(Unit.code).all()
+
+
+def produce(office, first, user=None):
+    """Freeze the month's figures of every unit of the office into its table; a confirmed table is kept as it
+    was confirmed. Returns (produced, kept confirmed)."""
+    if first >= clock.local_today().replace(day=1):
+        raise TaskConflict("本月尚未结束，月报表在月末之后生成。")
+    units = queries.table_units(office)
+    figures = queries.month_figures(office, [u.id for u in units], first)
+    existing = {t.unit_id: t for t in db.session.query(CaseMonthTable).filter(
+        CaseMonthTable.month == first, CaseMonthTable.unit_id.in_([u.id for u in units] or [0]))}
+    produced, kept = 0, 0
+    for unit in units:
+        table = existing.get(unit.id)
+        if table is not None and table.confirmed_dt is not None:
+            kept += 1
+            continue
+        new = table is None
+        if new:
+            table = CaseMonthTable(unit_id=unit.id, month=first)
+        for name in FIGURES:
+            setattr(table, name, figures.get(unit.id, {}).get(name, 0))
+        table.generated_dt = clock.now()
+        table.generated_by_id = user.id if user else None
+        if new:
+            db.session.add(table)
+            notices.send(f"{first:%Y年%m月}领导批示件月报表已生成，请核对确认", unit_id=unit.id, role="handler",
+                         link=f"/statistics/monthly?month={first:%Y-%m}")
+        produced += 1
+    db.session.flush()
+    return produced, kept
+
+
+def produce_due():
+    """Month end: produce last month's tables for every office that has none yet (idempotent); returns how many
+    tables were produced."""
+    first = queries.previous_month(clock.local_today().replace(day=1))
+    total = 0
+    for office in supervision_offices():
+        unit_ids = [u.id for u in queries.table_units(office)]
+        if not unit_ids:
+            continue
+        done = db.session.query(CaseMonthTable.id).filter(CaseMonthTable.month == first,
+                                                          CaseMonthTable.unit_id.in_(unit_ids)).first()
+        if done is None:
+            total += produce(office, first)[0]
+    return total
+
+
+def confirm(user, first, remark=""):
+    """The handling unit confirms its table (确认上报); a confirmed table is final."""
+    if not user.roles & queries.UNIT_TABLE_ROLES:
+        raise NotAllowed("只有承办单位可以确认本单位的月报表。")
+    table = queries.own_table(user.unit_id, first)
+    if table is None:
+        raise NotFound(f"本单位{first:%Y年%m月}的月报表尚未生成。")
+    if table.confirmed_dt is not None:
+        when = table.confirmed_dt.astimezone(clock.LOCAL_TZ)
+        raise TaskConflict(f"本单位{first:%Y年%m月}的月报表已于 {when:%Y-%m-%d %H:%M} 确认，不能修改。")
+    table.confirmed_dt = clock.now()
+    table.confirmed_by_id = user.id
+    table.remark = (remark or "").strip()[:2000]
+    db.session.flush()
+    return table

@@ -1,0 +1,219 @@
+"""Reads of the reports: overdue cases, emergency faults, the monthly case tables; grouped SQL counts only."""
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, func, or_
+
+from webapp.auth.models import Unit, User, UserRole
+from webapp.cases.models import LEVELS, InstructionCase
+from webapp.emergencies.models import ReportingFault
+from webapp.emergencies.queries import descendant_ids, level_unit_id
+from webapp.engine import clock
+from webapp.engine.errors import NotAllowed
+from webapp.extensions import db
+from webapp.supervision.queries import office_of
+
+from .models import CaseMonthTable
+
+FAULT_KINDS = {"late": "迟报", "missed": "漏报", "concealed": "瞒报"}
+GROUPINGS = {"unit": "按承办单位", "level": "按批示层级", "month": "按到期月份"}
+UNIT_TABLE_ROLES = {"handler", "verifier", "leader", "principal"}
+
+
+def local_midnight(day):
+    return datetime.combine(day, time(), tzinfo=clock.LOCAL_TZ)
+
+
+def month_start(text=None, default=None):
+    """The first day of 'YYYY-MM'; ValueError when it does not parse."""
+    if not text:
+        return default or clock.local_today().replace(day=1)
+    year, month = (int(p) for p in text.split("-"))
+    return date(year, month, 1)
+
+
+def next_month(first):
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+def previous_month(first):
+    return (first - timedelta(days=1)).replace(day=1)
+
+
+def months_between(first, last):
+    months = [first]
+    while months[-1] < last:
+        months.append(next_month(months[-1]))
+    return months
+
+
+# --- whose cases -----------------------------------------------------------------------------------------------
+
+def case_scope(user):
+    """(filter on InstructionCase, label): the supervision office's cases (its staff and leaders), else the cases
+    the user's unit leads (the handling unit)."""
+    try:
+        office = office_of(user)
+    except NotAllowed:
+        office = None
+    if office is not None:
+        return InstructionCase.unit_id == office.id, office.name
+    if user.roles & UNIT_TABLE_ROLES:
+        return InstructionCase.lead_unit_id == user.unit_id, user.unit.name
+    raise NotAllowed("只有督查室、本级领导和承办单位可以查看批示件统计。")
+
+
+def supervision_office(user):
+    try:
+        return office_of(user)
+    except NotAllowed:
+        return None
+
+
+# --- overdue cases -----------------------------------------------------------------------------------------------
+
+def _overdue(now):
+    c = InstructionCase
+    return or_(and_(c.closed_dt.is_(None), c.due_dt <= now), c.closed_dt > c.due_dt)
+
+
+def overdue_cases(scope, first, last_month, now, key=None, by=None):
+    """Cases due in the months [first, last_month] that went overdue: still open past the deadline, or closed
+    after it; `by`/`key` narrow them to one group of the report (the drill-down)."""
+    c = InstructionCase
+    query = db.session.query(c).filter(scope, c.due_dt >= local_midnight(first),
+                                       c.due_dt < local_midnight(next_month(last_month)), _overdue(now))
+    if by == "unit" and key is not None:
+        query = query.filter(c.lead_unit_id == key)
+    elif by == "level" and key is not None:
+        query = query.filter(c.level == key)
+    elif by == "month" and key is not None:
+        start = month_start(key)
+        query = query.filter(c.due_dt >= local_midnight(start), c.due_dt < local_midnight(next_month(start)))
+    return query
+
+
+def overdue_groups(scope, first, last_month, by, now):
+    """[(key, label, open overdue, closed late)] per group, in a stable order."""
+    c = InstructionCase
+    base = overdue_cases(scope, first, last_month, now)
+    open_late = func.sum(case((c.closed_dt.is_(None), 1), else_=0))
+    closed_late = func.sum(case((c.closed_dt.isnot(None), 1), else_=0))
+    if by == "month":
+        months = months_between(first, last_month)
+        columns = []
+        for start in months:
+            inside = and_(c.due_dt >= local_midnight(start), c.due_dt < local_midnight(next_month(start)))
+            columns += [func.sum(case((and_(inside, c.closed_dt.is_(None)), 1), else_=0)),
+                        func.sum(case((and_(inside, c.closed_dt.isnot(None)), 1), else_=0))]
+        values = base.with_entities(*columns).one()
+        return [(m.strftime("%Y-%m"), m.strftime("%Y年%m月"), int(values[2 * i] or 0), int(values[2 * i + 1] or 0))
+                for i, m in enumerate(months)]
+    column = c.lead_unit_id if by == "unit" else c.level
+    rows = base.with_entities(column, open_late, closed_late).group_by(column).all()
+    if by == "unit":
+        names = dict(db.session.query(Unit.id, Unit.name).filter(Unit.id.in_([r[0] for r in rows]))) if rows else {}
+        labelled = [(key, names.get(key, "（未指定）"), a, b) for key, a, b in rows]
+    else:
+        labelled = [(key, LEVELS.get(key, "（未指定）"), a, b) for key, a, b in rows]
+    return sorted(((k, label, int(a), int(b)) for k, label, a, b in labelled), key=lambda r: (-(r[2] + r[3]), r[1]))
+
+
+def days_late(c, now):
+    """Local calendar days past the deadline: until closing, or until today for an open case."""
+    end = c.closed_dt or now
+    return (end.astimezone(clock.LOCAL_TZ).date() - c.due_dt.astimezone(clock.LOCAL_TZ).date()).days
+
+
+# --- emergency faults --------------------------------------------------------------------------------------------
+
+def fault_scope(user):
+    """Units whose faults the user may see: its level's unit and everything below it."""
+    own = level_unit_id(user)
+    return [own, *descendant_ids(own)]
+
+
+def fault_groups(unit_ids, first, last_month, by):
+    """[(key, label, late, missed, concealed, minutes late)] by unit or by month of the event (Shanghai)."""
+    f = ReportingFault
+    start, end = local_midnight(first), local_midnight(next_month(last_month))
+    base = db.session.query(f).filter(f.unit_id.in_(unit_ids), f.event_dt >= start, f.event_dt < end)
+    if by == "month":
+        months = months_between(first, last_month)
+        columns = []
+        for m in months:
+            inside = and_(f.event_dt >= local_midnight(m), f.event_dt < local_midnight(next_month(m)))
+            columns += [func.sum(case((and_(inside, f.kind == kind), 1), else_=0)) for kind in FAULT_KINDS]
+            columns.append(func.sum(case((inside, func.coalesce(f.minutes_late, 0)), else_=0)))
+        values = [int(v or 0) for v in base.with_entities(*columns).one()]
+        return [(m.strftime("%Y-%m"), m.strftime("%Y年%m月"), *values[4 * i:4 * i + 4]) for i, m in enumerate(months)]
+    rows = (base.with_entities(f.unit_id, *[func.sum(case((f.kind == kind, 1), else_=0)) for kind in FAULT_KINDS],
+                               func.sum(func.coalesce(f.minutes_late, 0)))
+            .group_by(f.unit_id).all())
+    names = dict(db.session.query(Unit.id, Unit.name).filter(Unit.id.in_([r[0] for r in rows]))) if rows else {}
+    result = [(uid, names.get(uid, str(uid)), *(int(v or 0) for v in counts)) for uid, *counts in rows]
+    return sorted(result, key=lambda r: (-(r[2] + r[3] + r[4]), r[1]))
+
+
+def faults(unit_ids, first, last_month, by=None, key=None):
+    f = ReportingFault
+    query = db.session.query(f).filter(f.unit_id.in_(unit_ids), f.event_dt >= local_midnight(first),
+                                       f.event_dt < local_midnight(next_month(last_month)))
+    if by == "unit" and key is not None:
+        query = query.filter(f.unit_id == key)
+    elif by == "month" and key is not None:
+        start = month_start(key)
+        query = query.filter(f.event_dt >= local_midnight(start), f.event_dt < local_midnight(next_month(start)))
+    return query.order_by(f.event_dt, f.id)
+
+
+# --- monthly case tables -----------------------------------------------------------------------------------------
+
+def table_units(office):
+    """Units that get a monthly table from this office: those that led one of its cases, or have a handler."""
+    led = {uid for (uid,) in db.session.query(InstructionCase.lead_unit_id)
+           .filter(InstructionCase.unit_id == office.id, InstructionCase.lead_unit_id.isnot(None)).distinct()}
+    handlers = {uid for (uid,) in db.session.query(User.unit_id).join(UserRole, UserRole.user_id == User.id)
+                .filter(UserRole.role == "handler").distinct()}
+    ids = led | handlers
+    return db.session.query(Unit).filter(Unit.id.in_(ids)).order_by(Unit.code).all() if ids else []
+
+
+def month_figures(office, unit_ids, first):
+    """{unit id: figures} of the month (Shanghai) for the office's cases led by those units, one grouped query."""
+    c = InstructionCase
+    start, end = local_midnight(first), local_midnight(next_month(first))
+    year_start = local_midnight(first.replace(month=1))
+    open_at_end = or_(c.closed_dt.is_(None), c.closed_dt >= end)
+    assigned = and_(c.assigned_dt.isnot(None), c.assigned_dt < end)
+
+    def count(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    closed_in = and_(c.closed_dt >= start, c.closed_dt < end)
+    rows = (db.session.query(
+        c.lead_unit_id,
+        count(and_(c.assigned_dt >= start, c.assigned_dt < end)),
+        count(closed_in),
+        count(and_(closed_in, c.closed_dt <= c.due_dt)),
+        count(and_(closed_in, c.closed_dt > c.due_dt)),
+        count(and_(assigned, open_at_end, c.due_dt < end)),
+        count(and_(assigned, open_at_end, or_(c.due_dt.is_(None), c.due_dt >= end))),
+        count(and_(c.assigned_dt >= year_start, c.assigned_dt < end)),
+        count(and_(c.assigned_dt >= year_start, c.assigned_dt < end, c.closed_dt < end)),
+    ).filter(c.unit_id == office.id, c.lead_unit_id.in_(unit_ids)).group_by(c.lead_unit_id))
+    names = ("received", "closed", "closed_on_time", "closed_late", "overdue_open", "in_progress",
+             "received_to_date", "closed_to_date")
+    return {uid: dict(zip(names, (int(v or 0) for v in values), strict=True)) for uid, *values in rows}
+
+
+def month_tables(office, first):
+    """The produced tables of a month for the office's units, by unit code."""
+    unit_ids = [u.id for u in table_units(office)]
+    if not unit_ids:
+        return []
+    return (db.session.query(CaseMonthTable).join(Unit, Unit.id == CaseMonthTable.unit_id)
+            .filter(CaseMonthTable.month == first, CaseMonthTable.unit_id.in_(unit_ids)).order_by(Unit.code).all())
+
+
+def own_table(unit_id, first):
+    return db.session.query(CaseMonthTable).filter_by(unit_id=unit_id, month=first).one_or_none()
