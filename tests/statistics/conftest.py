@@ -1,4 +1,5 @@
-"""A small generated data set of instruction cases, with hand-computed figures in the tests."""
+"""A small generated data set of instruction cases (`generate`, also used by the browser test), with hand-computed
+figures in the tests."""
 import pytest
 
 from tests.cases.helpers import CLOSE, local, new_case, reload
@@ -17,6 +18,10 @@ def close(org, case, county, signer):
 
 @pytest.fixture
 def cases(org):
+    return generate(org)
+
+
+def generate(org):
     """p1 a: due 3-07, closed 3-10 (late). p2 b: due 3-07, open (overdue). p3 a: due 3-17 extended to 3-27, closed
     3-25 (on time). p4 b: city, due 4-02, open. p5 a: due 3-17, closed 3-31 23:30 (late, March). p6 b: due 3-17,
     closed 4-01 00:10 (late, April in Shanghai). Now: 2026-04-02 10:00."""
