@@ -95,10 +95,11 @@ def serve_cmd(host, port):
 @click.option("--month", default=None, help="YYYY-MM（默认上月）")
 def month_tables_cmd(month):
     """Produce the 领导批示件月报表 of a month (default: last month) for every supervision office."""
+    from webapp import months
     from webapp.engine import clock
-    from webapp.statistics import operations, queries
+    from webapp.statistics import operations
 
-    first = queries.month_start(month, queries.previous_month(clock.local_today().replace(day=1)))
+    first = months.parse_month(month, months.previous_month(clock.local_today()))
     for office in operations.supervision_offices():
         produced, kept = operations.produce(office, first)
         click.echo(f"{office.name} {first:%Y-%m}: {produced} produced, {kept} confirmed and kept")

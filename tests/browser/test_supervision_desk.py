@@ -42,7 +42,7 @@ def test_desk_red_filter_urge_and_monthly_download(page, live_server, org, tmp_p
     expect(page.locator("main .flash")).to_contain_text("已生成 2 个单位")
     expect(page.locator("#unconfirmed")).to_contain_text("尚有 2 个单位未确认")
     screen = _table(page, "#report-table")
-    assert screen[1][:7] == ["b县委办公室", "2", "0", "0", "0", "2", "1"]
+    assert screen[1][:8] == ["b县委办公室", "市委督查室", "2", "0", "0", "0", "2", "1"]
     with page.expect_download() as download_info:
         page.locator("#export-monthly").click()
     download = download_info.value

@@ -45,17 +45,18 @@ def test_tables_are_frozen_once_produced_and_confirmed(client, org, cases):
     page = handler.get("/statistics/monthly?month=2026-03").get_data(as_text=True)
     assert 'id="confirm-monthly"' in page
     _header, rows = screen_table(page, "report-table")
-    assert rows == [["b县委办公室", "2", "0", "0", "0", "2", "1", "3", "0", "0.0%", "未确认"]]
-    assert handler.post("/statistics/monthly/confirm", data={"csrf_token": token, "month": "2026-03",
+    assert rows == [["b县委办公室", "市委督查室", "2", "0", "0", "0", "2", "1", "3", "0", "0.0%", "未确认"]]
+    table_id = db.session.query(CaseMonthTable).filter_by(unit_id=org.units["county-b"].id).one().id
+    assert handler.post("/statistics/monthly/confirm", data={"csrf_token": token, "table_id": table_id,
                                                              "remark": "已核对"}).status_code == 302
-    again = handler.post("/statistics/monthly/confirm", data={"csrf_token": token, "month": "2026-03"})
+    again = handler.post("/statistics/monthly/confirm", data={"csrf_token": token, "table_id": table_id})
     assert again.status_code == 409 and "不能修改" in again.get_data(as_text=True)
 
     token = login(client, "dc")
     page = client.get("/statistics/monthly?month=2026-03").get_data(as_text=True)
     assert "尚有 <strong>1</strong> 个单位未确认：a县委办公室" in page
     _header, rows = screen_table(page, "report-table")
-    assert rows[0][:2] == ["a县委办公室", "2"] and rows[1][-1].startswith("已确认")
+    assert rows[0][:3] == ["a县委办公室", "市委督查室", "2"] and rows[1][-1].startswith("已确认")
     response = client.post("/statistics/monthly/produce", data={"csrf_token": token, "month": "2026-03"})
     assert "1 个单位已确认，保持不变" in client.get(response.headers["Location"]).get_data(as_text=True)
     export = client.get("/statistics/monthly?month=2026-03&format=xlsx")
@@ -69,7 +70,17 @@ def test_the_current_month_is_not_produced_and_others_cannot_confirm(client, org
     assert response.status_code == 409 and "本月尚未结束" in response.get_data(as_text=True)
     writer = client.application.test_client()
     token = login(writer, "writer_a")
-    assert writer.post("/statistics/monthly/confirm", data={"csrf_token": token, "month": "2026-03"}).status_code == 403
+    assert writer.post("/statistics/monthly/confirm", data={"csrf_token": token, "table_id": 1}).status_code == 403
     assert writer.get("/statistics/monthly").status_code == 403
     clock.set_fixed(local("2026-05-03 09:00:00"))
     assert operations.produce_due() == 2  # April now
+
+
+def test_each_office_gets_its_own_tables(org, cases):
+    """The province's 督查室 does not overwrite the city's tables: a county answers to the city's office."""
+    from tests.conftest import OrgFactory  # noqa: F401  (the org fixture's factory adds the office below)
+    org.unit("prov-dc", "省委督查室", "office", "prov", "supervision")
+    db.session.commit()
+    assert operations.produce_due() == 2
+    assert {(t.office.code, t.unit.code) for t in db.session.query(CaseMonthTable)} == {
+        ("city-dc", "county-a"), ("city-dc", "county-b")}

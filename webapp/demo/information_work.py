@@ -9,10 +9,10 @@ from webapp.commissions.models import Commission, CommissionTarget
 from webapp.engine import clock, runner
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
+from webapp.months import previous_month
 from webapp.reports.models import InfoItem
 from webapp.reports.operations import create_item
 from webapp.scoring.operations import record_instruction
-from webapp.scoring.queries import previous_month
 
 BODY = "{title}。据统计，相关工作覆盖群众约{n}户，主要做法是压实责任、细化措施、强化督导，取得阶段性成效。"
 # (county tag, day of last month, title, decision, publication, 报忧)

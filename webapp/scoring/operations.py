@@ -1,4 +1,5 @@
 """Writes of scoring: a new version of the table, a 批示 on an item, publishing the month's circular."""
+from webapp import months
 from webapp.engine import clock
 from webapp.engine.errors import FormInvalid, NotAllowed, TaskConflict
 from webapp.engine.forms import load
@@ -20,7 +21,7 @@ def save_version(raw, user):
                  .order_by(Circular.month.desc()).first())
     if published is not None:
         raise FormInvalid({"effective_from": [
-            f"{published.month:%Y年%m月}的通报已发布，新版本只能从{queries.next_month(published.month):%Y-%m-%d}起生效"]})
+            f"{published.month:%Y年%m月}的通报已发布，新版本只能从{months.next_month(published.month):%Y-%m-%d}起生效"]})
     version = ScoringVersion(effective_from=form["effective_from"], rules=rules_from_form(raw),
                              comment=form["comment"].strip(), author_id=user.id, created_dt=clock.now())
     db.session.add(version)

@@ -4,7 +4,7 @@ Every figure is one grouped SQL count over projected, indexed rows (info_items, 
 reporting_faults, emergencies, commission_targets); nothing deserializes a workflow.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import func, or_
 
@@ -14,6 +14,7 @@ from webapp.emergencies.models import Emergency, ReportingFault
 from webapp.engine import clock
 from webapp.engine.errors import NotFound
 from webapp.extensions import db
+from webapp.months import local_midnight, next_month
 from webapp.reports.models import InfoItem
 from webapp.reports.schemas import PUBLICATIONS
 
@@ -46,28 +47,6 @@ def version_on(day):
     row = (db.session.query(ScoringVersion).filter(ScoringVersion.effective_from <= day)
            .order_by(ScoringVersion.effective_from.desc(), ScoringVersion.id.desc()).first())
     return Version(row.id, row.effective_from, row.rules) if row else DEFAULT_VERSION
-
-
-def month_start(value):
-    """The first day of the month named 'YYYY-MM' (or of this local month for None); ValueError otherwise."""
-    if not value:
-        today = clock.local_today()
-        return today.replace(day=1)
-    year, month = (int(part) for part in value.split("-"))
-    return date(year, month, 1)
-
-
-def next_month(first):
-    return (first + timedelta(days=32)).replace(day=1)
-
-
-def previous_month(day):
-    """The first day of the month before the one `day` falls in."""
-    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
-def _local_midnight(day):
-    return datetime.combine(day, time(), tzinfo=clock.LOCAL_TZ)
 
 
 def periods(first):
@@ -150,7 +129,7 @@ def _add(target, key, value):
 
 def _period_counts(office, ids, start, end):
     """Counts by unit for [start, end) (local days): {unit_id: UnitFigures-like dict of this period only}."""
-    start_dt, end_dt = _local_midnight(start), _local_midnight(end)
+    start_dt, end_dt = local_midnight(start), local_midnight(end)
     now = clock.now()
     counts = {uid: {"submitted": 0, "adopted": {}, "instructions": {}, "problem_adopted": 0, "emergencies": 0,
                     "late": 0, "missed": 0, "concealed": 0, "commission_missed": 0} for uid in ids}

@@ -2,7 +2,7 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import exports
+from webapp import exports, months
 from webapp.auth.access import role_required
 from webapp.engine import clock
 from webapp.engine.errors import FormInvalid, NotAllowed, NotFound
@@ -23,7 +23,7 @@ bp = Blueprint("scoring", __name__)
 
 def _month():
     try:
-        return queries.month_start(request.args.get("month") or request.form.get("month"))
+        return months.parse_month(request.args.get("month") or request.form.get("month"))
     except ValueError as exc:
         raise NotFound("月份格式应为 YYYY-MM。") from exc
 
@@ -47,7 +47,7 @@ def index():
     if office is None:
         return render_template("scoring/circulars.html", circulars=circulars)
     # It opens on last month: the one whose circular can be published now.
-    first = _month() if request.args.get("month") else queries.previous_month(clock.local_today())
+    first = _month() if request.args.get("month") else months.previous_month(clock.local_today())
     ranking = queries.month_ranking(office, first)
     return render_template("scoring/index.html", office=office, month=first, ranking=ranking,
                            columns=queries.columns(), rows=queries.table_rows(ranking), circulars=circulars,

@@ -7,11 +7,14 @@ class CaseMonthTable(db.Model):
     """One unit's 领导批示件月报表 for one month (Asia/Shanghai); produced at month end or on demand."""
 
     __tablename__ = "case_month_tables"
-    __table_args__ = (db.UniqueConstraint("unit_id", "month"), db.Index("ix_case_month_tables_month", "month"))
+    __table_args__ = (db.UniqueConstraint("office_id", "unit_id", "month"),
+                      db.Index("ix_case_month_tables_office_month", "office_id", "month"))
 
     id = db.Column(db.Integer, primary_key=True)
+    office_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False)  # the 督查室 it reports to
+    office = db.relationship("Unit", foreign_keys=[office_id])
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False)
-    unit = db.relationship("Unit")
+    unit = db.relationship("Unit", foreign_keys=[unit_id])
     month = db.Column(db.Date, nullable=False)  # the first day of the month
     received = db.Column(db.Integer, nullable=False, default=0)
     closed = db.Column(db.Integer, nullable=False, default=0)

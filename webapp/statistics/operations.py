@@ -1,6 +1,7 @@
 """Writes of the reports: producing the monthly case tables (month end or on demand) and confirming one."""
 import logging
 
+from webapp import months
 from webapp.auth.models import Unit
 from webapp.engine import clock
 from webapp.engine.errors import NotAllowed, NotFound, TaskConflict
@@ -26,8 +27,7 @@ def produce(office, first, user=None):
         raise TaskConflict("本月尚未结束，月报表在月末之后生成。")
     units = queries.table_units(office)
     figures = queries.month_figures(office, [u.id for u in units], first)
-    existing = {t.unit_id: t for t in db.session.query(CaseMonthTable).filter(
-        CaseMonthTable.month == first, CaseMonthTable.unit_id.in_([u.id for u in units] or [0]))}
+    existing = {t.unit_id: t for t in queries.month_tables(office, first)}
     produced, kept = 0, 0
     for unit in units:
         table = existing.get(unit.id)
@@ -36,7 +36,7 @@ def produce(office, first, user=None):
             continue
         new = table is None
         if new:
-            table = CaseMonthTable(unit_id=unit.id, month=first)
+            table = CaseMonthTable(office_id=office.id, unit_id=unit.id, month=first)
         for name in FIGURES:
             setattr(table, name, figures.get(unit.id, {}).get(name, 0))
         table.generated_dt = clock.now()
@@ -53,26 +53,23 @@ def produce(office, first, user=None):
 def produce_due():
     """Month end: produce last month's tables for every office that has none yet (idempotent); returns how many
     tables were produced."""
-    first = queries.previous_month(clock.local_today().replace(day=1))
+    first = months.previous_month(clock.local_today())
     total = 0
     for office in supervision_offices():
-        unit_ids = [u.id for u in queries.table_units(office)]
-        if not unit_ids:
-            continue
-        done = db.session.query(CaseMonthTable.id).filter(CaseMonthTable.month == first,
-                                                          CaseMonthTable.unit_id.in_(unit_ids)).first()
+        done = db.session.query(CaseMonthTable.id).filter_by(office_id=office.id, month=first).first()
         if done is None:
             total += produce(office, first)[0]
     return total
 
 
-def confirm(user, first, remark=""):
+def confirm(user, table_id, remark=""):
     """The handling unit confirms its table (确认上报); a confirmed table is final."""
     if not user.roles & queries.UNIT_TABLE_ROLES:
         raise NotAllowed("只有承办单位可以确认本单位的月报表。")
-    table = queries.own_table(user.unit_id, first)
-    if table is None:
-        raise NotFound(f"本单位{first:%Y年%m月}的月报表尚未生成。")
+    table = db.session.get(CaseMonthTable, table_id)
+    if table is None or table.unit_id != user.unit_id:
+        raise NotFound("月报表不存在或不是本单位的。")
+    first = table.month
     if table.confirmed_dt is not None:
         when = table.confirmed_dt.astimezone(clock.LOCAL_TZ)
         raise TaskConflict(f"本单位{first:%Y年%m月}的月报表已于 {when:%Y-%m-%d %H:%M} 确认，不能修改。")

@@ -1,6 +1,4 @@
 """Reads of the reports: overdue cases, emergency faults, the monthly case tables; grouped SQL counts only."""
-from datetime import date, datetime, time, timedelta
-
 from sqlalchemy import and_, case, func, or_
 
 from webapp.auth.models import Unit, User, UserRole
@@ -10,6 +8,7 @@ from webapp.emergencies.queries import descendant_ids, level_unit_id
 from webapp.engine import clock
 from webapp.engine.errors import NotAllowed
 from webapp.extensions import db
+from webapp.months import local_midnight, months_between, next_month, parse_month
 from webapp.supervision.queries import office_of
 
 from .models import CaseMonthTable
@@ -17,33 +16,6 @@ from .models import CaseMonthTable
 FAULT_KINDS = {"late": "迟报", "missed": "漏报", "concealed": "瞒报"}
 GROUPINGS = {"unit": "按承办单位", "level": "按批示层级", "month": "按到期月份"}
 UNIT_TABLE_ROLES = {"handler", "verifier", "leader", "principal"}
-
-
-def local_midnight(day):
-    return datetime.combine(day, time(), tzinfo=clock.LOCAL_TZ)
-
-
-def month_start(text=None, default=None):
-    """The first day of 'YYYY-MM'; ValueError when it does not parse."""
-    if not text:
-        return default or clock.local_today().replace(day=1)
-    year, month = (int(p) for p in text.split("-"))
-    return date(year, month, 1)
-
-
-def next_month(first):
-    return (first + timedelta(days=32)).replace(day=1)
-
-
-def previous_month(first):
-    return (first - timedelta(days=1)).replace(day=1)
-
-
-def months_between(first, last):
-    months = [first]
-    while months[-1] < last:
-        months.append(next_month(months[-1]))
-    return months
 
 
 # --- whose cases -----------------------------------------------------------------------------------------------
@@ -87,7 +59,7 @@ def overdue_cases(scope, first, last_month, now, key=None, by=None):
     elif by == "level" and key is not None:
         query = query.filter(c.level == key)
     elif by == "month" and key is not None:
-        start = month_start(key)
+        start = parse_month(key)
         query = query.filter(c.due_dt >= local_midnight(start), c.due_dt < local_midnight(next_month(start)))
     return query
 
@@ -161,20 +133,32 @@ def faults(unit_ids, first, last_month, by=None, key=None):
     if by == "unit" and key is not None:
         query = query.filter(f.unit_id == key)
     elif by == "month" and key is not None:
-        start = month_start(key)
+        start = parse_month(key)
         query = query.filter(f.event_dt >= local_midnight(start), f.event_dt < local_midnight(next_month(start)))
     return query.order_by(f.event_dt, f.id)
 
 
 # --- monthly case tables -----------------------------------------------------------------------------------------
 
+def responsible_office(unit):
+    """The 督查室 a unit answers to: that of its nearest ancestor with one (a county's: the city's 督查室)."""
+    parent = unit.parent
+    while parent is not None:
+        office = parent.office("supervision") if parent.kind != "office" else None
+        if office is not None:
+            return office
+        parent = parent.parent
+    return None
+
+
 def table_units(office):
-    """Units that get a monthly table from this office: those that led one of its cases, or have a handler."""
+    """Units owing this office a monthly table: those that led one of its cases, and the units with a handler
+    (承办) user that answer to it."""
     led = {uid for (uid,) in db.session.query(InstructionCase.lead_unit_id)
            .filter(InstructionCase.unit_id == office.id, InstructionCase.lead_unit_id.isnot(None)).distinct()}
-    handlers = {uid for (uid,) in db.session.query(User.unit_id).join(UserRole, UserRole.user_id == User.id)
-                .filter(UserRole.role == "handler").distinct()}
-    ids = led | handlers
+    handler_units = (db.session.query(Unit).join(User, User.unit_id == Unit.id)
+                     .join(UserRole, UserRole.user_id == User.id).filter(UserRole.role == "handler").distinct())
+    ids = led | {u.id for u in handler_units if getattr(responsible_office(u), "id", None) == office.id}
     return db.session.query(Unit).filter(Unit.id.in_(ids)).order_by(Unit.code).all() if ids else []
 
 
@@ -207,13 +191,12 @@ def month_figures(office, unit_ids, first):
 
 
 def month_tables(office, first):
-    """The produced tables of a month for the office's units, by unit code."""
-    unit_ids = [u.id for u in table_units(office)]
-    if not unit_ids:
-        return []
+    """The produced tables of a month for the office, by unit code."""
     return (db.session.query(CaseMonthTable).join(Unit, Unit.id == CaseMonthTable.unit_id)
-            .filter(CaseMonthTable.month == first, CaseMonthTable.unit_id.in_(unit_ids)).order_by(Unit.code).all())
+            .filter(CaseMonthTable.office_id == office.id, CaseMonthTable.month == first).order_by(Unit.code).all())
 
 
-def own_table(unit_id, first):
-    return db.session.query(CaseMonthTable).filter_by(unit_id=unit_id, month=first).one_or_none()
+def unit_tables(unit_id, first):
+    """A handling unit's tables of a month (one per 督查室 it handled cases of)."""
+    return (db.session.query(CaseMonthTable).filter_by(unit_id=unit_id, month=first)
+            .order_by(CaseMonthTable.office_id).all())

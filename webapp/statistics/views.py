@@ -2,7 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import exports
+from webapp import exports, months
 from webapp.cases.models import LEVELS, InstructionCase
 from webapp.engine import clock
 from webapp.engine.errors import NotAllowed, NotFound
@@ -22,13 +22,13 @@ def _period():
     """[first month, last month] from `from`/`to` (YYYY-MM); by default the last twelve months."""
     this_month = clock.local_today().replace(day=1)
     try:
-        last = queries.month_start(request.args.get("to"), this_month)
-        first = queries.month_start(request.args.get("from"), (last.replace(year=last.year - 1)))
+        last = months.parse_month(request.args.get("to"), this_month)
+        first = months.parse_month(request.args.get("from"), (last.replace(year=last.year - 1)))
     except ValueError as exc:
         raise NotFound("月份格式应为 YYYY-MM。") from exc
     if first > last:
         first, last = last, first
-    if len(queries.months_between(first, last)) > 36:
+    if len(months.months_between(first, last)) > 36:
         raise NotFound("统计区间最长 36 个月，请缩小范围。")
     return first, last
 
@@ -130,8 +130,8 @@ def fault_list():
 @login_required
 def monthly():
     try:
-        last_month = queries.previous_month(clock.local_today().replace(day=1))
-        first = queries.month_start(request.args.get("month"), last_month)
+        last_month = months.previous_month(clock.local_today())
+        first = months.parse_month(request.args.get("month"), last_month)
     except ValueError as exc:
         raise NotFound("月份格式应为 YYYY-MM。") from exc
     office = queries.supervision_office(current_user)
@@ -139,16 +139,16 @@ def monthly():
         tables = queries.month_tables(office, first)
         title = f"{office.name}{first:%Y年%m月}领导批示件月报表"
     elif current_user.roles & queries.UNIT_TABLE_ROLES:
-        own = queries.own_table(current_user.unit_id, first)
-        tables = [own] if own else []
+        tables = queries.unit_tables(current_user.unit_id, first)
         title = f"{current_user.unit.name}{first:%Y年%m月}领导批示件月报表"
     else:
         raise NotAllowed("只有督查室、本级领导和承办单位可以查看批示件月报表。")
     report = Report(
         title=title,
-        columns=["承办单位", "本月交办", "本月办结", "按期办结", "逾期办结", "月末超期未结", "月末在办",
+        columns=["承办单位", "督查室", "本月交办", "本月办结", "按期办结", "逾期办结", "月末超期未结", "月末在办",
                  "年度累计交办", "年度累计办结", "报结率", "确认状态"],
-        rows=[[t.unit.name, t.received, t.closed, t.closed_on_time, t.closed_late, t.overdue_open, t.in_progress,
+        rows=[[t.unit.name, t.office.name, t.received, t.closed, t.closed_on_time, t.closed_late, t.overdue_open,
+               t.in_progress,
                t.received_to_date, t.closed_to_date, percent(t.closed_to_date, t.received_to_date),
                f"已确认（{_local(t.confirmed_dt)}）" if t.confirmed_dt else "未确认"] for t in tables],
         note="本月交办、办结按北京时间计；报结率 = 年度累计办结 ÷ 年度累计交办。"
@@ -177,8 +177,9 @@ def produce():
 @bp.route("/monthly/confirm", methods=["POST"])
 @login_required
 def confirm():
-    first = _posted_month()
-    operations.confirm(current_user, first, request.form.get("remark", ""))
+    table_id = request.form.get("table_id", "")
+    table = operations.confirm(current_user, int(table_id) if table_id.isdigit() else 0, request.form.get("remark", ""))
+    first = table.month
     db.session.commit()
     flash(f"本单位{first:%Y年%m月}领导批示件月报表已确认上报。")
     return redirect(url_for("statistics.monthly", month=first.strftime("%Y-%m")))
@@ -186,7 +187,7 @@ def confirm():
 
 def _posted_month():
     try:
-        return queries.month_start(request.form.get("month") or "x")
+        return months.parse_month(request.form.get("month") or "x")
     except ValueError as exc:
         raise NotFound("月份格式应为 YYYY-MM。") from exc
 

@@ -5,7 +5,7 @@ red — past the current (possibly extended) deadline; yellow — inside the rem
 rule (`remind_dt`, admin-editable at /cases/rules); green — on track; plus 未交办 and 期限待定.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, or_
 
@@ -15,6 +15,7 @@ from webapp.engine import clock
 from webapp.engine.errors import NotAllowed, NotFound
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
+from webapp.months import last_months, local_midnight, next_month
 
 LIGHTS = {"red": "已超期", "yellow": "临近到期", "green": "正常", "pending": "未交办", "unknown": "期限待定",
           "closed": "已办结"}
@@ -42,10 +43,6 @@ def light_of(now):
     return case((c.closed_dt.isnot(None), "closed"), (c.deadline_known.is_(None), "pending"),
                 (c.deadline_known.is_(False), "unknown"), (c.due_dt <= now, "red"), (c.remind_dt <= now, "yellow"),
                 else_="green")
-
-
-def _local_midnight(day):
-    return datetime.combine(day, time(), tzinfo=clock.LOCAL_TZ)
 
 
 @dataclass
@@ -102,9 +99,9 @@ def _filtered(office, f, now, with_light=True):
     if f.level:
         query = query.filter(c.level == f.level)
     if f.registered_from:
-        query = query.filter(c.registered_dt >= _local_midnight(f.registered_from))
+        query = query.filter(c.registered_dt >= local_midnight(f.registered_from))
     if f.registered_to:
-        query = query.filter(c.registered_dt < _local_midnight(f.registered_to + timedelta(days=1)))
+        query = query.filter(c.registered_dt < local_midnight(f.registered_to + timedelta(days=1)))
     if f.text:
         pattern = f"%{f.text}%"
         query = query.filter(or_(c.case_no.ilike(pattern), c.title.ilike(pattern), c.source_leader.ilike(pattern)))
@@ -205,15 +202,6 @@ def get_case(office, case_id):
 
 # --- the leader view ---------------------------------------------------------------------------------------------
 
-def month_starts(today, count=12):
-    """The first days of the last `count` local months, oldest first, ending with this month."""
-    first = today.replace(day=1)
-    months = [first]
-    for _ in range(count - 1):
-        months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
-    return months
-
-
 def _handling_seconds():
     c = InstructionCase
     if db.session.get_bind().dialect.name == "postgresql":
@@ -237,8 +225,8 @@ def cockpit(office):
         by_unit.setdefault(unit_id, dict.fromkeys(lights, 0))[key] = n
     names = dict(db.session.query(Unit.id, Unit.name).filter(Unit.id.in_(list(by_unit)))) if by_unit else {}
 
-    months = month_starts(clock.local_today())
-    bounds = [_local_midnight(m) for m in months] + [_local_midnight((months[-1] + timedelta(days=32)).replace(day=1))]
+    months = last_months(12)
+    bounds = [local_midnight(m) for m in [*months, next_month(months[-1])]]
     columns = []
     for start, end in zip(bounds, bounds[1:], strict=False):
         columns.append(func.sum(case((and_(c.assigned_dt >= start, c.assigned_dt < end), 1), else_=0)))
