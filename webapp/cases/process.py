@@ -82,7 +82,7 @@ def _project_last_report(case, instance_id):
     kind = data.get("decision")
     text = str(data.get(REPORT_TEXT.get(kind, ""), "") or "").strip()
     if kind == "extension" and data.get("extend_until"):
-        text = f"申请延期至 {data['extend_until']}：{text}"
+        text = f"延至 {data['extend_until']}：{text}"
     case.last_report_dt, case.last_report_kind, case.last_report_text = event.event_dt, kind, text[:500]
 
 

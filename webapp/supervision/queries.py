@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, or_
 
 from webapp.auth.models import Unit
-from webapp.cases.models import LEVELS, InstructionCase
+from webapp.cases.models import InstructionCase
 from webapp.engine import clock
 from webapp.engine.errors import NotAllowed, NotFound
 from webapp.engine.models import HumanTask
@@ -19,6 +19,7 @@ from webapp.months import last_months, local_midnight, next_month
 
 LIGHTS = {"red": "已超期", "yellow": "临近到期", "green": "正常", "pending": "未交办", "unknown": "期限待定",
           "closed": "已办结"}
+OPEN_LIGHTS = ("red", "yellow", "green", "unknown", "pending")
 STATUSES = {"open": "在办", "closed": "已办结", "all": "全部"}
 SORTS = {"due": "按办理期限", "overdue": "按超期天数", "unit": "按承办单位", "level": "按批示层级",
          "report": "按最近反馈"}
@@ -26,27 +27,64 @@ PAGE_SIZE = 50
 DESK_ROLES = ("supervisor", "leader", "principal")
 
 
-def office_of(user):
+@dataclass(frozen=True)
+class Scope:
+    """What one user watches: the cases of one supervision office, up to their secrecy clearance."""
+
+    office: Unit
+    clearance: int
+
+    def cases(self):
+        c = InstructionCase
+        return db.session.query(c).filter(c.unit_id == self.office.id, c.secrecy <= self.clearance)
+
+
+def scope_of(user):
     """The supervision office whose cases the user watches: their own (督查室), or the one of the unit they lead."""
     if user.has_role("supervisor") and user.unit.function == "supervision":
-        return user.unit
+        return Scope(user.unit, user.clearance)
     if user.roles & {"leader", "principal"} and user.unit.kind != "office":
         office = user.unit.office("supervision")
         if office is not None:
-            return office
+            return Scope(office, user.clearance)
     raise NotAllowed("只有督查室和本级领导可以使用督查台。")
 
 
+def office_of(user):
+    """The supervision office the user watches (other packages' reports ask); NotAllowed for anyone else."""
+    return scope_of(user).office
+
+
 def light_of(now):
-    """The SQL expression of a case's light at `now`."""
+    """The SQL expression of a case's light at `now` (for showing; filters use `light_is`, which indexes serve)."""
     c = InstructionCase
     return case((c.closed_dt.isnot(None), "closed"), (c.deadline_known.is_(None), "pending"),
                 (c.deadline_known.is_(False), "unknown"), (c.due_dt <= now, "red"), (c.remind_dt <= now, "yellow"),
                 else_="green")
 
 
+def light_is(light, now):
+    """The condition 'the case's light at `now` is `light`', written on (closed_dt, due_dt) so an index serves it."""
+    c = InstructionCase
+    if light == "closed":
+        return c.closed_dt.isnot(None)
+    still_open = c.closed_dt.is_(None)
+    if light == "pending":
+        return and_(still_open, c.deadline_known.is_(None))
+    if light == "unknown":
+        return and_(still_open, c.deadline_known.is_(False))
+    known = and_(still_open, c.deadline_known.is_(True))
+    if light == "red":
+        return and_(known, c.due_dt <= now)
+    if light == "yellow":
+        return and_(known, c.due_dt > now, c.remind_dt <= now)
+    return and_(known, c.due_dt > now, or_(c.remind_dt.is_(None), c.remind_dt > now))
+
+
 @dataclass
 class DeskFilter:
+    """The desk's filters, sort and page (parsed by schemas.DeskFilterSchema)."""
+
     unit_id: int | None = None
     level: str | None = None
     status: str = "open"
@@ -57,39 +95,19 @@ class DeskFilter:
     sort: str = "due"
     page: int = 1
 
-    @classmethod
-    def from_args(cls, args):
-        """Lenient: a value that does not parse is ignored, as a filter form left blank would be."""
-        def day(name):
-            try:
-                return date.fromisoformat(args.get(name, ""))
-            except ValueError:
-                return None
-
-        def number(name, default=None):
-            try:
-                return int(args.get(name, ""))
-            except ValueError:
-                return default
-
-        return cls(unit_id=number("unit"), level=args.get("level") if args.get("level") in LEVELS else None,
-                   status=args.get("status") if args.get("status") in STATUSES else "open",
-                   light=args.get("light") if args.get("light") in LIGHTS else None,
-                   registered_from=day("from"), registered_to=day("to"), text=(args.get("q") or "").strip()[:100],
-                   sort=args.get("sort") if args.get("sort") in SORTS else "due", page=max(1, number("page", 1)))
-
     def args(self, **changes):
-        """The query-string arguments of this filter (for links that keep it)."""
+        """The query-string arguments of this filter (for links and forms that keep it)."""
         values = {"unit": self.unit_id, "level": self.level, "status": self.status, "light": self.light,
                   "from": self.registered_from, "to": self.registered_to, "q": self.text, "sort": self.sort,
                   "page": self.page}
         values.update(changes)
-        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items() if v not in (None, "")}
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()
+                if v not in (None, "") and not (k == "page" and v == 1)}
 
 
-def _filtered(office, f, now, with_light=True):
+def _filtered(scope, f, now, with_light=True):
     c = InstructionCase
-    query = db.session.query(c).filter(c.unit_id == office.id)
+    query = scope.cases()
     if f.status == "open":
         query = query.filter(c.closed_dt.is_(None))
     elif f.status == "closed":
@@ -106,20 +124,22 @@ def _filtered(office, f, now, with_light=True):
         pattern = f"%{f.text}%"
         query = query.filter(or_(c.case_no.ilike(pattern), c.title.ilike(pattern), c.source_leader.ilike(pattern)))
     if with_light and f.light:
-        query = query.filter(light_of(now) == f.light)
+        query = query.filter(light_is(f.light, now))
     return query
 
 
 def _ordered(query, sort):
+    """Ties broken by id so pages never overlap. NULLS LAST is the natural order of a PostgreSQL btree, so the
+    deadline sorts read (closed_dt, due_dt) in order instead of sorting the office's cases."""
     c = InstructionCase
-    no_due_last = c.due_dt.is_(None)
-    if sort == "overdue" or sort == "due":  # the most overdue first is the earliest deadline first
-        return query.order_by(no_due_last, c.due_dt, c.id)
+    by_due = (c.due_dt.asc().nulls_last(), c.id)
+    if sort in ("due", "overdue"):  # the most days overdue first is the earliest deadline first
+        return query.order_by(*by_due)
     if sort == "unit":
-        return query.order_by(c.lead_unit_id, no_due_last, c.due_dt, c.id)
+        return query.order_by(c.lead_unit_id.asc().nulls_last(), *by_due)
     if sort == "level":
-        return query.order_by(c.level, no_due_last, c.due_dt, c.id)
-    return query.order_by(c.last_report_dt.is_(None), c.last_report_dt.desc(), c.id)
+        return query.order_by(c.level.asc().nulls_last(), *by_due)
+    return query.order_by(c.last_report_dt.desc().nulls_last(), c.id)
 
 
 @dataclass
@@ -143,18 +163,22 @@ class Desk:
     pages: int
 
 
-def desk(office, f):
+def light_counts(scope, f, now):
+    """Cases per light under every filter but the light: one query, a SUM(CASE …) per light."""
+    keys = [*OPEN_LIGHTS, "closed"]
+    sums = [func.sum(case((light_is(key, now), 1), else_=0)) for key in keys]
+    row = _filtered(scope, f, now, with_light=False).with_entities(*sums).one()
+    return {key: int(n or 0) for key, n in zip(keys, row, strict=True)}
+
+
+def desk(scope, f):
     now = clock.now()
-    counts_query = _filtered(office, f, now, with_light=False)
-    light = light_of(now)
-    counts = {key: 0 for key in LIGHTS}
-    for key, n in (counts_query.with_entities(light, func.count()).group_by(light)):
-        counts[key] = n
-    query = _filtered(office, f, now)
+    counts = light_counts(scope, f, now)
     total = counts[f.light] if f.light else sum(counts.values())
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(f.page, pages)
-    cases = _ordered(query.add_columns(light), f.sort).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).all()
+    query = _filtered(scope, f, now).add_columns(light_of(now))
+    cases = _ordered(query, f.sort).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).all()
     tasks = open_tasks([c.instance_id for c, _ in cases])
     today = clock.local_today()
     rows = [DeskRow(c, lit, days_left(c, today), tasks.get(c.instance_id)) for c, lit in cases]
@@ -162,12 +186,14 @@ def desk(office, f):
 
 
 def days_left(c, today):
+    """Local calendar days from today to the deadline's day (negative once overdue); None when closed or unknown."""
     if c.due_dt is None or c.closed_dt is not None:
         return None
     return (c.due_dt.astimezone(clock.LOCAL_TZ).date() - today).days
 
 
 def open_tasks(instance_ids):
+    """instance id -> its first open task (the step a 催办 reaches)."""
     if not instance_ids:
         return {}
     rows = (db.session.query(HumanTask).filter(HumanTask.instance_id.in_(instance_ids), HumanTask.state == "open")
@@ -178,23 +204,16 @@ def open_tasks(instance_ids):
     return found
 
 
-def matching_open(office, f, limit):
-    """(case, its open task) of open cases matching the filter, oldest deadline first, at most `limit`."""
-    now = clock.now()
-    query = _filtered(office, f, now).filter(InstructionCase.closed_dt.is_(None))
+def matching_open(scope, f, limit):
+    """(case, its open task) of open cases matching the filter, earliest deadline first, at most `limit`."""
+    query = _filtered(scope, f, clock.now()).filter(InstructionCase.closed_dt.is_(None))
     cases = _ordered(query, "due").limit(limit).all()
     tasks = open_tasks([c.instance_id for c in cases])
     return [(c, tasks.get(c.instance_id)) for c in cases]
 
 
-def handling_units(office):
-    ids = [uid for (uid,) in db.session.query(InstructionCase.lead_unit_id)
-           .filter(InstructionCase.unit_id == office.id, InstructionCase.lead_unit_id.isnot(None)).distinct()]
-    return db.session.query(Unit).filter(Unit.id.in_(ids)).order_by(Unit.code).all() if ids else []
-
-
-def get_case(office, case_id):
-    found = db.session.query(InstructionCase).filter_by(id=case_id, unit_id=office.id).one_or_none()
+def get_case(scope, case_id):
+    found = scope.cases().filter(InstructionCase.id == case_id).one_or_none()
     if found is None:
         raise NotFound("批示件不存在或不属于本督查室。")
     return found
@@ -209,53 +228,71 @@ def _handling_seconds():
     return (func.julianday(c.closed_dt) - func.julianday(c.assigned_dt)) * 86400
 
 
-def cockpit(office):
+def cockpit(scope):
     """Counts by light, open cases by unit and light, closure rate, average handling days, a 12-month trend."""
-    c = InstructionCase
     now = clock.now()
-    light = light_of(now)
-    mine = db.session.query(c).filter(c.unit_id == office.id)
-    lights = dict.fromkeys(("red", "yellow", "green", "unknown", "pending"), 0)
-    for key, n in mine.filter(c.closed_dt.is_(None)).with_entities(light, func.count()).group_by(light):
-        lights[key] = n
-    by_unit = {}
-    unit_rows = (mine.filter(c.closed_dt.is_(None), c.lead_unit_id.isnot(None))
-                 .with_entities(c.lead_unit_id, light, func.count()).group_by(c.lead_unit_id, light))
-    for unit_id, key, n in unit_rows:
-        by_unit.setdefault(unit_id, dict.fromkeys(lights, 0))[key] = n
-    names = dict(db.session.query(Unit.id, Unit.name).filter(Unit.id.in_(list(by_unit)))) if by_unit else {}
-
-    months = last_months(12)
-    bounds = [local_midnight(m) for m in [*months, next_month(months[-1])]]
-    columns = []
-    for start, end in zip(bounds, bounds[1:], strict=False):
-        columns.append(func.sum(case((and_(c.assigned_dt >= start, c.assigned_dt < end), 1), else_=0)))
-        columns.append(func.sum(case((and_(c.closed_dt >= start, c.closed_dt < end, c.assigned_dt.isnot(None)), 1),
-                                     else_=0)))
-        columns.append(func.sum(case((and_(c.closed_dt >= start, c.closed_dt < end, c.closed_dt <= c.due_dt), 1),
-                                     else_=0)))
-    window = bounds[0]
-    columns += [
-        func.count(c.assigned_dt),  # assigned, ever
-        func.sum(case((and_(c.closed_dt.isnot(None), c.assigned_dt.isnot(None)), 1), else_=0)),
-        func.sum(case((c.assigned_dt >= window, 1), else_=0)),
-        func.sum(case((and_(c.assigned_dt >= window, c.closed_dt.isnot(None)), 1), else_=0)),
-        func.avg(case((and_(c.closed_dt.isnot(None), c.assigned_dt.isnot(None)), _handling_seconds()), else_=None)),
-    ]
-    values = [v or 0 for v in mine.with_entities(*columns).one()]
-    trend = [{"month": m.strftime("%Y-%m"), "received": int(values[3 * i]), "closed": int(values[3 * i + 1]),
-              "closed_on_time": int(values[3 * i + 2])} for i, m in enumerate(months)]
-    assigned, closed, assigned_12, closed_12, avg_seconds = values[-5:]
+    lights, by_unit = _open_lights(scope, now)
+    trend, assigned_12, closed_12 = _trend(scope, last_months(12))
+    assigned, closed, avg_seconds = _overall(scope)
     return {
         "lights": lights,
         "light_labels": {k: LIGHTS[k] for k in lights},
-        "by_unit": [{"unit": names.get(uid, str(uid)), **counts} for uid, counts in
-                    sorted(by_unit.items(), key=lambda kv: (-sum(kv[1].values()), names.get(kv[0], "")))],
+        "by_unit": by_unit,
         "closure_rate": _rate(closed, assigned), "closure_rate_12m": _rate(closed_12, assigned_12),
-        "assigned": int(assigned), "closed": int(closed),
+        "assigned": assigned, "closed": closed,
         "average_handling_days": round(float(avg_seconds) / 86400, 1) if avg_seconds else None,
         "trend": trend,
     }
+
+
+def _open_lights(scope, now):
+    """Open cases per light (a SUM(CASE …) each), and per handling unit and light (one GROUP BY)."""
+    c = InstructionCase
+    still_open = scope.cases().filter(c.closed_dt.is_(None))
+    row = still_open.with_entities(*[func.sum(case((light_is(key, now), 1), else_=0)) for key in OPEN_LIGHTS]).one()
+    lights = {key: int(n or 0) for key, n in zip(OPEN_LIGHTS, row, strict=True)}
+    light = light_of(now)
+    counts = {}
+    rows = (still_open.filter(c.lead_unit_id.isnot(None))
+            .with_entities(c.lead_unit_id, light, func.count()).group_by(c.lead_unit_id, light))
+    for unit_id, key, n in rows:
+        counts.setdefault(unit_id, dict.fromkeys(OPEN_LIGHTS, 0))[key] = n
+    names = dict(db.session.query(Unit.id, Unit.name).filter(Unit.id.in_(list(counts)))) if counts else {}
+    by_unit = [{"unit": names.get(uid, str(uid)), **n} for uid, n in
+               sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), names.get(kv[0], "")))]
+    return lights, by_unit
+
+
+def _trend(scope, months):
+    """Per local month: cases assigned (received), closed, closed by their deadline; and of the cases assigned in
+    these months, how many and how many closed. One query, a SUM(CASE …) per bucket, the buckets UTC bounds of
+    local midnights. Only open cases and cases closed in the window can count, which the closed_dt index finds."""
+    c = InstructionCase
+    bounds = [local_midnight(m) for m in [*months, next_month(months[-1])]]
+    window = bounds[0]
+    columns = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        closed_in = and_(c.closed_dt >= start, c.closed_dt < end)
+        columns += [func.sum(case((and_(c.assigned_dt >= start, c.assigned_dt < end), 1), else_=0)),
+                    func.sum(case((and_(closed_in, c.assigned_dt.isnot(None)), 1), else_=0)),
+                    func.sum(case((and_(closed_in, c.closed_dt <= c.due_dt), 1), else_=0))]
+    columns += [func.sum(case((c.assigned_dt >= window, 1), else_=0)),
+                func.sum(case((and_(c.assigned_dt >= window, c.closed_dt.isnot(None)), 1), else_=0))]
+    touching = scope.cases().filter(or_(c.closed_dt.is_(None), c.closed_dt >= window))
+    values = [int(v or 0) for v in touching.with_entities(*columns).one()]
+    trend = [{"month": m.strftime("%Y-%m"), "received": values[3 * i], "closed": values[3 * i + 1],
+              "closed_on_time": values[3 * i + 2]} for i, m in enumerate(months)]
+    return trend, values[-2], values[-1]
+
+
+def _overall(scope):
+    """Cases ever assigned, of them closed, and the average seconds from assignment to closing."""
+    c = InstructionCase
+    handled = and_(c.closed_dt.isnot(None), c.assigned_dt.isnot(None))
+    assigned, closed, avg_seconds = scope.cases().with_entities(
+        func.count(c.assigned_dt), func.sum(case((handled, 1), else_=0)),
+        func.avg(case((handled, _handling_seconds()), else_=None))).one()
+    return int(assigned or 0), int(closed or 0), avg_seconds
 
 
 def _rate(part, whole):

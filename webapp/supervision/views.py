@@ -4,6 +4,9 @@ from flask_login import current_user
 
 from webapp.auth.access import role_required
 from webapp.cases.models import LEVELS
+from webapp.cases.queries import handling_units
+from webapp.engine.errors import TaskConflict
+from webapp.engine.forms import load
 from webapp.extensions import db
 
 from . import (
@@ -11,6 +14,7 @@ from . import (
     operations,
     queries,
 )
+from .schemas import DeskFilterSchema, UrgeSchema
 
 bp = Blueprint("supervision", __name__)
 
@@ -18,50 +22,62 @@ bp = Blueprint("supervision", __name__)
 @bp.route("/")
 @role_required(*queries.DESK_ROLES)
 def index():
-    office = queries.office_of(current_user)
-    desk_filter = queries.DeskFilter.from_args(request.args)
-    return render_template("supervision/index.html", office=office, desk=queries.desk(office, desk_filter),
-                           f=desk_filter, units=queries.handling_units(office), levels=LEVELS,
-                           lights=queries.LIGHTS, statuses=queries.STATUSES, sorts=queries.SORTS,
-                           bulk_limit=operations.BULK_LIMIT)
+    scope = queries.scope_of(current_user)
+    desk_filter = load(DeskFilterSchema, request.args)
+    return render_template("supervision/index.html", office=scope.office, desk=queries.desk(scope, desk_filter),
+                           f=desk_filter, units=handling_units(), levels=LEVELS, lights=queries.LIGHTS,
+                           statuses=queries.STATUSES, sorts=queries.SORTS, bulk_limit=operations.BULK_LIMIT,
+                           may_urge=current_user.has_role("supervisor"))
+
+
+def _back():
+    """Where to return after a 催办: the desk page it came from (never another site)."""
+    target = request.form.get("next", "")
+    return target if target.startswith("/supervision/") and not target.startswith("//") else url_for(".index")
 
 
 @bp.route("/cases/<int:case_id>/urge", methods=["POST"])
 @role_required("supervisor")
 def urge(case_id):
-    office = queries.office_of(current_user)
-    sent = operations.urge_case(office, case_id, current_user, request.form.get("note", "").strip())
+    scope = queries.scope_of(current_user)
+    note = load(UrgeSchema, request.form)["note"].strip()
+    try:
+        sent = operations.urge_case(scope, case_id, current_user, note)
+    except TaskConflict as exc:
+        flash(exc.message, "error")
+        return redirect(_back())
     db.session.commit()
     flash(f"已催办：{sent.task.step_label}（{sent.task.unit.name}）。")
-    return redirect(request.form.get("next") or url_for("supervision.index"))
+    return redirect(_back())
 
 
 @bp.route("/urge", methods=["POST"])
 @role_required("supervisor")
 def bulk_urge():
-    office = queries.office_of(current_user)
-    desk_filter = queries.DeskFilter.from_args(request.form)
-    result = operations.urge_matching(office, desk_filter, current_user, request.form.get("note", "").strip())
+    scope = queries.scope_of(current_user)
+    desk_filter = load(DeskFilterSchema, request.form)
+    note = load(UrgeSchema, request.form)["note"].strip()
+    result = operations.urge_matching(scope, desk_filter, current_user, note)
     db.session.commit()
     message = f"已催办 {len(result.urged)} 件"
-    if result.skipped:
-        shown = "；".join(f"{c.case_no}：{reason}" for c, reason in result.skipped[:5])
-        more = "等" if len(result.skipped) > 5 else ""
-        message += f"；{len(result.skipped)} 件已跳过（{shown}{more}）"
+    if result.recent:
+        message += f"；{len(result.recent)} 件近期已催办，已跳过"
+    if result.no_task:
+        message += f"；{len(result.no_task)} 件当前没有待办环节，已跳过"
     if result.capped:
         message += f"；一次最多催办 {operations.BULK_LIMIT} 件，其余请缩小筛选范围后再催办"
     flash(message + "。", "info" if result.urged else "error")
-    return redirect(url_for("supervision.index", **desk_filter.args(page=None)))
+    return redirect(url_for(".index", **desk_filter.args(page=None)))
 
 
 @bp.route("/cockpit")
 @role_required(*queries.DESK_ROLES)
 def cockpit():
-    office = queries.office_of(current_user)
-    return render_template("supervision/cockpit.html", office=office, data=queries.cockpit(office))
+    scope = queries.scope_of(current_user)
+    return render_template("supervision/cockpit.html", office=scope.office, data=queries.cockpit(scope))
 
 
 @bp.route("/cockpit.json")
 @role_required(*queries.DESK_ROLES)
 def cockpit_data():
-    return jsonify(queries.cockpit(queries.office_of(current_user)))
+    return jsonify(queries.cockpit(queries.scope_of(current_user)))
