@@ -94,16 +94,20 @@ def serve_cmd(host, port):
 @govflow.command("month-tables")
 @click.option("--month", default=None, help="YYYY-MM（默认上月）")
 def month_tables_cmd(month):
-    """Produce the 领导批示件月报表 of a month (default: last month) for every supervision office."""
+    """Produce (or reproduce, while unconfirmed) the 领导批示件月报表 of a month, by default last month."""
     from webapp import months
-    from webapp.engine import clock
+    from webapp.engine.errors import TaskConflict
     from webapp.statistics import operations
 
-    first = months.parse_month(month, months.previous_month(clock.local_today()))
-    for office in operations.supervision_offices():
-        produced, kept = operations.produce(office, first)
-        click.echo(f"{office.name} {first:%Y-%m}: {produced} produced, {kept} confirmed and kept")
+    try:
+        first = months.parse_month(month, months.previous_month(months.this_month()))
+        produced, kept = operations.produce(first)
+    except ValueError as exc:
+        raise click.BadParameter("月份格式应为 YYYY-MM", param_hint="--month") from exc
+    except TaskConflict as exc:
+        raise click.ClickException(exc.message) from exc
     db.session.commit()
+    click.echo(f"{first:%Y-%m}: {produced} table(s) produced, {kept} confirmed table(s) kept")
 
 
 @govflow.command("fire-timers")

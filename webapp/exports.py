@@ -1,20 +1,45 @@
-"""Excel exports of report tables: what the screen shows, with Chinese headers and sensible column widths."""
+"""Excel exports: a report table (title, Chinese headers, rows of plain values) as an .xlsx file or download.
+
+The rule of every report: the page and the export render the same `Report`, so the file equals the screen.
+"""
+from dataclasses import dataclass, field
 from tempfile import SpooledTemporaryFile
 from urllib.parse import quote
 
 from flask import send_file
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CELL_MAX = 32767  # Excel's limit for the text of one cell
-MAX_WIDTH = 60
+MIN_WIDTH, MAX_WIDTH = 8, 60
+SPOOL_BYTES = 16 * 1024 * 1024  # kept in memory up to this size, then on disk
+
+
+@dataclass
+class Report:
+    """One report table as shown: the template renders it, `report_response` writes it."""
+
+    title: str
+    columns: list
+    rows: list                                  # plain cells, in column order
+    links: list = field(default_factory=list)   # per row: the drill-down URL of its first cell, or None
+    total: list | None = None                   # a bold last line (合计), shown only under rows
+    note: str = ""
+    marks: list = field(default_factory=list)   # per row: a CSS class the page highlights it with, or None
+
+    def link(self, index):
+        return self.links[index] if index < len(self.links) else None
+
+    def mark(self, index):
+        return self.marks[index] if index < len(self.marks) else None
 
 
 def text_cell(value):
-    """A value as a cell takes it: text loses the characters Excel refuses and stays text (see `workbook`)."""
+    """A value as a cell takes it: text loses the characters Excel refuses and is cut at Excel's limit."""
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)[:CELL_MAX]
     return value
@@ -23,40 +48,55 @@ def text_cell(value):
 def display_width(value):
     """Columns fit their widest text; a CJK character is about two Latin ones wide."""
     text = "" if value is None else str(value)
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
-def workbook(title, columns, rows, sheet_name=None, total=None):
-    """An .xlsx file object at position 0: a title line, the bold header (frozen), the rows, an optional total.
+def fitted_widths(columns, lines):
+    """Each column's width from its header and its widest cell, within sensible bounds."""
+    widths = [display_width(name) for name in columns]
+    for line in lines:
+        for index, value in enumerate(line[:len(widths)]):
+            widths[index] = max(widths[index], display_width(value))
+    return [min(MAX_WIDTH, max(MIN_WIDTH, width + 2)) for width in widths]
 
-    Text cells are typed as strings, so a value starting with "=" is never a formula.
-    """
-    book = Workbook()
-    sheet = book.active
-    sheet.title = (sheet_name or title)[:31]
-    sheet.append([text_cell(title)])
-    sheet["A1"].font = Font(bold=True, size=14)
-    if len(columns) > 1:
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    sheet.append(list(columns))
-    for cell in sheet[2]:
+
+def _cell(sheet, value, bold=False):
+    value = text_cell(value)
+    cell = WriteOnlyCell(sheet, value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # text stays text: a value starting with "=" is never a formula
+    if bold:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    lines = [*rows, *([total] if total is not None else [])]
-    for line in lines:
-        sheet.append([text_cell(v) for v in line])
-    for line in sheet.iter_rows(min_row=3):
-        for cell in line:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
+    return cell
+
+
+def workbook(columns, rows, title=None, total=None, widths=None, sheet_name=None):
+    """An .xlsx file object at position 0: an optional title line, the bold frozen header, the rows, an optional
+    bold total line.
+
+    Without `widths` the columns fit their text (the rows are read once more for that); with fixed `widths` the
+    rows are streamed, so a long export (the audit log) never sits in memory.
+    """
+    if widths is None:
+        rows = list(rows)
+        widths = fitted_widths(columns, [*rows, *([total] if total is not None else [])])
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet((sheet_name or title or "Sheet1")[:31])
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    header_row = 2 if title else 1
+    sheet.freeze_panes = f"A{header_row + 1}"
+    if title:
+        heading = _cell(sheet, title)
+        heading.font = Font(bold=True, size=14)
+        sheet.append([heading])
+    sheet.append([_cell(sheet, name, bold=True) for name in columns])
+    for line in rows:
+        sheet.append([_cell(sheet, value) for value in line])
     if total is not None:
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-    for index, name in enumerate(columns, start=1):
-        widest = max([display_width(name), *(display_width(line[index - 1]) for line in lines)])
-        sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, max(8, widest + 2))
-    sheet.freeze_panes = "A3"
-    out = SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115  (the response closes it)
+        sheet.append([_cell(sheet, value, bold=True) for value in total])
+    out = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115  (the response closes it)
     book.save(out)
     out.seek(0)
     return out
@@ -64,17 +104,23 @@ def workbook(title, columns, rows, sheet_name=None, total=None):
 
 def content_disposition(filename):
     """An attachment header that keeps a Chinese file name (RFC 5987), with an ASCII fallback."""
-    return f"attachment; filename=\"export{_suffix(filename)}\"; filename*=UTF-8''{quote(filename)}"
+    suffix = filename[filename.rfind("."):] if "." in filename else ""
+    return f"attachment; filename=\"export{suffix}\"; filename*=UTF-8''{quote(filename)}"
 
 
-def _suffix(filename):
-    return filename[filename.rfind("."):] if "." in filename else ""
-
-
-def xlsx_response(title, columns, rows, filename, total=None, sheet_name=None):
-    """The table as a downloaded .xlsx named `filename`."""
-    response = send_file(workbook(title, columns, rows, sheet_name, total), mimetype=XLSX, as_attachment=True,
-                         download_name=filename)
+def file_response(data, filename):
+    """An .xlsx file object as a download named `filename` (Chinese allowed)."""
+    response = send_file(data, mimetype=XLSX, as_attachment=True, download_name=filename)
     response.headers["Content-Disposition"] = content_disposition(filename)
     return response
 
+
+def xlsx_response(title, columns, rows, filename, total=None, sheet_name=None):
+    """A table as a downloaded .xlsx named `filename`."""
+    return file_response(workbook(columns, rows, title=title, total=total, sheet_name=sheet_name), filename)
+
+
+def report_response(report, filename=None):
+    """A `Report` as the page shows it, downloaded as `filename` (by default its title)."""
+    total = report.total if report.rows else None  # the page shows no total under an empty table either
+    return xlsx_response(report.title, report.columns, report.rows, filename or f"{report.title}.xlsx", total=total)

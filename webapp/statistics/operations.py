@@ -17,14 +17,25 @@ FIGURES = ("received", "closed", "closed_on_time", "closed_late", "overdue_open"
 
 
 def supervision_offices():
+    """Every 督查室 (unit function `supervision`), each collecting its handling units' tables."""
     return db.session.query(Unit).filter(Unit.function == "supervision").order_by(Unit.code).all()
 
 
-def produce(office, first, user=None):
-    """Freeze the month's figures of every unit of the office into its table; a confirmed table is kept as it
-    was confirmed. Returns (produced, kept confirmed)."""
-    if first >= clock.local_today().replace(day=1):
+def produce(first, user=None, office=None):
+    """Freeze the figures of month `first` into the table of every unit that owes one to a 督查室 (only `office`'s
+    when given): a new table, or a new count over one not yet confirmed; a confirmed table is kept as it was.
+    Returns (produced, kept confirmed)."""
+    if first >= months.this_month():
         raise TaskConflict("本月尚未结束，月报表在月末之后生成。")
+    produced, kept = 0, 0
+    for each in [office] if office is not None else supervision_offices():
+        done, confirmed = _produce_for(each, first, user)
+        produced, kept = produced + done, kept + confirmed
+    db.session.flush()
+    return produced, kept
+
+
+def _produce_for(office, first, user):
     units = queries.table_units(office)
     figures = queries.month_figures(office, [u.id for u in units], first)
     existing = {t.unit_id: t for t in queries.month_tables(office, first)}
@@ -46,19 +57,20 @@ def produce(office, first, user=None):
             notices.send(f"{first:%Y年%m月}领导批示件月报表已生成，请核对确认", unit_id=unit.id, role="handler",
                          link=f"/statistics/monthly?month={first:%Y-%m}")
         produced += 1
-    db.session.flush()
     return produced, kept
 
 
 def produce_due():
-    """Month end: produce last month's tables for every office that has none yet (idempotent); returns how many
-    tables were produced."""
+    """Month end: last month's tables for every 督查室 that has none yet (idempotent); returns how many tables
+    were produced."""
     first = months.previous_month(clock.local_today())
     total = 0
     for office in supervision_offices():
         done = db.session.query(CaseMonthTable.id).filter_by(office_id=office.id, month=first).first()
         if done is None:
-            total += produce(office, first)[0]
+            total += produce(first, office=office)[0]
+    if total:
+        log.info("produced %s monthly case tables for %s", total, f"{first:%Y-%m}")
     return total
 
 

@@ -4,7 +4,7 @@ from sqlalchemy import and_, case, func, or_
 from webapp.auth.models import Unit, User, UserRole
 from webapp.cases.models import LEVELS, InstructionCase
 from webapp.emergencies.models import ReportingFault
-from webapp.emergencies.queries import descendant_ids, level_unit_id
+from webapp.emergencies.queries import descendant_ids, level_unit_id, takes_reports
 from webapp.engine import clock
 from webapp.engine.errors import NotAllowed
 from webapp.extensions import db
@@ -16,25 +16,25 @@ from .models import CaseMonthTable
 FAULT_KINDS = {"late": "迟报", "missed": "漏报", "concealed": "瞒报"}
 GROUPINGS = {"unit": "按承办单位", "level": "按批示层级", "month": "按到期月份"}
 UNIT_TABLE_ROLES = {"handler", "verifier", "leader", "principal"}
+FAULT_WATCH_ROLES = {"supervisor", "leader", "principal", "admin"}
 
 
 # --- whose cases -----------------------------------------------------------------------------------------------
 
 def case_scope(user):
-    """(filter on InstructionCase, label): the supervision office's cases (its staff and leaders), else the cases
-    the user's unit leads (the handling unit)."""
-    try:
-        office = office_of(user)
-    except NotAllowed:
-        office = None
+    """(filter on InstructionCase, label): the supervision office's cases (its staff and the leaders of its parent
+    unit), else the cases the user's unit leads (the handling unit); never above the user's clearance."""
+    office = supervision_office(user)
+    clearance = InstructionCase.secrecy <= user.clearance
     if office is not None:
-        return InstructionCase.unit_id == office.id, office.name
+        return and_(InstructionCase.unit_id == office.id, clearance), office.name
     if user.roles & UNIT_TABLE_ROLES:
-        return InstructionCase.lead_unit_id == user.unit_id, user.unit.name
+        return and_(InstructionCase.lead_unit_id == user.unit_id, clearance), user.unit.name
     raise NotAllowed("只有督查室、本级领导和承办单位可以查看批示件统计。")
 
 
 def supervision_office(user):
+    """The 督查室 whose cases the user watches (its staff, its parent unit's leaders), or None."""
     try:
         return office_of(user)
     except NotAllowed:
@@ -99,9 +99,12 @@ def days_late(c, now):
 # --- emergency faults --------------------------------------------------------------------------------------------
 
 def fault_scope(user):
-    """Units whose faults the user may see: its level's unit and everything below it."""
-    own = level_unit_id(user)
-    return [own, *descendant_ids(own)]
+    """Units whose faults the user may see: the offices that take reports, the 督查室, leaders and admins see their
+    level's unit and everything below it; anyone else their own unit."""
+    if takes_reports(user) or user.roles & FAULT_WATCH_ROLES:
+        own = level_unit_id(user)
+        return [own, *descendant_ids(own)]
+    return [user.unit_id]
 
 
 def fault_groups(unit_ids, first, last_month, by):
@@ -167,8 +170,7 @@ def month_figures(office, unit_ids, first):
     c = InstructionCase
     start, end = local_midnight(first), local_midnight(next_month(first))
     year_start = local_midnight(first.replace(month=1))
-    open_at_end = or_(c.closed_dt.is_(None), c.closed_dt >= end)
-    assigned = and_(c.assigned_dt.isnot(None), c.assigned_dt < end)
+    open_at_end = or_(c.closed_dt.is_(None), c.closed_dt >= end)  # of the cases assigned before the end (filter)
 
     def count(condition):
         return func.sum(case((condition, 1), else_=0))
@@ -178,13 +180,16 @@ def month_figures(office, unit_ids, first):
         c.lead_unit_id,
         count(and_(c.assigned_dt >= start, c.assigned_dt < end)),
         count(closed_in),
-        count(and_(closed_in, c.closed_dt <= c.due_dt)),
+        count(and_(closed_in, or_(c.due_dt.is_(None), c.closed_dt <= c.due_dt))),  # no deadline: never late
         count(and_(closed_in, c.closed_dt > c.due_dt)),
-        count(and_(assigned, open_at_end, c.due_dt < end)),
-        count(and_(assigned, open_at_end, or_(c.due_dt.is_(None), c.due_dt >= end))),
+        count(and_(open_at_end, c.due_dt <= end)),
+        count(and_(open_at_end, or_(c.due_dt.is_(None), c.due_dt > end))),
         count(and_(c.assigned_dt >= year_start, c.assigned_dt < end)),
-        count(and_(c.assigned_dt >= year_start, c.assigned_dt < end, c.closed_dt < end)),
-    ).filter(c.unit_id == office.id, c.lead_unit_id.in_(unit_ids)).group_by(c.lead_unit_id))
+        count(and_(c.closed_dt >= year_start, c.closed_dt < end)),
+    ).filter(c.unit_id == office.id, c.lead_unit_id.in_(unit_ids), c.assigned_dt < end,
+             # cases closed before this year count in none of the figures: leave the archive out
+             or_(c.closed_dt.is_(None), c.closed_dt >= year_start, c.assigned_dt >= year_start))
+     .group_by(c.lead_unit_id))
     names = ("received", "closed", "closed_on_time", "closed_late", "overdue_open", "in_progress",
              "received_to_date", "closed_to_date")
     return {uid: dict(zip(names, (int(v or 0) for v in values), strict=True)) for uid, *values in rows}

@@ -4,8 +4,10 @@ from flask_login import current_user, login_required
 
 from webapp import exports, months
 from webapp.cases.models import LEVELS, InstructionCase
-from webapp.engine import clock
+from webapp.emergencies.models import LEVEL_LABELS
+from webapp.engine import clock, forms
 from webapp.engine.errors import NotAllowed, NotFound
+from webapp.exports import Report
 from webapp.extensions import db
 
 from . import (
@@ -13,30 +15,42 @@ from . import (
     operations,
     queries,
 )
-from .tables import Report, percent
+from .schemas import ConfirmSchema, MonthSchema, PeriodSchema, ProduceSchema
+from .tables import percent
 
 bp = Blueprint("statistics", __name__)
+DRILL_LIMIT = 2000
 
 
 def _period():
-    """[first month, last month] from `from`/`to` (YYYY-MM); by default the last twelve months."""
-    this_month = clock.local_today().replace(day=1)
-    try:
-        last = months.parse_month(request.args.get("to"), this_month)
-        first = months.parse_month(request.args.get("from"), (last.replace(year=last.year - 1)))
-    except ValueError as exc:
-        raise NotFound("月份格式应为 YYYY-MM。") from exc
-    if first > last:
-        first, last = last, first
-    if len(months.months_between(first, last)) > 36:
-        raise NotFound("统计区间最长 36 个月，请缩小范围。")
-    return first, last
+    """The report's query: months `first`..`last`, grouping `by`, drill-down `key` (see PeriodSchema)."""
+    return forms.load(PeriodSchema, request.args.to_dict())
+
+
+def _drill_key(by, key):
+    """A drill-down key as the queries take it: a unit id, a level code or a month; 404 when it names nothing."""
+    if key is None or by not in ("unit", "level", "month"):
+        raise NotFound("请从统计表中选择要查看的分组。")
+    if by == "unit" and key.isdigit():
+        return int(key)
+    if by == "level" and key in LEVELS:
+        return key
+    if by == "month":
+        try:
+            return months.parse_month(key).strftime("%Y-%m")
+        except ValueError:
+            pass
+    raise NotFound("统计分组不存在。")
+
+
+def _capped(rows):
+    return f"仅显示前 {DRILL_LIMIT} 条，请缩小统计区间。" if len(rows) >= DRILL_LIMIT else ""
 
 
 def _show(report, template_args, filename):
+    """The page, or with `format=xlsx` the same report as an Excel file."""
     if request.args.get("format") == "xlsx":
-        total = report.total if report.rows else None  # the page shows no total under an empty table either
-        return exports.xlsx_response(report.title, report.columns, report.rows, filename, total=total)
+        return exports.report_response(report, filename)
     return render_template("statistics/report.html", report=report, **template_args)
 
 
@@ -50,8 +64,9 @@ def index():
 @login_required
 def overdue():
     scope, scope_name = queries.case_scope(current_user)
-    first, last = _period()
-    by = request.args.get("by") if request.args.get("by") in queries.GROUPINGS else "unit"
+    query = _period()
+    first, last = query["first"], query["last"]
+    by = query["by"] if query["by"] in queries.GROUPINGS else "unit"
     now = clock.now()
     groups = queries.overdue_groups(scope, first, last, by, now)
     period = {"from": first.strftime("%Y-%m"), "to": last.strftime("%Y-%m")}
@@ -71,27 +86,29 @@ def overdue():
 @login_required
 def overdue_cases():
     scope, scope_name = queries.case_scope(current_user)
-    first, last = _period()
-    by, key = request.args.get("by"), request.args.get("key")
-    if by == "unit" and key:
-        key = int(key) if key.isdigit() else -1
+    query = _period()
+    first, last, by = query["first"], query["last"], query["by"]
+    key = _drill_key(by, query["key"])
     now = clock.now()
-    cases = queries.overdue_cases(scope, first, last, now, key, by).order_by(InstructionCase.due_dt).limit(2000).all()
+    cases = (queries.overdue_cases(scope, first, last, now, key, by)
+             .order_by(InstructionCase.due_dt, InstructionCase.id).limit(DRILL_LIMIT).all())
     report = Report(
         title=f"{scope_name}超期批示件明细（{first:%Y年%m月}至{last:%Y年%m月}到期）",
         columns=["编号", "标题", "承办单位", "批示层级", "办理期限", "办结时间", "超期天数", "延期次数", "状态"],
         rows=[[c.case_no, c.title, c.lead_unit.name if c.lead_unit else "", LEVELS.get(c.level, ""),
                _local(c.due_dt), _local(c.closed_dt) if c.closed_dt else "", queries.days_late(c, now),
                len(c.extensions or []), "逾期办结" if c.closed_dt else "超期未办结"] for c in cases],
-        links=[url_for("cases.detail", case_id=c.id) for c in cases])
-    return _show(report, {"kind": "cases"}, "超期批示件明细.xlsx")
+        links=[url_for("cases.detail", case_id=c.id) for c in cases],
+        note=_capped(cases))
+    return _show(report, {"kind": "cases"}, f"超期批示件明细_{first:%Y-%m}_{last:%Y-%m}.xlsx")
 
 
 @bp.route("/faults")
 @login_required
 def faults():
-    first, last = _period()
-    by = request.args.get("by") if request.args.get("by") in ("unit", "month") else "unit"
+    query = _period()
+    first, last = query["first"], query["last"]
+    by = query["by"] if query["by"] in ("unit", "month") else "unit"
     units = queries.fault_scope(current_user)
     groups = queries.fault_groups(units, first, last, by)
     period = {"from": first.strftime("%Y-%m"), "to": last.strftime("%Y-%m")}
@@ -111,29 +128,26 @@ def faults():
 @bp.route("/faults/list")
 @login_required
 def fault_list():
-    first, last = _period()
-    by, key = request.args.get("by"), request.args.get("key")
-    if by == "unit" and key:
-        key = int(key) if key.isdigit() else -1
-    rows = queries.faults(queries.fault_scope(current_user), first, last, by, key).limit(2000).all()
+    query = _period()
+    first, last, by = query["first"], query["last"], query["by"]
+    key = _drill_key(by if by in ("unit", "month") else None, query["key"])
+    rows = queries.faults(queries.fault_scope(current_user), first, last, by, key).limit(DRILL_LIMIT).all()
     report = Report(
         title=f"迟报漏报瞒报明细（{first:%Y年%m月}至{last:%Y年%m月}）",
         columns=["事件时间", "单位", "类型", "层级", "迟报分钟", "事件", "记录单位"],
-        rows=[[_local(f.event_dt), f.unit.name, queries.FAULT_KINDS.get(f.kind, f.kind), f.level or "",
+        rows=[[_local(f.event_dt), f.unit.name, queries.FAULT_KINDS.get(f.kind, f.kind),
+               LEVEL_LABELS.get(f.level, f.level or ""),
                f.minutes_late if f.minutes_late is not None else "", f.title,
                f.recorded_unit.name if f.recorded_unit else "系统"] for f in rows],
-        links=[url_for("emergencies.detail", emergency_id=f.emergency_id) if f.emergency_id else None for f in rows])
-    return _show(report, {"kind": "fault_list"}, "迟报漏报瞒报明细.xlsx")
+        links=[url_for("emergencies.detail", emergency_id=f.emergency_id) if f.emergency_id else None for f in rows],
+        note=_capped(rows))
+    return _show(report, {"kind": "fault_list"}, f"迟报漏报瞒报明细_{first:%Y-%m}_{last:%Y-%m}.xlsx")
 
 
 @bp.route("/monthly")
 @login_required
 def monthly():
-    try:
-        last_month = months.previous_month(clock.local_today())
-        first = months.parse_month(request.args.get("month"), last_month)
-    except ValueError as exc:
-        raise NotFound("月份格式应为 YYYY-MM。") from exc
+    first = forms.load(MonthSchema, request.args.to_dict())["month"]
     office = queries.supervision_office(current_user)
     if office is not None:
         tables = queries.month_tables(office, first)
@@ -151,13 +165,14 @@ def monthly():
                t.in_progress,
                t.received_to_date, t.closed_to_date, percent(t.closed_to_date, t.received_to_date),
                f"已确认（{_local(t.confirmed_dt)}）" if t.confirmed_dt else "未确认"] for t in tables],
+        marks=[None if t.confirmed_dt else "unconfirmed" for t in tables],
         note="本月交办、办结按北京时间计；报结率 = 年度累计办结 ÷ 年度累计交办。"
              "报表生成后数字冻结，确认后不再重新生成。")
     if request.args.get("format") == "xlsx":
-        return exports.xlsx_response(report.title, report.columns, report.rows, f"{report.title}.xlsx")
+        return exports.report_response(report)
     unconfirmed = [t for t in tables if t.confirmed_dt is None]
     return render_template("statistics/monthly.html", report=report, month=first, office=office, tables=tables,
-                           unconfirmed=unconfirmed, month_over=first < clock.local_today().replace(day=1))
+                           unconfirmed=unconfirmed, month_over=first < months.this_month())
 
 
 @bp.route("/monthly/produce", methods=["POST"])
@@ -166,10 +181,10 @@ def produce():
     office = queries.supervision_office(current_user)
     if office is None or not current_user.has_role("supervisor"):
         raise NotAllowed("只有督查室可以生成月报表。")
-    first = _posted_month()
-    produced, kept = operations.produce(office, first, current_user)
+    first = forms.load(ProduceSchema, request.form.to_dict())["month"]
+    produced, kept = operations.produce(first, current_user, office=office)
     db.session.commit()
-    kept_text = f"；{kept} 个单位已确认，保持不变" if kept else ""
+    kept_text = f"；{kept} 个单位已确认上报，不能重新生成，保持确认时的数字" if kept else ""
     flash(f"已生成 {produced} 个单位的{first:%Y年%m月}月报表{kept_text}。")
     return redirect(url_for("statistics.monthly", month=first.strftime("%Y-%m")))
 
@@ -177,19 +192,12 @@ def produce():
 @bp.route("/monthly/confirm", methods=["POST"])
 @login_required
 def confirm():
-    table_id = request.form.get("table_id", "")
-    table = operations.confirm(current_user, int(table_id) if table_id.isdigit() else 0, request.form.get("remark", ""))
+    form = forms.load(ConfirmSchema, request.form.to_dict())
+    table = operations.confirm(current_user, form["table_id"], form["remark"])
     first = table.month
     db.session.commit()
     flash(f"本单位{first:%Y年%m月}领导批示件月报表已确认上报。")
     return redirect(url_for("statistics.monthly", month=first.strftime("%Y-%m")))
-
-
-def _posted_month():
-    try:
-        return months.parse_month(request.form.get("month") or "x")
-    except ValueError as exc:
-        raise NotFound("月份格式应为 YYYY-MM。") from exc
 
 
 def _local(moment):
