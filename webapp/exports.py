@@ -124,3 +124,8 @@ def report_response(report, filename=None):
     """A `Report` as the page shows it, downloaded as `filename` (by default its title)."""
     total = report.total if report.rows else None  # the page shows no total under an empty table either
     return xlsx_response(report.title, report.columns, report.rows, filename or f"{report.title}.xlsx", total=total)
+
+
+def percent(part, whole):
+    """A rate as a report cell shows it: one decimal, or a dash when there is nothing to divide by."""
+    return f"{part / whole * 100:.1f}%" if whole else "—"

@@ -56,7 +56,7 @@ def new():
 def detail(case_id):
     case = queries.get_visible(current_user, case_id)
     viewed = audit.record_view(case, current_user)
-    page = render_template("cases/detail.html", case=case, history=queries.history(case),
+    page = render_template("cases/detail.html", case=case, history=queries.history(case), return_reasons=RETURN_REASONS,
                            open_tasks=queries.open_tasks(case), reports=queries.reports(case),
                            assist_units=queries.assist_units(case))
     if viewed:

@@ -13,6 +13,7 @@ from webapp.commissions.models import Commission, CommissionTarget
 from webapp.emergencies.models import Emergency, ReportingFault
 from webapp.engine import clock
 from webapp.engine.errors import NotFound
+from webapp.exports import percent
 from webapp.extensions import db
 from webapp.months import local_midnight, next_month
 from webapp.reports.models import InfoItem
@@ -233,7 +234,6 @@ def table_rows(ranking):
     """Plain cells of each unit's line, in the order of `columns()`."""
     lines = []
     for row in ranking.rows:
-        rate = row.adoption_rate
         other = sum(n for pub, n in row.adopted.items() if pub not in PUBLICATIONS)
         note = "瞒报，一票否决" if row.veto else ""
         if other:
@@ -241,7 +241,7 @@ def table_rows(ranking):
         instructions = "、".join(f"{INSTRUCTION_LEVELS.get(k, k)}{n}" for k, n in sorted(row.instructions.items()))
         lines.append([row.rank if row.rank is not None else "—", row.unit.name, row.submitted,
                       *[row.adopted.get(p, 0) for p in PUBLICATIONS], row.adopted_total,
-                      f"{rate * 100:.1f}%" if rate is not None else "—",
+                      percent(row.adopted_total, row.submitted),
                       row.instructions_total if not instructions else f"{row.instructions_total}（{instructions}）",
                       row.problem_adopted, row.emergencies, row.late, row.missed, row.concealed,
                       row.commission_missed, plain_number(row.score), note])

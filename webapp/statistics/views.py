@@ -16,7 +16,6 @@ from . import (
     queries,
 )
 from .schemas import ConfirmSchema, MonthSchema, PeriodSchema, ProduceSchema
-from .tables import percent
 
 bp = Blueprint("statistics", __name__)
 DRILL_LIMIT = 2000
@@ -163,7 +162,7 @@ def monthly():
                  "年度累计交办", "年度累计办结", "报结率", "确认状态"],
         rows=[[t.unit.name, t.office.name, t.received, t.closed, t.closed_on_time, t.closed_late, t.overdue_open,
                t.in_progress,
-               t.received_to_date, t.closed_to_date, percent(t.closed_to_date, t.received_to_date),
+               t.received_to_date, t.closed_to_date, exports.percent(t.closed_to_date, t.received_to_date),
                f"已确认（{_local(t.confirmed_dt)}）" if t.confirmed_dt else "未确认"] for t in tables],
         marks=[None if t.confirmed_dt else "unconfirmed" for t in tables],
         note="本月交办、办结按北京时间计；报结率 = 年度累计办结 ÷ 年度累计交办。"

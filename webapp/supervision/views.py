@@ -9,11 +9,7 @@ from webapp.engine.errors import TaskConflict
 from webapp.engine.forms import load
 from webapp.extensions import db
 
-from . import (
-    models,  # noqa: F401  (no tables of its own; kept for the package's shape)
-    operations,
-    queries,
-)
+from . import operations, queries
 from .schemas import DeskFilterSchema, UrgeSchema
 
 bp = Blueprint("supervision", __name__)
