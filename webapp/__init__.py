@@ -67,6 +67,7 @@ def register_blueprints(app):
     from .auth.views import bp as auth_bp
     from .cases.views import bp as cases_bp
     from .commissions.views import bp as commissions_bp
+    from .designer.views import bp as designer_bp
     from .emergencies.views import bp as emergencies_bp
     from .inbox import actions as _inbox_verbs  # noqa: F401  (its routes join the inbox blueprint)
     from .inbox.views import bp as inbox_bp
@@ -93,6 +94,10 @@ def register_blueprints(app):
     app.register_blueprint(workcal_bp, url_prefix="/admin/calendar")
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
+    app.register_blueprint(designer_bp, url_prefix="/admin/designer")
+    from . import designer
+
+    designer.init_app(app)  # the instance diagram offered to every detail page
     from . import attachments
     from .attachments.views import bp as attachments_bp
 

@@ -20,7 +20,7 @@ def deploy_directory(directory, comment="deployed from processes/"):
     for path in sorted(Path(directory).glob("*.bpmn")):
         xml = path.read_text(encoding="utf-8")
         for process_key in definitions.process_ids(xml):
-            definition, created = definitions.deploy(process_key, xml, comment=comment)
+            definition, created = definitions.deploy(process_key, xml, comment=comment, once=True)
             results.append((process_key, definition.version, created))
     return results
 

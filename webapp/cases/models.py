@@ -27,6 +27,7 @@ class InstructionCase(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     instance_id = db.Column(db.Integer, db.ForeignKey("process_instances.id"), nullable=False, unique=True)
+    instance = db.relationship("ProcessInstance")
     case_no = db.Column(db.String(32), nullable=False, unique=True)
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)  # the 督查室
     unit = db.relationship("Unit", foreign_keys=[unit_id])

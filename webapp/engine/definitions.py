@@ -85,13 +85,21 @@ def latest(process_key):
     )
 
 
-def deploy(process_key, xml_text, deployed_by=None, comment=""):
-    """Store a new version if the BPMN changed; return (definition, created)."""
+def deploy(process_key, xml_text, deployed_by=None, comment="", once=False):
+    """Store a new version if the BPMN changed; return (definition, created).
+
+    `once`: a document already deployed as any version is left alone. Deploying processes/ at every
+    start-up uses it, so a restart neither undoes what an admin deployed since nor a rollback.
+    """
     parse_specs(xml_text, process_key)  # refuse what cannot run before storing it
     sha = hashlib.sha256(xml_text.encode("utf-8")).hexdigest()
     current = latest(process_key)
     if current is not None and current.sha256 == sha:
         return current, False
+    if once:
+        known = db.session.query(ProcessDefinition).filter_by(process_key=process_key, sha256=sha).first()
+        if known is not None:
+            return known, False
     version = (
         db.session.query(db.func.max(ProcessDefinition.version)).filter_by(process_key=process_key).scalar() or 0
     ) + 1
@@ -111,6 +119,15 @@ def deploy(process_key, xml_text, deployed_by=None, comment=""):
     db.session.add(definition)
     db.session.flush()
     return definition, True
+
+
+def make_latest(definition):
+    """Rollback: new instances start on `definition` again; running instances keep their versions."""
+    db.session.query(ProcessDefinition).filter(
+        ProcessDefinition.process_key == definition.process_key, ProcessDefinition.id != definition.id
+    ).update({ProcessDefinition.is_latest: False}, synchronize_session="fetch")
+    definition.is_latest = True
+    db.session.flush()
 
 
 def _process_name(xml_text, process_key):

@@ -19,6 +19,7 @@ class ProcessDefinition(db.Model):
     sha256 = db.Column(db.String(64), nullable=False)
     is_latest = db.Column(db.Boolean, nullable=False, default=True)
     deployed_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    deployed_by = db.relationship("User")
     deployed_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)
     comment = db.Column(db.Text, nullable=False, default="")
 
@@ -141,7 +142,7 @@ class InstanceEvent(db.Model):
         "incident": "处理异常", "retry": "重试", "signal": "外部事件", "service": "系统处理", "end": "流程结束",
         "claim": "签收", "release": "退回签收", "transfer": "转办", "return": "退回", "withdraw": "撤回",
         "urge": "催办", "copy": "抄送", "attach": "上传附件", "detach": "删除附件",
-        "shortcut": "越过核签", "phone": "电话接报",
+        "shortcut": "越过核签", "phone": "电话接报", "migrate": "迁移版本",
     }
 
     @property

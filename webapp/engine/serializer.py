@@ -47,3 +47,8 @@ def loads(state_json, spec, subprocess_specs):
     dct = json.loads(state_json)
     _serializer.migrate(dct)
     return _serializer.from_dict(dct, spec=spec, subprocess_specs=subprocess_specs)
+
+
+def registry():
+    """The converter registry: SpiffWorkflow's spec diff compares task specs through it."""
+    return _serializer.registry
