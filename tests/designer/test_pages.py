@@ -31,7 +31,9 @@ def post_json(client, url, token, body):
 
 
 @pytest.mark.parametrize("url", ["/admin/designer/", "/admin/designer/new", "/admin/designer/instruction_case/edit",
-                                 "/admin/designer/instruction_case/versions", "/admin/designer/instruction_case/migrate"])
+                                 "/admin/designer/instruction_case/versions",
+                                 "/admin/designer/instruction_case/migrate",
+                                 "/admin/designer/instruction_case/versions/1"])
 def test_only_admins_open_the_designer(app, org, url):
     supervisor, admin = app.test_client(), app.test_client()
     login(supervisor, "dc")

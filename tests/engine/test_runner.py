@@ -10,6 +10,8 @@ from webapp.engine.errors import NotFound, TaskConflict
 from webapp.engine.models import HumanTask, Incident, InstanceEvent, ProcessInstance, Timer
 from webapp.extensions import db
 
+from .conftest import BPMN_DIR
+
 
 def _start(org, key, user="verifier_a"):
     instance = runner.start(key, org.users[user], {"unit_id": org.users[user].unit_id, "title": key})
@@ -155,3 +157,15 @@ def test_a_stuck_instance_does_not_stall_the_sweep(org, deploy, monkeypatch):
     db.session.expire_all()
     assert db.session.get(ProcessInstance, healthy.id).status == "completed"
     assert db.session.query(Timer).filter_by(instance_id=stuck.id).one().state == "armed"
+
+
+def test_a_call_activity_calling_its_own_process_is_stopped_as_an_incident(org, deploy):
+    """Validation refuses this diagram; deployed past it, the step limit still stops the endless descent."""
+    from webapp.designer.validation import validate
+
+    xml = (BPMN_DIR / "recursive_call.bpmn").read_text()
+    assert ("again", "recursion") in {(p.element_id, p.rule) for p in validate(xml).errors}
+    deploy("recursive_call")
+    instance = _start(org, "recursive_call")
+    assert instance.status == "incident"
+    assert "单次推进超过" in db.session.query(Incident).filter_by(instance_id=instance.id).one().message

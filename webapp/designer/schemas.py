@@ -7,7 +7,8 @@ from webapp.engine.definitions import MAX_BPMN_BYTES
 class DeploySchema(Schema):
     xml = fields.String(required=True, validate=validate.Length(min=1, max=MAX_BPMN_BYTES),
                         error_messages={"required": "缺少流程图内容"})
-    comment = fields.String(required=True, validate=validate.Length(min=1, max=500, error="请填写版本说明（500 字以内）"),
+    comment = fields.String(required=True,
+                            validate=validate.Length(min=1, max=500, error="请填写版本说明（500 字以内）"),
                             error_messages={"required": "请填写版本说明"})
     process_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
 
@@ -19,5 +20,6 @@ class ValidateSchema(Schema):
 
 
 class MigrateSchema(Schema):
-    instance_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, error="请选择要迁移的实例"),
+    instance_ids = fields.List(fields.Integer(), required=True,
+                               validate=validate.Length(min=1, error="请选择要迁移的实例"),
                                error_messages={"required": "请选择要迁移的实例"})

@@ -17,13 +17,12 @@ from . import catalog, lint
 log = logging.getLogger(__name__)
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-B = "{%s}" % BPMN_NS
+B = f"{{{BPMN_NS}}}"
 SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
 TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
 ISO_TEXT = re.compile(r"^\s*(R\d*/)?(P(?!$)[\dYMWDTHS.,]*|\d{4}-\d{2}-\d{2}[T\d:.+\-Z]*)(/.*)?\s*$")
 JUEL = re.compile(r"[$#]\{|^\s*=")  # JUEL ${…} / #{…}; FEEL as Camunda 8 writes it, "= expression"
-ACTIVITIES = ("task", "userTask", "serviceTask", "scriptTask", "manualTask", "sendTask", "receiveTask",
-              "businessRuleTask", "callActivity", "subProcess", "transaction")
+BUILTINS = {"True", "False", "None", "len", "int", "str", "any", "all", "min", "max", "datetime", "timedelta"}
 
 
 @dataclass
@@ -153,7 +152,8 @@ def _user_task(report, node, lane, roles, forms):
                    f"请将泳道命名为以下角色之一：{'、'.join(roles)}")
         if not any(p.element_id == lane.get("id") for p in report.errors):
             report.error(lane.get("id"), message, "lane-role")
-        report.error(tid, f"用户任务{_label(node)}所在泳道“{lane.get('name') or lane.get('id')}”不对应任何角色", "lane-role")
+        lane_name = lane.get("name") or lane.get("id")
+        report.error(tid, f"用户任务{_label(node)}所在泳道“{lane_name}”不对应任何角色", "lane-role")
     form = _property(node, "form")
     if form and form not in forms:
         report.error(tid, f"用户任务{_label(node)}的表单 {form} 未注册（可用：{'、'.join(sorted(forms))}）", "form")
@@ -180,7 +180,8 @@ def _service_task(report, node, handlers):
     given = {p.get("id") for p in operator.iter(f"{SPIFF}parameter")}
     missing = [p["name"] for p in handlers[key]["params"] if p["required"] and p["name"] not in given]
     if missing:
-        report.error(tid, f"服务任务{_label(node)}缺少处理程序 {key} 的必填参数：{'、'.join(missing)}", "handler-params")
+        report.error(tid, f"服务任务{_label(node)}缺少处理程序 {key} 的必填参数：{'、'.join(missing)}",
+                     "handler-params")
 
 
 def _timer(report, definition, known):
@@ -208,7 +209,8 @@ def _timer_python(report, event, kind, text, known):
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        report.error(eid, f"定时事件{_label(event)}的表达式 {text} 不是有效的 Python 表达式（{exc.msg}）", "timer-syntax")
+        report.error(eid, f"定时事件{_label(event)}的表达式 {text} 不是有效的 Python 表达式（{exc.msg}）",
+                     "timer-syntax")
         return
     if isinstance(tree.body, ast.Constant):
         if not isinstance(tree.body.value, str):
@@ -217,13 +219,15 @@ def _timer_python(report, event, kind, text, known):
         problem = checks.timer_constant_problem(kind, tree.body.value)
         if problem:
             sample = {"timeDuration": "'P5D'", "timeCycle": "'R3/PT1H'"}.get(kind, "'2026-12-31T17:00:00+08:00'")
-            report.error(eid, f"定时事件{_label(event)}的值 {text} 不是有效的 ISO 8601 {kind}（如 {sample}）：{problem}",
+            report.error(eid, f"定时事件{_label(event)}的值 {text} 不是有效的 ISO 8601 {kind}"
+                              f"（如 {sample}）：{problem}",
                          "timer-value")
         return
     unknown = sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - known)
     if unknown:
         hints = "、".join(catalog.TIMER_VARIABLES)
-        report.warn(eid, f"定时事件{_label(event)}的表达式使用了流程中未出现的变量：{'、'.join(unknown)}（可用的期限变量：{hints}）",
+        report.warn(eid, f"定时事件{_label(event)}的表达式使用了流程中未出现的变量：{'、'.join(unknown)}"
+                         f"（可用的期限变量：{hints}）",
                     "timer-variables")
 
 
@@ -231,7 +235,8 @@ def _condition(report, node):
     flow = node.getparent()
     text = (node.text or "").strip()
     if JUEL.search(text):
-        report.error(flow.get("id"), f"连线{_label(flow)}的条件 {text} 是 JUEL/FEEL 写法，不受支持：表达式需为 Python 表达式，"
+        report.error(flow.get("id"), f"连线{_label(flow)}的条件 {text} 是 JUEL/FEEL 写法，不受支持："
+                                     "表达式需为 Python 表达式，"
                                      "例如将 ${!approved} 改为 not approved", "juel")
         return
     if text:
@@ -246,7 +251,8 @@ def _sub_process(report, node):
     if node.get("triggeredByEvent") == "true":
         return
     if node.find(f"{B}startEvent") is None:
-        report.error(node.get("id"), f"子流程{_label(node)}没有开始事件，流程引擎无法进入：请在子流程内添加一个开始事件",
+        report.error(node.get("id"), f"子流程{_label(node)}没有开始事件，流程引擎无法进入："
+                                     "请在子流程内添加一个开始事件",
                      "sub-process-start")
 
 
@@ -256,10 +262,12 @@ def _call_activity(report, node, processes):
     if not called:
         report.error(node.get("id"), f"调用活动{_label(node)}未指定被调用的流程", "call")
     elif own is not None and called == own.get("id"):
-        report.error(node.get("id"), f"调用活动{_label(node)}调用了它所在的流程 {called}（直接递归），会无限运行：请改为调用其他流程",
+        report.error(node.get("id"), f"调用活动{_label(node)}调用了它所在的流程 {called}（直接递归），会无限运行："
+                                     "请改为调用其他流程",
                      "recursion")
     elif called not in processes:
-        report.error(node.get("id"), f"调用活动{_label(node)}调用的流程 {called} 不在此文件中（可用：{'、'.join(processes)}）",
+        report.error(node.get("id"), f"调用活动{_label(node)}调用的流程 {called} 不在此文件中"
+                                     f"（可用：{'、'.join(processes)}）",
                      "call")
 
 
@@ -286,8 +294,7 @@ def _gateway(report, node, root, known):
 
 def _known_names(root):
     """Names an expression may use: start data, handler results, form fields, script assignments, builtins."""
-    known = set(catalog.START_VARIABLES) | catalog.timer_variable_names() | {"True", "False", "None", "len", "int", "str", "any", "all", "min", "max",
-                                            "datetime", "timedelta"}
+    known = set(catalog.START_VARIABLES) | catalog.timer_variable_names() | BUILTINS
     for op in root.iter(f"{SPIFF}serviceTaskOperator"):
         if op.get("resultVariable"):
             known.add(op.get("resultVariable"))
@@ -296,7 +303,7 @@ def _known_names(root):
             known.add((node.text or "").strip())
     for form in catalog.form_keys():
         known |= catalog.form_fields(form)
-    for script in list(root.iter(f"{B}script")) + list(root.iter(f"{SPIFF}preScript")) + list(root.iter(f"{SPIFF}postScript")):
+    for script in root.iter(f"{B}script", f"{SPIFF}preScript", f"{SPIFF}postScript"):
         try:
             tree = ast.parse(script.text or "")
         except SyntaxError:

@@ -32,6 +32,13 @@ def edit(process_key):
     return render_template("designer/editor.html", definition=definition, catalog=catalog.as_json())
 
 
+@bp.route("/<process_key>/versions/<int:version>")
+@role_required("admin")
+def view(process_key, version):
+    """A deployed version, read-only."""
+    return render_template("designer/view.html", definition=queries.definition(process_key, version))
+
+
 @bp.route("/definitions/<int:definition_id>.bpmn")
 @login_required
 def download(definition_id):

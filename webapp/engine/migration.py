@@ -39,7 +39,7 @@ def _label(spec):
 
 
 def _diffs(workflow, spec, subprocess_specs):
-    """[(workflow or sub-workflow, its SpecDiff, the new spec)]; a sub-process missing from the new version: diff None."""
+    """[(workflow or sub-workflow, its SpecDiff, the new spec)]; diff None: a sub-process the new version lacks."""
     registry = serializer.registry()
     found = [(workflow, SpecDiff(registry, workflow.spec, spec), spec)]
     for sub in workflow.subprocesses.values():
@@ -57,9 +57,15 @@ def _assess(workflow, spec, subprocess_specs):
             continue
         removed = set(diff.removed)
         for task in flow.get_tasks(skip_subprocesses=True):
-            if task.task_spec in removed and getattr(task.task_spec, "bpmn_id", None):
+            if not getattr(task.task_spec, "bpmn_id", None):
+                continue
+            aligned = diff.alignment.get(task.task_spec)
+            if task.task_spec in removed:
                 where = "当前环节" if task.state & LIVE else "已办环节"
                 reasons.append(f"{where}“{_label(task.task_spec)}”在新版本中不存在")
+            elif task.state & LIVE and aligned.name != task.task_spec.name:
+                # Spiff aligns a renamed step by position; an open step must keep its id (inbox rows, history).
+                reasons.append(f"当前环节“{_label(task.task_spec)}”在新版本中不存在（同一位置为“{_label(aligned)}”）")
         for task in flow.get_tasks(state=LIVE, skip_subprocesses=True):
             if task.task_spec in diff.changed and getattr(task.task_spec, "bpmn_id", None):
                 changes.append(f"当前环节“{_label(task.task_spec)}”的定义有变化，按新版本执行")

@@ -17,6 +17,9 @@ _FIELD_LABELS = {"name": "名称", "timer": "定时表达式", "condition": "条
                  "called": "被调用流程", "default": "默认路径"}
 
 
+_COMPARED_APART = ("id", "name", "default", "calledElement", "sourceRef", "targetRef")
+
+
 def _text(node):
     return " ".join("".join(node.itertext()).split()) if node is not None else ""
 
@@ -53,7 +56,7 @@ def _elements(xml):
             "lane": lanes.get(node.get("id"), ""),
             "flow": f"{node.get('sourceRef') or ''}->{node.get('targetRef') or ''}",
             "attributes": tuple(sorted((k, v) for k, v in node.attrib.items()
-                                       if k not in ("id", "name", "default", "calledElement", "sourceRef", "targetRef"))),
+                                       if k not in _COMPARED_APART)),
         }
         ext = node.find(f"{BPMN}extensionElements")
         if ext is not None:
@@ -70,7 +73,8 @@ def _elements(xml):
 
 
 def _describe(node):
-    parts = [f"{_local(n.tag)}{sorted(n.attrib.items())}{(n.text or '').strip()}" for n in node.iter() if isinstance(n.tag, str)]
+    parts = [f"{_local(n.tag)}{sorted(n.attrib.items())}{(n.text or '').strip()}"
+             for n in node.iter() if isinstance(n.tag, str)]
     return "|".join(parts)
 
 
