@@ -115,3 +115,13 @@ def test_miwg_reference_models_open_and_export_without_loss(page, live_server, o
         return viewer.get('elementRegistry').getAll().length;
     }""", xml)
     assert drawn > 1
+
+
+def test_a_file_uploaded_from_the_list_opens_in_the_editor(page, live_server, org):
+    login(page, live_server, "admin")
+    page.goto("/admin/designer/")
+    page.locator("#upload-file").set_input_files(str(MIWG[0]))
+    expect(page.locator("#status")).to_contain_text(f"已打开文件 {MIWG[0].name}")
+    page.locator("#validate").click()
+    expect(page.locator("#status")).to_contain_text("校验未通过")
+    expect(page.locator("#problem-list li.error").first).to_contain_text("isExecutable")

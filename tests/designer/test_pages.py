@@ -129,3 +129,32 @@ def test_a_deployed_version_downloads_as_its_exact_bpmn(client, org):
     assert response.status_code == 200
     assert response.get_data(as_text=True) == Path("processes/info_report.bpmn").read_text(encoding="utf-8")
     assert "attachment" in response.headers["Content-Disposition"]
+
+
+def test_the_migration_page_moves_the_ticked_cases_and_their_history_says_so(app, client, org):
+    old = new_case(org)
+    token = login(client, "admin")
+    assert post_json(client, "/admin/designer/deploy", token, {"xml": with_reminder(), "comment": "v2",
+                                                                "process_key": "instruction_case"}).status_code == 200
+    page = client.get("/admin/designer/instruction_case/migrate").get_data(as_text=True)
+    assert f'id="plan-{old.instance_id}"' in page and "可迁移" in page and "办理中期提醒" in page
+
+    response = client.post("/admin/designer/instruction_case/migrate",
+                           data={"csrf_token": token, "instance_id": str(old.instance_id)}, follow_redirects=True)
+
+    assert "已迁移 1 个实例到 v2" in response.get_data(as_text=True)
+    assert db.session.get(ProcessInstance, old.instance_id).definition.version == 2
+    supervisor = app.test_client()
+    login(supervisor, "dc")
+    case_page = supervisor.get(f"/cases/{old.id}").get_data(as_text=True)
+    assert "办理中期提醒" in case_page  # armed now, listed under the diagram
+    assert "流程迁移到新版本</span>（v1 → v2）" in case_page  # and the history says when and by whom
+    assert "没有需要迁移" in client.get("/admin/designer/instruction_case/migrate").get_data(as_text=True)
+
+
+def test_migrating_nothing_is_a_clear_error(client, org):
+    token = login(client, "admin")
+    response = client.post("/admin/designer/instruction_case/migrate", data={"csrf_token": token},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 422
+    assert "请选择要迁移的实例" in json.dumps(response.get_json(), ensure_ascii=False)

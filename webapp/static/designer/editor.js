@@ -210,8 +210,15 @@
       if (!response.ok) return status(`流程图加载失败（${response.status}）`, 'error');
       await open(await response.text(), '已部署的版本');
     } else {
-      await open(BLANK, '空白流程');
-      if (config.open_upload) upload.click();
+      const uploaded = config.open_upload && sessionStorage.getItem('govflow-upload');
+      if (uploaded) {
+        sessionStorage.removeItem('govflow-upload');
+        const file = JSON.parse(uploaded);
+        fileName = file.name;
+        await open(file.xml, `文件 ${file.name}`);
+      } else {
+        await open(BLANK, '空白流程');
+      }
     }
   }
 
