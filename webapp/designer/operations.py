@@ -53,7 +53,7 @@ def deploy(user, xml, comment, process_key=None):
     if created:
         audit.record("admin.deploy", summary=f"部署流程 {key} v{definition.version}（流程设计器）",
                      target_type="process_definition", target_id=f"{key}:v{definition.version}",
-                     detail={"process_key": key, "version": definition.version, "comment": comment})
+                     detail={"process_key": key, "version": definition.version, "comment": comment}, user=user)
     return definition, created, [p.as_json() for p in report.warnings]
 
 
@@ -64,7 +64,7 @@ def rollback(user, definition):
     definitions.make_latest(definition)
     audit.record("admin.rollback", summary=f"流程 {definition.process_key} 回退到 v{definition.version}",
                  target_type="process_definition", target_id=f"{definition.process_key}:v{definition.version}",
-                 detail={"process_key": definition.process_key, "version": definition.version})
+                 detail={"process_key": definition.process_key, "version": definition.version}, user=user)
 
 
 def migrate(user, target, instance_ids):
@@ -73,5 +73,5 @@ def migrate(user, target, instance_ids):
     moved = [i for i, ok, _ in results if ok]
     audit.record("admin.migrate", summary=f"流程 {target.process_key} 迁移 {len(moved)} 个实例到 v{target.version}",
                  target_type="process_definition", target_id=f"{target.process_key}:v{target.version}",
-                 detail={"moved": moved, "refused": [i for i, ok, _ in results if not ok]})
+                 detail={"moved": moved, "refused": [i for i, ok, _ in results if not ok]}, user=user)
     return results

@@ -79,7 +79,7 @@ def _validate(report, xml, process_key):
     if re.search(rb"<!DOCTYPE|<!ENTITY", data[:4096], re.IGNORECASE):
         return report.error(None, "文件含 DOCTYPE/实体声明，出于安全原因拒绝（BPMN 文件不需要它们）", "xml-unsafe")
     try:
-        tree = definitions._safe_tree(data)
+        tree = definitions.safe_tree(data)
     except definitions.DefinitionError as exc:
         return report.error(None, str(exc), "xml")
     root = tree.getroot()
@@ -90,14 +90,14 @@ def _validate(report, xml, process_key):
         report.error(element_id, f"不符合 BPMN 2.0 规范（第 {line} 行）：{message}", "schema")
     if report.errors:
         return None
-    report.process_ids = definitions.process_ids(data.decode("utf-8"))
+    report.process_ids = definitions.process_ids(data)
     _engine_rules(report, root)
     if process_key and process_key not in report.process_ids and not report.errors:
         report.error(None, f"流程图中没有可启动的流程 {process_key}（现有：{'、'.join(report.process_ids) or '无'}）",
                      "process")
     if not report.errors:
         for pid in ([process_key] if process_key else report.process_ids):
-            for element_id, message in checks.parse_problems(tree, pid):
+            for element_id, message in checks.parse_problems(data, pid):
                 report.error(element_id, f"流程引擎无法解析：{message}", "spiff")
     for element_id, message, rule in lint.lint(data.decode("utf-8")):
         report.warn(element_id, message, rule)

@@ -2,9 +2,9 @@
 import copy
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from . import definitions
 
 _validator = None
 
@@ -37,15 +37,13 @@ def schema_problems(tree):
     return [(_element_at(tree, e.line), e.line, e.message) for e in validator.validator.error_log]
 
 
-def parse_problems(tree, process_id):
+def parse_problems(xml, process_id):
     """(element id, message) when SpiffWorkflow cannot build `process_id` from the document."""
-    parser = SpiffBpmnParser()
     try:
-        parser.add_bpmn_xml(copy.deepcopy(tree), filename=f"{process_id}.bpmn")
-        parser.get_spec(process_id)
-        parser.get_subprocess_specs(process_id)
-    except ValidationException as exc:
-        return [(getattr(exc, "id", None) or None, str(exc).split("\n")[0])]
+        definitions.parse_specs(xml, process_id)
+    except definitions.DefinitionError as exc:
+        problems = exc.problems or [(None, str(exc))]
+        return [(element_id or None, message.split("\n")[0]) for element_id, message in problems]
     except Exception as exc:  # the parser's own failures on odd input: still a message, never a 500
         return [(None, f"{type(exc).__name__}: {exc}")]
     return []

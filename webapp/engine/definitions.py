@@ -23,7 +23,9 @@ class DefinitionError(ValueError):
         self.problems = list(problems)
 
 
-def _safe_tree(xml_bytes):
+def safe_tree(xml):
+    """Parse XML text or bytes without entities, DTDs or network access, within the size limit."""
+    xml_bytes = xml.encode("utf-8") if isinstance(xml, str) else xml
     if len(xml_bytes) > MAX_BPMN_BYTES:
         raise DefinitionError(f"文件过大（上限 {MAX_BPMN_BYTES // 1024} KB）")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
@@ -35,8 +37,7 @@ def _safe_tree(xml_bytes):
 
 def parse_specs(xml_text, process_key):
     """Parse BPMN text into (top spec, subprocess specs) for `process_key`."""
-    xml_bytes = xml_text.encode("utf-8") if isinstance(xml_text, str) else xml_text
-    tree = _safe_tree(xml_bytes)
+    tree = safe_tree(xml_text)
     if tree.docinfo.doctype:
         raise DefinitionError("不允许包含 DOCTYPE 声明")
     parser = SpiffBpmnParser()
@@ -53,7 +54,7 @@ def parse_specs(xml_text, process_key):
 
 def process_ids(xml_text):
     """The startable process ids of a BPMN document: executable, and not only called by a call activity."""
-    tree = _safe_tree(xml_text.encode("utf-8"))
+    tree = safe_tree(xml_text)
     ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
     called = {node.get("calledElement") for node in tree.getroot().iterfind(".//bpmn:callActivity", ns)}
     return [
@@ -131,7 +132,7 @@ def make_latest(definition):
 
 
 def _process_name(xml_text, process_key):
-    tree = _safe_tree(xml_text.encode("utf-8"))
+    tree = safe_tree(xml_text)
     for node in tree.getroot().iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}process"):
         if node.get("id") == process_key:
             return node.get("name") or process_key

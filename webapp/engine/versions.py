@@ -30,7 +30,7 @@ def _local(tag):
 
 def _elements(xml):
     """id -> (type, name, {aspect: value}) for every semantic element that has an id; plus id -> DI bounds."""
-    root = definitions._safe_tree(xml.encode("utf-8") if isinstance(xml, str) else xml).getroot()
+    root = definitions.safe_tree(xml).getroot()
     lanes = {}
     for lane in root.iter(f"{BPMN}lane"):
         for ref in lane.iter(f"{BPMN}flowNodeRef"):
