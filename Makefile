@@ -44,8 +44,18 @@ test: lint test-sqlite test-postgres
 clean:
 	rm -rf $(VENV) var test-artifacts
 
-# Performance targets (docs/performance.md): timer lag with 100,000 pending timers, on both databases.
-.PHONY: bench
+# Benchmarks (docs/performance.md): `make bench` at full size (about an hour), `make bench-quick` in minutes.
+.PHONY: bench bench-quick
 bench: venv services
+	$(BIN)/python -m bench.engine_throughput --items 500
+	$(BIN)/python -m bench.http_load --size 1000 --clients 4
+	$(BIN)/python -m bench.read_paths --size 1.0
+	$(BIN)/python -m bench.timer_burst --db postgresql --pending 100000 --burst 10000
 	$(BIN)/python -m bench.timer_lag --db sqlite --rq
 	$(BIN)/python -m bench.timer_lag --db postgresql --url $(PG_TEST_URL) --rq --stale-stats
+
+bench-quick: venv services
+	$(BIN)/python -m bench.engine_throughput --items 40 --rounds 4 --out /tmp/govflow-bench/engine_throughput.json
+	$(BIN)/python -m bench.http_load --size 60 --clients 4 --session-gets 20 --out /tmp/govflow-bench
+	$(BIN)/python -m bench.read_paths --size 0.01 --rounds 5 --out /tmp/govflow-bench/read_paths.json
+	$(BIN)/python -m bench.timer_burst --pending 1000 --burst 200 --spread 5 --out /tmp/govflow-bench

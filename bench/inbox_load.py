@@ -39,8 +39,9 @@ from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, func, insert, text
+from sqlalchemy import func, insert, text
 
+from bench.figures import emit, statements_counted
 from bench.timer_lag import DEFAULT_PG_URL, abba, autocommit, fresh_database, machine, percentile
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -261,20 +262,11 @@ class Side:
     def get(self, path, record=True):
         from webapp.extensions import db
 
-        with self.app.app_context():
-            count = [0]
-
-            def counted(*_args):
-                count[0] += 1
-
-            event.listen(db.engine, "before_cursor_execute", counted)
-            try:
-                started = time.perf_counter()
-                answer = self.client.get(path)
-                body = answer.get_data(as_text=True)
-                elapsed = time.perf_counter() - started
-            finally:
-                event.remove(db.engine, "before_cursor_execute", counted)
+        with self.app.app_context(), statements_counted(db.engine) as count:
+            started = time.perf_counter()
+            answer = self.client.get(path)
+            body = answer.get_data(as_text=True)
+            elapsed = time.perf_counter() - started
         assert answer.status_code == 200, (path, answer.status_code, body[:500])
         if record:
             self.seconds[path].append(elapsed)
@@ -340,6 +332,11 @@ def print_report(report):
             print(f"{path:<26}{base['p50_ms']:>10.1f}{base['p90_ms']:>10.1f}{loaded['p50_ms']:>10.1f}"
                   f"{loaded['p90_ms']:>10.1f}{row['ratio_p50']:>11.2f}{row['ratio_p90']:>11.2f}"
                   f"{base['statements']:>4}/{loaded['statements']:<3}{base['rows_shown']:>4}/{loaded['rows_shown']:<3}")
+    for kind, result in report["databases"].items():
+        for path, row in result["pages"].items():
+            name = f"inbox_load.{kind}.{path.strip('/').replace('/', '.') or 'todo'}"
+            emit(f"{name}.p90", row["loaded"]["p90_ms"], "ms")
+            emit(f"{name}.ratio_p90", row["ratio_p90"], "ratio")
 
 
 def main(argv=None):

@@ -68,6 +68,8 @@ from typing import NamedTuple
 
 from sqlalchemy import create_engine, event, func, insert, select, text
 
+from bench.figures import emit
+
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 DIAGRAM = BENCH_DIR / "timer.bpmn"
@@ -411,8 +413,9 @@ def explain_pick(db):
 
 # --- pending timers -----------------------------------------------------------------------------------------------
 
-def load_pending(db, start, count):
-    """`count` armed timers due 30-395 days after `start`: one real instance and bulk copies of its rows.
+def load_pending(db, start, count, due_of=None):
+    """`count` armed timers due 30-395 days after `start` (or the i-th at `due_of(i)`, after `start`): one real
+    instance and bulk copies of its rows, armed with GovFlow's clock pinned at `start` (left pinned).
 
     Returns (summary, [(timer id, due_dt)] of all of them).
     """
@@ -420,11 +423,14 @@ def load_pending(db, start, count):
     from webapp.engine.models import InstanceEvent, ProcessInstance, Timer
 
     instances, timers_t, events_t = ProcessInstance.__table__, Timer.__table__, InstanceEvent.__table__
+    armed_before = db.session.query(func.count()).select_from(Timer).filter(Timer.state == "armed").scalar()
+    db.session.rollback()
     clock.set_fixed(start)
     began = time.perf_counter()
 
-    def due_of(i):
-        return start + PENDING_FROM + timedelta(seconds=int(PENDING_SPREAD.total_seconds() * i / count))
+    if due_of is None:
+        def due_of(i):
+            return start + PENDING_FROM + timedelta(seconds=int(PENDING_SPREAD.total_seconds() * i / count))
 
     template = runner.start(PROCESS_KEY, None, {"due": due_of(0).isoformat()})
     db.session.commit()
@@ -462,7 +468,7 @@ def load_pending(db, start, count):
         copies.extend(ids)
         armed.extend(zip(timer_ids, dues, strict=True))
     seconds = time.perf_counter() - began
-    check_copies(db, count, copies[:1] + copies[len(copies) // 2:][:1] + copies[-1:])
+    check_copies(db, armed_before + count, copies[:1] + copies[len(copies) // 2:][:1] + copies[-1:])
     return {"pending": count, "load_seconds": seconds}, armed
 
 
@@ -674,6 +680,26 @@ def print_report(report):
         print(f"\nthe sweep's pick query, {name} ({row['pending']} pending), last round:")
         for line in row["pick_plan"]:
             print("  " + line)
+    emit_figures(report)
+
+
+def emit_figures(report):
+    """The summary figures as `figure name value unit` lines (bench/figures.py)."""
+    for path, metrics in (("sweep", SWEEP_METRICS), ("rq", RQ_METRICS)):
+        for name, row in report.get(path, {}).items():
+            if isinstance(row, dict) and "side" in row:
+                for key, _, _ in metrics:
+                    if row[key] is not None:
+                        emit(f"timer_lag.{report['database']}.{path}.{name}.{key.removesuffix('_ms')}", row[key],
+                             figure_unit(key))
+            elif name.startswith("ratio_"):
+                for key, value in row.items():
+                    if value is not None:
+                        emit(f"timer_lag.{report['database']}.{path}.{name}.{key.removesuffix('_ms')}", value, "ratio")
+
+
+def figure_unit(key):
+    return "ms" if key.endswith("_ms") else "items/s" if key.endswith("_per_second") else "count"
 
 
 def machine():

@@ -62,7 +62,8 @@ class HumanTask(db.Model):
         db.Index("ix_human_tasks_assignee", "assignee_id", "state"),
         db.Index("ix_human_tasks_instance_state", "instance_id", "state"),
         db.Index("ix_human_tasks_done", "completed_by_id", "completed_dt"),  # 已办, newest first
-        db.Index("ix_human_tasks_state_urgency", "state", "urgency"),  # open emergencies, put on top of every list
+        # open emergencies, put on top of every list: either branch of inbox.items.is_emergency is an index range
+        db.Index("ix_human_tasks_state_process_urgency", "state", "process_key", "urgency"),
     )
 
     id = db.Column(db.Integer, primary_key=True)
