@@ -22,6 +22,9 @@ class InstructionCase(db.Model):
     __table_args__ = (
         db.Index("ix_instruction_cases_stage_due", "stage", "due_dt"),
         db.Index("ix_instruction_cases_closed_due", "closed_dt", "due_dt"),  # the dashboard: open cases by deadline
+        # one office's desk: its open cases in deadline order, read in index order (bench/read_paths.py)
+        db.Index("ix_instruction_cases_open_unit_due", "unit_id", "due_dt", "id",
+                 postgresql_where=db.text("closed_dt IS NULL"), sqlite_where=db.text("closed_dt IS NULL")),
         db.Index("ix_instruction_cases_lead_assigned", "lead_unit_id", "assigned_dt"),  # monthly tables
     )
 
