@@ -596,6 +596,8 @@ def build(url, size, seed=1, now=None):
             made["bytes"] = conn.execute(text("SELECT pg_database_size(current_database())")).scalar()
             made["armed"] = conn.execute(text("SELECT COUNT(*) FROM timers WHERE state = 'armed'")).scalar()
             made["open_tasks"] = conn.execute(text("SELECT COUNT(*) FROM human_tasks WHERE state = 'open'")).scalar()
+            made["running"] = conn.execute(text(
+                "SELECT COUNT(*) FROM process_instances WHERE status = 'running'")).scalar()
         phases["analyze"] = time.perf_counter() - began
     made.update(rows=counts, phases=phases, now=now, org=org)
     return app, made
@@ -608,6 +610,7 @@ def report(made, prefix="dataset"):
         emit(f"{prefix}.rows.{table}", count, "count")
     emit(f"{prefix}.timers_armed", made["armed"], "count")
     emit(f"{prefix}.tasks_open", made["open_tasks"], "count")
+    emit(f"{prefix}.instances_running", made["running"], "count")
     for phase, seconds in made["phases"].items():
         emit(f"{prefix}.seconds.{phase}", seconds, "s")
     emit(f"{prefix}.seconds.total", sum(made["phases"].values()), "s")
