@@ -617,23 +617,6 @@ def report(made, prefix="dataset"):
     emit(f"{prefix}.database_size", made["bytes"] / 2**20, "MB")
 
 
-@contextmanager
-def kept_database(server_url, size):
-    """A new database `govflow_dataset_<size>` (an old one of that name dropped first), left in place."""
-    from sqlalchemy import create_engine
-
-    from webapp.config import normalize_database_url
-
-    name = f"govflow_dataset_{str(size).replace('.', '_')}"
-    base = normalize_database_url(server_url)
-    admin = create_engine(re.sub(r"/[^/]*$", "/postgres", base), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    yield re.sub(r"/[^/]*$", f"/{name}", base)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=float, default=1.0, help="1.0: 1,000,000 items and cases, 20,000 users")
@@ -642,7 +625,8 @@ def main(argv=None):
     parser.add_argument("--keep", action="store_true", help="keep the database (its URL is printed)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results" / "dataset.json")
     args = parser.parse_args(argv)
-    with (kept_database(args.url, args.size) if args.keep else fresh_database("postgresql", args.url)) as url:
+    kept = f"govflow_dataset_{str(args.size).replace('.', '_')}" if args.keep else None
+    with fresh_database("postgresql", args.url, keep_as=kept) as url:
         app, made = build(url, args.size, args.seed)
         report(made)
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -42,7 +42,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, text
 
 from bench.figures import emit, statements_counted
-from bench.timer_lag import DEFAULT_PG_URL, abba, autocommit, fresh_database, machine, percentile
+from bench.timer_lag import DEFAULT_PG_URL, autocommit, fresh_database, in_turns, machine, percentile
 
 BENCH_DIR = Path(__file__).resolve().parent
 CHUNK = 5000
@@ -293,14 +293,7 @@ def run_database(kind, args, now):
             result["sides"][name], result["server"] = load(app, history, share, now)
             print(f"  {name}: {history} reports loaded in {result['sides'][name]['load_seconds']} s", flush=True)
             sides.append(Side(name, app, stack.enter_context(logged_in(app))))
-        for side in sides:  # warm-up: caches, first-use compilation; not measured
-            for path in PATHS:
-                for _ in range(2):
-                    side.get(path, record=False)
-        for index in range(args.rounds):
-            for path in PATHS:
-                for side in abba(sides, index):
-                    side.get(path)
+        in_turns(sides, PATHS, args.rounds, lambda side, path, record: side.get(path, record))
         for path in PATHS:
             row = {side.name: summary(side, path) for side in sides}
             row["ratio_p50"] = round(row["loaded"]["p50_ms"] / row["baseline"]["p50_ms"], 2)

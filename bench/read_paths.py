@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bench import dataset
 from bench.figures import emit, statements_counted
-from bench.timer_lag import DEFAULT_PG_URL, abba, fresh_database, machine, percentile
+from bench.timer_lag import DEFAULT_PG_URL, fresh_database, in_turns, machine, percentile
 
 BENCH_DIR = Path(__file__).resolve().parent
 
@@ -128,14 +128,7 @@ def run(args):
             stack.callback(dataset.dispose, app)
             sides.append(Side(name, app))
         measured = pages(now)
-        for side in sides:
-            for page in measured:
-                for _ in range(2):
-                    side.request(page, record=False)
-        for index in range(args.rounds):
-            for page in measured:
-                for side in abba(sides, index):
-                    side.request(page)
+        in_turns(sides, measured, args.rounds, lambda side, page, record: side.request(page, record))
         for name, *_rest, target in measured:
             row = {"target_p95_ms": target}
             for side in sides:

@@ -98,8 +98,9 @@ def is_pick(statement):
 # --- the database ----------------------------------------------------------------------------------------------
 
 @contextmanager
-def fresh_database(kind, server_url):
-    """Yield the URL of a new empty database; remove it afterwards."""
+def fresh_database(kind, server_url, keep_as=None):
+    """Yield the URL of a new empty database; remove it afterwards. `keep_as` (PostgreSQL): give it that
+    name instead (an old database of that name is dropped first) and leave it in place."""
     from webapp.config import normalize_database_url
 
     if kind == "sqlite":
@@ -107,15 +108,18 @@ def fresh_database(kind, server_url):
             yield f"sqlite:///{Path(directory) / 'bench.db'}"
         return
     base = normalize_database_url(server_url)
-    name = f"govflow_bench_{uuid.uuid4().hex[:8]}"
+    name = keep_as or f"govflow_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(re.sub(r"/[^/]*$", "/postgres", base), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
+        if keep_as:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield re.sub(r"/[^/]*$", f"/{name}", base)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not keep_as:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -375,6 +379,19 @@ def abba(sides, index):
     """The order of the sides in round `index`: forwards, backwards, forwards ... so that a drift of the
     machine's speed during the run (other processes) weighs on every side alike."""
     return sides if index % 2 == 0 else sides[::-1]
+
+
+def in_turns(sides, items, rounds, visit, warm_ups=2):
+    """`visit(side, item, record)` every item on every side `warm_ups` times unrecorded (caches, first-use
+    compilation), then once per round, recorded, the sides taking turns in `abba` order."""
+    for side in sides:
+        for item in items:
+            for _ in range(warm_ups):
+                visit(side, item, False)
+    for index in range(rounds):
+        for item in items:
+            for side in abba(sides, index):
+                visit(side, item, True)
 
 
 # --- the sweep's pick query ---------------------------------------------------------------------------------------
