@@ -12,6 +12,13 @@ def open_task(instance_id):
     return db.session.query(HumanTask).filter_by(instance_id=instance_id, state="open").one()
 
 
+def completed_row(instance_id, step_key):
+    """The latest completed, still valid run of a step (a return target)."""
+    return (db.session.query(HumanTask)
+            .filter_by(instance_id=instance_id, step_key=step_key, state="completed", superseded=False)
+            .order_by(HumanTask.id.desc()).first())
+
+
 def act(org, username, instance_id, form):
     row = open_task(instance_id)
     instance = runner.complete(row.id, org.users[username], form)

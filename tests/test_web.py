@@ -66,6 +66,7 @@ def test_writer_creates_and_submits_an_item_through_the_pages(app, org):
 
 
 def test_items_outside_the_unit_or_above_clearance_are_invisible(app, org):
+    org.users["writer_a"].clearance = 2  # nobody marks above their own clearance
     secret = new_item(org, title="涉密事项报告", secrecy="2")
     ordinary = new_item(org, title="一般事项报告")
     other_county = app.test_client()

@@ -153,6 +153,7 @@ def test_item_goes_through_every_step_with_one_return(org, live_server, page):
 def test_other_county_and_low_clearance_do_not_see_the_item(org, live_server, page):
     base = live_server
     public = new_item(org, title="公开信息：春耕进展顺利")
+    org.users["writer_a"].clearance = 2  # nobody marks above their own clearance
     secret = new_item(org, title="秘密信息：不宜公开的情况", secrecy="2")
     item_url = f"{base}/reports/{public.id}"
 

@@ -4,17 +4,11 @@ from datetime import timedelta
 import pytest
 
 from tests.cases.helpers import CLOSE, PROGRESS, armed, new_case, reload, step, travel
-from tests.helpers import act, new_item, open_task
+from tests.helpers import act, completed_row, new_item, open_task
 from webapp.engine import clock, runner, store, task_actions
 from webapp.engine.errors import NotAllowed, TaskConflict
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
-
-
-def _completed(instance_id, step_key):
-    return (db.session.query(HumanTask)
-            .filter_by(instance_id=instance_id, step_key=step_key, state="completed", superseded=False)
-            .order_by(HumanTask.id.desc()).first())
 
 
 def _restored_state(instance_id):
@@ -108,7 +102,7 @@ def test_an_upper_editor_returns_an_item_to_its_writer_past_three_steps(org):
     targets = [r.step_key for r in task_actions.return_targets(edit)]
     assert targets == ["compose", "verify", "sign"]
 
-    compose = _completed(item.instance_id, "compose")
+    compose = completed_row(item.instance_id, "compose")
     task_actions.return_to(edit.id, org.users["editor"], compose.id, "数据口径与统计局不一致，请核实后重报")
     db.session.commit()
 
@@ -139,13 +133,13 @@ def test_return_needs_a_reason_and_a_step_on_the_way(org):
     item = new_item(org)
     act(org, "verifier_a", item.instance_id, {"decision": "pass"})
     sign = open_task(item.instance_id)
-    compose = _completed(item.instance_id, "compose")
+    compose = completed_row(item.instance_id, "compose")
     with pytest.raises(TaskConflict, match="退回理由"):
         task_actions.return_to(sign.id, org.users["leader_a"], compose.id, "")
     db.session.rollback()
     other = new_item(org, title="另一条信息")
     with pytest.raises(TaskConflict, match="已办理过的环节"):
-        task_actions.return_to(sign.id, org.users["leader_a"], _completed(other.instance_id, "compose").id, "x")
+        task_actions.return_to(sign.id, org.users["leader_a"], completed_row(other.instance_id, "compose").id, "x")
     db.session.rollback()
     with pytest.raises(NotAllowed):
         task_actions.return_to(sign.id, org.users["verifier_a"], compose.id, "不是我的任务")
@@ -165,7 +159,7 @@ def test_a_case_returned_from_review_to_handling_keeps_its_deadline_timers(org):
     assert [r.step_key for r in task_actions.return_targets(review)] == ["register", "assign", "handle",
                                                                          "principal_sign"]
     travel(days=2)
-    task_actions.return_to(review.id, org.users["dc"], _completed(case.instance_id, "handle").id,
+    task_actions.return_to(review.id, org.users["dc"], completed_row(case.instance_id, "handle").id,
                            "整改成效缺少数据支撑")
     db.session.commit()
     case = reload(case)
@@ -186,7 +180,7 @@ def test_a_case_returned_to_assignment_is_reassigned_with_the_same_deadline(org)
     before = armed(case)
     travel(days=3)
     handle = open_task(case.instance_id)
-    task_actions.return_to(handle.id, org.users["handler_a"], _completed(case.instance_id, "assign").id,
+    task_actions.return_to(handle.id, org.users["handler_a"], completed_row(case.instance_id, "assign").id,
                            "该事项不属我县职责，请改交有关部门")
     db.session.commit()
     case = reload(case)
@@ -204,7 +198,7 @@ def test_a_returned_case_whose_deadline_passed_meanwhile_is_still_overdue(org):
     act(org, "principal_a", case.instance_id, {"decision": "sign"})
     travel(days=20)
     review = open_task(case.instance_id)
-    task_actions.return_to(review.id, org.users["dc"], _completed(case.instance_id, "handle").id, "请补充")
+    task_actions.return_to(review.id, org.users["dc"], completed_row(case.instance_id, "handle").id, "请补充")
     db.session.commit()
     assert reload(case).alert == "red"
 
@@ -214,7 +208,7 @@ def test_a_returned_case_whose_deadline_passed_meanwhile_is_still_overdue(org):
 
 def test_a_writer_withdraws_until_the_verifier_acts(org):
     item = new_item(org)
-    compose = _completed(item.instance_id, "compose")
+    compose = completed_row(item.instance_id, "compose")
     assert task_actions.withdrawable(compose, org.users["writer_a"]) is None
     task_actions.withdraw(compose.id, org.users["writer_a"])
     db.session.commit()
@@ -230,7 +224,7 @@ def test_a_writer_withdraws_until_the_verifier_acts(org):
     verify = open_task(item.instance_id)
     task_actions.claim(verify.id, org.users["verifier_a"])
     db.session.commit()
-    compose = _completed(item.instance_id, "compose")
+    compose = completed_row(item.instance_id, "compose")
     assert "已由用户verifier_a签收" in task_actions.withdrawable(compose, org.users["writer_a"])
     with pytest.raises(TaskConflict, match="无法撤回"):
         task_actions.withdraw(compose.id, org.users["writer_a"])
@@ -244,7 +238,7 @@ def test_a_handler_withdraws_a_closing_report_before_the_leader_signs(org):
     case = new_case(org)
     before = armed(case)
     act(org, "handler_a", case.instance_id, CLOSE)
-    close = _completed(case.instance_id, "handle")
+    close = completed_row(case.instance_id, "handle")
     task_actions.withdraw(close.id, org.users["handler_a"])
     db.session.commit()
     case = reload(case)
@@ -259,7 +253,7 @@ def test_withdraw_is_refused_once_the_process_ended_or_a_timer_moved_it(org):
     act(org, "verifier_a", item.instance_id, {"decision": "pass"})
     act(org, "leader_a", item.instance_id, {"decision": "pass"})
     act(org, "editor", item.instance_id, {"decision": "adopt", "publication": "汇要"})
-    edit = _completed(item.instance_id, "edit")
+    edit = completed_row(item.instance_id, "edit")
     assert "办结" in task_actions.withdrawable(edit, org.users["editor"])
 
 
@@ -268,7 +262,7 @@ def test_withdraw_after_a_timer_fired_keeps_the_fired_timer(org):
     act(org, "handler_a", case.instance_id, PROGRESS)
     clock.set_fixed(clock.now() + timedelta(days=8))  # past the urgent first-feedback time
     act(org, "handler_a", case.instance_id, CLOSE)
-    close = _completed(case.instance_id, "handle")
+    close = completed_row(case.instance_id, "handle")
     task_actions.withdraw(close.id, org.users["handler_a"])
     db.session.commit()
     assert "feedback" not in armed(reload(case))

@@ -39,7 +39,8 @@ class ProcessInstance(db.Model):
     lock_version = db.Column(db.Integer, nullable=False, default=1)
     status = db.Column(db.String(16), nullable=False, default="running", index=True)
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), index=True)
-    secrecy = db.Column(db.SmallInteger, nullable=False, default=0)
+    secrecy = db.Column(db.SmallInteger, nullable=False, default=0)  # the host's (engine/markings.py)
+    urgency = db.Column(db.String(16), nullable=False, default="normal", server_default="normal")
     started_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
     started_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)
     ended_dt = db.Column(UTCDateTime())
@@ -143,7 +144,7 @@ class InstanceEvent(db.Model):
         "incident": "处理异常", "retry": "重试", "signal": "外部事件", "service": "系统处理", "end": "流程结束",
         "claim": "签收", "release": "退回签收", "transfer": "转办", "return": "退回", "withdraw": "撤回",
         "urge": "催办", "copy": "抄送", "attach": "上传附件", "detach": "删除附件",
-        "shortcut": "越过核签", "phone": "电话接报", "migrate": "迁移版本",
+        "shortcut": "越过核签", "phone": "电话接报", "migrate": "迁移版本", "marking": "变更密级/紧急程度",
     }
 
     @property

@@ -9,7 +9,7 @@ from SpiffWorkflow.util.task import TaskState
 from webapp.auth.roles import role_code
 from webapp.extensions import db
 
-from . import clock
+from . import clock, markings
 from .errors import EngineError
 from .models import HumanTask, Timer
 
@@ -86,8 +86,8 @@ def _open_row(instance, workflow, task, data):
         assignee_id=int(assignee) if assignee else None,
         state="open",
         title=str(data.get("title") or instance.definition.name)[:256],
-        secrecy=int(data.get("secrecy") or 0),
-        urgency=str(data.get("urgency") or "normal"),
+        secrecy=instance.secrecy,
+        urgency=instance.urgency,
         created_dt=clock.now(),
         due_dt=_as_utc(due),
     )
@@ -108,8 +108,7 @@ def project(instance, workflow, arrivals=None):
     `arrivals` maps a task id to columns its newly opened row starts with (who it goes back to, and why).
     Returns the timer rows that fired since the last projection.
     """
-    data = current_data(workflow)
-    instance.secrecy = int(data.get("secrecy") or 0)
+    data = markings.overlay(instance, current_data(workflow))  # markings are the row's, never the data's
 
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     open_rows = db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").all()
@@ -117,7 +116,7 @@ def project(instance, workflow, arrivals=None):
         if row.task_uuid in ready:
             row.title = str(data.get("title") or row.title)[:256]
             row.secrecy = instance.secrecy
-            row.urgency = str(data.get("urgency") or row.urgency)
+            row.urgency = instance.urgency
             ready.pop(row.task_uuid)
         else:
             row.state = "cancelled"

@@ -14,7 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 from webapp.auth.models import User
 from webapp.extensions import db
 
-from . import clock, definitions, forms, serializer, store
+from . import clock, definitions, forms, markings, serializer, store
 from .environment import HandlerFailure
 from .errors import EngineError, NotAllowed, NotFound, TaskConflict
 from .models import HumanTask, Incident, InstanceEvent, ProcessInstance
@@ -84,7 +84,9 @@ def persist(instance, workflow, incident=None, arrivals=None):
 
     Returns the timer rows that fired in this step, whichever operation made them fire.
     """
+    markings.stamp(instance, workflow)  # whatever a reset or a merge put into the data, the row's markings win
     store.save(instance, workflow)
+    markings.sync_task_rows(instance)
     fired = project(instance, workflow, arrivals)
     for timer in fired:
         record_event(instance.id, "timer", step_key=timer.step_key, step_label=timer.step_label,
@@ -129,8 +131,9 @@ def start(process_key, user, data, business_key=None):
     instance = ProcessInstance(
         definition_id=definition.id, definition=definition, business_key=business_key, state_json="{}",
         serializer_version=serializer.VERSION, status="running", unit_id=data.get("unit_id"),
-        secrecy=int(data.get("secrecy") or 0), started_by_id=user.id if user else None, started_dt=clock.now(),
+        started_by_id=user.id if user else None, started_dt=clock.now(),
     )
+    markings.initial(instance, data, user)
     db.session.add(instance)
     db.session.flush()
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=store.script_engine_for(instance.id))
@@ -177,6 +180,7 @@ def complete(task_row_id, user, raw_form):
     row, instance, workflow, task = locked_task(task_row_id, user)
     if row.form_key:
         forms.check(row.form_key, form, task.data)
+    _take_markings(instance, form, user, row)
     task.data.update(form)
     task.run()
     row.state = "completed"
@@ -197,6 +201,7 @@ def save_draft(task_row_id, user, raw_form):
     """Keep a partly filled form on the open task without completing it."""
     form = _validated_form(task_row_id, user, raw_form, partial=True)
     row, instance, workflow, task = locked_task(task_row_id, user)
+    _take_markings(instance, form, user, row)
     task.data.update(form)
     record_event(instance.id, "save_draft", user, data=_loggable(form), row=row)
     persist(instance, workflow)
@@ -249,6 +254,17 @@ def retry(instance_id, user):
     record_event(instance.id, "retry", user)
     persist(instance, workflow, run_guarded(instance, workflow, advance, user))
     return instance
+
+
+def _take_markings(instance, form, user, row):
+    """A form that sets secrecy or urgency changes the instance's markings; a change after the first submission
+    (a re-marked item, not a new one being filled in) is in the history and the audit log."""
+    changed = markings.take_from_form(instance, form, user)
+    submitted_before = changed and db.session.query(InstanceEvent.id).filter_by(
+        instance_id=instance.id, action="complete").first() is not None
+    if submitted_before:
+        record_event(instance.id, "marking", user, row=row,
+                     data={name: {"from": old, "to": new} for name, (old, new) in changed.items()})
 
 
 def _loggable(form):

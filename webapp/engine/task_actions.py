@@ -11,7 +11,7 @@ from sqlalchemy import or_
 from webapp.auth.models import User
 from webapp.extensions import db
 
-from . import clock, store
+from . import clock, markings, store
 from .errors import NotAllowed, NotFound, TaskConflict
 from .models import HumanTask, InstanceEvent
 from .projection import find_task
@@ -134,6 +134,7 @@ def _ran_before(workflow, target, current):
 def _reset_to(instance, workflow, target, data):
     """Move the workflow back to `target`; completed rows whose run was undone are marked superseded."""
     workflow.reset_from_task_id(target.id, data=data)
+    markings.stamp(instance, workflow, [target])  # the reset brought back the data of then, not the markings
     # SpiffWorkflow 3.2 leaves the dropped tasks' timers and other catching events in the event manager;
     # the next refresh_timers would then touch a task that no longer has a parent.
     live = {workflow, *workflow.subprocesses.values()}

@@ -13,6 +13,7 @@ from webapp.engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from webapp.engine.runner import may_act
 from webapp.extensions import db
 
+from .access import may_view_instance
 from .items import PROCESS_KEYS, ItemRow, is_emergency, latest_rows, load_items
 from .models import InstanceCopy, Urge
 from .paging import Listing, paged
@@ -69,12 +70,17 @@ def done(user, limit=100):
 
 
 def task_for(user, row_id):
-    """The open task the user may act on; 404 when they could not even know of it, 403 when not theirs."""
+    """A task the user may act on (open) or may read (finished: they did it, or they may see the instance).
+
+    404 when they could not even know of it, 403 when it is not theirs. Secrecy is the instance's as it stands now,
+    never the row's (a row keeps what it was projected with)."""
     row = db.session.get(HumanTask, row_id)
-    if row is None or row.secrecy > user.clearance or row.unit_id != user.unit_id:
+    if row is None or row.instance.secrecy > user.clearance or row.unit_id != user.unit_id:
         raise NotFound("任务不存在或您无权查看。")
     if row.state == "open" and not may_act(user, row):
         raise NotAllowed("您无权办理此任务。")
+    if row.state != "open" and row.completed_by_id != user.id and not may_view_instance(user, row.instance):
+        raise NotFound("任务不存在或您无权查看。")
     return row
 
 
