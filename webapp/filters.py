@@ -23,6 +23,11 @@ DECISIONS = {
 }
 
 
+def secrecy_choices(user):
+    """The levels a user may mark something with: none above their own clearance (the server refuses them too)."""
+    return [(level, label) for level, label in SECRECY_LEVELS.items() if level <= user.clearance]
+
+
 def init_app(app):
     app.jinja_env.filters["local_dt"] = local_dt
     app.jinja_env.filters["iso_local"] = iso_local
@@ -31,6 +36,7 @@ def init_app(app):
     app.jinja_env.filters["urgency_label"] = lambda v: URGENCY_LEVELS.get(v, v)
     app.jinja_env.filters["decision_label"] = lambda v: DECISIONS.get(v, v)
     app.jinja_env.filters["importance_label"] = lambda v: IMPORTANCE_LEVELS.get(v, v)
+    app.jinja_env.globals["secrecy_choices"] = secrecy_choices
 
     @app.context_processor
     def inbox_count():

@@ -180,3 +180,11 @@ def test_a_secret_case_returned_to_any_earlier_step_stays_secret(org, target_ste
     case = reload(case)
     assert (case.secrecy, case.urgency) == (2, "urgent")
     assert db.session.query(InstructionCase).filter(InstructionCase.secrecy == 0).count() == 0
+
+
+def test_the_compose_form_offers_only_the_levels_the_writer_holds(client, org):
+    token = login(client, "writer_a")  # cleared for 内部
+    task_url = client.post("/reports/new", data={"csrf_token": token}).headers["Location"]
+    html = client.get(task_url).get_data(as_text=True)
+    options = html[html.index('id="secrecy"'):].split("</select>")[0]
+    assert "公开" in options and "内部" in options and "秘密" not in options
