@@ -188,3 +188,26 @@ def test_the_compose_form_offers_only_the_levels_the_writer_holds(client, org):
     html = client.get(task_url).get_data(as_text=True)
     options = html[html.index('id="secrecy"'):].split("</select>")[0]
     assert "公开" in options and "内部" in options and "秘密" not in options
+
+
+def test_an_extension_asked_and_approved_keeps_a_secret_case_secret(org):
+    case = new_case(org, secrecy="2", urgency="very_urgent")
+    act(org, "handler_a", case.instance_id, {"decision": "extension", "extend_until": "2026-03-27",
+                                             "extension_reason": "涉及多部门协调，需补充现场核查。"})
+    act(org, "dc", case.instance_id, {"decision": "approve", "opinion": "同意"})
+    assert open_task(case.instance_id).step_key == "handle"
+    _assert_kept(case.instance_id, 2, "very_urgent")
+    assert (reload(case).secrecy, reload(case).urgency) == (2, "very_urgent")
+
+
+def test_migrating_to_a_new_version_keeps_them(org):
+    from tests.designer.test_pages import with_reminder
+    from webapp.engine import definitions, migration
+
+    case = new_case(org, secrecy="2", urgency="urgent")
+    v2, _ = definitions.deploy("instruction_case", with_reminder(), comment="增加办理中期提醒")
+    db.session.commit()
+    results = migration.migrate([case.instance_id], v2, org.users["admin"])
+    db.session.commit()
+    assert results[0][1], results
+    _assert_kept(case.instance_id, 2, "urgent")
