@@ -92,10 +92,11 @@ def test_demo_emergencies_fill_the_record_and_the_monthly_report_once(app):
 
     client = app.test_client()
     _login(client, "bj_city")
-    february = _summary(client, "2026-02")  # reported, on time, late, minutes late, missed, concealed, rate
-    assert february == {"青山县委办公室": ["2", "1", "1", "25", "0", "0", "50.0%"],
-                        "临江区委办公室": ["0", "0", "0", "0", "1", "0", "—"]}
-    assert _summary(client, "2026-03") == {"青山县白石镇党政办": ["1", "1", "0", "0", "0", "0", "100.0%"]}
+    # reported, on time, late, minutes late, missed, concealed, phone 补录, rate
+    february = _summary(client, "2026-02")
+    assert february == {"青山县委办公室": ["2", "1", "1", "25", "0", "0", "0", "50.0%"],
+                        "临江区委办公室": ["0", "0", "0", "0", "1", "0", "0", "—"]}
+    assert _summary(client, "2026-03") == {"青山县白石镇党政办": ["1", "1", "0", "0", "0", "0", "0", "100.0%"]}
     record = client.get(f"/emergencies/record?unit={late.unit_id}").get_data(as_text=True)
     assert "市级时限 2 小时，迟报 25 分钟" in record and EMERGENCY_SAMPLES["late"]["title"] in record
 

@@ -43,6 +43,10 @@ class Config:
     EMERGENCY_WARN_MINUTES = float(os.environ.get("GOVFLOW_EMERGENCY_WARN_MINUTES", "30"))
     EMERGENCY_WRITTEN_MINUTES = float(os.environ.get("GOVFLOW_EMERGENCY_WRITTEN_MINUTES", "60"))
     EMERGENCY_WORK_HOURS = os.environ.get("GOVFLOW_EMERGENCY_WORK_HOURS", "08:30-12:00,13:30-17:30")
+    # A phone report whose claimed call time is more than this many minutes before it was entered is a 补录,
+    # shown as such; an event time older than this many days needs a stated reason.
+    EMERGENCY_PHONE_BACKFILL_MINUTES = float(os.environ.get("GOVFLOW_PHONE_BACKFILL_MINUTES", "30"))
+    EMERGENCY_MAX_EVENT_AGE_DAYS = float(os.environ.get("GOVFLOW_EMERGENCY_MAX_EVENT_AGE_DAYS", "30"))
     # Notices outside the system (docs/notifications.md). NOTICE_CHANNELS unset: "email" when MAIL_SERVER
     # is set, else none; "sms" and "im" only when listed, by default through the logging adapter.
     NOTICE_CHANNELS = os.environ.get("NOTICE_CHANNELS")

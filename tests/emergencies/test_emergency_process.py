@@ -244,7 +244,7 @@ def test_missed_report_recorded_by_the_upper_office_shows_in_the_record(org):
         "unit_id": str(org.units["county-b"].id), "kind": "missed", "event_time": "2026-03-19T22:00",
         "title": "b县某矿透水", "description": "经媒体报道获悉，b县未报告。"})
     db.session.commit()
-    record = queries.unit_record(org.units["county-b"].id)
+    record = queries.unit_record(org.users["editor"], org.units["county-b"].id)
     assert [(f.kind, f.title, f.recorded_by_id) for f in record] == [("missed", "b县某矿透水", org.users["editor"].id)]
     summary = {row.unit.code: row for row in queries.monthly_summary(org.users["editor"], 2026, 3)}
     assert summary["county-b"].missed == 1 and summary["county-b"].reported == 0

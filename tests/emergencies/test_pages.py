@@ -321,12 +321,12 @@ def test_a_late_report_shows_on_the_detail_the_record_and_the_monthly_report(app
     doc = _page(editor.get("/emergencies/report?month=2026-03"))
     assert _text(_by_id(doc, "report-title")) == "临江市委办公室 · 2026年3月紧急信息报送情况"
     header = [_text(th) for th in doc.xpath("//table[@id='summary']/thead//th")]
-    assert header == ["单位", "报告数", "按时", "迟报次数", "迟报分钟合计", "漏报", "瞒报", "及时率"]
+    assert header == ["单位", "报告数", "按时", "迟报次数", "迟报分钟合计", "漏报", "瞒报", "电话补录", "及时率"]
     rows = {_cells(r)[0]: _cells(r) for r in doc.xpath("//table[@id='summary']/tbody/tr")}
-    assert rows["a县委办公室"] == ["a县委办公室", "1", "0", "1", "10", "0", "0", "0.0%"]
-    assert rows["b县委办公室"] == ["b县委办公室", "0", "0", "0", "0", "1", "0", "—"]
+    assert rows["a县委办公室"] == ["a县委办公室", "1", "0", "1", "10", "0", "0", "0", "0.0%"]
+    assert rows["b县委办公室"] == ["b县委办公室", "0", "0", "0", "0", "1", "0", "0", "—"]
     total = _cells(_one(doc, "//table[@id='summary']/tfoot/tr"))
-    assert total == ["合计", "1", "0", "1", "10", "1", "0", "0.0%"]
+    assert total == ["合计", "1", "0", "1", "10", "1", "0", "0", "0.0%"]
     link = _one(doc, "//table[@id='summary']//a[normalize-space()='a县委办公室']").get("href")
     assert link == f"/emergencies/record?unit={org.units['county-a'].id}&month=2026-03"
 

@@ -71,6 +71,10 @@ class EmergencyOut(Schema):
     urgency = fields.String()
     secrecy = fields.Integer()
     mode = fields.String()
+    phone_dt = fields.DateTime(allow_none=True)  # the call time stated
+    phone_entered_dt = fields.DateTime(allow_none=True)  # when it was entered
+    phone_backfill = fields.Boolean()  # 补录
+    event_time_reason = fields.String(allow_none=True)
     status = fields.String()
     status_label = fields.String()
     current_step = fields.String(allow_none=True)

@@ -3,8 +3,8 @@ from dataclasses import dataclass
 
 from webapp import exports
 
-HEADER = ("单位", "报告数", "按时", "迟报次数", "迟报分钟合计", "漏报", "瞒报", "及时率")
-WIDTHS = (30, 10, 10, 12, 16, 10, 10, 12)
+HEADER = ("单位", "报告数", "按时", "迟报次数", "迟报分钟合计", "漏报", "瞒报", "电话补录", "及时率")
+WIDTHS = (30, 10, 10, 12, 16, 10, 10, 12, 12)
 XLSX = exports.XLSX
 
 
@@ -20,15 +20,17 @@ def timeliness_text(on_time, reported):
     return f"{on_time / reported:.1%}" if reported else "—"
 
 
-def _cells(name, reported, on_time, late, late_minutes, missed, concealed):
-    return (name, reported, on_time, late, late_minutes, missed, concealed, timeliness_text(on_time, reported))
+def _cells(name, reported, on_time, late, late_minutes, missed, concealed, backfilled):
+    return (name, reported, on_time, late, late_minutes, missed, concealed, backfilled,
+            timeliness_text(on_time, reported))
 
 
 def summary_table(summaries):
     """The rows of queries.monthly_summary with a 合计 line, as the page and the workbook show them."""
-    rows = [(s.unit, _cells(s.unit.name, s.reported, s.on_time, s.late, s.late_minutes, s.missed, s.concealed))
+    rows = [(s.unit, _cells(s.unit.name, s.reported, s.on_time, s.late, s.late_minutes, s.missed, s.concealed,
+                            s.backfilled))
             for s in summaries]
-    sums = [sum(cells[i] for _, cells in rows) for i in range(1, 7)]
+    sums = [sum(cells[i] for _, cells in rows) for i in range(1, 8)]
     return SummaryTable(rows=rows, total=_cells("合计", *sums))
 
 

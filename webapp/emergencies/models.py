@@ -34,10 +34,14 @@ class Emergency(db.Model):
     measures = db.Column(db.Text, nullable=False, default="")
     urgency = db.Column(db.String(16), nullable=False, default="urgent")
     secrecy = db.Column(db.SmallInteger, nullable=False, default=0)
+    event_time_reason = db.Column(db.Text)  # why an event further back than the setting allows is reported now
 
     # 先电话后文字: the phone report taken by an upper office, when the case started that way.
     mode = db.Column(db.String(8), nullable=False, default="written")  # written | phone
-    phone_dt = db.Column(UTCDateTime())
+    phone_dt = db.Column(UTCDateTime())  # the call time stated; the rules count the arrival from it
+    phone_entered_dt = db.Column(UTCDateTime())  # when the office entered the call (clock.now() at the post)
+    # 补录: the stated call time lies more than GOVFLOW_PHONE_BACKFILL_MINUTES before the entry.
+    phone_backfill = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
     phone_caller = db.Column(db.String(64))
     phone_number = db.Column(db.String(32))
     phone_summary = db.Column(db.Text)
@@ -59,6 +63,13 @@ class Emergency(db.Model):
     @property
     def status_label(self):
         return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def backfill_minutes(self):
+        """Minutes from the stated call time to its entry, for a 补录; None otherwise."""
+        if not self.phone_backfill or self.phone_entered_dt is None or self.phone_dt is None:
+            return None
+        return round((self.phone_entered_dt - self.phone_dt).total_seconds() / 60)
 
     def is_red(self, now=None):
         """At or past the limit of the level it has not yet reached."""

@@ -1,11 +1,15 @@
 """Writes of emergency information; each flushes, the request commits."""
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
 
 from webapp import audit
 from webapp.auth.models import Unit
+from webapp.auth.roles import SECRECY_LEVELS
 from webapp.engine import clock, forms, runner
 from webapp.engine.errors import FormInvalid, NotAllowed, TaskConflict
 from webapp.extensions import db
+from webapp.filters import local_dt
 
 from . import queries
 from .models import FAULT_LABELS, ReportingFault
@@ -17,37 +21,60 @@ def _utc(local_text):
     return local_moment(local_text, "time").astimezone(UTC).isoformat()
 
 
+def _check_secrecy(user, secrecy):
+    """Nobody marks a report above their own clearance: they would lose sight of it the moment it is saved."""
+    if secrecy > user.clearance:
+        raise FormInvalid({"secrecy": [f"密级不能高于您的涉密等级（{SECRECY_LEVELS.get(user.clearance, '公开')}）"]})
+
+
+def is_backfill(call_at, entered_at):
+    """补录: the claimed call time lies further before the entry than GOVFLOW_PHONE_BACKFILL_MINUTES allows."""
+    grace = timedelta(minutes=current_app.config["EMERGENCY_PHONE_BACKFILL_MINUTES"])
+    return entered_at - call_at > grace
+
+
 def report(user, raw):
     """报告紧急信息: a unit's writer or duty officer reports in writing; the clock runs from the event time."""
     if not queries.may_report(user):
         raise NotAllowed("只有本单位的信息员或值班员可以报告紧急信息。")
     form = forms.load(ReportSchema, raw)
+    _check_secrecy(user, form["secrecy"])
     unit_id = queries.level_unit_id(user)
     data = {**{k: form[k] for k in ("title", "place", "summary", "casualties", "measures", "urgency", "secrecy",
-                                    "sign_mode", "skip_reason")},
+                                    "sign_mode", "skip_reason", "event_time_reason")},
             "unit_id": unit_id, "reporter_id": user.id, "event_at": _utc(form["event_time"]), "phone": None}
     return _start(user, data)
 
 
 def record_phone(user, raw):
     """电话接报: a receiving office records a phone report; it starts the case and counts as the report's arrival
-    at this level. The unit then owes the written report (补报文字稿)."""
+    at this level at the call time it states. The unit then owes the written report (补报文字稿).
+
+    The moment of entry is kept beside the stated call time: a call stated well before it was entered (补录)
+    still counts at the stated time, as the rules say, but is marked wherever the report is shown."""
     if not queries.takes_reports(user):
         raise NotAllowed("只有信息部门或总值班室可以登记电话报告。")
     form = forms.load(PhoneSchema, raw)
+    _check_secrecy(user, form["secrecy"])
     unit = db.session.get(Unit, form["unit_id"])
     if unit is None or unit.kind == "office" or unit.id not in queries.descendant_ids(queries.level_unit_id(user)):
         raise FormInvalid({"unit_id": ["请选择本级所辖的报告单位"]})
-    at = _utc(form["call_time"]) if form.get("call_time") else clock.now().isoformat()
-    phone = {"at": at, "level_unit_id": queries.level_unit_id(user), "office_unit_id": user.unit_id,
+    entered = clock.now()
+    at = _utc(form["call_time"]) if form.get("call_time") else entered.isoformat()
+    backfill = is_backfill(datetime.fromisoformat(at), entered)
+    phone = {"at": at, "entered_at": entered.isoformat(), "backfill": backfill,
+             "level_unit_id": queries.level_unit_id(user), "office_unit_id": user.unit_id,
              "route": _route_of(user), "caller": form["caller"], "caller_phone": form["caller_phone"],
              "summary": form["summary"], "taken_by_id": user.id}
     data = {"unit_id": unit.id, "reporter_id": None, "title": form["title"], "place": "", "summary": form["summary"],
             "casualties": "", "measures": "", "urgency": form["urgency"], "secrecy": form["secrecy"],
-            "sign_mode": "leader", "skip_reason": "", "event_at": _utc(form["event_time"]), "phone": phone}
+            "sign_mode": "leader", "skip_reason": "", "event_at": _utc(form["event_time"]),
+            "event_time_reason": form["event_time_reason"], "phone": phone}
     emergency = _start(user, data)
-    runner.record_event(emergency.instance_id, "phone", user, opinion=form["summary"],
-                        data={"caller": form["caller"], "caller_phone": form["caller_phone"], "at": at})
+    label = f"补录：来电 {local_dt(datetime.fromisoformat(at))}，录入 {local_dt(entered)}" if backfill else None
+    runner.record_event(emergency.instance_id, "phone", user, step_label=label, opinion=form["summary"],
+                        data={"caller": form["caller"], "caller_phone": form["caller_phone"], "at": at,
+                              "entered_at": entered.isoformat(), "backfill": backfill})
     return emergency
 
 

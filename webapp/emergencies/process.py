@@ -38,10 +38,13 @@ def project_emergency(instance, data):
         setattr(emergency, name, (data.get(name) or "")[:256 if name in ("title", "place") else None])
     emergency.urgency = data.get("urgency") or "urgent"
     emergency.secrecy = int(data.get("secrecy") or 0)
+    emergency.event_time_reason = (data.get("event_time_reason") or "").strip() or None
     phone = data.get("phone")
     emergency.mode = "phone" if phone else "written"
     if phone:
         emergency.phone_dt = _dt(phone["at"])
+        emergency.phone_entered_dt = _dt(phone.get("entered_at"))
+        emergency.phone_backfill = bool(phone.get("backfill"))
         emergency.phone_caller, emergency.phone_number = phone.get("caller"), phone.get("caller_phone")
         emergency.phone_summary, emergency.phone_taken_by_id = phone.get("summary"), phone.get("taken_by_id")
     relay = data.get("relay") or {}

@@ -116,9 +116,15 @@ def may_view_record(user, unit):
     return unit.id == own or unit.id in descendant_ids(own)
 
 
-def unit_record(unit_id, since=None, until=None):
-    """The marks (迟报/漏报/瞒报) on a unit's record, newest event first."""
-    query = db.session.query(ReportingFault).filter(ReportingFault.unit_id == unit_id)
+def fault_within_clearance(user):
+    """A mark the user may count: one not tied to a report above their clearance (a 漏报/瞒报 recorded without a
+    report has nothing secret to hide). Statistics and scoring can filter with it as well."""
+    return ~exists().where(Emergency.id == ReportingFault.emergency_id, Emergency.secrecy > user.clearance)
+
+
+def unit_record(user, unit_id, since=None, until=None):
+    """The marks (迟报/漏报/瞒报) on a unit's record that `user` may see, newest event first."""
+    query = db.session.query(ReportingFault).filter(ReportingFault.unit_id == unit_id, fault_within_clearance(user))
     if since is not None:
         query = query.filter(ReportingFault.event_dt >= since)
     if until is not None:
@@ -142,6 +148,7 @@ class UnitSummary:
     late_minutes: int = 0
     missed: int = 0
     concealed: int = 0
+    backfilled: int = 0  # phone reports entered well after the call time they state (补录)
     faults: list = field(default_factory=list)
 
     @property
@@ -152,7 +159,8 @@ class UnitSummary:
 
 def monthly_summary(user, year, month):
     """Per unit below (and at) the user's level: emergencies reported in the month by event time, how many were
-    late (迟报) and by how much, and the 漏报/瞒报 recorded; units with nothing in the month are left out."""
+    late (迟报) and by how much, how many phone reports were 补录, and the 漏报/瞒报 recorded; units with nothing in
+    the month are left out. Reports above the user's clearance, and their marks, are not counted."""
     start, end = month_bounds(year, month)
     own = level_unit_id(user)
     scope = [own, *descendant_ids(own)]
@@ -162,10 +170,12 @@ def monthly_summary(user, year, month):
         return summaries.setdefault(unit.id, UnitSummary(unit))
 
     reported = (db.session.query(Emergency).filter(Emergency.unit_id.in_(scope), Emergency.event_dt >= start,
-                                                   Emergency.event_dt < end).all())
+                                                   Emergency.event_dt < end,
+                                                   Emergency.secrecy <= user.clearance).all())
     faults = (db.session.query(ReportingFault).filter(ReportingFault.unit_id.in_(scope),
                                                       ReportingFault.event_dt >= start,
-                                                      ReportingFault.event_dt < end).all())
+                                                      ReportingFault.event_dt < end,
+                                                      fault_within_clearance(user)).all())
     late_emergencies = {}
     for fault in faults:
         row = summary(fault.unit)
@@ -183,4 +193,5 @@ def monthly_summary(user, year, month):
         row = summary(emergency.unit)
         row.reported += 1
         row.on_time += emergency.id not in late_emergencies.get(emergency.unit_id, set())
+        row.backfilled += emergency.phone_backfill
     return sorted(summaries.values(), key=lambda s: (-(s.late + s.missed + s.concealed), s.unit.code))

@@ -1,6 +1,7 @@
 """Forms of emergency information: the report, the phone report, the steps, follow-ups and the record."""
 from datetime import datetime, timedelta
 
+from flask import current_app
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from webapp.auth.roles import SECRECY_LEVELS
@@ -9,6 +10,10 @@ from webapp.engine.forms import FormSchema
 
 REQUIRED = {"required": "此项为必填项", "null": "此项为必填项"}
 URGENCIES = {"urgent": "紧急", "very_urgent": "特急"}
+TIME_FORMAT = "时间格式应为 YYYY-MM-DDTHH:MM"
+TIME_ERRORS = {**REQUIRED, "invalid": TIME_FORMAT}
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+CLOCK_SKEW = timedelta(minutes=5)  # a reporter's watch or the server's clock may run a little fast
 SIGN_MODES = {"leader": "值班领导核签", "skip": "越过核签直接报送（须说明理由）"}
 
 
@@ -25,19 +30,46 @@ def _text(max_length, required=False, label="内容"):
 
 
 def local_moment(value, field):
-    """A time entered in the offices' time zone (YYYY-MM-DDTHH:MM) as an aware datetime."""
+    """A time entered in the offices' time zone (YYYY-MM-DDTHH:MM) as an aware datetime. Years outside a sane
+    range are refused here: year 1 or 9999 would overflow the arithmetic on it (and is never meant)."""
     try:
         moment = datetime.fromisoformat(value)
     except (TypeError, ValueError) as exc:
-        raise ValidationError("时间格式应为 YYYY-MM-DDTHH:MM", field) from exc
+        raise ValidationError(TIME_FORMAT, field) from exc
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ValidationError(f"时间应在 {EARLIEST_YEAR} 年至 {LATEST_YEAR} 年之间", field)
     return moment.replace(tzinfo=clock.LOCAL_TZ) if moment.tzinfo is None else moment
 
 
 def past_moment(value, field, label):
+    """A time that has happened: no later than now, give or take a clock that runs a little fast."""
     moment = local_moment(value, field)
-    if moment > clock.now() + timedelta(minutes=1):
+    if moment > clock.now() + CLOCK_SKEW:
         raise ValidationError(f"{label}不能晚于当前时间", field)
     return moment
+
+
+def event_moment(value, reason):
+    """The event time the limits count from. One older than GOVFLOW_EMERGENCY_MAX_EVENT_AGE_DAYS is a typo far
+    more often than a real report, so it needs a stated reason (kept on the report)."""
+    moment = past_moment(value, "event_time", "事件发生时间")
+    days = current_app.config["EMERGENCY_MAX_EVENT_AGE_DAYS"]
+    if moment < clock.now() - timedelta(days=days) and not (reason or "").strip():
+        raise ValidationError({"event_time": [f"事件发生时间早于 {days:g} 天前，请核对；确属实的须填写说明"],
+                               "event_time_reason": [f"事件发生已超过 {days:g} 天，请说明为何现在报告"]})
+    return moment
+
+
+class EventTimeMixin:
+    """The event time and, when it lies further back than the setting allows, the reason."""
+
+    event_time = fields.String(required=True, error_messages=TIME_ERRORS)
+    event_time_reason = _text(1000, label="说明")
+
+    @validates_schema
+    def _event_time(self, data, **kwargs):
+        if data.get("event_time"):
+            event_moment(data["event_time"], data.get("event_time_reason"))
 
 
 class SignModeMixin:
@@ -60,28 +92,21 @@ class WrittenSchema(SignModeMixin, FormSchema):
     measures = _text(5000, label="已采取措施")
 
 
-class ReportSchema(WrittenSchema):
+class ReportSchema(EventTimeMixin, WrittenSchema):
     """报告紧急信息: the report with the event time the limits are counted from."""
 
-    event_time = fields.String(required=True, error_messages=REQUIRED)
     urgency = fields.String(load_default="urgent", validate=_choice(URGENCIES, "紧急程度"))
     secrecy = fields.Integer(load_default=0, validate=_choice(SECRECY_LEVELS, "密级"),
                              error_messages={"invalid": "请选择有效的密级"})
 
-    @validates_schema
-    def _event_time(self, data, **kwargs):
-        if data.get("event_time"):
-            past_moment(data["event_time"], "event_time", "事件发生时间")
 
-
-class PhoneSchema(FormSchema):
+class PhoneSchema(EventTimeMixin, FormSchema):
     """电话接报: taken in seconds by the receiving office; the written report follows."""
 
     unit_id = fields.Integer(required=True, error_messages={**REQUIRED, "invalid": "请选择报告单位"})
     caller = _text(64, required=True, label="来电人")
     caller_phone = _text(32, label="来电号码")
-    call_time = fields.String(load_default=None, allow_none=True)
-    event_time = fields.String(required=True, error_messages=REQUIRED)
+    call_time = fields.String(load_default=None, allow_none=True, error_messages=TIME_ERRORS)
     title = _text(200, required=True, label="标题")
     summary = _text(5000, required=True, label="电话内容摘要")
     urgency = fields.String(load_default="urgent", validate=_choice(URGENCIES, "紧急程度"))
@@ -89,11 +114,15 @@ class PhoneSchema(FormSchema):
                              error_messages={"invalid": "请选择有效的密级"})
 
     @validates_schema
-    def _times(self, data, **kwargs):
-        event = past_moment(data["event_time"], "event_time", "事件发生时间") if data.get("event_time") else None
+    def _call_time(self, data, **kwargs):
         if data.get("call_time"):
             call = past_moment(data["call_time"], "call_time", "来电时间")
-            if event is not None and call < event:
+            event = data.get("event_time")
+            try:
+                before_event = event and call < local_moment(event, "event_time")
+            except ValidationError:
+                return  # the event time's own check says what is wrong with it
+            if before_event:
                 raise ValidationError("来电时间不能早于事件发生时间", "call_time")
 
 
@@ -128,7 +157,7 @@ class FollowUpSchema(SignModeMixin, FormSchema):
 class RequestSchema(FormSchema):
     """要求续报: the upper office asks the unit for a follow-up by a deadline."""
 
-    due_time = fields.String(required=True, error_messages=REQUIRED)
+    due_time = fields.String(required=True, error_messages=TIME_ERRORS)
     note = _text(2000, required=True, label="要求")
 
     @validates_schema
@@ -142,7 +171,7 @@ class FaultSchema(FormSchema):
 
     unit_id = fields.Integer(required=True, error_messages={**REQUIRED, "invalid": "请选择单位"})
     kind = fields.String(required=True, validate=_choice(["missed", "concealed"], "类型"), error_messages=REQUIRED)
-    event_time = fields.String(required=True, error_messages=REQUIRED)
+    event_time = fields.String(required=True, error_messages=TIME_ERRORS)
     title = _text(200, required=True, label="事件")
     description = _text(5000, required=True, label="情况说明")
     emergency_id = fields.Integer(load_default=None, allow_none=True)

@@ -269,7 +269,7 @@ def record():
         reports = reports.filter(Emergency.event_dt >= since, Emergency.event_dt < until)
     own = db.session.get(Unit, queries.level_unit_id(current_user))
     return render_template("emergencies/record.html", unit=unit, month=month,
-                           faults=queries.unit_record(unit.id, since, until),
+                           faults=queries.unit_record(current_user, unit.id, since, until),
                            reports=reports.order_by(Emergency.event_dt.desc()).limit(200).all(),
                            units=[own, *queries.reporting_units_below(current_user)], level_labels=LEVEL_LABELS,
                            may_record_fault=_may_record_fault(current_user), now=clock.now())
