@@ -1,7 +1,7 @@
 """emergency phone reports keep their entry time and a 补录 mark; an old event time keeps its stated reason
 
 Revision ID: a17c00000003
-Revises: 109036afbe14
+Revises: a17c00000001
 Create Date: 2026-12-04 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a17c00000003'
-down_revision = '109036afbe14'
+down_revision = 'a17c00000001'
 branch_labels = None
 depends_on = None
 
