@@ -12,16 +12,17 @@ PERSON = {"writer": "信息员", "verifier": "办公室主任", "leader": "分�
 
 
 def cleared_member(unit_id, role, secrecy):
-    """EXISTS an active user of `unit_id` holding `role` with clearance >= `secrecy` (columns or values)."""
+    """EXISTS an active user of `unit_id` holding `role` with clearance >= `secrecy` (columns or values). Columns
+    of any other table correlate to the enclosing query, however deep it nests this."""
     return exists(select(User.id).join(UserRole, UserRole.user_id == User.id)
                   .where(User.unit_id == unit_id, UserRole.role == role, User.is_active_user.is_(True),
-                         User.clearance >= secrecy))
+                         User.clearance >= secrecy).correlate_except(User, UserRole))
 
 
 def cleared_user(user_id, secrecy):
     """EXISTS the active user `user_id` with clearance >= `secrecy`."""
     return exists(select(User.id).where(User.id == user_id, User.is_active_user.is_(True),
-                                        User.clearance >= secrecy))
+                                        User.clearance >= secrecy).correlate_except(User))
 
 
 def someone_may_work(task, secrecy):

@@ -114,7 +114,7 @@ def unstaffed():
     case's open task rows (ix_human_tasks_instance_state) and the unit's users; no workflow is restored."""
     c, t = InstructionCase, HumanTask
     return exists(select(t.id).where(t.instance_id == c.instance_id, t.state == "open",
-                                     not_(someone_may_work(t, c.secrecy))))
+                                     not_(someone_may_work(t, c.secrecy))).correlate_except(t))
 
 
 def _filtered(scope, f, now, with_light=True, with_unstaffed=True):
