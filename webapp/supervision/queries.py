@@ -17,7 +17,7 @@ from webapp.engine.errors import NotAllowed, NotFound
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.months import last_months, local_midnight, next_month
-from webapp.staffing import someone_may_work
+from webapp.staffing import cleared_user, top_clearance
 
 LIGHTS = {"red": "已超期", "yellow": "临近到期", "green": "正常", "pending": "未交办", "unknown": "期限待定",
           "closed": "已办结"}
@@ -111,10 +111,13 @@ class DeskFilter:
 def unstaffed():
     """The condition 'the case has an open step nobody may open': no active member of the step's unit holds its
     role with a clearance up to the case's secrecy, and its assignee (if any) may not either. An EXISTS over the
-    case's open task rows (ix_human_tasks_instance_state) and the unit's users; no workflow is restored."""
-    c, t = InstructionCase, HumanTask
-    return exists(select(t.id).where(t.instance_id == c.instance_id, t.state == "open",
-                                     not_(someone_may_work(t, c.secrecy))).correlate_except(t))
+    case's open task rows joined to the highest clearance per unit and role; no workflow is restored."""
+    c, t, top = InstructionCase, HumanTask, top_clearance()
+    assignee_may = and_(t.assignee_id.isnot(None), cleared_user(t.assignee_id, c.secrecy))
+    return exists(select(t.id).outerjoin(top, and_(top.c.unit_id == t.unit_id, top.c.role == t.role))
+                  .where(t.instance_id == c.instance_id, t.state == "open",
+                         func.coalesce(top.c.top, -1) < c.secrecy, not_(assignee_may))
+                  .correlate_except(t, top))
 
 
 def _filtered(scope, f, now, with_light=True, with_unstaffed=True):
