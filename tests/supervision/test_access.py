@@ -59,3 +59,22 @@ def test_a_secret_case_is_left_out_below_its_clearance(app, org, cases):
     assert secret.case_no in nos(desk_of(org, "dc"))
     assert secret.case_no not in nos(desk_of(org, "dc_low"))  # clearance 0
     assert desk_of(org, "dc").total == desk_of(org, "dc_low").total + 1
+
+
+def test_desk_counts_and_the_leader_view_count_a_secret_case_only_for_a_cleared_reader(app, org, cases):
+    secret = new_case(org, title="关于某涉密事项的批示", secrecy="2")  # county-a, green, assigned today
+    high, low = desk_of(org, "dc"), desk_of(org, "dc_low")
+    assert high.total - low.total == 1 and high.counts["green"] - low.counts["green"] == 1
+    assert {k for k in high.counts if high.counts[k] != low.counts[k]} == {"green"}
+    charts = {}
+    for username in ("dc", "dc_low"):
+        client = app.test_client()
+        login(client, username)
+        charts[username] = client.get("/supervision/cockpit.json").get_json()
+    assert charts["dc"]["lights"]["green"] - charts["dc_low"]["lights"]["green"] == 1
+    assert charts["dc"]["assigned"] - charts["dc_low"]["assigned"] == 1
+    assert sum(m["received"] for m in charts["dc"]["trend"]) - sum(m["received"] for m in charts["dc_low"]["trend"]) \
+        == 1
+    by_unit = {u: {r["unit"]: r for r in charts[u]["by_unit"]} for u in charts}
+    assert by_unit["dc"]["a县委办公室"]["green"] - by_unit["dc_low"]["a县委办公室"]["green"] == 1
+    assert secret.case_no not in client.get("/supervision/?status=all").get_data(as_text=True)

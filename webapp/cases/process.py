@@ -6,6 +6,7 @@ from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.engine.projection import register_projector
 from webapp.extensions import db
 
+from .checks import with_staff_check
 from .models import InstructionCase
 from .schemas import FORMS
 
@@ -112,6 +113,6 @@ def init_app(app):
     from .operations import recompute_unknown_deadlines
 
     for key, (schema, check) in FORMS.items():
-        forms.register(key, schema, check)
+        forms.register(key, schema, with_staff_check(key, check))
     register_projector(PROCESS_KEY, project_case)
     workcal_operations.on_year_confirmed(recompute_unknown_deadlines)

@@ -3,6 +3,7 @@ from webapp.engine import clock
 from webapp.engine.errors import NotFound
 from webapp.extensions import db
 from webapp.reports.models import InfoItem
+from webapp.reports.queries import visible_to
 
 from .models import Commission, CommissionTarget
 
@@ -49,9 +50,10 @@ def get_visible(user, commission_id):
     return commission
 
 
-def answers(commission, unit_id=None):
-    """Items written for the commission (submitted or not), by unit then time."""
-    query = db.session.query(InfoItem).filter(InfoItem.commission_id == commission.id)
+def answers(commission, user, unit_id=None):
+    """Items written for the commission that the reader may open (reports' own rule: their unit's, or submitted
+    up to them; never above their clearance), by unit then time."""
+    query = visible_to(user).filter(InfoItem.commission_id == commission.id)
     if unit_id is not None:
         query = query.filter(InfoItem.unit_id == unit_id)
     return query.order_by(InfoItem.unit_id, InfoItem.created_dt).all()

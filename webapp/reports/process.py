@@ -7,6 +7,7 @@ from webapp.engine.models import HumanTask
 from webapp.engine.projection import register_projector
 from webapp.extensions import db
 
+from .checks import CHECKS
 from .models import InfoItem
 from .schemas import FORMS
 
@@ -74,5 +75,5 @@ def project_item(instance, data):
 
 def init_app(app):
     for key, schema in FORMS.items():
-        forms.register(key, schema)
+        forms.register(key, schema, CHECKS.get(key))
     register_projector(PROCESS_KEY, project_item)

@@ -1,4 +1,5 @@
 """The monthly 领导批示件月报表 of a handling unit: figures frozen when produced, then confirmed by the unit."""
+from webapp.auth.roles import SECRECY_LEVELS
 from webapp.engine.types import UTCDateTime
 from webapp.extensions import db
 
@@ -31,8 +32,21 @@ class CaseMonthTable(db.Model):
     confirmed_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
     confirmed_by = db.relationship("User", foreign_keys=[confirmed_by_id])
     remark = db.Column(db.Text, nullable=False, default="")
+    # The part of each figure above that counts cases of one secrecy above 公开: {"2": {"received": 1, …}}, so a
+    # reader is shown only the cases their clearance reaches. NULL: produced before figures were split.
+    secret_figures = db.Column(db.JSON)
 
-    @property
-    def closure_rate(self):
-        """报结率 since the start of the year: closed ÷ received, or None before the first case."""
-        return self.closed_to_date / self.received_to_date if self.received_to_date else None
+    FIGURES = ("received", "closed", "closed_on_time", "closed_late", "overdue_open", "in_progress",
+               "received_to_date", "closed_to_date")
+
+    def figures_for(self, clearance):
+        """{figure: count} of the cases up to `clearance`: the totals less the parts above it; None when the table
+        was never split and the reader is not cleared for every level (its figures may count what they may not
+        see)."""
+        totals = {name: getattr(self, name) for name in self.FIGURES}
+        if self.secret_figures is None:
+            return totals if clearance >= max(SECRECY_LEVELS) else None
+        for level, part in self.secret_figures.items():
+            if int(level) > clearance:
+                totals = {name: n - int(part.get(name, 0)) for name, n in totals.items()}
+        return totals

@@ -12,8 +12,7 @@ from . import queries
 from .models import CaseMonthTable
 
 log = logging.getLogger(__name__)
-FIGURES = ("received", "closed", "closed_on_time", "closed_late", "overdue_open", "in_progress", "received_to_date",
-           "closed_to_date")
+FIGURES = CaseMonthTable.FIGURES
 
 
 def supervision_offices():
@@ -48,8 +47,10 @@ def _produce_for(office, first, user):
         new = table is None
         if new:
             table = CaseMonthTable(office_id=office.id, unit_id=unit.id, month=first)
+        by_secrecy = figures.get(unit.id, {})
         for name in FIGURES:
-            setattr(table, name, figures.get(unit.id, {}).get(name, 0))
+            setattr(table, name, sum(part[name] for part in by_secrecy.values()))
+        table.secret_figures = {str(level): part for level, part in sorted(by_secrecy.items()) if level > 0}
         table.generated_dt = clock.now()
         table.generated_by_id = user.id if user else None
         if new:

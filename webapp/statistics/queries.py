@@ -3,7 +3,7 @@ from sqlalchemy import and_, case, func, or_
 
 from webapp.auth.models import Unit, User, UserRole
 from webapp.cases.models import LEVELS, InstructionCase
-from webapp.emergencies.models import ReportingFault
+from webapp.emergencies.models import Emergency, ReportingFault
 from webapp.emergencies.queries import descendant_ids, level_unit_id, takes_reports
 from webapp.engine import clock
 from webapp.engine.errors import NotAllowed
@@ -107,11 +107,20 @@ def fault_scope(user):
     return [user.unit_id]
 
 
-def fault_groups(unit_ids, first, last_month, by):
-    """[(key, label, late, missed, concealed, minutes late)] by unit or by month of the event (Shanghai)."""
+def _faults_within(clearance):
+    """Faults the reader may see: those of an emergency up to their clearance (a fault copies its emergency's
+    title), and those recorded without one (a 漏报/瞒报 entered by hand carries no secrecy)."""
+    f = ReportingFault
+    return (db.session.query(f).outerjoin(Emergency, Emergency.id == f.emergency_id)
+            .filter(or_(f.emergency_id.is_(None), Emergency.secrecy <= clearance)))
+
+
+def fault_groups(unit_ids, first, last_month, by, clearance):
+    """[(key, label, late, missed, concealed, minutes late)] by unit or by month of the event (Shanghai), of the
+    faults within `clearance`."""
     f = ReportingFault
     start, end = local_midnight(first), local_midnight(next_month(last_month))
-    base = db.session.query(f).filter(f.unit_id.in_(unit_ids), f.event_dt >= start, f.event_dt < end)
+    base = _faults_within(clearance).filter(f.unit_id.in_(unit_ids), f.event_dt >= start, f.event_dt < end)
     if by == "month":
         months = months_between(first, last_month)
         columns = []
@@ -129,9 +138,9 @@ def fault_groups(unit_ids, first, last_month, by):
     return sorted(result, key=lambda r: (-(r[2] + r[3] + r[4]), r[1]))
 
 
-def faults(unit_ids, first, last_month, by=None, key=None):
+def faults(unit_ids, first, last_month, clearance, by=None, key=None):
     f = ReportingFault
-    query = db.session.query(f).filter(f.unit_id.in_(unit_ids), f.event_dt >= local_midnight(first),
+    query = _faults_within(clearance).filter(f.unit_id.in_(unit_ids), f.event_dt >= local_midnight(first),
                                        f.event_dt < local_midnight(next_month(last_month)))
     if by == "unit" and key is not None:
         query = query.filter(f.unit_id == key)
@@ -166,7 +175,8 @@ def table_units(office):
 
 
 def month_figures(office, unit_ids, first):
-    """{unit id: figures} of the month (Shanghai) for the office's cases led by those units, one grouped query."""
+    """{unit id: {secrecy: figures}} of the month (Shanghai) for the office's cases led by those units, one query
+    grouped by unit and secrecy (a table keeps the secret parts apart, see CaseMonthTable.figures_for)."""
     c = InstructionCase
     start, end = local_midnight(first), local_midnight(next_month(first))
     year_start = local_midnight(first.replace(month=1))
@@ -178,6 +188,7 @@ def month_figures(office, unit_ids, first):
     closed_in = and_(c.closed_dt >= start, c.closed_dt < end)
     rows = (db.session.query(
         c.lead_unit_id,
+        c.secrecy,
         count(and_(c.assigned_dt >= start, c.assigned_dt < end)),
         count(closed_in),
         count(and_(closed_in, or_(c.due_dt.is_(None), c.closed_dt <= c.due_dt))),  # no deadline: never late
@@ -189,10 +200,13 @@ def month_figures(office, unit_ids, first):
     ).filter(c.unit_id == office.id, c.lead_unit_id.in_(unit_ids), c.assigned_dt < end,
              # cases closed before this year count in none of the figures: leave the archive out
              or_(c.closed_dt.is_(None), c.closed_dt >= year_start, c.assigned_dt >= year_start))
-     .group_by(c.lead_unit_id))
+     .group_by(c.lead_unit_id, c.secrecy))
     names = ("received", "closed", "closed_on_time", "closed_late", "overdue_open", "in_progress",
              "received_to_date", "closed_to_date")
-    return {uid: dict(zip(names, (int(v or 0) for v in values), strict=True)) for uid, *values in rows}
+    figures = {}
+    for uid, secrecy, *values in rows:
+        figures.setdefault(uid, {})[int(secrecy or 0)] = dict(zip(names, (int(v or 0) for v in values), strict=True))
+    return figures
 
 
 def month_tables(office, first):

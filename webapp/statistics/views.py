@@ -109,7 +109,7 @@ def faults():
     first, last = query["first"], query["last"]
     by = query["by"] if query["by"] in ("unit", "month") else "unit"
     units = queries.fault_scope(current_user)
-    groups = queries.fault_groups(units, first, last, by)
+    groups = queries.fault_groups(units, first, last, by, current_user.clearance)
     period = {"from": first.strftime("%Y-%m"), "to": last.strftime("%Y-%m")}
     report = Report(
         title=f"紧急信息迟报漏报瞒报统计（{first:%Y年%m月}至{last:%Y年%m月}）",
@@ -130,7 +130,8 @@ def fault_list():
     query = _period()
     first, last, by = query["first"], query["last"], query["by"]
     key = _drill_key(by if by in ("unit", "month") else None, query["key"])
-    rows = queries.faults(queries.fault_scope(current_user), first, last, by, key).limit(DRILL_LIMIT).all()
+    rows = (queries.faults(queries.fault_scope(current_user), first, last, current_user.clearance, by, key)
+            .limit(DRILL_LIMIT).all())
     report = Report(
         title=f"迟报漏报瞒报明细（{first:%Y年%m月}至{last:%Y年%m月}）",
         columns=["事件时间", "单位", "类型", "层级", "迟报分钟", "事件", "记录单位"],
@@ -160,13 +161,11 @@ def monthly():
         title=title,
         columns=["承办单位", "督查室", "本月交办", "本月办结", "按期办结", "逾期办结", "月末超期未结", "月末在办",
                  "年度累计交办", "年度累计办结", "报结率", "确认状态"],
-        rows=[[t.unit.name, t.office.name, t.received, t.closed, t.closed_on_time, t.closed_late, t.overdue_open,
-               t.in_progress,
-               t.received_to_date, t.closed_to_date, exports.percent(t.closed_to_date, t.received_to_date),
+        rows=[[t.unit.name, t.office.name, *_month_cells(t.figures_for(current_user.clearance)),
                f"已确认（{_local(t.confirmed_dt)}）" if t.confirmed_dt else "未确认"] for t in tables],
         marks=[None if t.confirmed_dt else "unconfirmed" for t in tables],
         note="本月交办、办结按北京时间计；报结率 = 年度累计办结 ÷ 年度累计交办。"
-             "报表生成后数字冻结，确认后不再重新生成。")
+             "报表生成后数字冻结，确认后不再重新生成。数字只计您的密级可以查看的批示件。")
     if request.args.get("format") == "xlsx":
         return exports.report_response(report)
     unconfirmed = [t for t in tables if t.confirmed_dt is None]
@@ -197,6 +196,14 @@ def confirm():
     db.session.commit()
     flash(f"本单位{first:%Y年%m月}领导批示件月报表已确认上报。")
     return redirect(url_for("statistics.monthly", month=first.strftime("%Y-%m")))
+
+
+def _month_cells(figures):
+    """A table's figures as the reader may see them, with the 报结率; "—" for a table never split by secrecy."""
+    if figures is None:
+        return ["—"] * (len(models.CaseMonthTable.FIGURES) + 1)
+    return [*(figures[name] for name in models.CaseMonthTable.FIGURES),
+            exports.percent(figures["closed_to_date"], figures["received_to_date"])]
 
 
 def _local(moment):

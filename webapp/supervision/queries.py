@@ -3,11 +3,12 @@
 The light is computed from the clock in SQL (never from timer firings, which may lag):
 red — past the current (possibly extended) deadline; yellow — inside the reminder window of the level's
 rule (`remind_dt`, admin-editable at /cases/rules); green — on track; plus 未交办 and 期限待定.
+Beside the light, 无人可办 flags an open case whose open step nobody may open (see `unstaffed`).
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, exists, func, not_, or_, select
 
 from webapp.auth.models import Unit
 from webapp.cases.models import InstructionCase
@@ -16,6 +17,7 @@ from webapp.engine.errors import NotAllowed, NotFound
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.months import last_months, local_midnight, next_month
+from webapp.staffing import cleared_user, top_clearance
 
 LIGHTS = {"red": "已超期", "yellow": "临近到期", "green": "正常", "pending": "未交办", "unknown": "期限待定",
           "closed": "已办结"}
@@ -92,20 +94,33 @@ class DeskFilter:
     registered_from: date | None = None
     registered_to: date | None = None
     text: str = ""
+    unstaffed: bool = False  # only cases with an open step nobody may open (无人可办)
     sort: str = "due"
     page: int = 1
 
     def args(self, **changes):
         """The query-string arguments of this filter (for links and forms that keep it)."""
         values = {"unit": self.unit_id, "level": self.level, "status": self.status, "light": self.light,
-                  "from": self.registered_from, "to": self.registered_to, "q": self.text, "sort": self.sort,
-                  "page": self.page}
+                  "from": self.registered_from, "to": self.registered_to, "q": self.text,
+                  "nobody": 1 if self.unstaffed else None, "sort": self.sort, "page": self.page}
         values.update(changes)
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()
                 if v not in (None, "") and not (k == "page" and v == 1)}
 
 
-def _filtered(scope, f, now, with_light=True):
+def unstaffed():
+    """The condition 'the case has an open step nobody may open': no active member of the step's unit holds its
+    role with a clearance up to the case's secrecy, and its assignee (if any) may not either. An EXISTS over the
+    case's open task rows joined to the highest clearance per unit and role; no workflow is restored."""
+    c, t, top = InstructionCase, HumanTask, top_clearance()
+    assignee_may = and_(t.assignee_id.isnot(None), cleared_user(t.assignee_id, c.secrecy))
+    return exists(select(t.id).outerjoin(top, and_(top.c.unit_id == t.unit_id, top.c.role == t.role))
+                  .where(t.instance_id == c.instance_id, t.state == "open",
+                         func.coalesce(top.c.top, -1) < c.secrecy, not_(assignee_may))
+                  .correlate_except(t, top))
+
+
+def _filtered(scope, f, now, with_light=True, with_unstaffed=True):
     c = InstructionCase
     query = scope.cases()
     if f.status == "open":
@@ -125,6 +140,8 @@ def _filtered(scope, f, now, with_light=True):
         query = query.filter(or_(c.case_no.ilike(pattern), c.title.ilike(pattern), c.source_leader.ilike(pattern)))
     if with_light and f.light:
         query = query.filter(light_is(f.light, now))
+    if with_unstaffed and f.unstaffed:
+        query = query.filter(c.closed_dt.is_(None), unstaffed())
     return query
 
 
@@ -148,6 +165,7 @@ class DeskRow:
     light: str
     days_left: int | None  # local calendar days to the deadline; negative: days overdue
     open_task: HumanTask | None
+    unstaffed: bool = False  # an open step nobody may open (无人可办)
 
     @property
     def light_label(self):
@@ -161,6 +179,7 @@ class Desk:
     counts: dict  # light -> cases matching every filter but the light
     page: int
     pages: int
+    unstaffed: int = 0  # open cases with a step nobody may open, matching every filter but that one
 
 
 def light_counts(scope, f, now):
@@ -169,6 +188,20 @@ def light_counts(scope, f, now):
     sums = [func.sum(case((light_is(key, now), 1), else_=0)) for key in keys]
     row = _filtered(scope, f, now, with_light=False).with_entities(*sums).one()
     return {key: int(n or 0) for key, n in zip(keys, row, strict=True)}
+
+
+def unstaffed_count(scope, f, now):
+    """Open cases with a step nobody may open, under every filter but that one."""
+    query = _filtered(scope, f, now, with_unstaffed=False).filter(InstructionCase.closed_dt.is_(None), unstaffed())
+    return query.count()
+
+
+def unstaffed_instances(instance_ids):
+    """The instances among `instance_ids` (a page's) whose open step nobody may open."""
+    if not instance_ids:
+        return set()
+    c = InstructionCase
+    return {iid for (iid,) in db.session.query(c.instance_id).filter(c.instance_id.in_(instance_ids), unstaffed())}
 
 
 def desk(scope, f):
@@ -180,9 +213,11 @@ def desk(scope, f):
     query = _filtered(scope, f, now).add_columns(light_of(now))
     cases = _ordered(query, f.sort).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).all()
     tasks = open_tasks([c.instance_id for c, _ in cases])
+    flagged = unstaffed_instances([c.instance_id for c, _ in cases])
     today = clock.local_today()
-    rows = [DeskRow(c, lit, days_left(c, today), tasks.get(c.instance_id)) for c, lit in cases]
-    return Desk(rows, total, counts, page, pages)
+    rows = [DeskRow(c, lit, days_left(c, today), tasks.get(c.instance_id), c.instance_id in flagged)
+            for c, lit in cases]
+    return Desk(rows, total, counts, page, pages, unstaffed_count(scope, f, now))
 
 
 def days_left(c, today):

@@ -28,6 +28,7 @@ class DeskFilterSchema(Schema):
     registered_to = fields.Date(load_default=None, data_key="to", error_messages=BAD_DATE)
     text = fields.String(load_default="", data_key="q",
                          validate=validate.Length(max=100, error="搜索内容不能超过100字"))
+    unstaffed = fields.Boolean(load_default=False, data_key="nobody", error_messages={"invalid": "筛选条件格式错误"})
     sort = fields.String(load_default="due", validate=_choice(SORTS, "排序方式"))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="页码无效"),
                           error_messages={"invalid": "页码无效"})
