@@ -1,7 +1,7 @@
 """the monthly case table keeps the part of each figure that counts secret cases
 
 Revision ID: a17c00000006
-Revises: 109036afbe14
+Revises: a17c00000003
 Create Date: 2026-12-04 14:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a17c00000006'
-down_revision = '109036afbe14'
+down_revision = 'a17c00000003'
 branch_labels = None
 depends_on = None
 
