@@ -20,20 +20,23 @@ PRUNE_EVERY = timedelta(hours=1)  # the sweep runs every few seconds; pruning on
 def claim(user_id, key, endpoint, fingerprint, reused_message):
     """The key's row, inserted in this transaction; or Replayed when the key's request already ran.
 
-    On PostgreSQL a request racing with this one on another worker blocks on the unique index until
-    this transaction ends: then it finds the committed row (and replays), or the row rolled back and
-    its own insert goes through. A key seen with another endpoint or payload raises KeyReused.
+    Call it before the request writes anything: a request racing with this one on another worker blocks
+    on the unique index (PostgreSQL) or the write lock (SQLite) until this transaction ends, then finds
+    the committed row and replays it, or the row rolled back and its own insert goes through. A key seen
+    with another endpoint or payload raises KeyReused.
     """
     found = queries.find(user_id, key)
     if found is None:
         row = IdempotencyKey(user_id=user_id, key=key, endpoint=endpoint, fingerprint=fingerprint,
                              created_dt=clock.now())
+        db.session.add(row)
         try:
-            with db.session.begin_nested():
-                db.session.add(row)
-                db.session.flush()
+            db.session.flush()
         except IntegrityError:
-            found = queries.find(user_id, key)  # the racing request committed it while this one waited
+            # The racing request committed the key while this one waited. This transaction holds nothing
+            # else yet (no savepoint: SQLite's driver would commit the key alone on its release).
+            db.session.rollback()
+            found = queries.find(user_id, key)
             if found is None:
                 raise
         else:
