@@ -2,7 +2,7 @@
 import pytest
 
 from tests.helpers import act, new_item, open_task
-from tests.web_helpers import csrf, login
+from tests.web_helpers import csrf, login, once
 from webapp.extensions import db
 from webapp.reports.models import InfoItem
 
@@ -48,7 +48,7 @@ def test_admin_pages_need_the_admin_role(app, org, path, username, roles_allowed
 def test_writer_creates_and_submits_an_item_through_the_pages(app, org):
     client = app.test_client()
     token = login(client, "writer_a")
-    response = client.post("/reports/new", data={"csrf_token": token})
+    response = client.post("/reports/new", data={"csrf_token": token, **once()})
     assert response.status_code == 302
     task_url = response.headers["Location"]
     form = {"csrf_token": token, "title": "县城区供水管网改造进展", "body": "已完成改造管网十二公里，惠及居民八千户。",

@@ -23,6 +23,9 @@ def register_extensions(app):
     from .auth import csrf
 
     csrf.init_app(app)
+    from . import idempotency
+
+    idempotency.init_app(app)  # one-time keys: a repeated creating post answers with the first result
     from .engine import database
 
     database.init_app(app)

@@ -83,10 +83,10 @@ def serve_cmd(host, port):
     from werkzeug.serving import run_simple
 
     from webapp.engine.timers import start_sweeper
-    from webapp.jobs import produce_month_tables
+    from webapp.jobs import produce_month_tables, prune_idempotency_keys
 
     app = current_app._get_current_object()
-    start_sweeper(app, app.config["TIMER_SWEEP_SECONDS"], duties=[produce_month_tables])
+    start_sweeper(app, app.config["TIMER_SWEEP_SECONDS"], duties=[produce_month_tables, prune_idempotency_keys])
     click.echo(f"GovFlow 已启动：http://{host}:{port}/  （Ctrl+C 退出）")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
@@ -108,6 +108,19 @@ def month_tables_cmd(month):
         raise click.ClickException(exc.message) from exc
     db.session.commit()
     click.echo(f"{first:%Y-%m}: {produced} table(s) produced, {kept} confirmed table(s) kept")
+
+
+@govflow.command("prune-idempotency")
+@click.option("--days", type=float, default=None, help="保留天数（默认 IDEMPOTENCY_KEY_DAYS）")
+def prune_idempotency_cmd(days):
+    """Delete the one-time keys of creating requests older than the retention (the sweep does it hourly)."""
+    from webapp.engine import clock
+    from webapp.idempotency import operations
+
+    kept = timedelta(days=days) if days is not None else operations.retention()
+    count = operations.prune(clock.now() - kept)
+    db.session.commit()
+    click.echo(f"deleted {count} idempotency key(s) older than {kept}")
 
 
 @govflow.command("fire-timers")

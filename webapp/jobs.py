@@ -1,5 +1,6 @@
 """RQ entry points, enqueued by dotted name with ids only: `fire_timer(timer_id)`, `sweep()`, `deliver_notice(id)`;
-the sweep also produces last month's case tables at month end (`produce_month_tables`).
+the sweep also produces last month's case tables at month end (`produce_month_tables`) and, once an hour, deletes
+idempotency keys older than IDEMPOTENCY_KEY_DAYS (`prune_idempotency_keys`).
 
 Nothing is built at import time. The Flask app is created lazily, once per process, by the first job
 (`_app()`); each job runs inside its own `app.app_context()`, commits once and removes the session.
@@ -82,6 +83,7 @@ def sweep():
         finally:
             _requeue_lost_deliveries()
             produce_month_tables()
+            prune_idempotency_keys()
             db.session.remove()
 
 
@@ -120,6 +122,14 @@ def produce_month_tables():
         return 0
     _tables_checked_for, _tables_retry_dt = month, None
     return produced
+
+
+def prune_idempotency_keys():
+    """The sweep's hourly duty: forget the one-time keys of creating requests older than IDEMPOTENCY_KEY_DAYS
+    (never raises)."""
+    from webapp.idempotency import operations
+
+    return operations.prune_due()
 
 
 def _requeue_lost_deliveries():

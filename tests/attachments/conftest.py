@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.web_helpers import once
+
 PDF = b"%PDF-1.4\n% GOVFLOW-ATTACHMENT-MARKER-7f3a\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 MARKER = "GOVFLOW-ATTACHMENT-MARKER-7f3a"
 
@@ -24,7 +26,7 @@ def client(app):
 def upload(client, csrf, instance_id, filename="春耕数据.pdf", data=PDF, json=False, **fields):
     headers = {"Accept": "application/json"} if json else {}
     return client.post(f"/attachments/instance/{instance_id}", headers=headers, content_type="multipart/form-data",
-                       data={"csrf_token": csrf, "file": (io.BytesIO(data), filename), **fields})
+                       data={"csrf_token": csrf, **once(), "file": (io.BytesIO(data), filename), **fields})
 
 
 def stored_files(root):

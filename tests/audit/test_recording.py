@@ -7,7 +7,7 @@ from tests.cases.helpers import new_case, travel
 from tests.conftest import PASSWORD, START
 from tests.engine.conftest import BPMN_DIR
 from tests.helpers import new_item, open_task
-from tests.web_helpers import csrf, login
+from tests.web_helpers import csrf, login, once
 from webapp import audit
 from webapp.engine import clock, definitions, runner
 from webapp.extensions import db
@@ -23,7 +23,7 @@ RULE = {"level": "provincial", "finish_amount": "10", "finish_unit": "calendar_d
 def test_a_morning_of_work_through_the_pages_is_recorded_in_order_and_the_chain_holds(app, org):
     writer = app.test_client()
     token = login(writer, "writer_a")
-    task_url = writer.post("/reports/new", data={"csrf_token": token}).headers["Location"]
+    task_url = writer.post("/reports/new", data={"csrf_token": token, **once()}).headers["Location"]
     clock.advance(timedelta(minutes=7))
     assert writer.post(task_url, data={**COMPOSE, "csrf_token": token}).status_code == 302
     item = db.session.query(InfoItem).one()
@@ -112,7 +112,7 @@ def test_record_view_of_a_secret_task_row_for_the_inbox(app, org):
 def test_what_is_rolled_back_leaves_no_entry(app, org):
     writer = app.test_client()
     token = login(writer, "writer_a")
-    task_url = writer.post("/reports/new", data={"csrf_token": token}).headers["Location"]
+    task_url = writer.post("/reports/new", data={"csrf_token": token, **once()}).headers["Location"]
     assert writer.post(task_url, data={**COMPOSE, "csrf_token": token, "body": ""}).status_code == 422
     assert "task.complete" not in actions()
 

@@ -7,7 +7,7 @@ import pytest
 from lxml import html
 
 from tests.cases.helpers import REGISTER, local, new_case, reload, travel_to
-from tests.web_helpers import login
+from tests.web_helpers import login, once
 from webapp.cases.models import DeadlineRule, InstructionCase
 from webapp.engine import clock
 from webapp.extensions import db
@@ -116,12 +116,12 @@ def test_a_case_above_the_users_clearance_is_invisible(app, org):
 def test_only_the_supervision_office_registers_from_the_list(app, org):
     handler, token = _client(app, "handler_a")
     assert not _select(_page(handler.get("/cases/")), "#new-case")
-    assert handler.post("/cases/new", data={"csrf_token": token}).status_code == 403
+    assert handler.post("/cases/new", data={"csrf_token": token, **once()}).status_code == 403
     assert db.session.query(InstructionCase).count() == 0
 
     dc, token = _client(app, "dc")
     assert _select(_page(dc.get("/cases/")), "#new-case")
-    response = dc.post("/cases/new", data={"csrf_token": token})
+    response = dc.post("/cases/new", data={"csrf_token": token, **once()})
     assert response.status_code == 302
     doc = _page(dc.get(response.headers["Location"]))
     assert _text(_select(doc, "h1")[0]).startswith("登记批示件")
@@ -130,7 +130,7 @@ def test_only_the_supervision_office_registers_from_the_list(app, org):
 
 def test_a_registration_draft_comes_back_and_a_returned_registration_says_why(app, org):
     dc, token = _client(app, "dc")
-    task_url = dc.post("/cases/new", data={"csrf_token": token}).headers["Location"]
+    task_url = dc.post("/cases/new", data={"csrf_token": token, **once()}).headers["Location"]
     doc = _page(dc.get(task_url))
     assert _input(doc, "title") == "" and _input(doc, "source_leader") == ""
     draft = {"csrf_token": token, "action": "draft", "title": REGISTER["title"], "source_leader": "省委书记 王某"}

@@ -3,7 +3,7 @@ import re
 
 from tests.helpers import COMPOSE, act, open_task
 from tests.scoring.helpers import at, submitted_item
-from tests.web_helpers import login
+from tests.web_helpers import login, once
 from webapp.commissions.models import Commission, CommissionTarget
 from webapp.commissions.queries import status
 from webapp.extensions import db
@@ -14,7 +14,7 @@ from webapp.reports.models import InfoItem
 def _send(client, org, due="2026-03-10T18:00", units=("county-a", "county-b")):
     token = login(client, "editor")
     return client.post("/commissions/new", data={
-        "csrf_token": token, "topic": "春耕备耕情况", "detail": "重点反映农资供应", "due": due,
+        "csrf_token": token, **once(), "topic": "春耕备耕情况", "detail": "重点反映农资供应", "due": due,
         "unit_ids": [str(org.units[u].id) for u in units]})
 
 
@@ -55,7 +55,7 @@ def test_units_answer_on_time_late_or_not_at_all(app, client, org):
     token = login(client, "writer_a")
     listing = client.get("/commissions/").get_data(as_text=True)
     assert "春耕备耕情况" in listing and "待报送" in listing
-    response = client.post(f"/commissions/{commission.id}/answer", data={"csrf_token": token})
+    response = client.post(f"/commissions/{commission.id}/answer", data={"csrf_token": token, **once()})
     assert response.status_code == 302
     compose = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "约稿：" in compose and "春耕备耕情况" in compose  # the writer sees what was asked beside the form
@@ -87,7 +87,7 @@ def test_a_unit_not_asked_cannot_answer_or_see_it(app, client, org):
     client = app.test_client()
     token = login(client, "writer_b")
     assert client.get(f"/commissions/{commission.id}").status_code == 404
-    response = client.post(f"/commissions/{commission.id}/answer", data={"csrf_token": token})
+    response = client.post(f"/commissions/{commission.id}/answer", data={"csrf_token": token, **once()})
     assert response.status_code == 404
     assert db.session.query(InfoItem).count() == 0
     assert not re.search("春耕备耕情况", client.get("/commissions/").get_data(as_text=True))

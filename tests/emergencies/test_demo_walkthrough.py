@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 from tests.conftest import START, IsolatedClient
-from tests.web_helpers import csrf
+from tests.web_helpers import csrf, once
 from webapp import create_app
 from webapp.auth.models import Unit
 from webapp.demo import seed
@@ -66,7 +66,8 @@ def test_readme_emergency_walkthrough_goes_late_with_the_demo_clock(app):
         assert 'href="/emergencies/new"' in _text(writer, "/emergencies/")
         assert "须于事件发生后 <strong>2 小时</strong>内报至临江市委办公室" in _text(writer, "/emergencies/new")
         event = clock.now() - timedelta(hours=1, minutes=50)
-        response = writer.post("/emergencies/new", data={**REPORT, "event_time": _local(event), "csrf_token": token})
+        response = writer.post("/emergencies/new", data={**REPORT, "event_time": _local(event), "csrf_token": token,
+                                                               **once()})
         assert response.status_code == 302, response.get_data(as_text=True)
         emergency = db.session.query(Emergency).filter_by(title=REPORT["title"]).one()
         assert response.location.endswith(f"/emergencies/{emergency.id}")
@@ -129,7 +130,7 @@ def test_readme_phone_first_path(app):
         "unit_id": str(county.id), "caller": "王晓宁", "caller_phone": "0571-1234567", "call_time": _local(call),
         "event_time": _local(call - timedelta(minutes=40)), "title": "青山县一在建工地发生塔吊倾覆",
         "summary": "青山县委办电话报告：一在建工地塔吊倾覆，正在核实伤亡。", "urgency": "very_urgent",
-        "secrecy": "0", "csrf_token": token})
+        "secrecy": "0", "csrf_token": token, **once()})
     assert response.status_code == 302, response.get_data(as_text=True)
     emergency = db.session.query(Emergency).filter_by(title="青山县一在建工地发生塔吊倾覆").one()
     assert (emergency.mode, emergency.status) == ("phone", "awaiting_written")

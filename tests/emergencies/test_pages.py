@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from tests.emergencies.helpers import REPORT, act, levels, local, open_task, reload, report, travel_to
 from tests.helpers import new_item
-from tests.web_helpers import login
+from tests.web_helpers import login, once
 from webapp.audit.models import AuditEntry
 from webapp.emergencies.models import Emergency, EmergencyFollowUp
 from webapp.engine import clock
@@ -129,7 +129,8 @@ def test_a_report_through_the_form_starts_the_clock_from_the_event(app, org):
     assert "须于事件发生后 5 小时内报至江南省委办公厅（省级）" in limits
     assert "须于事件发生后 6 小时内报至中央" in limits
 
-    response = client.post("/emergencies/new", data={**REPORT, "csrf_token": token, "event_time": "2026-03-02T08:50"})
+    response = client.post("/emergencies/new", data={**REPORT, "csrf_token": token, **once(),
+                                                     "event_time": "2026-03-02T08:50"})
     emergency = db.session.get(Emergency, _detail_id(_location(response)))
     assert (emergency.title, emergency.unit_id) == (REPORT["title"], org.units["county-a"].id)
 
@@ -150,14 +151,15 @@ def test_a_report_through_the_form_starts_the_clock_from_the_event(app, org):
 def test_a_form_missing_the_event_time_comes_back_with_the_message(app, org):
     client, token = _client(app, "writer_a")
     fields = dict(REPORT)
-    doc = _page(client.post("/emergencies/new", data={**fields, "csrf_token": token}), status=422)
+    doc = _page(client.post("/emergencies/new", data={**fields, "csrf_token": token, **once()}), status=422)
     assert _row_errors(doc, "event_time") == ["此项为必填项"]
     assert _one(doc, "//input[@name='title']").get("value") == REPORT["title"]
-    doc = _page(client.post("/emergencies/new", data={**fields, "csrf_token": token, "event_time": "2026-03-02T10:00"}),
-                status=422)
+    doc = _page(client.post("/emergencies/new", data={**fields, "csrf_token": token, **once(),
+                                                      "event_time": "2026-03-02T10:00"}), status=422)
     assert _row_errors(doc, "event_time") == ["事件发生时间不能晚于当前时间"]
-    doc = _page(client.post("/emergencies/new", data={**fields, "csrf_token": token, "event_time": "2026-03-02T08:00",
-                                                      "sign_mode": "skip"}), status=422)
+    doc = _page(client.post("/emergencies/new", data={**fields, "csrf_token": token, **once(),
+                                                      "event_time": "2026-03-02T08:00", "sign_mode": "skip"}),
+                status=422)
     assert _row_errors(doc, "skip_reason") == ["越过核签直接报送时必须说明理由"]
     assert db.session.query(Emergency).count() == 0
 
@@ -173,10 +175,10 @@ def test_the_phone_report_page(app, org):
     call = {"csrf_token": token, "unit_id": str(org.units["county-a"].id), "caller": "李四",
             "caller_phone": "0571-1234567", "call_time": "2026-03-02T09:00", "event_time": "2026-03-02T08:20",
             "title": "a县化工厂爆燃", "summary": "厂区爆燃，正在核实伤亡。", "urgency": "very_urgent", "secrecy": "0"}
-    doc = _page(client.post("/emergencies/phone", data={**call, "caller": ""}), status=422)
+    doc = _page(client.post("/emergencies/phone", data={**call, **once(), "caller": ""}), status=422)
     assert _row_errors(doc, "caller") == ["此项为必填项"]
 
-    location = _location(client.post("/emergencies/phone", data=call))
+    location = _location(client.post("/emergencies/phone", data={**call, **once()}))
     doc = _page(client.get(location))
     assert _text(_by_id(doc, "phone-caller")) == "李四（0571-1234567）"
     assert _text(_by_id(doc, "phone-summary")) == "厂区爆燃，正在核实伤亡。"
@@ -227,12 +229,12 @@ def test_follow_ups_and_a_request_through_the_pages(app, org):
     doc = _page(editor.get(url))
     assert not doc.xpath("//form[@id='followup-form']")
     assert _one(doc, "//input[@id='due_time']").get("value") == "2026-03-09T11:20"
-    doc = _page(editor.post(f"{url}/request", data={"csrf_token": editor_token, "due_time": "2026-03-09T11:00",
-                                                    "note": ""}), status=422)
+    doc = _page(editor.post(f"{url}/request", data={"csrf_token": editor_token, **once(),
+                                                    "due_time": "2026-03-09T11:00", "note": ""}), status=422)
     assert _row_errors(doc, "note") == ["此项为必填项"]
-    _location(editor.post(f"{url}/request", data={"csrf_token": editor_token, "due_time": "2026-03-09T11:00",
+    _location(editor.post(f"{url}/request", data={"csrf_token": editor_token, **once(), "due_time": "2026-03-09T11:00",
                                                   "note": "请续报伤亡核实情况"}))
-    assert writer.post(f"{url}/request", data={"csrf_token": writer_token, "due_time": "2026-03-09T11:00",
+    assert writer.post(f"{url}/request", data={"csrf_token": writer_token, **once(), "due_time": "2026-03-09T11:00",
                                                "note": "x"}).status_code == 403
 
     doc = _page(writer.get(url))
@@ -247,15 +249,15 @@ def test_follow_ups_and_a_request_through_the_pages(app, org):
               "sign_mode": "skip", "skip_reason": "已电话请示"}
     _location(writer.post(task_url, data=answer))
 
-    doc = _page(writer.post(f"{url}/followups", data={"csrf_token": writer_token, "followup_kind": "followup",
+    doc = _page(writer.post(f"{url}/followups", data={"csrf_token": writer_token, **once(), "followup_kind": "followup",
                                                       "body": ""}), status=422)
     assert _row_errors(doc, "body") == ["此项为必填项"]
-    response = writer.post(f"{url}/followups", data={"csrf_token": writer_token, "followup_kind": "followup",
+    response = writer.post(f"{url}/followups", data={"csrf_token": writer_token, **once(), "followup_kind": "followup",
                                                      "body": "第二次续报：道路已抢通。", "sign_mode": "leader"})
     assert "待值班领导核签" in _flash(_page(writer.get(_location(response))))
     second = db.session.query(EmergencyFollowUp).order_by(EmergencyFollowUp.id.desc()).first()
     act(org, "leader_a", second.instance_id, {})
-    _location(writer.post(f"{url}/followups", data={"csrf_token": writer_token, "followup_kind": "final",
+    _location(writer.post(f"{url}/followups", data={"csrf_token": writer_token, **once(), "followup_kind": "final",
                                                     "body": "终报：处置完毕。", "sign_mode": "skip",
                                                     "skip_reason": "领导已口头同意"}))
 
@@ -267,8 +269,9 @@ def test_follow_ups_and_a_request_through_the_pages(app, org):
     assert "逾期" not in _cells(rows[0])[5]
     assert _text(_by_id(doc, "emergency-status")).startswith("已终报")
     assert not doc.xpath("//form[@id='request-form']")
-    assert writer.post(f"{url}/followups", data={"csrf_token": writer_token, "body": "再报"}).status_code == 409
-    assert "已终报" in writer.post(f"{url}/followups", data={"csrf_token": writer_token, "body": "再报"}) \
+    assert writer.post(f"{url}/followups", data={"csrf_token": writer_token, **once(),
+                                                 "body": "再报"}).status_code == 409
+    assert "已终报" in writer.post(f"{url}/followups", data={"csrf_token": writer_token, **once(), "body": "再报"}) \
         .get_data(as_text=True)
 
 
@@ -277,7 +280,7 @@ def test_an_overdue_request_is_flagged(app, org):
     emergency = _written(org, "2026-03-09T10:00", sign_mode="skip", skip_reason="抢时间")
     editor, token = _client(app, "editor")
     _location(editor.post(f"/emergencies/{emergency.id}/request",
-                          data={"csrf_token": token, "due_time": "2026-03-09T11:00", "note": "请续报"}))
+                          data={"csrf_token": token, **once(), "due_time": "2026-03-09T11:00", "note": "请续报"}))
     travel_to(local("2026-03-09 11:05:00"))
     row = _one(_page(editor.get(f"/emergencies/{emergency.id}")), "//table[@id='followups']/tbody/tr")
     assert _cells(row)[4] == "待续报" and _cells(row)[5].endswith("逾期")
@@ -301,7 +304,7 @@ def test_a_late_report_shows_on_the_detail_the_record_and_the_monthly_report(app
     assert _cells(_level_row(doc, "province"))[6] == "剩余 02:50:00"  # 15:00, the province's 5 hours
 
     _location(editor.post("/emergencies/faults/new", data={
-        "csrf_token": token, "unit_id": str(org.units["county-b"].id), "kind": "missed",
+        "csrf_token": token, **once(), "unit_id": str(org.units["county-b"].id), "kind": "missed",
         "event_time": "2026-03-08T22:00", "title": "b县某矿透水", "description": "经媒体报道获悉，b县未报告。",
         "emergency_id": ""}))
 

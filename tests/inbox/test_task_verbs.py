@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from tests.helpers import act, new_item, open_task
-from tests.web_helpers import login
+from tests.web_helpers import login, once
 from webapp.engine import clock
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
@@ -61,7 +61,8 @@ def test_a_copied_user_reads_the_item_and_the_copy_turns_read(client, org):
     item = new_item(org)
     token = login(client, "writer_a")
     answer = client.post(f"/items/{item.instance_id}/copy", data={
-        "csrf_token": token, "user_ids": [str(org.users["handler_b"].id)], "note": "供参考"}, follow_redirects=True)
+        "csrf_token": token, **once(), "user_ids": [str(org.users["handler_b"].id)], "note": "供参考"},
+        follow_redirects=True)
     assert "已抄送：用户handler_b" in answer.get_data(as_text=True)
     copy = db.session.query(InstanceCopy).one()
     assert copy.read_dt is None
@@ -80,7 +81,7 @@ def test_copying_a_secret_item_to_someone_not_cleared_is_refused(client, org):
     item = new_item(org, secrecy="1")
     token = login(client, "writer_a")
     answer = client.post(f"/items/{item.instance_id}/copy", data={
-        "csrf_token": token, "user_ids": [str(org.users["writer_a2"].id)]}, follow_redirects=True)
+        "csrf_token": token, **once(), "user_ids": [str(org.users["writer_a2"].id)]}, follow_redirects=True)
     assert "密级权限低于该事项" in answer.get_data(as_text=True)
     assert db.session.query(InstanceCopy).count() == 0
 

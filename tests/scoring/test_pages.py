@@ -3,7 +3,7 @@ import re
 
 from tests.exports import read_back, screen_table
 from tests.scoring.helpers import adopted, at
-from tests.web_helpers import login
+from tests.web_helpers import login, once
 from webapp.extensions import db
 from webapp.notices.models import Notice
 from webapp.scoring.models import Circular, ItemInstruction, ScoringVersion
@@ -27,14 +27,14 @@ def test_the_editor_sees_the_ranking_and_publishes_it_once(app, client, org):
     page = client.get("/scoring/").get_data(as_text=True)  # opens on last month
     assert "2026年03月" in page and 'id="publish-circular"' in page
     assert [row[:3] for row in _cells(page)] == [["1", "a县委办公室", "1"], ["2", "b县委办公室", "1"]]
-    response = client.post("/scoring/circulars", data={"csrf_token": token, "month": "2026-03",
+    response = client.post("/scoring/circulars", data={"csrf_token": token, **once(), "month": "2026-03",
                                                        "remark": "请各单位对标先进。"})
     assert response.status_code == 302
     circular = db.session.query(Circular).one()
     assert circular.rows["rows"][0][1] == "a县委办公室" and circular.rows["rows"][0][-2] == 6
     told = {(n.unit_id, n.role) for n in db.session.query(Notice).filter(Notice.title.like("%信息工作通报"))}
     assert (org.units["county-b"].id, "writer") in told and (org.units["county-a"].id, "leader") in told
-    again = client.post("/scoring/circulars", data={"csrf_token": token, "month": "2026-03"})
+    again = client.post("/scoring/circulars", data={"csrf_token": token, **once(), "month": "2026-03"})
     assert again.status_code == 409 and "不能重复发布" in again.get_data(as_text=True)
     assert db.session.query(Circular).count() == 1
 
@@ -43,10 +43,10 @@ def test_a_published_circular_stays_as_published(app, client, org):
     item = _march(org)
     at("2026-04-02 09:00")
     token = login(client, "editor")
-    client.post("/scoring/circulars", data={"csrf_token": token, "month": "2026-03"})
+    client.post("/scoring/circulars", data={"csrf_token": token, **once(), "month": "2026-03"})
     circular = db.session.query(Circular).one()
     client.post(f"/scoring/items/{item.id}/instructions", data={
-        "csrf_token": token, "leader_name": "市委书记 周某", "leader_level": "city", "text": "很好，推广。",
+        "csrf_token": token, **once(), "leader_name": "市委书记 周某", "leader_level": "city", "text": "很好，推广。",
         "instructed_on": "2026-03-30"})
     assert db.session.query(ItemInstruction).count() == 1
     live = _cells(client.get("/scoring/?month=2026-03").get_data(as_text=True))
@@ -64,7 +64,7 @@ def test_every_export_equals_the_screen(app, client, org):
     title, header, rows = read_back(live.data)
     assert "2026年03月信息工作情况通报" in title
     assert (header, rows) == screen_table(page, "ranking-table")
-    client.post("/scoring/circulars", data={"csrf_token": token, "month": "2026-03"})
+    client.post("/scoring/circulars", data={"csrf_token": token, **once(), "month": "2026-03"})
     circular = db.session.query(Circular).one()
     page = client.get(f"/scoring/circulars/{circular.id}").get_data(as_text=True)
     _title, header, rows = read_back(client.get(f"/scoring/circulars/{circular.id}.xlsx").data)
@@ -76,7 +76,7 @@ def test_a_unit_reads_the_circular_and_finds_its_own_line(app, client, org):
     at("2026-04-02 09:00")
     editor = app.test_client()
     token = login(editor, "editor")
-    editor.post("/scoring/circulars", data={"csrf_token": token, "month": "2026-03"})
+    editor.post("/scoring/circulars", data={"csrf_token": token, **once(), "month": "2026-03"})
     circular = db.session.query(Circular).one()
     login(client, "writer_b")
     assert "信息工作情况通报" in client.get("/scoring/").get_data(as_text=True)
@@ -92,19 +92,20 @@ def test_a_unit_reads_the_circular_and_finds_its_own_line(app, client, org):
 def test_the_current_month_cannot_be_published(app, client, org):
     at("2026-03-20 09:00")
     token = login(client, "editor")
-    response = client.post("/scoring/circulars", data={"csrf_token": token, "month": "2026-03"})
+    response = client.post("/scoring/circulars", data={"csrf_token": token, **once(), "month": "2026-03"})
     assert response.status_code == 409 and "本月尚未结束" in response.get_data(as_text=True)
 
 
 def test_only_the_adopting_editor_records_a_instruction_and_the_form_is_checked(app, client, org):
     item = _march(org)
     token = login(client, "writer_a")
-    response = client.post(f"/scoring/items/{item.id}/instructions", data={"csrf_token": token, "leader_name": "某"})
+    response = client.post(f"/scoring/items/{item.id}/instructions",
+                           data={"csrf_token": token, **once(), "leader_name": "某"})
     assert response.status_code == 403
     editor = app.test_client()
     token = login(editor, "editor")
     response = editor.post(f"/scoring/items/{item.id}/instructions", data={
-        "csrf_token": token, "leader_name": "市委书记 周某", "leader_level": "city", "text": "",
+        "csrf_token": token, **once(), "leader_name": "市委书记 周某", "leader_level": "city", "text": "",
         "instructed_on": "2030-01-01"})
     page = editor.get(response.headers["Location"]).get_data(as_text=True)
     assert "批示内容应为2到5000字" in page and "批示日期不能晚于今天" in page
@@ -115,17 +116,17 @@ def test_an_admin_saves_a_version_from_a_date_but_not_into_a_published_month(app
     _march(org)
     at("2026-04-02 09:00")
     editor = app.test_client()
-    editor.post("/scoring/circulars", data={"csrf_token": login(editor, "editor"), "month": "2026-03"})
+    editor.post("/scoring/circulars", data={"csrf_token": login(editor, "editor"), **once(), "month": "2026-03"})
     token = login(client, "admin")
     form = client.get("/scoring/rules").get_data(as_text=True)
     assert 'value="4"' in form and "系统默认" in form
     values = {"csrf_token": token, "comment": "加大专报分值", "veto_concealed": "1", "effective_from": "2026-03-15"}
     values.update(dict(re.findall(r'name="((?:adoption|instruction|penalty|bonus)\.[^"]+)" value="([^"]*)"', form)))
     values["adoption.专报"] = "8"
-    refused = client.post("/scoring/rules", data=values)
+    refused = client.post("/scoring/rules", data={**values, **once()})
     assert refused.status_code == 422 and "2026年03月的通报已发布" in refused.get_data(as_text=True)
     values["effective_from"] = "2026-04-01"
-    assert client.post("/scoring/rules", data=values).status_code == 302
+    assert client.post("/scoring/rules", data={**values, **once()}).status_code == 302
     version = db.session.query(ScoringVersion).one()
     assert version.rules["adoption"]["专报"] == 8 and version.author.username == "admin"
     assert editor.get("/scoring/rules").status_code == 403

@@ -1,7 +1,13 @@
-"""JSON endpoints for tasks, information items and emergencies (session login; CSRF token in X-CSRF-Token)."""
+"""JSON endpoints for tasks, information items and emergencies (session login; CSRF token in X-CSRF-Token).
+
+A creating call (POST /api/reports, /api/emergencies, /api/emergencies/phone) runs exactly once per
+`Idempotency-Key` header: a repeat gets the first answer again, marked `Idempotent-Replayed: true`.
+Without the header every call creates.
+"""
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
+from webapp import idempotency
 from webapp.auth.csrf import token
 from webapp.emergencies import operations as emergency_operations
 from webapp.emergencies import queries as emergency_queries
@@ -50,9 +56,11 @@ def complete(row_id):
 @bp.route("/reports", methods=["POST"])
 @login_required
 def create_report():
+    idempotency.claim(optional=True)
     item, task = report_operations.create_item(current_user)
+    response = idempotency.answer({"item": item_schema.dump(item), "task": task_schema.dump(task)}, 201)
     db.session.commit()
-    return jsonify(item=item_schema.dump(item), task=task_schema.dump(task)), 201
+    return response
 
 
 @bp.route("/reports/<int:item_id>")
@@ -75,18 +83,22 @@ def emergencies():
 @login_required
 def report_emergency():
     """报告紧急信息 (a unit's writer or duty officer); the form of /emergencies/new as JSON."""
+    idempotency.claim(optional=True)
     emergency = emergency_operations.report(current_user, request.get_json(silent=True) or {})
+    response = idempotency.answer({"emergency": emergency_schema.dump(emergency)}, 201)
     db.session.commit()
-    return jsonify(emergency=emergency_schema.dump(emergency)), 201
+    return response
 
 
 @bp.route("/emergencies/phone", methods=["POST"])
 @login_required
 def phone_emergency():
     """电话接报 (a receiving office); the form of /emergencies/phone as JSON."""
+    idempotency.claim(optional=True)
     emergency = emergency_operations.record_phone(current_user, request.get_json(silent=True) or {})
+    response = idempotency.answer({"emergency": emergency_schema.dump(emergency)}, 201)
     db.session.commit()
-    return jsonify(emergency=emergency_schema.dump(emergency)), 201
+    return response
 
 
 @bp.route("/emergencies/<int:emergency_id>")

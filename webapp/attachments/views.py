@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, jsonify, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from webapp import idempotency
 from webapp.engine.errors import NotFound
 from webapp.engine.models import HumanTask
 from webapp.errors import wants_json
@@ -37,12 +38,16 @@ def _local(target):
 
 
 def _answer(message, instance_id, status=200, **data):
+    """Commit, then JSON for a client, or a flash and back to the page; a repeat of an upload gets the same."""
+    back = _local(request.form.get("next")) or _local(request.referrer) or url_for("inbox.item",
+                                                                                  instance_id=instance_id)
+    body = {"ok": True, "message": message, **data}
+    idempotency.remember(back, body, status)
     db.session.commit()
     if wants_json():
-        return jsonify(ok=True, message=message, **data), status
+        return jsonify(body), status
     flash(message)
-    back = _local(request.form.get("next")) or _local(request.referrer)
-    return redirect(back or url_for("inbox.item", instance_id=instance_id))
+    return redirect(back)
 
 
 @bp.route("/instance/<int:instance_id>", methods=["POST"])
@@ -51,6 +56,7 @@ def upload(instance_id):
     instance = viewable_instance(current_user, instance_id)
     if instance is None:
         raise NotFound("事项不存在或您无权查看。")
+    idempotency.claim(optional=wants_json())  # the page's form carries a key; API clients may send the header
     task_row = None
     task_id = request.form.get("task_id", type=int)
     if task_id:

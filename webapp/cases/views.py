@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from webapp import audit
+from webapp import audit, idempotency
 from webapp.auth.access import role_required
 from webapp.engine import clock
 from webapp.engine.errors import NotFound
@@ -46,9 +46,12 @@ def index():
 @bp.route("/new", methods=["POST"])
 @role_required("supervisor")
 def new():
+    idempotency.claim()
     _case, task = operations.register_case(current_user)
+    target = url_for("inbox.task", row_id=task.id)
+    idempotency.remember(target)
     db.session.commit()
-    return redirect(url_for("inbox.task", row_id=task.id))
+    return redirect(target)
 
 
 @bp.route("/<int:case_id>")

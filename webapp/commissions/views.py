@@ -2,6 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from webapp import idempotency
 from webapp.engine import clock
 from webapp.engine.errors import FormInvalid, NotAllowed
 from webapp.extensions import db
@@ -34,20 +35,24 @@ def new():
     if office is None:
         raise NotAllowed("只有信息部门编辑可以发出约稿。")
     units = ranked_units(office)
-    values, errors = {"unit_ids": []}, {}
+    values, errors, status = {"unit_ids": []}, {}, 200
     if request.method == "POST":
         values = {"topic": request.form.get("topic", ""), "detail": request.form.get("detail", ""),
                   "due": request.form.get("due", ""), "unit_ids": request.form.getlist("unit_ids")}
         try:
+            idempotency.claim()
             commission = operations.create(current_user, values, units)
         except FormInvalid as exc:
-            errors = exc.fields
+            db.session.rollback()
+            errors, status = exc.fields, exc.status
         else:
+            target = url_for("commissions.detail", commission_id=commission.id)
+            idempotency.remember(target)
             db.session.commit()
             flash(f"已向 {len(commission.targets)} 个单位发出约稿。")
-            return redirect(url_for("commissions.detail", commission_id=commission.id))
+            return redirect(target)
     return render_template("commissions/new.html", units=units, values=values, errors=errors,
-                           office=office), 422 if errors else 200
+                           office=office), status
 
 
 @bp.route("/<int:commission_id>")
@@ -69,6 +74,9 @@ def detail(commission_id):
 @login_required
 def answer(commission_id):
     queries.get_visible(current_user, commission_id)
+    idempotency.claim()
     _item, task = report_operations.create_item(current_user, commission_id=commission_id)
+    target = url_for("inbox.task", row_id=task.id)
+    idempotency.remember(target)
     db.session.commit()
-    return redirect(url_for("inbox.task", row_id=task.id))
+    return redirect(target)

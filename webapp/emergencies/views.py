@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from webapp import audit
+from webapp import audit, idempotency
 from webapp.auth.models import Unit
 from webapp.auth.roles import SECRECY_LEVELS
 from webapp.engine import clock
@@ -30,8 +30,9 @@ TIME_INPUT = "%Y-%m-%dT%H:%M"
 
 
 def _form():
-    """The posted fields for a schema: never the CSRF token or the button (the schemas refuse unknown fields)."""
-    return {k: v for k, v in request.form.items() if k not in ("csrf_token", "action")}
+    """The posted fields for a schema: never the CSRF token, the one-time key or the button (the schemas refuse
+    unknown fields)."""
+    return {k: v for k, v in request.form.items() if k not in ("csrf_token", idempotency.FIELD, "action")}
 
 
 def _local_input(moment):
@@ -103,21 +104,28 @@ def _chain_preview(user):
 def new():
     if not queries.may_report(current_user):
         raise NotAllowed("只有本单位的信息员或值班员可以报告紧急信息。")
-    values, errors = {"urgency": "urgent", "secrecy": "0", "sign_mode": "leader"}, {}
+    values, errors, status = {"urgency": "urgent", "secrecy": "0", "sign_mode": "leader"}, {}, 200
     if request.method == "POST":
         values = _form()
         try:
+            idempotency.claim()
             emergency = operations.report(current_user, values)
         except FormInvalid as exc:
             db.session.rollback()
-            errors = exc.fields
+            errors, status = exc.fields, exc.status
         else:
-            db.session.commit()
-            flash(_sent_message(emergency))
-            return redirect(url_for("emergencies.detail", emergency_id=emergency.id))
+            return _created(url_for("emergencies.detail", emergency_id=emergency.id), _sent_message(emergency))
     return render_template("emergencies/new.html", values=values, errors=errors, chain=_chain_preview(current_user),
                            urgencies=URGENCIES, secrecy_levels=_secrecy_choices(current_user),
-                           sign_modes=SIGN_MODES), 422 if errors else 200
+                           sign_modes=SIGN_MODES), status
+
+
+def _created(target, message):
+    """After a creating post: a repeat of it is sent to `target` too; commit, tell, go there."""
+    idempotency.remember(target)
+    db.session.commit()
+    flash(message)
+    return redirect(target)
 
 
 def _sent_message(emergency):
@@ -135,21 +143,21 @@ def _secrecy_choices(user):
 def phone():
     if not queries.takes_reports(current_user):
         raise NotAllowed("只有信息部门或总值班室可以登记电话报告。")
-    values, errors = {"call_time": _local_input(clock.now()), "urgency": "urgent", "secrecy": "0"}, {}
+    values, errors, status = {"call_time": _local_input(clock.now()), "urgency": "urgent", "secrecy": "0"}, {}, 200
     if request.method == "POST":
         values = _form()
         try:
+            idempotency.claim()
             emergency = operations.record_phone(current_user, values)
         except FormInvalid as exc:
             db.session.rollback()
-            errors = exc.fields
+            errors, status = exc.fields, exc.status
         else:
-            db.session.commit()
-            flash("电话报告已登记，报告单位须补报文字稿。")
-            return redirect(url_for("emergencies.detail", emergency_id=emergency.id))
+            return _created(url_for("emergencies.detail", emergency_id=emergency.id),
+                            "电话报告已登记，报告单位须补报文字稿。")
     return render_template("emergencies/phone.html", values=values, errors=errors,
                            units=queries.reporting_units_below(current_user), urgencies=URGENCIES,
-                           secrecy_levels=_secrecy_choices(current_user)), 422 if errors else 200
+                           secrecy_levels=_secrecy_choices(current_user)), status
 
 
 def _detail_page(emergency, status=200, followup_values=None, followup_errors=None, request_values=None,
@@ -202,14 +210,13 @@ def _post_on_detail(emergency_id, operation, form_name, message):
     emergency = queries.get_visible(current_user, emergency_id)
     values = _form()
     try:
+        idempotency.claim()
         result = operation(current_user, emergency, values)
     except FormInvalid as exc:
         db.session.rollback()
-        return _detail_page(queries.get_visible(current_user, emergency_id), 422,
+        return _detail_page(queries.get_visible(current_user, emergency_id), exc.status,
                             **{f"{form_name}_values": values, f"{form_name}_errors": exc.fields})
-    db.session.commit()
-    flash(message(result, emergency))
-    return redirect(url_for("emergencies.detail", emergency_id=emergency_id))
+    return _created(url_for("emergencies.detail", emergency_id=emergency_id), message(result, emergency))
 
 
 @bp.route("/<int:emergency_id>/followups", methods=["POST"])
@@ -280,26 +287,25 @@ def record():
 def new_fault():
     if not _may_record_fault(current_user):
         raise NotAllowed("只有上级信息部门、总值班室或督查室可以记录漏报、瞒报。")
-    values, errors = {"unit_id": request.args.get("unit", ""), "kind": "missed",
-                      "emergency_id": request.args.get("emergency", "")}, {}
+    values, errors, status = {"unit_id": request.args.get("unit", ""), "kind": "missed",
+                              "emergency_id": request.args.get("emergency", "")}, {}, 200
     if request.method == "POST":
         values = _form()
         raw = {k: v for k, v in values.items() if not (k == "emergency_id" and v == "")}
         try:
+            idempotency.claim()
             fault = operations.record_fault(current_user, raw)
         except FormInvalid as exc:
             db.session.rollback()
-            errors = exc.fields
+            errors, status = exc.fields, exc.status
         else:
-            db.session.commit()
-            flash(f"已记录{fault.unit.name}{fault.kind_label}：{fault.title}")
-            return redirect(url_for("emergencies.record", unit=fault.unit_id))
+            return _created(url_for("emergencies.record", unit=fault.unit_id),
+                            f"已记录{fault.unit.name}{fault.kind_label}：{fault.title}")
     below = queries.reporting_units_below(current_user)
     below_ids = {u.id for u in below}
     linkable = [e for e in queries.list_for(current_user, "all") if e.unit_id in below_ids]
     return render_template("emergencies/fault_new.html", values=values, errors=errors, units=below,
-                           emergencies=linkable, kinds={k: FAULT_LABELS[k] for k in ("missed", "concealed")}), \
-        422 if errors else 200
+                           emergencies=linkable, kinds={k: FAULT_LABELS[k] for k in ("missed", "concealed")}), status
 
 
 @bp.route("/report")

@@ -5,7 +5,7 @@ Each verb answers a person with a flash message and a redirect back, and an API 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import audit
+from webapp import audit, idempotency
 from webapp.engine import task_actions
 from webapp.engine.errors import EngineError, NotFound
 from webapp.engine.models import HumanTask
@@ -108,6 +108,7 @@ def urge(row_id):
 @login_required
 def copy(instance_id):
     back = url_for("inbox.item", instance_id=instance_id)
+    idempotency.claim(optional=wants_json())  # a repeated 抄送 would add a second history entry
     try:
         instance = access.viewable_instance(current_user, instance_id)
         if instance is None:
@@ -116,8 +117,9 @@ def copy(instance_id):
                                     request.form.getlist("unit_ids"), request.form.get("note", ""))
     except EngineError as exc:
         return _refused(exc, back)
-    names = "、".join(u.name for u in copied) or "（均已抄送过）"
-    return _done(f"已抄送：{names}", back)
+    message = f"已抄送：{'、'.join(u.name for u in copied) or '（均已抄送过）'}"
+    idempotency.remember(back, {"ok": True, "message": message})
+    return _done(message, back)
 
 
 @bp.route("/phrases", methods=["POST"])

@@ -2,7 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import audit
+from webapp import audit, idempotency
 from webapp.engine import clock
 from webapp.extensions import db
 from webapp.inbox import access, subjects
@@ -40,9 +40,12 @@ def index():
 @bp.route("/new", methods=["POST"])
 @login_required
 def new():
+    idempotency.claim()
     _item, task = operations.create_item(current_user)
+    target = url_for("inbox.task", row_id=task.id)
+    idempotency.remember(target)
     db.session.commit()
-    return redirect(url_for("inbox.task", row_id=task.id))
+    return redirect(target)
 
 
 @bp.route("/<int:item_id>")

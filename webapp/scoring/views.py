@@ -2,7 +2,7 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import exports, months
+from webapp import exports, idempotency, months
 from webapp.auth.access import role_required
 from webapp.engine import clock
 from webapp.engine.errors import FormInvalid, NotAllowed, NotFound
@@ -68,10 +68,13 @@ def ranking_file(fmt):
 @role_required("editor")
 def publish():
     office, first = _office(), _month()
+    idempotency.claim()
     circular = operations.publish_circular(office, first, request.form, current_user)
+    target = url_for("scoring.circular", circular_id=circular.id)
+    idempotency.remember(target)
     db.session.commit()
     flash(f"{first:%Y年%m月}信息工作通报已发布，已通知 {len(circular.rows['unit_ids'])} 个单位。")
-    return redirect(url_for("scoring.circular", circular_id=circular.id))
+    return redirect(target)
 
 
 @bp.route("/circulars/<int:circular_id>")
@@ -96,19 +99,22 @@ def circular_file(circular_id, fmt):
 @role_required("admin")
 def rules():
     current = queries.version_on(clock.local_today())
-    values, errors = {**form_values(current.rules), "effective_from": clock.local_today().isoformat()}, {}
+    values, errors, status = {**form_values(current.rules), "effective_from": clock.local_today().isoformat()}, {}, 200
     if request.method == "POST":
         values = request.form.to_dict()
         try:
+            idempotency.claim()
             version = operations.save_version(values, current_user)
         except FormInvalid as exc:
-            errors = exc.fields
+            db.session.rollback()
+            errors, status = exc.fields, exc.status
         else:
             from webapp import audit
 
             audit.record("admin.scoring.save", summary=f"保存考核计分办法（{version.effective_from}起生效）",
                          target_type="scoring_version", target_id=str(version.id),
                          detail={"effective_from": version.effective_from.isoformat(), "rules": version.rules})
+            idempotency.remember(url_for("scoring.rules"))
             db.session.commit()
             flash(f"考核计分办法已保存，自 {version.effective_from:%Y-%m-%d} 起生效。")
             return redirect(url_for("scoring.rules"))
@@ -116,18 +122,21 @@ def rules():
                            versions=queries.versions(), current=current, defaults=DEFAULT_RULES,
                            group_labels={"adoption": "采用加分", "instruction": "领导批示加分",
                                          "bonus": "奖励加分", "penalty": "扣分"},
-                           levels=INSTRUCTION_LEVELS, penalties=PENALTIES, bonuses=BONUSES), 422 if errors else 200
+                           levels=INSTRUCTION_LEVELS, penalties=PENALTIES, bonuses=BONUSES), status
 
 
 @bp.route("/items/<int:item_id>/instructions", methods=["POST"])
 @role_required("editor")
 def record_instruction(item_id):
     item = report_queries.get_visible(current_user, item_id)
+    idempotency.claim()  # before the try: a missing or reused key is its own error page, not a field's message
     try:
         operations.record_instruction(item, request.form, current_user)
     except FormInvalid as exc:
+        db.session.rollback()
         flash("登记批示失败：" + "；".join(f"{m}" for msgs in exc.fields.values() for m in msgs), "error")
         return redirect(url_for("reports.detail", item_id=item.id))
+    idempotency.remember(url_for("reports.detail", item_id=item.id))
     db.session.commit()
     flash("领导批示已登记，计入报送单位考核。")
     return redirect(url_for("reports.detail", item_id=item.id))
