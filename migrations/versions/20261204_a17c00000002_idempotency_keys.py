@@ -1,7 +1,7 @@
 """idempotency keys: one row per creating request, so a repeat answers with the first result
 
 Revision ID: a17c00000002
-Revises: 109036afbe14
+Revises: a17c00000006
 Create Date: 2026-12-04 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a17c00000002'
-down_revision = '109036afbe14'
+down_revision = 'a17c00000006'
 branch_labels = None
 depends_on = None
 

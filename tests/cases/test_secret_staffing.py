@@ -5,7 +5,7 @@ from lxml import html
 
 from tests.cases.helpers import CLOSE, REGISTER, new_case, step
 from tests.helpers import act, open_task
-from tests.web_helpers import login
+from tests.web_helpers import login, once
 from webapp.cases.operations import register_case
 from webapp.engine.errors import FormInvalid
 from webapp.engine.models import HumanTask
@@ -29,7 +29,7 @@ def test_registering_a_secret_case_for_a_unit_without_a_cleared_handler_is_refus
     _lower(org, "handler_a", 1)  # cleared for 内部, not for 秘密
     client = app.test_client()
     token = login(client, "dc")
-    task_url = client.post("/cases/new", data={"csrf_token": token}).headers["Location"]
+    task_url = client.post("/cases/new", data={**once(), "csrf_token": token}).headers["Location"]
     form = {**REGISTER, "csrf_token": token, "secrecy": "2", "lead_unit_id": str(org.units["county-a"].id)}
     response = client.post(task_url, data=form)
     assert response.status_code == 422

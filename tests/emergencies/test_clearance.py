@@ -8,7 +8,7 @@ from lxml import html
 from openpyxl import load_workbook
 
 from tests.emergencies.helpers import REPORT, act, local, report, travel_to
-from tests.web_helpers import login
+from tests.web_helpers import login, once
 from webapp.emergencies.models import Emergency, EmergencyFollowUp
 from webapp.engine import clock
 from webapp.extensions import db
@@ -41,7 +41,7 @@ def test_a_writer_cleared_for_internal_cannot_mark_a_report_secret(app, org):
     client, token = _client(app, "writer_a")  # clearance 1: 内部
     assert _options(_doc(client.get("/emergencies/new"))) == ["公开", "内部"]
     form = {**REPORT, "csrf_token": token, "event_time": "2026-03-02T08:30"}
-    doc = _doc(client.post("/emergencies/new", data={**form, "secrecy": "2"}), 422)
+    doc = _doc(client.post("/emergencies/new", data={**once(), **form, "secrecy": "2"}), 422)
     assert _row_errors(doc, "secrecy") == ["密级不能高于您的涉密等级（内部）"]
     assert _options(doc) == ["公开", "内部"]
 
@@ -52,7 +52,7 @@ def test_a_writer_cleared_for_internal_cannot_mark_a_report_secret(app, org):
     assert db.session.query(Emergency).count() == 0
 
     # Their own level is fine, and they keep seeing what they wrote.
-    location = client.post("/emergencies/new", data={**form, "secrecy": "1"}).headers["Location"]
+    location = client.post("/emergencies/new", data={**once(), **form, "secrecy": "1"}).headers["Location"]
     assert client.get(location).status_code == 200
 
 
@@ -63,7 +63,7 @@ def test_an_office_cleared_for_public_cannot_take_a_classified_call(app, org):
     assert _options(_doc(client.get("/emergencies/phone"))) == ["公开"]
     call = {"unit_id": str(org.units["county-a"].id), "caller": "李四", "event_time": "2026-03-02T08:30",
             "title": "a县化工厂爆燃", "summary": "厂区爆燃。", "secrecy": "1"}
-    doc = _doc(client.post("/emergencies/phone", data={**call, "csrf_token": token}), 422)
+    doc = _doc(client.post("/emergencies/phone", data={**once(), **call, "csrf_token": token}), 422)
     assert _row_errors(doc, "secrecy") == ["密级不能高于您的涉密等级（公开）"]
     response = client.post("/api/emergencies/phone", json=call, headers={"X-CSRF-Token": token})
     assert response.status_code == 422 and "secrecy" in response.get_json()["fields"]
@@ -72,14 +72,15 @@ def test_an_office_cleared_for_public_cannot_take_a_classified_call(app, org):
 
 def test_follow_ups_and_requests_carry_the_reports_level_and_set_none_of_their_own(app, org):
     writer, token = _client(app, "writer_a")
-    location = writer.post("/emergencies/new", data={**REPORT, "csrf_token": token, "event_time": "2026-03-02T08:30",
+    location = writer.post("/emergencies/new", data={**once(),
+                                                     **REPORT, "csrf_token": token, "event_time": "2026-03-02T08:30",
                                                      "secrecy": "1", "sign_mode": "skip",
                                                      "skip_reason": "抢时间"}).headers["Location"]
-    refused = writer.post(f"{location}/followups", data={"csrf_token": token, "followup_kind": "followup",
+    refused = writer.post(f"{location}/followups", data={**once(), "csrf_token": token, "followup_kind": "followup",
                                                          "body": "续报", "secrecy": "2"})
     assert refused.status_code == 422
     editor, token = _client(app, "editor")
-    refused = editor.post(f"{location}/request", data={"csrf_token": token, "due_time": "2026-03-02T10:00",
+    refused = editor.post(f"{location}/request", data={**once(), "csrf_token": token, "due_time": "2026-03-02T10:00",
                                                        "note": "请续报", "secrecy": "2"})
     assert refused.status_code == 422
     assert db.session.query(EmergencyFollowUp).count() == 0

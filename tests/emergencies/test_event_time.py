@@ -5,7 +5,7 @@ import pytest
 from lxml import html
 
 from tests.emergencies.helpers import REPORT, levels
-from tests.web_helpers import login
+from tests.web_helpers import login, once
 from webapp.emergencies.models import Emergency, ReportingFault
 from webapp.extensions import db
 
@@ -49,7 +49,8 @@ def _phone(org, event_time, **fields):
 @pytest.mark.parametrize(("event_time", "message"), REFUSED)
 def test_the_report_form_refuses_an_insane_event_time(app, org, event_time, message):
     client, token = _client(app, "writer_a")
-    doc = _doc(client.post("/emergencies/new", data={**REPORT, "csrf_token": token, "event_time": event_time}), 422)
+    doc = _doc(client.post("/emergencies/new", data={**once(),
+                                                     **REPORT, "csrf_token": token, "event_time": event_time}), 422)
     assert _row_errors(doc, "event_time") == [message]
     assert doc.xpath("//input[@name='event_time']")[0].get("value") == event_time
     assert db.session.query(Emergency).count() == 0 and db.session.query(ReportingFault).count() == 0
@@ -58,7 +59,7 @@ def test_the_report_form_refuses_an_insane_event_time(app, org, event_time, mess
 @pytest.mark.parametrize(("event_time", "message"), REFUSED)
 def test_the_phone_form_refuses_an_insane_event_time(app, org, event_time, message):
     client, token = _client(app, "duty_city")
-    doc = _doc(client.post("/emergencies/phone", data={**_phone(org, event_time), "csrf_token": token}), 422)
+    doc = _doc(client.post("/emergencies/phone", data={**once(), **_phone(org, event_time), "csrf_token": token}), 422)
     assert _row_errors(doc, "event_time") == [message]
     assert db.session.query(Emergency).count() == 0
 
@@ -77,7 +78,8 @@ def test_the_api_answers_422_with_the_field(app, org, event_time, message):
 
 def test_a_little_clock_skew_is_allowed(app, org):
     client, token = _client(app, "writer_a")
-    response = client.post("/emergencies/new", data={**REPORT, "csrf_token": token, "event_time": "2026-03-02T09:04"})
+    response = client.post("/emergencies/new", data={**once(),
+                                                     **REPORT, "csrf_token": token, "event_time": "2026-03-02T09:04"})
     assert response.status_code == 302
 
 
@@ -87,14 +89,14 @@ def test_an_old_event_asks_for_the_reason_and_keeps_it(app, org):
     first = _doc(client.get("/emergencies/new"), 200)
     assert not first.xpath("//input[@name='event_time_reason']")  # shown only when needed
 
-    doc = _doc(client.post("/emergencies/new", data=form), 422)
+    doc = _doc(client.post("/emergencies/new", data={**once(), **form}), 422)
     assert _row_errors(doc, "event_time") == [TOO_OLD]
     assert _row_errors(doc, "event_time_reason") == [REASON_NEEDED]
-    doc = _doc(client.post("/emergencies/new", data={**form, "event_time_reason": "   "}), 422)
+    doc = _doc(client.post("/emergencies/new", data={**once(), **form, "event_time_reason": "   "}), 422)
     assert _row_errors(doc, "event_time_reason") == [REASON_NEEDED]
 
     reason = "村民隐瞒未报，今日经群众举报核实"
-    response = client.post("/emergencies/new", data={**form, "event_time_reason": reason})
+    response = client.post("/emergencies/new", data={**once(), **form, "event_time_reason": reason})
     assert response.status_code == 302
     doc = _doc(client.get(response.headers["Location"]), 200)
     assert doc.get_element_by_id("event-time-reason").text_content() == reason
@@ -116,7 +118,7 @@ def test_an_old_event_over_the_phone_and_the_api_with_a_reason(app, org):
 def test_the_age_limit_is_a_setting(app, org, monkeypatch):
     monkeypatch.setitem(app.config, "EMERGENCY_MAX_EVENT_AGE_DAYS", 1)
     client, token = _client(app, "writer_a")
-    doc = _doc(client.post("/emergencies/new", data={**REPORT, "csrf_token": token,
+    doc = _doc(client.post("/emergencies/new", data={**once(), **REPORT, "csrf_token": token,
                                                      "event_time": "2026-02-28T09:00"}), 422)
     assert _row_errors(doc, "event_time_reason") == ["事件发生已超过 1 天，请说明为何现在报告"]
 
@@ -124,7 +126,7 @@ def test_the_age_limit_is_a_setting(app, org, monkeypatch):
 @pytest.mark.parametrize("call_time", ["0001-01-01T00:00", "9999-12-31T23:59"])
 def test_the_call_time_is_checked_too(app, org, call_time):
     client, token = _client(app, "duty_city")
-    doc = _doc(client.post("/emergencies/phone", data={**_phone(org, "2026-03-02T08:00", call_time=call_time),
+    doc = _doc(client.post("/emergencies/phone", data={**once(), **_phone(org, "2026-03-02T08:00", call_time=call_time),
                                                        "csrf_token": token}), 422)
     assert _row_errors(doc, "call_time") == [YEAR_RANGE]
 
@@ -134,18 +136,20 @@ def test_the_call_time_is_checked_too(app, org, call_time):
                                                    ("2026-03-02T08:00", "续报期限应晚于当前时间")])
 def test_the_follow_up_request_deadline_is_checked(app, org, due_time, message):
     writer, token = _client(app, "writer_a")
-    response = writer.post("/emergencies/new", data={**REPORT, "csrf_token": token, "event_time": "2026-03-02T08:30",
+    response = writer.post("/emergencies/new", data={**once(),
+                                                     **REPORT, "csrf_token": token, "event_time": "2026-03-02T08:30",
                                                      "sign_mode": "skip", "skip_reason": "抢时间"})
     url = response.headers["Location"]
     editor, token = _client(app, "editor")
-    doc = _doc(editor.post(f"{url}/request", data={"csrf_token": token, "due_time": due_time, "note": "请续报"}), 422)
+    doc = _doc(editor.post(f"{url}/request", data={**once(),
+                                                   "csrf_token": token, "due_time": due_time, "note": "请续报"}), 422)
     assert _row_errors(doc, "due_time") == [message]
 
 
 @pytest.mark.parametrize(("event_time", "message"), REFUSED[:-1])  # a 漏报 found late is stated in its description
 def test_the_fault_form_refuses_an_insane_event_time(app, org, event_time, message):
     client, token = _client(app, "editor")
-    doc = _doc(client.post("/emergencies/faults/new", data={
+    doc = _doc(client.post("/emergencies/faults/new", data={**once(),
         "csrf_token": token, "unit_id": str(org.units["county-b"].id), "kind": "missed", "event_time": event_time,
         "title": "b县某矿透水", "description": "经媒体报道获悉。", "emergency_id": ""}), 422)
     assert _row_errors(doc, "event_time") == [message]

@@ -7,7 +7,7 @@ from lxml import html
 from openpyxl import load_workbook
 
 from tests.emergencies.helpers import levels, local
-from tests.web_helpers import login
+from tests.web_helpers import login, once
 from webapp.emergencies.models import Emergency
 from webapp.engine import clock
 from webapp.extensions import db
@@ -35,7 +35,7 @@ def _call(org, token, call_time, event_time, title):
 
 def _enter(app, org, call_time, event_time, title):
     client, token = _client(app, "duty_city")
-    response = client.post("/emergencies/phone", data=_call(org, token, call_time, event_time, title))
+    response = client.post("/emergencies/phone", data={**once(), **_call(org, token, call_time, event_time, title)})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return db.session.query(Emergency).filter_by(title=title).one()
 

@@ -3,7 +3,7 @@ import pytest
 
 from tests.cases.helpers import PROGRESS, new_case, reload
 from tests.helpers import act, completed_row, new_item, open_task
-from tests.web_helpers import login
+from tests.web_helpers import login, once
 from webapp.cases.models import InstructionCase
 from webapp.engine import store, task_actions
 from webapp.engine.errors import FormInvalid, NotAllowed
@@ -184,7 +184,7 @@ def test_a_secret_case_returned_to_any_earlier_step_stays_secret(org, target_ste
 
 def test_the_compose_form_offers_only_the_levels_the_writer_holds(client, org):
     token = login(client, "writer_a")  # cleared for 内部
-    task_url = client.post("/reports/new", data={"csrf_token": token}).headers["Location"]
+    task_url = client.post("/reports/new", data={"csrf_token": token, **once()}).headers["Location"]
     html = client.get(task_url).get_data(as_text=True)
     options = html[html.index('id="secrecy"'):].split("</select>")[0]
     assert "公开" in options and "内部" in options and "秘密" not in options
