@@ -139,3 +139,17 @@ def test_the_units_record_shows_a_secret_report_and_its_late_mark_only_to_the_cl
     assert _text(doc.xpath("//table[@id='faults']/tbody/tr")[0]) == "无迟报、漏报、瞒报记录。"
     assert [_text(r.xpath("./td")[0]) for r in doc.xpath("//table[@id='record-reports']/tbody/tr")] == ["公开的事件"]
     assert "秘密的事件" not in low.get(url).get_data(as_text=True)
+
+
+def test_a_classified_call_is_refused_when_the_unit_has_no_writer_cleared_for_the_write_up(app, org):
+    """The unit owes the written report (补报文字稿): a 秘密 call for a county whose writers hold 内部 at most would
+    put a step in an inbox nobody may open."""
+    client, token = _client(app, "duty_city")
+    call = {"unit_id": str(org.units["county-a"].id), "caller": "李四", "event_time": "2026-03-02T08:30",
+            "title": "a县化工厂爆燃", "summary": "厂区爆燃。"}
+    doc = _doc(client.post("/emergencies/phone", data={**once(), **call, "secrecy": "2", "csrf_token": token}), 422)
+    assert _row_errors(doc, "secrecy") == ["a县委办公室没有密级相符的信息员，无法补报秘密件。"]
+    assert db.session.query(Emergency).count() == 0
+    response = client.post("/emergencies/phone", data={**once(), **call, "secrecy": "1", "csrf_token": token})
+    assert response.status_code == 302
+    assert db.session.query(Emergency).one().secrecy == 1

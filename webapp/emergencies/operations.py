@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 
-from webapp import audit
+from webapp import audit, staffing
 from webapp.auth.models import Unit
 from webapp.auth.roles import SECRECY_LEVELS
 from webapp.engine import clock, forms, runner
@@ -59,6 +59,9 @@ def record_phone(user, raw):
     unit = db.session.get(Unit, form["unit_id"])
     if unit is None or unit.kind == "office" or unit.id not in queries.descendant_ids(queries.level_unit_id(user)):
         raise FormInvalid({"unit_id": ["请选择本级所辖的报告单位"]})
+    refusal = staffing.uncleared_refusal(unit.id, "writer", form["secrecy"], "补报")  # the unit owes the write-up
+    if refusal:
+        raise FormInvalid({"secrecy": [refusal]})
     entered = clock.now()
     at = _utc(form["call_time"]) if form.get("call_time") else entered.isoformat()
     backfill = is_backfill(datetime.fromisoformat(at), entered)
