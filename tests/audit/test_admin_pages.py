@@ -115,3 +115,29 @@ def test_only_admins_may_search_or_export(app, org, username, path):
 
 def test_the_admin_page_links_to_the_audit_log(admin):
     assert 'href="/admin/audit/"' in admin.get("/admin/").get_data(as_text=True)
+
+
+def test_entries_about_an_item_above_the_readers_clearance_are_withheld_on_the_page_and_in_the_export(app, org):
+    from tests.helpers import new_item
+
+    org.user("admin_low", "city", ["admin"], clearance=0)
+    org.users["writer_a"].clearance = 2
+    db.session.commit()
+    title = "秘密标题-矿区隐患排查"
+    item = new_item(org, title=title, secrecy="2")
+    audit.record_view(item, org.users["verifier_a"])  # "查看秘密事项：<title>"
+    db.session.commit()
+
+    cleared, low = app.test_client(), app.test_client()
+    login(cleared, "admin")
+    login(low, "admin_low")
+    assert title in cleared.get(URL).get_data(as_text=True)
+    page = low.get(URL).get_data(as_text=True)
+    assert title not in page and "超出您的密级" in page
+
+    def export_text(client):
+        sheet = load_workbook(BytesIO(client.get(EXPORT).data)).active
+        return " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell)
+
+    assert title in export_text(cleared)
+    assert title not in export_text(low) and "春播面积" not in export_text(low)  # the form data of its steps

@@ -1,5 +1,6 @@
 """The admin's audit pages: search the log, export what was found to Excel."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
 from marshmallow import ValidationError
 
 from webapp.auth.access import role_required
@@ -23,8 +24,10 @@ def _filters():
 
 def _render(filters, errors):
     page = queries.search(filters, request.args.get("page", 1, type=int)) if filters is not None else None
+    hidden = queries.above_clearance(page.items, current_user.clearance) if page is not None else set()
     args = {key: value for key, value in request.args.items() if key != "page"}
-    return render_template("audit/index.html", page=page, errors=errors, args=args, actions=ACTION_CHOICES,
+    return render_template("audit/index.html", page=page, hidden=hidden, hidden_summary=queries.HIDDEN_SUMMARY,
+                           errors=errors, args=args, actions=ACTION_CHOICES,
                            max_rows=current_app.config["AUDIT_EXPORT_MAX_ROWS"]), 422 if errors else 200
 
 
@@ -47,7 +50,7 @@ def export_xlsx():
         flash(f"符合条件的记录共 {total} 条，超过单次导出上限 {limit} 条，未导出。请缩小日期范围或增加条件后分批导出。",
               "error")
         return redirect(url_for("audit.index", **args))
-    data = export.workbook(queries.export_rows(filters, limit))
+    data = export.workbook(queries.masked_export_rows(filters, limit, current_user.clearance))
     operations.record("admin.audit.export", summary=f"导出审计日志 {total} 条", detail={"filters": args, "rows": total})
     db.session.commit()
     name = f"audit-log-{local_dt(clock.now(), '%Y%m%d-%H%M')}.xlsx"
