@@ -22,7 +22,7 @@ def _filters():
 
 
 def _render(filters, errors):
-    page = queries.search(filters, request.args.get("page", 1, type=int)) if filters is not None else None
+    page = queries.search(filters, filters.pop("page")) if filters is not None else None
     args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("audit/index.html", page=page, errors=errors, args=args, actions=ACTION_CHOICES,
                            max_rows=current_app.config["AUDIT_EXPORT_MAX_ROWS"]), 422 if errors else 200
