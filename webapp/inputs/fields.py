@@ -230,7 +230,7 @@ class Day(BlankIsAbsent, fields.Field):
             try:
                 day = date.fromisoformat(value.strip())
             except ValueError as exc:
-                raise ValidationError("日期不存在") from exc
+                raise self.make_error("invalid") from exc
         _in_years(day.year, self.first, self.last)
         return day.isoformat() if self.as_text else day
 
@@ -254,6 +254,6 @@ class LocalDateTime(BlankIsAbsent, fields.Field):
         try:
             moment = datetime.fromisoformat(value.strip())
         except ValueError as exc:
-            raise ValidationError("时间不存在") from exc
+            raise self.make_error("invalid") from exc
         _in_years(moment.year, FIRST_YEAR, LAST_YEAR)
         return value.strip() if self.as_text else moment.replace(tzinfo=clock.LOCAL_TZ)
