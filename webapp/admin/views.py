@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 from webapp import audit
 from webapp.auth.access import role_required
 from webapp.engine import clock, demo_clock, runner, timers
+from webapp.engine.errors import NotFound
 from webapp.engine.models import Incident, ProcessDefinition, ProcessInstance
 from webapp.extensions import db
 from webapp.inputs.messages import first_message
@@ -47,6 +48,8 @@ def retry(instance_id):
 @bp.route("/clock", methods=["POST"])
 @role_required("admin")
 def advance_clock():
+    if not current_app.config["DEMO_CLOCK"]:
+        raise NotFound("演示时钟未启用（生产配置禁止调整时间）。")
     try:
         hours = ClockSchema().load(request.form)["hours"]
     except ValidationError as exc:

@@ -212,48 +212,47 @@ class Month(BlankIsAbsent, fields.Field):
         return value.strftime("%Y-%m") if value else None
 
 
-class Day(BlankIsAbsent, fields.Field):
-    """'YYYY-MM-DD' as a date (or, with `as_text`, as that ISO text, for an instance's data), in range."""
+class _Written(BlankIsAbsent, fields.Field):
+    """A date or time typed as text: its shape (`pattern`), a real calendar day, then the offices' years."""
 
-    default_error_messages = {"invalid": "日期格式应为 YYYY-MM-DD"}
+    pattern = None
 
     def __init__(self, *, as_text=False, first=FIRST_YEAR, last=LAST_YEAR, **kwargs):
         super().__init__(**kwargs)
         self.as_text, self.first, self.last = as_text, first, last
 
+    def _parsed(self, value, parse):
+        if not isinstance(value, str) or not self.pattern.fullmatch(value.strip()):
+            raise self.make_error("invalid")
+        try:
+            parsed = parse(value.strip())
+        except ValueError as exc:
+            raise self.make_error("invalid") from exc
+        _in_years(parsed.year, self.first, self.last)
+        return parsed
+
+
+class Day(_Written):
+    """'YYYY-MM-DD' as a date (or, with `as_text`, as that ISO text, for an instance's data), in range."""
+
+    default_error_messages = {"invalid": "日期格式应为 YYYY-MM-DD"}
+    pattern = _DAY
+
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, date) and not isinstance(value, datetime):
-            day = value
-        else:
-            if not isinstance(value, str) or not _DAY.fullmatch(value.strip()):
-                raise self.make_error("invalid")
-            try:
-                day = date.fromisoformat(value.strip())
-            except ValueError as exc:
-                raise self.make_error("invalid") from exc
-        _in_years(day.year, self.first, self.last)
+        day = self._parsed(value, date.fromisoformat)
         return day.isoformat() if self.as_text else day
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value.isoformat() if isinstance(value, date) else value
 
 
-class LocalDateTime(BlankIsAbsent, fields.Field):
+class LocalDateTime(_Written):
     """A moment entered in the offices' time zone, 'YYYY-MM-DDTHH:MM', as an aware datetime (or, with `as_text`,
     as the text it was entered as, for an instance's data), in FIRST_YEAR..LAST_YEAR."""
 
     default_error_messages = {"invalid": "时间格式应为 YYYY-MM-DDTHH:MM"}
-
-    def __init__(self, *, as_text=False, **kwargs):
-        super().__init__(**kwargs)
-        self.as_text = as_text
+    pattern = _LOCAL_TIME
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str) or not _LOCAL_TIME.fullmatch(value.strip()):
-            raise self.make_error("invalid")
-        try:
-            moment = datetime.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise self.make_error("invalid") from exc
-        _in_years(moment.year, FIRST_YEAR, LAST_YEAR)
+        moment = self._parsed(value, datetime.fromisoformat)
         return value.strip() if self.as_text else moment.replace(tzinfo=clock.LOCAL_TZ)
