@@ -8,6 +8,9 @@ from .extensions import db, login_manager, migrate
 def create_app(test_config=None):
     app = Flask(__name__)
     config.load(app, test_config)
+    from . import inputs
+
+    inputs.init_app(app)  # bounded URL ids and JSON bodies, before any route is added
     register_extensions(app)
     register_engine(app)
     register_blueprints(app)

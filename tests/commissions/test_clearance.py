@@ -22,7 +22,8 @@ def test_a_secret_answer_is_listed_only_to_cleared_readers(app, org):
     at("2026-03-02 09:00")
     editor = app.test_client()
     token = login(editor, "editor")
-    editor.post("/commissions/new", data={**once(), "csrf_token": token, "topic": "春耕备耕情况", "due": "2026-03-10T18:00",
+    editor.post("/commissions/new", data={**once(), "csrf_token": token, "topic": "春耕备耕情况",
+                                          "due": "2026-03-10T18:00",
                                           "unit_ids": [str(org.units["county-a"].id)]})
     commission = db.session.query(Commission).one()
     submitted_item(org, "a", "2026-03-05 09:00", commission_id=commission.id, title="春耕公开信息")

@@ -9,7 +9,7 @@ from tests.web_helpers import login, once
 from webapp.emergencies.models import Emergency, ReportingFault
 from webapp.extensions import db
 
-YEAR_RANGE = "时间应在 2000 年至 2099 年之间"
+YEAR_RANGE = "年份应在 2000 到 2099 之间"
 FUTURE = "事件发生时间不能晚于当前时间"
 TOO_OLD = "事件发生时间早于 30 天前，请核对；确属实的须填写说明"
 REASON_NEEDED = "事件发生已超过 30 天，请说明为何现在报告"

@@ -344,7 +344,7 @@ def test_a_late_report_shows_on_the_detail_the_record_and_the_monthly_report(app
     assert sheet.column_dimensions["A"].width >= 20
 
     assert "本月无紧急信息报送记录" in _text(_page(editor.get("/emergencies/report?month=2026-02")))
-    assert editor.get("/emergencies/report?month=2026-13").status_code == 400
+    assert editor.get("/emergencies/report?month=2026-13").status_code == 422
 
 
 def test_the_list_marks_red_and_yellow_and_counts_down(app, org):

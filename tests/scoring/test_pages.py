@@ -105,7 +105,7 @@ def test_only_the_adopting_editor_records_a_instruction_and_the_form_is_checked(
     editor = app.test_client()
     token = login(editor, "editor")
     response = editor.post(f"/scoring/items/{item.id}/instructions", data={
-        "csrf_token": token, **once(), "leader_name": "市委书记 周某", "leader_level": "city", "text": "",
+        "csrf_token": token, **once(), "leader_name": "市委书记 周某", "leader_level": "city", "text": "短",
         "instructed_on": "2030-01-01"})
     page = editor.get(response.headers["Location"]).get_data(as_text=True)
     assert "批示内容应为2到5000字" in page and "批示日期不能晚于今天" in page

@@ -3,12 +3,17 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from marshmallow import ValidationError
 
 from webapp import audit
 from webapp.auth.access import role_required
 from webapp.engine import clock, demo_clock, runner, timers
+from webapp.engine.errors import NotFound
 from webapp.engine.models import Incident, ProcessDefinition, ProcessInstance
 from webapp.extensions import db
+from webapp.inputs.messages import first_message
+
+from .schemas import ClockSchema
 
 bp = Blueprint("admin", __name__)
 
@@ -43,9 +48,12 @@ def retry(instance_id):
 @bp.route("/clock", methods=["POST"])
 @role_required("admin")
 def advance_clock():
-    hours = request.form.get("preset_hours", type=float) or request.form.get("hours", type=float)
-    if not hours or hours <= 0 or hours > 24 * 400:
-        flash("请输入 0 到 9600 之间的小时数。", "error")
+    if not current_app.config["DEMO_CLOCK"]:
+        raise NotFound("演示时钟未启用（生产配置禁止调整时间）。")
+    try:
+        hours = ClockSchema().load(request.form)["hours"]
+    except ValidationError as exc:
+        flash(first_message(exc.messages), "error")
         return redirect(url_for("admin.index"))
     # Recorded before the move: reading the clock between the move and the commit would cache the old offset.
     audit.record("admin.clock", summary=f"演示时钟前进 {hours:g} 小时", target_type="clock", detail={"hours": hours})

@@ -16,6 +16,7 @@ from webapp.engine.errors import NotFound
 from webapp.extensions import db
 from webapp.inbox import queries as inbox_queries
 from webapp.inbox import schemas as inbox_schemas
+from webapp.inputs.bodies import json_object
 from webapp.reports import operations as report_operations
 from webapp.reports import queries as report_queries
 
@@ -48,7 +49,7 @@ def tasks():
 @login_required
 def complete(row_id):
     row = inbox_queries.task_for(current_user, row_id)
-    instance = runner.complete(row.id, current_user, request.get_json(silent=True) or {})
+    instance = runner.complete(row.id, current_user, json_object())
     db.session.commit()
     return jsonify(status=instance.status, incident=instance.last_incident)
 
@@ -84,7 +85,7 @@ def emergencies():
 def report_emergency():
     """报告紧急信息 (a unit's writer or duty officer); the form of /emergencies/new as JSON."""
     idempotency.claim(optional=True)
-    emergency = emergency_operations.report(current_user, request.get_json(silent=True) or {})
+    emergency = emergency_operations.report(current_user, json_object())
     response = idempotency.answer({"emergency": emergency_schema.dump(emergency)}, 201)
     db.session.commit()
     return response
@@ -95,7 +96,7 @@ def report_emergency():
 def phone_emergency():
     """电话接报 (a receiving office); the form of /emergencies/phone as JSON."""
     idempotency.claim(optional=True)
-    emergency = emergency_operations.record_phone(current_user, request.get_json(silent=True) or {})
+    emergency = emergency_operations.record_phone(current_user, json_object())
     response = idempotency.answer({"emergency": emergency_schema.dump(emergency)}, 201)
     db.session.commit()
     return response

@@ -1,6 +1,4 @@
 """Attachment URLs: upload to an instance, download and delete by token; nothing is reachable by a row id."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, jsonify, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
@@ -10,6 +8,7 @@ from webapp.engine.models import HumanTask
 from webapp.errors import wants_json
 from webapp.extensions import db
 from webapp.inbox.access import viewable_instance
+from webapp.inputs.urls import local_path
 
 from . import operations, queries, storage
 
@@ -24,23 +23,10 @@ def dump(attachment):
             "task_id": attachment.task_id}
 
 
-def _local(target):
-    """`target` as a path on this site, or None: a redirect never leaves it."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.netloc and parts.netloc != request.host:
-        return None
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    if not path.startswith("/") or path.startswith("//") or "\\" in path:
-        return None
-    return path
-
-
 def _answer(message, instance_id, status=200, **data):
     """Commit, then JSON for a client, or a flash and back to the page; a repeat of an upload gets the same."""
-    back = _local(request.form.get("next")) or _local(request.referrer) or url_for("inbox.item",
-                                                                                  instance_id=instance_id)
+    back = (local_path(request.form.get("next"), request.host) or local_path(request.referrer, request.host)
+            or url_for("inbox.item", instance_id=instance_id))
     body = {"ok": True, "message": message, **data}
     idempotency.remember(back, body, status)
     db.session.commit()

@@ -1,5 +1,8 @@
-"""The audit search form (also the export's filters): local dates, user, unit, kind of action, text."""
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
+"""The audit search form (also the export's filters): local dates, user, unit, kind of action, text, page."""
+from marshmallow import ValidationError, validates_schema
+
+from webapp.inputs.fields import Choice, Day, Integer, Text
+from webapp.inputs.schemas import QuerySchema
 
 ACTION_CHOICES = {
     "auth.": "登录与退出",
@@ -9,24 +12,17 @@ ACTION_CHOICES = {
     "access.denied": "越权访问被拒绝",
 }
 _DATE_ERROR = "请输入有效日期（年-月-日）"
+MAX_PAGE = 100_000
 
 
-class AuditFilterSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    date_from = fields.Date(load_default=None, error_messages={"invalid": _DATE_ERROR})
-    date_to = fields.Date(load_default=None, error_messages={"invalid": _DATE_ERROR})
-    username = fields.String(load_default="", validate=validate.Length(max=64))
-    unit = fields.String(load_default="", validate=validate.Length(max=128))
-    action = fields.String(load_default="",
-                           validate=validate.OneOf(["", *ACTION_CHOICES], error="请选择有效的操作类型"))
-    q = fields.String(load_default="", validate=validate.Length(max=200))
-
-    @pre_load
-    def drop_blanks(self, data, **_kwargs):
-        """An empty box means no filter."""
-        return {key: value.strip() for key, value in data.items() if isinstance(value, str) and value.strip()}
+class AuditFilterSchema(QuerySchema):
+    date_from = Day(load_default=None, error_messages={"invalid": _DATE_ERROR})
+    date_to = Day(load_default=None, error_messages={"invalid": _DATE_ERROR})
+    username = Text(64)
+    unit = Text(128)
+    action = Choice(ACTION_CHOICES, "操作类型", load_default="")
+    q = Text(200)
+    page = Integer(1, MAX_PAGE, label="页码", load_default=1)
 
     @validates_schema
     def dates_in_order(self, data, **_kwargs):

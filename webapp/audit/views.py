@@ -23,7 +23,7 @@ def _filters():
 
 
 def _render(filters, errors):
-    page = queries.search(filters, request.args.get("page", 1, type=int)) if filters is not None else None
+    page = queries.search(filters, filters.pop("page")) if filters is not None else None
     hidden = queries.above_clearance(page.items, current_user.clearance) if page is not None else set()
     args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("audit/index.html", page=page, hidden=hidden, hidden_summary=queries.HIDDEN_SUMMARY,

@@ -5,6 +5,7 @@ from marshmallow import ValidationError
 
 from webapp import audit
 from webapp.extensions import db, login_manager
+from webapp.inputs.urls import local_path
 
 from .models import User
 from .schemas import LoginSchema
@@ -47,9 +48,7 @@ def login():
                 login_user(user)
                 audit.record("auth.login", summary="登录", user=user)
                 db.session.commit()
-                target = request.args.get("next") or ""
-                safe = target.startswith("/") and not target.startswith("//")
-                return redirect(target if safe else url_for("inbox.todo"))
+                return redirect(local_path(request.args.get("next")) or url_for("inbox.todo"))
     return render_template("auth/login.html", error=error), (401 if error else 200)
 
 

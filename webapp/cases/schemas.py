@@ -1,40 +1,21 @@
 """Forms of the case steps (marshmallow), their checks against the case's data, and the rule form."""
 from datetime import date
 
-from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates_schema
+from marshmallow import ValidationError, post_load, pre_load, validates_schema
 
 from webapp.auth.models import Unit
 from webapp.auth.roles import SECRECY_LEVELS, URGENCY_LEVELS
 from webapp.engine import clock
-from webapp.engine.forms import FormSchema
 from webapp.extensions import db
+from webapp.inputs.fields import Choice, ChoiceList, Day, Id, IdList, IntChoice, Integer, Text
+from webapp.inputs.schemas import FormSchema
 
 from . import deadlines
 from .models import LEVELS, RETURN_REASONS
 
-REQUIRED = {"required": "此项为必填项", "null": "此项为必填项"}
-
-
-def _choice(choices, label):
-    return validate.OneOf(list(choices), error=f"请选择有效的{label}")
-
 
 def _text(max_len, required=False, min_len=0):
-    length = validate.Length(min=min_len, max=max_len, error=f"长度应为{min_len}到{max_len}字")
-    if required:
-        return fields.String(required=True, validate=length, error_messages=REQUIRED)
-    return fields.String(load_default="", validate=length)
-
-
-class DateString(fields.String):
-    """A date entered as YYYY-MM-DD, kept as that string in the instance's data."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            return date.fromisoformat(text).isoformat()
-        except ValueError as exc:
-            raise ValidationError("日期格式应为 YYYY-MM-DD") from exc
+    return Text(max_len, min_length=min_len, required=required, error=f"长度应为{min_len}到{max_len}字")
 
 
 def _unit_exists(unit_id, message):
@@ -42,36 +23,19 @@ def _unit_exists(unit_id, message):
         raise ValidationError(message)
 
 
-def _as_list(data, *names):
-    """An HTML form sends one value for a single ticked box and a list for several."""
-    data = dict(data)
-    for name in names:
-        value = data.get(name)
-        if value in (None, ""):
-            data[name] = []
-        elif not isinstance(value, list):
-            data[name] = [v for v in str(value).split(",") if v]
-    return data
-
-
 class RegisterSchema(FormSchema):
     """登记: the instruction and who handles it."""
 
     title = _text(200, required=True, min_len=2)
     source_leader = _text(64, required=True, min_len=2)
-    level = fields.String(required=True, validate=_choice(LEVELS, "批示领导层级"), error_messages=REQUIRED)
+    level = Choice(LEVELS, "批示领导层级", required=True)
     instruction = _text(5000, required=True, min_len=4)
-    instruction_date = DateString(required=True, error_messages=REQUIRED)
-    urgency = fields.String(required=True, validate=_choice(URGENCY_LEVELS, "紧急程度"), error_messages=REQUIRED)
-    secrecy = fields.Integer(required=True, validate=_choice(SECRECY_LEVELS, "密级"),
-                             error_messages={**REQUIRED, "invalid": "请选择有效的密级"})
-    lead_unit_id = fields.Integer(required=True, validate=lambda uid: _unit_exists(uid, "牵头承办单位不存在"),
-                                  error_messages={**REQUIRED, "invalid": "请选择牵头承办单位"})
-    assist_unit_ids = fields.List(fields.Integer(), load_default=list)
-
-    @pre_load
-    def _lists(self, data, **kwargs):
-        return _as_list(data, "assist_unit_ids")
+    instruction_date = Day(as_text=True, required=True)
+    urgency = Choice(URGENCY_LEVELS, "紧急程度", required=True)
+    secrecy = IntChoice(SECRECY_LEVELS, "密级", required=True)
+    lead_unit_id = Id("牵头承办单位", required=True, validate=lambda uid: _unit_exists(uid, "牵头承办单位不存在"),
+                      error="请选择牵头承办单位")
+    assist_unit_ids = IdList("协办单位")
 
     @validates_schema
     def _units(self, data, **kwargs):
@@ -88,7 +52,7 @@ class RegisterSchema(FormSchema):
 class AssignSchema(FormSchema):
     """交办: send to the lead unit with requirements, or back to registration."""
 
-    decision = fields.String(required=True, validate=_choice(["assign", "return"], "处理意见"), error_messages=REQUIRED)
+    decision = Choice(["assign", "return"], "处理意见", required=True)
     requirements = _text(2000)
     opinion = _text(2000)
 
@@ -101,12 +65,11 @@ class AssignSchema(FormSchema):
 class HandleSchema(FormSchema):
     """办理: a progress report, the closing report, or an extension request."""
 
-    decision = fields.String(required=True, validate=_choice(["progress", "close", "extension"], "办理动作"),
-                             error_messages=REQUIRED)
+    decision = Choice(["progress", "close", "extension"], "办理动作", required=True)
     progress = _text(5000)
     report = _text(10000)
     doc_no = _text(64)
-    extend_until = DateString(load_default=None, allow_none=True)
+    extend_until = Day(as_text=True, load_default=None, allow_none=True)
     extension_reason = _text(2000)
 
     @pre_load
@@ -147,7 +110,7 @@ class DecisionSchema(FormSchema):
 
     CHOICES = ()
     NO = ""
-    decision = fields.String(required=True, error_messages=REQUIRED)
+    decision = Text(32, required=True)
     opinion = _text(2000)
 
     @validates_schema
@@ -177,11 +140,7 @@ class ReviewSchema(DecisionSchema):
 
     CHOICES = ("accept", "return")
     NO = "return"
-    return_reasons = fields.List(fields.String(validate=_choice(RETURN_REASONS, "退回原因")), load_default=list)
-
-    @pre_load
-    def _lists(self, data, **kwargs):
-        return _as_list(data, "return_reasons")
+    return_reasons = ChoiceList(RETURN_REASONS, "退回原因")
 
     @validates_schema
     def _reasons(self, data, **kwargs):
@@ -198,29 +157,23 @@ FORMS = {
     "cases.review": (ReviewSchema, None),
 }
 
-AMOUNT = {**REQUIRED, "invalid": "请填写整数"}
+
+def _amount(minimum, maximum, **kwargs):
+    return Integer(minimum, maximum, error=f"应为{minimum}到{maximum}", error_messages={"invalid": "请填写整数"},
+                   **kwargs)
 
 
 class RuleSchema(FormSchema):
     """An admin's deadline rule for one level."""
 
-    finish_amount = fields.Integer(required=True, validate=validate.Range(1, 365, error="应为1到365"),
-                                   error_messages=AMOUNT)
-    finish_unit = fields.String(required=True, validate=_choice(["calendar_days", "working_days", "months"], "单位"),
-                                error_messages=REQUIRED)
-    remind_amount = fields.Integer(required=True, validate=validate.Range(0, 60, error="应为0到60"),
-                                   error_messages=AMOUNT)
-    remind_unit = fields.String(required=True, validate=_choice(["calendar_days", "working_days", "hours"], "单位"),
-                                error_messages=REQUIRED)
-    feedback_amount = fields.Integer(load_default=None, allow_none=True,
-                                     validate=validate.Range(1, 60, error="应为1到60"), error_messages=AMOUNT)
-    feedback_unit = fields.String(load_default=None, allow_none=True,
-                                  validate=_choice(["calendar_days", "working_days"], "单位"))
-    extension_cap_amount = fields.Integer(required=True, validate=validate.Range(0, 365, error="应为0到365"),
-                                          error_messages=AMOUNT)
-    extension_cap_unit = fields.String(required=True,
-                                       validate=_choice(["calendar_days", "working_days", "months"], "单位"),
-                                       error_messages=REQUIRED)
+    finish_amount = _amount(1, 365, required=True)
+    finish_unit = Choice(["calendar_days", "working_days", "months"], "单位", required=True)
+    remind_amount = _amount(0, 60, required=True)
+    remind_unit = Choice(["calendar_days", "working_days", "hours"], "单位", required=True)
+    feedback_amount = _amount(1, 60, load_default=None, allow_none=True)
+    feedback_unit = Choice(["calendar_days", "working_days"], "单位", load_default=None, allow_none=True)
+    extension_cap_amount = _amount(0, 365, required=True)
+    extension_cap_unit = Choice(["calendar_days", "working_days", "months"], "单位", required=True)
 
     @pre_load
     def _blanks(self, data, **kwargs):

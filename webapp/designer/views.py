@@ -6,9 +6,10 @@ from webapp.auth.access import role_required
 from webapp.engine import migration
 from webapp.engine.forms import load
 from webapp.extensions import db
+from webapp.inputs.bodies import json_object
 
 from . import catalog, operations, queries, validation
-from .schemas import DeploySchema, MigrateSchema, ValidateSchema
+from .schemas import DeploySchema, MigrateSchema, ValidateSchema, VersionArgs
 
 bp = Blueprint("designer", __name__)
 
@@ -28,7 +29,7 @@ def new():
 @bp.route("/<process_key>/edit")
 @role_required("admin")
 def edit(process_key):
-    definition = queries.definition(process_key, request.args.get("version", type=int))
+    definition = queries.definition(process_key, load(VersionArgs, request.args)["version"])
     return render_template("designer/editor.html", definition=definition, catalog=catalog.as_json())
 
 
@@ -54,14 +55,14 @@ def download(definition_id):
 @bp.route("/validate", methods=["POST"])
 @role_required("admin")
 def check():
-    data = load(ValidateSchema, request.get_json(silent=True) or {})
+    data = load(ValidateSchema, json_object())
     return jsonify(validation.validate(data["xml"], data["process_key"]).as_json())
 
 
 @bp.route("/deploy", methods=["POST"])
 @role_required("admin")
 def deploy():
-    data = load(DeploySchema, request.get_json(silent=True) or {})
+    data = load(DeploySchema, json_object())
     definition, created, warnings = operations.deploy(current_user, data["xml"], data["comment"], data["process_key"])
     db.session.commit()
     return jsonify(process_key=definition.process_key, version=definition.version, created=created,

@@ -2,31 +2,27 @@
 from datetime import datetime, timedelta
 
 from flask import current_app
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, validates_schema
 
 from webapp.auth.roles import SECRECY_LEVELS
 from webapp.engine import clock
-from webapp.engine.forms import FormSchema
+from webapp.inputs.fields import Choice, Id, IntChoice, LocalDateTime, Text
+from webapp.inputs.schemas import FormSchema, MonthArgs
 
-REQUIRED = {"required": "此项为必填项", "null": "此项为必填项"}
 URGENCIES = {"urgent": "紧急", "very_urgent": "特急"}
 TIME_FORMAT = "时间格式应为 YYYY-MM-DDTHH:MM"
-TIME_ERRORS = {**REQUIRED, "invalid": TIME_FORMAT}
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
 CLOCK_SKEW = timedelta(minutes=5)  # a reporter's watch or the server's clock may run a little fast
 SIGN_MODES = {"leader": "值班领导核签", "skip": "越过核签直接报送（须说明理由）"}
 
 
-def _choice(choices, label):
-    return validate.OneOf(list(choices), error=f"请选择有效的{label}")
-
-
 def _text(max_length, required=False, label="内容"):
-    length = validate.Length(max=max_length, error=f"{label}不能超过{max_length}字")
-    if required:
-        return fields.String(required=True, validate=[validate.Length(min=1, error="此项为必填项"), length],
-                             error_messages=REQUIRED)
-    return fields.String(load_default="", validate=length)
+    return Text(max_length, required=required, label=label)
+
+
+def _moment(**kwargs):
+    """A local time kept as the text entered (YYYY-MM-DDTHH:MM) in the form's data."""
+    return LocalDateTime(as_text=True, first=EARLIEST_YEAR, last=LATEST_YEAR, **kwargs)
 
 
 def local_moment(value, field):
@@ -63,7 +59,7 @@ def event_moment(value, reason):
 class EventTimeMixin:
     """The event time and, when it lies further back than the setting allows, the reason."""
 
-    event_time = fields.String(required=True, error_messages=TIME_ERRORS)
+    event_time = _moment(required=True)
     event_time_reason = _text(1000, label="说明")
 
     @validates_schema
@@ -73,7 +69,7 @@ class EventTimeMixin:
 
 
 class SignModeMixin:
-    sign_mode = fields.String(load_default="leader", validate=_choice(SIGN_MODES, "核签方式"))
+    sign_mode = Choice(SIGN_MODES, "核签方式", load_default="leader")
     skip_reason = _text(500, label="理由")
 
     @validates_schema
@@ -95,23 +91,21 @@ class WrittenSchema(SignModeMixin, FormSchema):
 class ReportSchema(EventTimeMixin, WrittenSchema):
     """报告紧急信息: the report with the event time the limits are counted from."""
 
-    urgency = fields.String(load_default="urgent", validate=_choice(URGENCIES, "紧急程度"))
-    secrecy = fields.Integer(load_default=0, validate=_choice(SECRECY_LEVELS, "密级"),
-                             error_messages={"invalid": "请选择有效的密级"})
+    urgency = Choice(URGENCIES, "紧急程度", load_default="urgent")
+    secrecy = IntChoice(SECRECY_LEVELS, "密级", load_default=0)
 
 
 class PhoneSchema(EventTimeMixin, FormSchema):
     """电话接报: taken in seconds by the receiving office; the written report follows."""
 
-    unit_id = fields.Integer(required=True, error_messages={**REQUIRED, "invalid": "请选择报告单位"})
+    unit_id = Id("报告单位", required=True, error="请选择报告单位")
     caller = _text(64, required=True, label="来电人")
     caller_phone = _text(32, label="来电号码")
-    call_time = fields.String(load_default=None, allow_none=True, error_messages=TIME_ERRORS)
+    call_time = _moment(load_default=None, allow_none=True)
     title = _text(200, required=True, label="标题")
     summary = _text(5000, required=True, label="电话内容摘要")
-    urgency = fields.String(load_default="urgent", validate=_choice(URGENCIES, "紧急程度"))
-    secrecy = fields.Integer(load_default=0, validate=_choice(SECRECY_LEVELS, "密级"),
-                             error_messages={"invalid": "请选择有效的密级"})
+    urgency = Choice(URGENCIES, "紧急程度", load_default="urgent")
+    secrecy = IntChoice(SECRECY_LEVELS, "密级", load_default=0)
 
     @validates_schema
     def _call_time(self, data, **kwargs):
@@ -129,14 +123,14 @@ class PhoneSchema(EventTimeMixin, FormSchema):
 class SignSchema(FormSchema):
     """值班领导核签: verification and sign-off in one step."""
 
-    decision = fields.String(load_default="pass", validate=_choice(["pass"], "处理意见"))
+    decision = Choice(["pass"], "处理意见", load_default="pass")
     opinion = _text(2000, label="意见")
 
 
 class ReceiveSchema(SignModeMixin, FormSchema):
     """接报: relay to the next level (after the on-duty leader's sign-off, or skipping it), or hold here."""
 
-    decision = fields.String(required=True, validate=_choice(["relay", "hold"], "处理意见"), error_messages=REQUIRED)
+    decision = Choice(["relay", "hold"], "处理意见", required=True)
     opinion = _text(2000, label="意见")
 
     @validates_schema
@@ -148,7 +142,7 @@ class ReceiveSchema(SignModeMixin, FormSchema):
 class FollowUpSchema(SignModeMixin, FormSchema):
     """续报 / 终报."""
 
-    followup_kind = fields.String(load_default="followup", validate=_choice(["followup", "final"], "续报类型"))
+    followup_kind = Choice(["followup", "final"], "续报类型", load_default="followup")
     body = _text(20000, required=True, label="续报内容")
     casualties = _text(2000, label="伤亡及影响")
     measures = _text(5000, label="处置进展")
@@ -157,7 +151,7 @@ class FollowUpSchema(SignModeMixin, FormSchema):
 class RequestSchema(FormSchema):
     """要求续报: the upper office asks the unit for a follow-up by a deadline."""
 
-    due_time = fields.String(required=True, error_messages=TIME_ERRORS)
+    due_time = _moment(required=True)
     note = _text(2000, required=True, label="要求")
 
     @validates_schema
@@ -169,12 +163,12 @@ class RequestSchema(FormSchema):
 class FaultSchema(FormSchema):
     """漏报 / 瞒报 recorded by an upper office."""
 
-    unit_id = fields.Integer(required=True, error_messages={**REQUIRED, "invalid": "请选择单位"})
-    kind = fields.String(required=True, validate=_choice(["missed", "concealed"], "类型"), error_messages=REQUIRED)
-    event_time = fields.String(required=True, error_messages=TIME_ERRORS)
+    unit_id = Id("单位", required=True, error="请选择单位")
+    kind = Choice(["missed", "concealed"], "类型", required=True)
+    event_time = _moment(required=True)
     title = _text(200, required=True, label="事件")
     description = _text(5000, required=True, label="情况说明")
-    emergency_id = fields.Integer(load_default=None, allow_none=True)
+    emergency_id = Id("紧急信息", load_default=None, allow_none=True)
 
     @validates_schema
     def _event_time(self, data, **kwargs):
@@ -184,3 +178,9 @@ class FaultSchema(FormSchema):
 
 FORMS = {"emergency.written": WrittenSchema, "emergency.sign": SignSchema, "emergency.receive": ReceiveSchema,
          "emergency.followup": FollowUpSchema}
+
+
+class RecordArgs(MonthArgs):
+    """A unit's 报送记录: which unit (by default the user's own level) and month (by default all)."""
+
+    unit = Id("单位", load_default=None)

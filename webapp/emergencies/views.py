@@ -1,7 +1,7 @@
 """Pages of emergency information: report, phone report, list, detail with countdowns, follow-ups, record."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from webapp import audit, idempotency
@@ -9,15 +9,17 @@ from webapp.auth.models import Unit
 from webapp.auth.roles import SECRECY_LEVELS
 from webapp.engine import clock
 from webapp.engine.errors import FormInvalid, NotAllowed, NotFound
+from webapp.engine.forms import load
 from webapp.engine.runner import may_act
 from webapp.extensions import db
 from webapp.filters import local_dt
 from webapp.inbox import access, subjects
+from webapp.inputs.schemas import MonthArgs
 
 from . import export, operations, queries, rules
 from .models import FAULT_LABELS, LEVEL_LABELS, Emergency
 from .process import FOLLOWUP_KEY, REPORT_KEY
-from .schemas import SIGN_MODES, URGENCIES
+from .schemas import SIGN_MODES, URGENCIES, RecordArgs
 
 bp = Blueprint("emergencies", __name__)
 
@@ -250,26 +252,22 @@ def by_instance(instance_id):
     return redirect(url_for("emergencies.detail", emergency_id=queries.get_visible(current_user, emergency.id).id))
 
 
-def _month(text, default_today=True):
-    """(year, month) from `YYYY-MM`; the current month (or None) when absent; 400 when malformed."""
-    if not text:
-        today = clock.local_today()
-        return (today.year, today.month) if default_today else None
-    try:
-        moment = datetime.strptime(text, "%Y-%m")
-    except ValueError:
-        abort(400, "月份格式应为 YYYY-MM。")
-    return moment.year, moment.month
+def _month(default_today=True):
+    """(year, month) of `?month=YYYY-MM`; the current month (or None) when absent; 422 when malformed."""
+    month = load(MonthArgs, request.args)["month"]
+    if month is None:
+        month = clock.local_today() if default_today else None
+    return (month.year, month.month) if month else None
 
 
 @bp.route("/record")
 @login_required
 def record():
-    unit_id = request.args.get("unit", type=int) or queries.level_unit_id(current_user)
+    unit_id = load(RecordArgs, request.args)["unit"] or queries.level_unit_id(current_user)
     unit = db.session.get(Unit, unit_id)
     if unit is None or not queries.may_view_record(current_user, unit):
         raise NotFound("单位不存在或您无权查看其报送记录。")
-    month = _month(request.args.get("month"), default_today=False)
+    month = _month(default_today=False)
     since, until = queries.month_bounds(*month) if month else (None, None)
     reports = queries.visible_to(current_user).filter(Emergency.unit_id == unit.id)
     if month:
@@ -313,7 +311,7 @@ def new_fault():
 def report():
     if not _may_see_summary(current_user):
         raise NotAllowed("只有信息部门、总值班室、督查室和领导可以查看紧急信息报送统计。")
-    year, month = _month(request.args.get("month"))
+    year, month = _month()
     table = export.summary_table(queries.monthly_summary(current_user, year, month))
     if request.args.get("format") == "xlsx":
         data = export.workbook(table, f"{year}年{month}月紧急信息报送情况")

@@ -1,16 +1,14 @@
 """Form registry: a user task's `form` property names a marshmallow schema here."""
-from marshmallow import Schema, ValidationError
+from marshmallow import ValidationError
+
+from webapp.inputs.schemas import FormSchema
 
 from .errors import FormInvalid
 
+__all__ = ["FormSchema", "check", "get", "known_keys", "load", "register", "validate"]
+
 _FORMS = {}
 _CHECKS = {}  # form key -> fn(form, task data) -> {field: [message]}: rules that need the instance
-
-
-class FormSchema(Schema):
-    """Base of every task form: unknown fields are refused, in Chinese."""
-
-    error_messages = {"unknown": "不认识的字段", "type": "表单数据格式错误"}
 
 
 def register(key, schema_cls, check=None):

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from webapp.engine.errors import EngineError, TaskConflict
 from webapp.extensions import db
+from webapp.inputs.messages import is_chinese
 
 log = logging.getLogger(__name__)
 
@@ -17,8 +18,10 @@ HTTP_MESSAGES = {
     404: "页面不存在或您无权查看。",
     405: "不支持的请求方式。",
     409: "操作冲突，请刷新后重试。",
-    413: "上传的文件过大。",
+    413: "提交的内容过大。",
+    415: "不支持的内容类型。",
     422: "提交的内容有误。",
+    429: "请求过于频繁，请稍后再试。",
     500: "系统内部错误，已记录，请稍后重试。",
 }
 
@@ -73,8 +76,9 @@ def _integrity(exc):
 
 
 def _http(exc):
-    custom = exc.description != type(exc).description
-    message = exc.description if custom else HTTP_MESSAGES.get(exc.code, exc.name)
+    # A description written for our users is Chinese; werkzeug's own (and JSON decoding's) are English.
+    custom = exc.description != type(exc).description and is_chinese(exc.description or "")
+    message = exc.description if custom else HTTP_MESSAGES.get(exc.code, "请求有误。")
     return respond(exc.code, message, exc.name.lower().replace(" ", "_"))
 
 

@@ -7,13 +7,16 @@ from flask_login import current_user, login_required
 
 from webapp import audit, idempotency
 from webapp.engine import task_actions
-from webapp.engine.errors import EngineError, NotFound
+from webapp.engine.errors import EngineError, FormInvalid, NotFound
+from webapp.engine.forms import load
 from webapp.engine.models import HumanTask
 from webapp.errors import wants_json
 from webapp.extensions import db
+from webapp.inputs.messages import first_message
 from webapp.notices import events
 
 from . import access, operations, pages, subjects
+from .schemas import CopySchema, PhraseSchema, ReturnSchema, TransferSchema, UrgeSchema
 from .views import bp
 
 
@@ -32,7 +35,8 @@ def _refused(exc, target):
         db.session.commit()
     else:
         db.session.rollback()
-    flash(exc.message, "error")
+    # A verb has no form to mark up: a refused field is named in the message itself.
+    flash(first_message(exc.fields) if isinstance(exc, FormInvalid) else exc.message, "error")
     return redirect(target)
 
 
@@ -63,8 +67,8 @@ def release(row_id):
 @login_required
 def transfer(row_id):
     def run():
-        target = request.form.get("target_user_id", type=int)
-        row = task_actions.transfer(row_id, current_user, target, request.form.get("reason", ""))
+        form = load(TransferSchema, request.form)
+        row = task_actions.transfer(row_id, current_user, form["target_user_id"], form["reason"])
         events.task_transferred(row)
 
     return _verb(row_id, run, "已转办。", url_for("inbox.todo"))
@@ -74,8 +78,8 @@ def transfer(row_id):
 @login_required
 def return_to(row_id):
     def run():
-        target = request.form.get("target_row_id", type=int)
-        task_actions.return_to(row_id, current_user, target, request.form.get("reason", ""))
+        form = load(ReturnSchema, request.form)
+        task_actions.return_to(row_id, current_user, form["target_row_id"], form["reason"])
 
     return _verb(row_id, run, "已退回。", url_for("inbox.todo"))
 
@@ -98,7 +102,8 @@ def urge(row_id):
     row = db.session.get(HumanTask, row_id)
     back = url_for("inbox.item", instance_id=row.instance_id) if row else url_for("inbox.todo")
     try:
-        operations.urge(row_id, current_user, request.form.get("note", ""), request.form.get("notify_leader") == "1")
+        form = load(UrgeSchema, request.form)
+        operations.urge(row_id, current_user, form["note"], form["notify_leader"])
     except EngineError as exc:
         return _refused(exc, back)
     return _done(f"已催办“{row.step_label}”。", back)
@@ -113,8 +118,9 @@ def copy(instance_id):
         instance = access.viewable_instance(current_user, instance_id)
         if instance is None:
             raise NotFound("事项不存在或您无权查看。")
-        copied = operations.copy_to(instance, current_user, request.form.getlist("user_ids"),
-                                    request.form.getlist("unit_ids"), request.form.get("note", ""))
+        form = load(CopySchema, {"user_ids": request.form.getlist("user_ids"),
+                                 "unit_ids": request.form.getlist("unit_ids"), "note": request.form.get("note", "")})
+        copied = operations.copy_to(instance, current_user, form["user_ids"], form["unit_ids"], form["note"])
     except EngineError as exc:
         return _refused(exc, back)
     message = f"已抄送：{'、'.join(u.name for u in copied) or '（均已抄送过）'}"
@@ -127,7 +133,7 @@ def copy(instance_id):
 def add_phrase():
     back = request.referrer or url_for("inbox.todo")
     try:
-        operations.add_phrase(current_user, request.form.get("text", ""))
+        operations.add_phrase(current_user, load(PhraseSchema, request.form)["text"])
     except EngineError as exc:
         return _refused(exc, back)
     return _done("已加入常用语。", back)

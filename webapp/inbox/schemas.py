@@ -1,7 +1,9 @@
-"""The inbox lists' arguments (filters, sort, page) and a listed item as JSON."""
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+"""The inbox lists' arguments (filters, sort, page), the task verbs' forms, and a listed item as JSON."""
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from webapp.auth.roles import SECRECY_LEVELS, URGENCY_LEVELS
+from webapp.inputs.fields import Choice, Flag, Id, IdList, IntChoice, Integer, Text
+from webapp.inputs.schemas import FormSchema, QuerySchema
 
 TABS = {"todo": "待办", "done": "已办", "started": "我发起的", "copied": "抄送我的", "urges": "催办记录"}
 TYPES = {"info": "信息", "case": "批示件", "emergency": "紧急信息"}
@@ -17,20 +19,18 @@ TAB_FILTERS = {
     "urges": ("direction", "type", "urgency", "secrecy", "due", "unit", "sort"),
 }
 MAX_PAGE = 10_000
+PHRASE_RULE = "常用语不能为空，且不超过 200 字。"
 
 
-class ListArgs(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    type = fields.String(validate=validate.OneOf(list(TYPES)))
-    urgency = fields.String(validate=validate.OneOf(list(URGENCY_LEVELS)))
-    secrecy = fields.Integer(validate=validate.OneOf(list(SECRECY_LEVELS)))
-    due = fields.String(validate=validate.OneOf(list(DUE_STATES)))
-    unit = fields.Integer(validate=validate.Range(min=1))
-    sort = fields.String(validate=validate.OneOf(list(SORTS)))
-    direction = fields.String(validate=validate.OneOf(list(DIRECTIONS)))
-    page = fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE))
+class ListArgs(QuerySchema):
+    type = Choice(TYPES, "类型")
+    urgency = Choice(URGENCY_LEVELS, "紧急程度")
+    secrecy = IntChoice(SECRECY_LEVELS, "密级")
+    due = Choice(DUE_STATES, "期限状态")
+    unit = Id("单位")
+    sort = Choice(SORTS, "排序方式")
+    direction = Choice(DIRECTIONS, "催办方向")
+    page = Integer(1, MAX_PAGE, label="页码")
 
 
 def parse_list_args(tab, args):
@@ -42,6 +42,52 @@ def parse_list_args(tab, args):
         parsed = {k: v for k, v in (exc.valid_data or {}).items() if k not in exc.messages}
     parsed.setdefault("page", 1)
     return parsed
+
+
+class TransferSchema(FormSchema):
+    """转办: to whom, and why (the verb itself asks for the reason)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    target_user_id = Id("转办对象", required=True)
+    reason = Text(500)
+
+
+class ReturnSchema(FormSchema):
+    """退回: to which earlier step, and why."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    target_row_id = Id("退回环节", required=True)
+    reason = Text(500)
+
+
+class UrgeSchema(FormSchema):
+    class Meta:
+        unknown = EXCLUDE
+
+    note = Text(500, error="催办说明不能超过500字")
+    notify_leader = Flag()
+
+
+class CopySchema(FormSchema):
+    """抄送: users and whole units, with a note."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    user_ids = IdList("抄送人员")
+    unit_ids = IdList("抄送单位")
+    note = Text(500)
+
+
+class PhraseSchema(FormSchema):
+    class Meta:
+        unknown = EXCLUDE
+
+    text = Text(200, required=True, error=PHRASE_RULE, error_messages={"required": PHRASE_RULE, "null": PHRASE_RULE})
 
 
 class ItemRowOut(Schema):

@@ -1,6 +1,8 @@
 """The scoring table: what each adoption, 批示 and fault is worth. Admins save new versions; this is the default."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, ValidationError, validates_schema
 
+from webapp.inputs.fields import Day, Flag, Text
+from webapp.inputs.schemas import FormSchema
 from webapp.reports.schemas import PUBLICATIONS
 
 INSTRUCTION_LEVELS = {"central": "中央领导批示", "provincial": "省领导批示", "city": "市领导批示",
@@ -29,16 +31,15 @@ def field_name(group, key):
     return f"{group}.{key}"
 
 
-class RulesForm(Schema):
+class RulesForm(FormSchema):
     """The admin's form: one number per entry of every group, the veto switch, the date and a comment."""
 
-    effective_from = fields.Date(required=True, error_messages={"required": "请填写生效日期",
-                                                                "invalid": "日期格式应为 YYYY-MM-DD"})
-    comment = fields.String(load_default="", validate=validate.Length(max=500, error="说明不超过500字"))
-    veto_concealed = fields.Boolean(load_default=False)
-
     class Meta:
-        unknown = "exclude"
+        unknown = EXCLUDE  # the entries are read from the original form below
+
+    effective_from = Day(required=True, error_messages={"required": "请填写生效日期", "null": "请填写生效日期"})
+    comment = Text(500, error="说明不超过500字")
+    veto_concealed = Flag()
 
     @validates_schema(pass_original=True)
     def _points(self, data, original, **kwargs):

@@ -6,7 +6,9 @@ from webapp import exports, idempotency, months
 from webapp.auth.access import role_required
 from webapp.engine import clock
 from webapp.engine.errors import FormInvalid, NotAllowed, NotFound
+from webapp.engine.forms import load
 from webapp.extensions import db
+from webapp.inputs.schemas import MonthArgs
 from webapp.reports import queries as report_queries
 
 from . import (
@@ -21,11 +23,10 @@ from .rules import field_name as rule_field
 bp = Blueprint("scoring", __name__)
 
 
-def _month():
-    try:
-        return months.parse_month(request.args.get("month") or request.form.get("month"))
-    except ValueError as exc:
-        raise NotFound("月份格式应为 YYYY-MM。") from exc
+def _month(default=None):
+    """The month asked for in the query string or the form; `default` (else this month) when none."""
+    month = load(MonthArgs, {"month": request.args.get("month") or request.form.get("month")})["month"]
+    return month or default or months.this_month()
 
 
 def _office():
@@ -47,7 +48,7 @@ def index():
     if office is None:
         return render_template("scoring/circulars.html", circulars=circulars)
     # It opens on last month: the one whose circular can be published now.
-    first = _month() if request.args.get("month") else months.previous_month(clock.local_today())
+    first = _month(default=months.previous_month(clock.local_today()))
     ranking = queries.month_ranking(office, first)
     return render_template("scoring/index.html", office=office, month=first, ranking=ranking,
                            columns=queries.columns(), rows=queries.table_rows(ranking), circulars=circulars,

@@ -15,7 +15,7 @@ from . import (
     operations,
     queries,
 )
-from .schemas import ConfirmSchema, MonthSchema, PeriodSchema, ProduceSchema
+from .schemas import ConfirmSchema, MonthSchema, PeriodSchema, ProduceSchema, drill_key
 
 bp = Blueprint("statistics", __name__)
 DRILL_LIMIT = 2000
@@ -28,18 +28,12 @@ def _period():
 
 def _drill_key(by, key):
     """A drill-down key as the queries take it: a unit id, a level code or a month; 404 when it names nothing."""
-    if key is None or by not in ("unit", "level", "month"):
+    if key is None:
         raise NotFound("请从统计表中选择要查看的分组。")
-    if by == "unit" and key.isdigit():
-        return int(key)
-    if by == "level" and key in LEVELS:
-        return key
-    if by == "month":
-        try:
-            return months.parse_month(key).strftime("%Y-%m")
-        except ValueError:
-            pass
-    raise NotFound("统计分组不存在。")
+    found = drill_key(by, key)
+    if found is None:
+        raise NotFound("统计分组不存在。")
+    return found
 
 
 def _capped(rows):

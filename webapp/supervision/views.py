@@ -8,6 +8,7 @@ from webapp.cases.queries import handling_units
 from webapp.engine.errors import TaskConflict
 from webapp.engine.forms import load
 from webapp.extensions import db
+from webapp.inputs.urls import local_path
 
 from . import operations, queries
 from .schemas import DeskFilterSchema, UrgeSchema
@@ -28,8 +29,7 @@ def index():
 
 def _back():
     """Where to return after a 催办: the desk page it came from (never another site)."""
-    target = request.form.get("next", "")
-    return target if target.startswith("/supervision/") and not target.startswith("//") else url_for(".index")
+    return local_path(request.form.get("next"), prefix="/supervision/") or url_for(".index")
 
 
 @bp.route("/cases/<int:case_id>/urge", methods=["POST"])

@@ -3,7 +3,10 @@ import re
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import EXCLUDE, ValidationError, fields, post_load, validates_schema
+
+from webapp.inputs.fields import Flag, Text, Year, refuse_control_characters
+from webapp.inputs.schemas import FormSchema
 
 KINDS = {"休": False, "放假": False, "班": True, "上班": True}
 NAME_MAX = 64
@@ -76,6 +79,7 @@ class HolidayLines(fields.Field):
             raise ValidationError("内容格式错误")
         if len(value) > TEXT_MAX:
             raise ValidationError(f"内容不能超过 {TEXT_MAX} 字")
+        refuse_control_characters(value)
         spans, errors, seen = [], [], {}
         for number, text in enumerate(value.splitlines(), start=1):
             if not text.strip() or text.lstrip().startswith("#"):
@@ -96,17 +100,17 @@ class HolidayLines(fields.Field):
         return spans
 
 
-class YearEntriesSchema(Schema):
+class YearEntriesSchema(FormSchema):
     """The calendar page's form: which year, its arrangement, and whether it is now complete."""
 
     class Meta:
         unknown = EXCLUDE  # the form also carries csrf_token
 
-    year = fields.Integer(required=True, validate=validate.Range(2000, 2100, error="年份应在 2000 到 2100 之间"),
-                          error_messages={"required": "请选择年份", "invalid": "年份应为四位数字"})
+    year = Year(required=True, error_messages={"required": "请选择年份", "null": "请选择年份",
+                                               "invalid": "年份应为四位数字"})
     entries = HolidayLines(load_default=list)
-    complete = fields.Boolean(load_default=False)
-    note = fields.String(load_default="", validate=validate.Length(max=500, error="备注不能超过 500 字"))
+    complete = Flag()
+    note = Text(500, error="备注不能超过 500 字")
 
     @validates_schema
     def _within_the_year(self, data, **kwargs):
