@@ -19,6 +19,7 @@ from tests.engine.test_rq_timers import (  # noqa: F401  (_redis_url and rq_app 
     _wait_until_fired,
     rq_app,
     rq_workers,
+    wait_for_first_sweep,
 )
 from webapp import jobs
 from webapp.engine import clock, runner, scheduling
@@ -132,8 +133,7 @@ def test_the_sweep_comes_back_within_a_minute_of_a_flush_with_every_worker_idle(
     queue = _queue(app)
     sweep_key = Job.key_for(scheduling.sweep_job_id(queue.name))
     with rq_workers(app, tmp_path, count=2, sweep_seconds=60):
-        # The workers started the sweep; once its first run is over it waits a minute and both workers are idle.
-        assert _wait_for(lambda: redis.hget(sweep_key, "status") == b"scheduled", timeout=20), _logs(tmp_path)
+        wait_for_first_sweep(app)  # the sweep now waits a minute for its next run: both workers are idle
         [instance_id] = _start_due_at(1, clock.now() + timedelta(seconds=2))
         timer = db.session.query(Timer).filter_by(instance_id=instance_id).one()
         assert scheduling.timer_job_id(timer.id, timer.due_dt) in ScheduledJobRegistry(queue=queue).get_job_ids()
