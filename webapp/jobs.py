@@ -166,24 +166,47 @@ def deliver_notice(delivery_id):
 
 class Worker(SimpleWorker):
     """An rq worker for GovFlow: runs jobs in its own process, so the app, the database pool and the
-    parsed process definitions are built once per worker, not once per job; and it makes sure the timer
-    sweep is scheduled when it starts and at each maintenance round (`--maintenance-interval`), which
-    brings the sweep back by itself after Redis was lost.
+    parsed process definitions are built once per worker, not once per job; and it keeps the timer sweep
+    scheduled: at start, at each maintenance round (`--maintenance-interval`), and from a watchdog thread
+    every `scheduling.WATCHDOG_SECONDS`, which brings the sweep back by itself after Redis was lost.
     """
 
-    def run_maintenance_tasks(self):
-        super().run_maintenance_tasks()
+    _watchdog = None  # the watchdog thread's stop event, once started
+
+    @property
+    def dequeue_timeout(self):
+        # rq waits for a job for worker_ttl - 15 s (405 s by default) and runs maintenance only between two
+        # waits: an idle worker would take RQ's scheduler lock over (or clean registries) minutes late.
+        return max(1, min(super().dequeue_timeout, int(self.maintenance_interval)))
+
+    def _sweep_queue(self):
+        """The queue the timer sweep runs on, if this worker listens on it."""
         from rq import Queue
 
         from webapp.config import Config
-        from webapp.engine import scheduling
 
         for q in self.queues:
-            if q.name != Config.RQ_QUEUE:
-                continue
-            try:
-                outcome = scheduling.ensure_sweep(Queue(q.name, connection=self.connection),
-                                                  interval=Config.TIMER_SWEEP_SECONDS)
-                self.log.info("Worker %s: timer sweep on %s: %s", self.name, q.name, outcome)
-            except Exception:
-                self.log.warning("Worker %s: could not check the timer sweep", self.name, exc_info=True)
+            if q.name == Config.RQ_QUEUE:
+                return Queue(q.name, connection=self.connection)
+        return None
+
+    def run_maintenance_tasks(self):
+        super().run_maintenance_tasks()
+        from webapp.config import Config
+        from webapp.engine import scheduling
+
+        q = self._sweep_queue()
+        if q is None:
+            return
+        try:
+            outcome = scheduling.ensure_sweep(q, interval=Config.TIMER_SWEEP_SECONDS)
+            self.log.info("Worker %s: timer sweep on %s: %s", self.name, q.name, outcome)
+        except Exception:
+            self.log.warning("Worker %s: could not check the timer sweep", self.name, exc_info=True)
+        if self._watchdog is None:  # the first round runs after rq forked its scheduler process
+            self._watchdog = scheduling.start_watchdog(q, Config.TIMER_SWEEP_SECONDS)
+
+    def teardown(self):
+        if self._watchdog is not None:
+            self._watchdog.set()
+        super().teardown()

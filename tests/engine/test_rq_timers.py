@@ -137,6 +137,17 @@ def _wait_for_workers(app, procs, logs, count, timeout=20):
     pytest.fail(f"{count} rq workers did not come up within {timeout}s:\n{output}")
 
 
+def wait_for_first_sweep(app, timeout=20):
+    """Until the workers' sweep has run once and waits for its next run: on a busy machine its first run (which
+    builds the worker's app) would otherwise still be going when the test's timers come due, and fire them."""
+    key = Job.key_for(scheduling.sweep_job_id(app.config["RQ_QUEUE"]))
+    deadline = time.monotonic() + timeout
+    while _redis(app).hget(key, "status") != b"scheduled":
+        if time.monotonic() > deadline:
+            pytest.fail(f"the sweep did not run within {timeout}s of the workers' start")
+        time.sleep(0.1)
+
+
 def _start_instances(org, count):
     user = org.users["leader_a"]
     ids = []
@@ -166,6 +177,7 @@ def _run_batch(app, deploy, org, log_dir):
     """20 instances, two workers: every timer fired by its own RQ job (the sweep waits 60 s)."""
     deploy("short_timer")
     with rq_workers(app, log_dir, count=2, sweep_seconds=60):
+        wait_for_first_sweep(app)
         ids = _start_instances(org, 20)
         fired, completed = _wait_until_fired(ids, timeout=20)
     timers = db.session.query(Timer).filter(Timer.instance_id.in_(ids)).all()

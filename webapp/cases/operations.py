@@ -2,7 +2,7 @@
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from webapp.engine import clock, runner
+from webapp.engine import clock, runner, store
 from webapp.engine.errors import NotAllowed
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.extensions import db
@@ -53,4 +53,5 @@ def recompute_unknown_deadlines(user=None):
     waiting = (db.session.query(InstructionCase.instance_id)
                .join(ProcessInstance, ProcessInstance.id == InstructionCase.instance_id)
                .filter(InstructionCase.deadline_known.is_(False), ProcessInstance.status == "running").all())
+    store.lock_instances(instance_id for (instance_id,) in waiting)  # several locks: all first, in id order
     return sum(runner.signal(instance_id, RECOMPUTE_SIGNAL, user) for (instance_id,) in waiting)

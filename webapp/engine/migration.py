@@ -293,6 +293,7 @@ def migrate(instance_ids, target, user):
     """Move each instance (locked, re-checked) to `target`; [(instance id, moved, message)]. Flushes only."""
     spec, subprocess_specs = definitions.specs_for(target)
     results = []
+    store.lock_instances(instance_ids)  # several locks: all first, in id order (docs/architecture.md, Locking)
     for instance_id in instance_ids:
         instance = store.lock_instance(instance_id)
         if instance.definition.process_key != target.process_key:

@@ -33,6 +33,7 @@ SWEEP_REPEATS = 10**9            # rq's Repeat needs a count: at 1 s per sweep t
 SWEEP_JOB_TIMEOUT = 1800         # one sweep fires at most SWEEP_LIMIT instances, then the next sweep goes on
 SWEEP_LIMIT = 500
 ENSURE_EVERY_SECONDS = 60        # how often a web process re-checks, after enqueueing timers, that the sweep exists
+WATCHDOG_SECONDS = 15            # how often each worker's watchdog checks the sweep: back within this after a loss
 _PENDING = "govflow_armed_timers"  # session.info key: {timer id: due_dt} armed in the current transaction
 _ALIVE = {"queued", "started", "scheduled", "deferred"}
 
@@ -224,6 +225,40 @@ def ensure_sweep(q=None, interval=None, replace=False, wait=5.0):
     finally:
         with contextlib.suppress(LockError):  # the lock expired meanwhile: nothing to release
             lock.release()
+
+
+def check_sweep(q, interval=None):
+    """One watchdog round: nothing but one HGET while the sweep waits for its next run (scheduled or queued);
+    otherwise — gone with Redis, failed, or started (perhaps on a worker that died) — `ensure_sweep` without
+    waiting for its lock. Returns "waiting" or what `ensure_sweep` did."""
+    from rq.job import Job
+
+    status = q.connection.hget(Job.key_for(sweep_job_id(q.name)), "status")
+    if status in (b"scheduled", b"queued"):
+        return "waiting"
+    return ensure_sweep(q, interval, wait=0)
+
+
+def start_watchdog(q, interval, every=WATCHDOG_SECONDS):
+    """A daemon thread that runs `check_sweep(q, interval)` every `every` seconds; set the returned event to stop it.
+
+    Each worker runs one. rq runs its maintenance only between two waits for a job, and an idle worker waits a
+    long time, so after Redis was flushed with every worker idle nothing else would notice that the sweep is gone.
+    """
+    stop = threading.Event()
+
+    def watch():
+        while not stop.wait(every):
+            try:
+                outcome = check_sweep(q, interval)
+            except Exception as exc:  # Redis down: try again next round
+                log.warning("timer sweep watchdog on %s: could not check the sweep: %s", q.name, exc)
+                continue
+            if outcome in ("started", "replaced"):
+                log.warning("timer sweep watchdog on %s: the sweep was missing or dead, %s again", q.name, outcome)
+
+    threading.Thread(target=watch, name=f"govflow-sweep-watchdog-{q.name}", daemon=True).start()
+    return stop
 
 
 def _ensure_sweep_now_and_then():

@@ -4,33 +4,33 @@ import threading
 
 from webapp.extensions import db
 
-from . import clock, runner
+from . import clock, runner, store
 from .models import Timer
 
 log = logging.getLogger(__name__)
 
 
 def _next_due_instance(skipped):
-    """The instance with the oldest due armed timer, leaving out those this sweep already tried.
+    """The instance with the oldest due armed timer, leaving out those this sweep already tried; nothing locked.
 
     Only `timers` is read (by ix_timers_state_due): a stopped instance's timers are `held`, not `armed`,
     so no join on the instance's status is needed (with stale planner statistics that join scanned every
-    running instance per pick; see docs/performance.md).
+    running instance per pick; see docs/performance.md). The timer row is not locked: the lock order is
+    the instance first, then its rows (docs/architecture.md, Locking), and the caller locks the instance.
     """
-    query = db.session.query(Timer).filter(Timer.state == "armed", Timer.due_dt <= clock.now())
+    query = db.session.query(Timer.instance_id).filter(Timer.state == "armed", Timer.due_dt <= clock.now())
     if skipped:
         query = query.filter(Timer.instance_id.notin_(skipped))
-    query = query.order_by(Timer.due_dt).limit(1)
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Timer, skip_locked=True)  # other workers take other rows
-    timer = query.one_or_none()
-    return timer.instance_id if timer else None
+    return query.order_by(Timer.due_dt).limit(1).scalar()
 
 
 def fire_due(limit=1000):
     """Fire due timers until none is left or `limit` instances were tried; commits each.
 
-    Returns how many timers this call fired; a timer another worker fired first is not counted.
+    Each instance is locked before any of its rows, as every request and timer job does. On PostgreSQL
+    an instance someone else holds is passed over (`store.try_lock_instance`) instead of waited for: mostly
+    a timer job or another sweep firing it, or a request (which fires due timers before it acts); otherwise
+    the next sweep takes it. Returns how many timers this call fired; a timer fired by another is not counted.
     """
     fired_total = 0
     tried = 0
@@ -40,6 +40,10 @@ def fire_due(limit=1000):
         if instance_id is None:
             db.session.rollback()
             break
+        if not store.try_lock_instance(instance_id):
+            db.session.rollback()
+            skipped.add(instance_id)
+            continue
         tried += 1
         try:
             fired = runner.fire_timers(instance_id)
@@ -50,7 +54,7 @@ def fire_due(limit=1000):
             skipped.add(instance_id)
             continue
         if not fired:
-            # Another worker fired it first: do not pick it again in this sweep.
+            # Another worker fired it first, or it is stopped: do not pick it again in this sweep.
             skipped.add(instance_id)
         fired_total += fired
     return fired_total

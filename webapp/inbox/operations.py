@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import current_app
 
 from webapp.auth.models import Unit, User
-from webapp.engine import clock
+from webapp.engine import clock, store
 from webapp.engine.errors import NotAllowed, NotFound, TaskConflict
 from webapp.engine.models import HumanTask
 from webapp.engine.runner import record_event
@@ -24,10 +24,16 @@ SYSTEM_PHRASES = ("同意。", "拟同意，请领导审定。", "请按要求�
 
 
 def urge(task_row_id, user, note="", notify_leader=False):
-    """催办 the holder of an open task; refused within URGE_INTERVAL_MINUTES of the last urge of that task."""
+    """催办 the holder of an open task; refused within URGE_INTERVAL_MINUTES of the last urge of that task.
+
+    The limit is checked under the instance lock: of two urges at once, the second waits, then finds the
+    first and is refused.
+    """
     row = db.session.get(HumanTask, task_row_id)
     if row is None or not may_view_instance(user, row.instance):
         raise NotFound("任务不存在或您无权查看。")
+    store.lock_instance(row.instance_id)
+    row = db.session.query(HumanTask).filter_by(id=task_row_id).populate_existing().one()
     if row.state != "open":
         raise TaskConflict("该环节已办理完毕，无需催办。")
     interval = timedelta(minutes=current_app.config["URGE_INTERVAL_MINUTES"])

@@ -1,6 +1,7 @@
 """Writes of the supervision desk: 催办 one case, or every open case a filter shows. They flush; the view commits."""
 from dataclasses import dataclass, field
 
+from webapp.engine import store
 from webapp.engine.errors import TaskConflict
 from webapp.inbox import operations as inbox_operations
 
@@ -36,14 +37,17 @@ def urge_matching(scope, desk_filter, user, note=""):
     result = BulkResult()
     matches = queries.matching_open(scope, desk_filter, BULK_LIMIT + 1)
     result.capped = len(matches) > BULK_LIMIT
+    # Each urge locks its case's instance. Taking them all first, in id order (the one order for several locks),
+    # keeps two bulk urges over differently sorted sets from each holding a lock the other waits for.
+    store.lock_instances(case.instance_id for case, task in matches[:BULK_LIMIT] if task is not None)
     for case, task in matches[:BULK_LIMIT]:
         if task is None:
             result.no_task.append(case)
             continue
         try:
             inbox_operations.urge(task.id, user, _note(case, note))
-        except TaskConflict:
-            result.recent.append(case)
+        except TaskConflict:  # urged meanwhile, or the step was done before the lock (the row is re-read)
+            (result.recent if task.state == "open" else result.no_task).append(case)
         else:
             result.urged.append(case)
     return result
