@@ -132,6 +132,11 @@ def _item(org, writer, secrecy, commission_id=None, **fields):
     return item, title
 
 
+def _first_row(row):
+    """The instance's first step row: what a 退回 names as its target."""
+    return db.session.query(HumanTask.id).filter_by(instance_id=row.instance_id).order_by(HumanTask.id).first()[0]
+
+
 def _completed(instance_id, step_key):
     return (db.session.query(HumanTask).filter_by(instance_id=instance_id, step_key=step_key, state="completed")
             .order_by(HumanTask.id.desc()).first())
@@ -165,7 +170,7 @@ class Builder:
         unit = next(code for code, u in self.org.units.items() if u.id == row.unit_id)  # the step's unit
         return self.add(Obj(name, "task", item.secrecy, unit, {"row_id": row.id, "instance_id": row.instance_id},
                             readers=item.readers, openers=item.openers, actors=actors,
-                            extra={"state": row.state, "item": item.name}))
+                            extra={"state": row.state, "item": item.name, "earlier_row": _first_row(row)}))
 
     def build(self):
         org, people = self.org, self.people
@@ -176,7 +181,7 @@ class Builder:
         sec_open = self.item("item-secret-open", "writer_a3", 2)
         sec_passed = self.item("item-secret-passed", "writer_a3", 2, steps=passed[:1])
         sec_done = self.item("item-secret-finished", "writer_a3", 2, steps=adopted)
-        pub_done = self.item("item-public-finished", "writer_a", 0, steps=adopted)
+        self.item("item-public-finished", "writer_a", 0, steps=adopted)
         b_open = self.item("item-b-public-open", "writer_b", 0, unit="county-b")
 
         # 退回 to the first step by the verifier.
@@ -202,8 +207,9 @@ class Builder:
         inbox_operations.copy_to(_instance(sec_open), org.users["verifier_a"], [org.users["handler_b"].id],
                                  note="请阅")
         db.session.commit()
-        sec_open.readers = sec_open.readers | {"handler_b"}
-        sec_open.extra["viewers"] = sec_open.openers | {"handler_b"}
+        for copied in (sec_open, self.objects["task-secret-open"]):
+            copied.readers = copied.readers | {"handler_b"}
+            copied.extra["viewers"] = copied.openers | {"handler_b"}
 
         self._cases()
         self._emergencies()
@@ -236,11 +242,11 @@ class Builder:
             self.add(Obj(f"{name}-handle-open", "task", secrecy, "county-a",
                          {"row_id": handle.id, "instance_id": case.instance_id}, readers=readers, openers=openers,
                          actors=members(people, {"county-a"}, secrecy, ["handler"]),
-                         extra={"state": "open", "item": obj.name}))
+                         extra={"state": "open", "item": obj.name, "earlier_row": _first_row(handle)}))
             register = _completed(case.instance_id, "register")
             self.add(Obj(f"{name}-register-finished", "task", secrecy, "city-dc",
                          {"row_id": register.id, "instance_id": case.instance_id}, readers=readers, openers=openers,
-                         extra={"state": "completed", "item": obj.name}))
+                         extra={"state": "completed", "item": obj.name, "earlier_row": register.id}))
 
     def _emergencies(self):
         org, people = self.org, self.people
@@ -313,8 +319,8 @@ class Builder:
                                                        org.users["editor"])
         statistics_operations.produce(LAST_MONTH, org.users["dc"], office=org.units["city-dc"])
         db.session.commit()
-        # Counties report to city-info; the office itself and the city's leaders rank for it.
-        readers = (members(people, {"county-a", "county-b", "city-info"}, 0)
+        # The counties and the city's offices report to city-info; the city's leaders rank for it.
+        readers = (members(people, {"county-a", "county-b", "city-info", "city-dc", "city-duty"}, 0)
                    | members(people, {"city"}, 0, ["leader", "principal"]))
         self.add(Obj("circular", "circular", 0, "city-info", {"circular_id": circular.id, "fmt": "xlsx"},
                      openers=readers))

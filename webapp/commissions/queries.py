@@ -49,9 +49,9 @@ def get_visible(user, commission_id):
     return commission
 
 
-def answers(commission, unit_id=None):
-    """Items written for the commission (submitted or not), by unit then time."""
-    query = db.session.query(InfoItem).filter(InfoItem.commission_id == commission.id)
+def answers(commission, clearance, unit_id=None):
+    """Items written for the commission (submitted or not) up to `clearance`, by unit then time."""
+    query = db.session.query(InfoItem).filter(InfoItem.commission_id == commission.id, InfoItem.secrecy <= clearance)
     if unit_id is not None:
         query = query.filter(InfoItem.unit_id == unit_id)
     return query.order_by(InfoItem.unit_id, InfoItem.created_dt).all()

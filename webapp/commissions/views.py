@@ -55,7 +55,7 @@ def new():
 def detail(commission_id):
     commission = queries.get_visible(current_user, commission_id)
     own = commission.issuing_unit_id == current_user.unit_id
-    answers = queries.answers(commission, None if own else current_user.unit_id)
+    answers = queries.answers(commission, current_user.clearance, None if own else current_user.unit_id)
     by_unit = {}
     for item in answers:
         by_unit.setdefault(item.unit_id, []).append(item)

@@ -7,13 +7,13 @@ from flask_login import current_user, login_required
 
 from webapp import audit
 from webapp.engine import task_actions
-from webapp.engine.errors import EngineError, NotFound
+from webapp.engine.errors import EngineError, NotFound, TaskConflict
 from webapp.engine.models import HumanTask
 from webapp.errors import wants_json
 from webapp.extensions import db
 from webapp.notices import events
 
-from . import access, operations, pages, subjects
+from . import access, operations, pages, queries, subjects
 from .views import bp
 
 
@@ -37,9 +37,13 @@ def _refused(exc, target):
 
 
 def _verb(row_id, run, message, after=None):
-    """Run one verb on a task row; on success go to `after` (default: back to the task page)."""
+    """Run one verb on a task row; on success go to `after` (default: back to the task page).
+
+    Someone outside the step's unit or clearance is told it does not exist before the verb looks at its state.
+    """
     back = url_for("inbox.task", row_id=row_id)
     try:
+        queries.known_task(current_user, row_id)
         run()
     except EngineError as exc:
         return _refused(exc, back)
@@ -75,6 +79,8 @@ def transfer(row_id):
 def return_to(row_id):
     def run():
         target = request.form.get("target_row_id", type=int)
+        if target is None:
+            raise TaskConflict("请选择要退回到的环节。")
         task_actions.return_to(row_id, current_user, target, request.form.get("reason", ""))
 
     return _verb(row_id, run, "已退回。", url_for("inbox.todo"))
@@ -84,6 +90,7 @@ def return_to(row_id):
 @login_required
 def withdraw(row_id):
     try:
+        queries.known_task(current_user, row_id)
         instance = task_actions.withdraw(row_id, current_user)
     except EngineError as exc:
         return _refused(exc, request.referrer or url_for("inbox.task", row_id=row_id))

@@ -68,11 +68,17 @@ def done(user, limit=100):
             .order_by(HumanTask.completed_dt.desc()).limit(limit).all())
 
 
-def task_for(user, row_id):
-    """The open task the user may act on; 404 when they could not even know of it, 403 when not theirs."""
+def known_task(user, row_id):
+    """The step row, or NotFound when the user could not even know of it: another unit's, or above clearance."""
     row = db.session.get(HumanTask, row_id)
     if row is None or row.secrecy > user.clearance or row.unit_id != user.unit_id:
         raise NotFound("任务不存在或您无权查看。")
+    return row
+
+
+def task_for(user, row_id):
+    """The open task the user may act on; 404 when they could not even know of it, 403 when not theirs."""
+    row = known_task(user, row_id)
     if row.state == "open" and not may_act(user, row):
         raise NotAllowed("您无权办理此任务。")
     return row

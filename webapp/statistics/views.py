@@ -131,14 +131,17 @@ def fault_list():
     first, last, by = query["first"], query["last"], query["by"]
     key = _drill_key(by if by in ("unit", "month") else None, query["key"])
     rows = queries.faults(queries.fault_scope(current_user), first, last, by, key).limit(DRILL_LIMIT).all()
+    # A fault keeps its emergency's title: above the reader's clearance it is masked, as on the unit's record.
+    hidden = {f.id for f in rows if f.emergency is not None and f.emergency.secrecy > current_user.clearance}
     report = Report(
         title=f"迟报漏报瞒报明细（{first:%Y年%m月}至{last:%Y年%m月}）",
         columns=["事件时间", "单位", "类型", "层级", "迟报分钟", "事件", "记录单位"],
         rows=[[_local(f.event_dt), f.unit.name, queries.FAULT_KINDS.get(f.kind, f.kind),
                LEVEL_LABELS.get(f.level, f.level or ""),
-               f.minutes_late if f.minutes_late is not None else "", f.title,
+               f.minutes_late if f.minutes_late is not None else "", "（涉密事项）" if f.id in hidden else f.title,
                f.recorded_unit.name if f.recorded_unit else "系统"] for f in rows],
-        links=[url_for("emergencies.detail", emergency_id=f.emergency_id) if f.emergency_id else None for f in rows],
+        links=[url_for("emergencies.detail", emergency_id=f.emergency_id) if f.emergency_id and f.id not in hidden
+               else None for f in rows],
         note=_capped(rows))
     return _show(report, {"kind": "fault_list"}, f"迟报漏报瞒报明细_{first:%Y-%m}_{last:%Y-%m}.xlsx")
 
