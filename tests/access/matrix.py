@@ -126,6 +126,12 @@ def commission_writer(p, o, w):
     return None if (p.username in o.openers and p.unit != "city-info" and p.has("writer")) else False
 
 
+def colleague(w, p):
+    """Someone else of the same unit and roles (the person themself when there is none)."""
+    return next((q.username for q in w.people.values() if q.unit == p.unit and q.roles == p.roles and q != p),
+                p.username)
+
+
 def _pdf(w, p, o):
     return {"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "matrix.pdf")}
 
@@ -156,7 +162,7 @@ MATRIX = {
     "inbox.claim": Entry(TASKS, post=task_actor),
     "inbox.release": Entry(TASKS, post=task_actor),
     "inbox.transfer": Entry(TASKS, post=task_actor,
-                            body=lambda w, p, o: {"target_user_id": w.ids[p.username], "reason": "矩阵"}),
+                            body=lambda w, p, o: {"target_user_id": w.ids[colleague(w, p)], "reason": "矩阵"}),
     "inbox.return_to": Entry(TASKS, post=task_actor,
                              body=lambda w, p, o: {"target_row_id": o.extra["earlier_row"], "reason": "矩阵"}),
     "inbox.withdraw": Entry(TASKS, post=nobody_else(lambda p, o, w: p.username in o.openers and p.unit == o.unit)),

@@ -155,19 +155,24 @@ class Checker:
         if allowed is False and status not in REFUSED and not _to_login(response):
             self.fail(person, method, f"not allowed, but answered {status}")
 
-    def post(self, person):
-        """A POST by someone the matrix refuses: refused, and not one row moved."""
-        if self.title_only or self.entry.post(person, self.obj, self.world) is not False:
-            return
+    def send_post(self, person):
+        """The entry's POST as the person, with their CSRF token; JSON errors, so a refusal shows its status."""
         client, token = self.clients[person.username]
         body = self.entry.body(self.world, person, self.obj) if self.entry.body else {}
-        before = fingerprint()
         if self.entry.json:
             response = client.post(self.url, json=body, headers={"X-CSRF-Token": token, "Accept": "application/json"})
         else:
             response = client.post(self.url, data={**body, "csrf_token": token}, headers={"Accept": "application/json"},
                                    content_type="multipart/form-data")
         db.session.expire_all()
+        return response
+
+    def post(self, person):
+        """A POST by someone the matrix refuses: refused, and not one row moved."""
+        if self.title_only or self.entry.post(person, self.obj, self.world) is not False:
+            return
+        before = fingerprint()
+        response = self.send_post(person)
         after = fingerprint()
         if response.status_code == 400 and CSRF_REFUSAL in _text(response):
             self.fail(person, "POST", "the CSRF token was refused: the matrix's POST proves nothing")

@@ -43,6 +43,9 @@ def retry(instance_id):
 @bp.route("/clock", methods=["POST"])
 @role_required("admin")
 def advance_clock():
+    if not current_app.config["DEMO_CLOCK"]:  # the page offers no clock then; a hand-made POST gets no 500
+        flash("演示时钟未启用（生产配置禁止调整时间）。", "error")
+        return redirect(url_for("admin.index"))
     hours = request.form.get("preset_hours", type=float) or request.form.get("hours", type=float)
     if not hours or hours <= 0 or hours > 24 * 400:
         flash("请输入 0 到 9600 之间的小时数。", "error")
