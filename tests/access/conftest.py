@@ -6,12 +6,12 @@ read, and a write that gets through is itself the failure reported), then emptie
 import pytest
 
 from tests.conftest import START
-from tests.web_helpers import login
+from tests.web_helpers import csrf, login
 from webapp.cli import deploy_directory
 from webapp.engine import clock
 from webapp.extensions import db
 
-from .world import build_world
+from .world import ANONYMOUS, build_world
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +50,6 @@ def clients(app, world):
     with app.app_context():
         for username in world.people:
             client = app.test_client()
-            signed_in[username] = (client, login(client, username))
+            signed_in[username] = (client, csrf(client) if username == ANONYMOUS else login(client, username))
         db.session.remove()
     return signed_in

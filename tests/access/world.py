@@ -109,9 +109,14 @@ def _org():
     return factory
 
 
+ANONYMOUS = "anonymous"  # not signed in: every endpoint but the login page sends them to it
+
+
 def _people(org):
-    return {name: Person(name, user.unit.code, frozenset(user.roles), user.clearance)
-            for name, user in org.users.items()}
+    people = {name: Person(name, user.unit.code, frozenset(user.roles), user.clearance)
+              for name, user in org.users.items()}
+    people[ANONYMOUS] = Person(ANONYMOUS, "", frozenset(), -1)
+    return people
 
 
 def members(people, units, secrecy, roles=None):
@@ -219,7 +224,7 @@ class Builder:
         self._office_rows()
         built = {kind: tuple(o.name for o in self.objects.values() if o.kind == kind) for kind in NAMES}
         assert built == NAMES, "world.NAMES must list what the builder makes"
-        ids = {name: user.id for name, user in org.users.items()}
+        ids = {name: user.id for name, user in org.users.items()} | {ANONYMOUS: 0}
         ids.update({code: unit.id for code, unit in org.units.items()})
         return World(people, self.objects, ids)
 
