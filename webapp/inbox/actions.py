@@ -15,7 +15,7 @@ from webapp.extensions import db
 from webapp.inputs.messages import first_message
 from webapp.notices import events
 
-from . import access, operations, pages, subjects
+from . import access, operations, pages, queries, subjects
 from .schemas import CopySchema, PhraseSchema, ReturnSchema, TransferSchema, UrgeSchema
 from .views import bp
 
@@ -41,9 +41,13 @@ def _refused(exc, target):
 
 
 def _verb(row_id, run, message, after=None):
-    """Run one verb on a task row; on success go to `after` (default: back to the task page)."""
+    """Run one verb on a task row; on success go to `after` (default: back to the task page).
+
+    Someone outside the step's unit or clearance is told it does not exist before the verb looks at its state.
+    """
     back = url_for("inbox.task", row_id=row_id)
     try:
+        queries.known_task(current_user, row_id)
         run()
     except EngineError as exc:
         return _refused(exc, back)
@@ -88,6 +92,7 @@ def return_to(row_id):
 @login_required
 def withdraw(row_id):
     try:
+        queries.known_task(current_user, row_id)
         instance = task_actions.withdraw(row_id, current_user)
     except EngineError as exc:
         return _refused(exc, request.referrer or url_for("inbox.task", row_id=row_id))

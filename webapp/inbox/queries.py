@@ -69,14 +69,20 @@ def done(user, limit=100):
             .order_by(HumanTask.completed_dt.desc()).limit(limit).all())
 
 
+def known_task(user, row_id):
+    """The step row, or NotFound when the user could not even know of it: another unit's, or above clearance."""
+    row = db.session.get(HumanTask, row_id)
+    if row is None or row.instance.secrecy > user.clearance or row.unit_id != user.unit_id:
+        raise NotFound("任务不存在或您无权查看。")
+    return row
+
+
 def task_for(user, row_id):
     """A task the user may act on (open) or may read (finished: they did it, or they may see the instance).
 
     404 when they could not even know of it, 403 when it is not theirs. Secrecy is the instance's as it stands now,
     never the row's (a row keeps what it was projected with)."""
-    row = db.session.get(HumanTask, row_id)
-    if row is None or row.instance.secrecy > user.clearance or row.unit_id != user.unit_id:
-        raise NotFound("任务不存在或您无权查看。")
+    row = known_task(user, row_id)
     if row.state == "open" and not may_act(user, row):
         raise NotAllowed("您无权办理此任务。")
     if row.state != "open" and row.completed_by_id != user.id and not may_view_instance(user, row.instance):
