@@ -2,7 +2,8 @@
 
 Errors stop a deploy; warnings are shown and deployed with. The order: safe, well-formed XML; BPMN; the
 schema; what GovFlow's engine needs (executable processes, Python expressions, registered handlers and forms,
-lanes that name roles, no data stores, sub-processes that start, no self-calling call activity); then
+lanes that name roles, no data stores, sub-processes that start, no self-calling call activity); expressions and
+scripts the sandbox allows (the check the engine runs them under, `webapp/engine/restricted.py`); then
 SpiffWorkflow's own parser; bpmnlint's recommended rules as warnings.
 """
 import ast
@@ -10,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from webapp.engine import checks, definitions
+from webapp.engine import checks, definitions, restricted, sandbox
 
 from . import catalog, lint
 
@@ -22,7 +23,9 @@ SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
 TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
 ISO_TEXT = re.compile(r"^\s*(R\d*/)?(P(?!$)[\dYMWDTHS.,]*|\d{4}-\d{2}-\d{2}[T\d:.+\-Z]*)(/.*)?\s*$")
 JUEL = re.compile(r"[$#]\{|^\s*=")  # JUEL ${…} / #{…}; FEEL as Camunda 8 writes it, "= expression"
-BUILTINS = {"True", "False", "None", "len", "int", "str", "any", "all", "min", "max", "datetime", "timedelta"}
+BUILTINS = {name for name in restricted.BUILTINS if not name.startswith("_")}
+# Rules that already say an expression cannot be read; the sandbox's verdict on it would only repeat them.
+UNREADABLE = {"juel", "condition-syntax", "timer", "timer-quote", "timer-syntax", "timer-value"}
 
 
 @dataclass
@@ -92,6 +95,7 @@ def _validate(report, xml, process_key):
         return None
     report.process_ids = definitions.process_ids(data)
     _engine_rules(report, root)
+    _sandbox_rules(report, root)
     if process_key and process_key not in report.process_ids and not report.errors:
         report.error(None, f"流程图中没有可启动的流程 {process_key}（现有：{'、'.join(report.process_ids) or '无'}）",
                      "process")
@@ -141,6 +145,14 @@ def _engine_rules(report, root):
             _call_activity(report, node, processes)
         elif kind == "exclusiveGateway":
             _gateway(report, node, root, known)
+
+
+def _sandbox_rules(report, root):
+    """Each expression or script the engine would refuse to run, by the same check it runs under."""
+    unreadable = {p.element_id for p in report.errors if p.rule in UNREADABLE}
+    for element_id, message in sandbox.diagram_problems(root):
+        if element_id not in unreadable:
+            report.error(element_id, message, "sandbox")
 
 
 def _user_task(report, node, lane, roles, forms):
