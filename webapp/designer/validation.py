@@ -2,9 +2,9 @@
 
 Errors stop a deploy; warnings are shown and deployed with. The order: safe, well-formed XML; BPMN; the
 schema; what GovFlow's engine needs (executable processes, Python expressions, registered handlers and forms,
-lanes that name roles, no data stores, sub-processes that start, no self-calling call activity); expressions and
-scripts the sandbox allows (the check the engine runs them under, `webapp/engine/restricted.py`); then
-SpiffWorkflow's own parser; bpmnlint's recommended rules as warnings.
+lanes that name roles, no data stores, sub-processes that start, no self-calling call activity); then
+SpiffWorkflow's own parser; expressions and scripts the sandbox allows (the check the engine runs them under,
+`webapp/engine/restricted.py`); bpmnlint's recommended rules as warnings.
 """
 import ast
 import logging
@@ -95,7 +95,6 @@ def _validate(report, xml, process_key):
         return None
     report.process_ids = definitions.process_ids(data)
     _engine_rules(report, root)
-    _sandbox_rules(report, root)
     if process_key and process_key not in report.process_ids and not report.errors:
         report.error(None, f"流程图中没有可启动的流程 {process_key}（现有：{'、'.join(report.process_ids) or '无'}）",
                      "process")
@@ -103,6 +102,7 @@ def _validate(report, xml, process_key):
         for pid in ([process_key] if process_key else report.process_ids):
             for element_id, message in checks.parse_problems(data, pid):
                 report.error(element_id, f"流程引擎无法解析：{message}", "spiff")
+    _sandbox_rules(report, root)
     for element_id, message, rule in lint.lint(data.decode("utf-8")):
         report.warn(element_id, message, rule)
     return None
