@@ -80,12 +80,14 @@ HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
         'targetNamespace="http://govflow.cn/test">')
 
 
-def diagram(condition="False", script="ok = 1"):
-    """start -> script task -> gateway: `condition` leads to `hit`, else (default) to `safe`."""
+def diagram(condition="False", script="ok = 1", inside="", loop=""):
+    """start -> script task (`inside` first in it, `loop` after its flows) -> gateway: `condition` leads to `hit`,
+    else (default) to `safe`."""
     return (
         f'{HEAD}<bpmn:process id="escape" name="逃逸（测试）" isExecutable="true">'
         '<bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>'
-        f'<bpmn:scriptTask id="script" name="脚本"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>'
+        f'<bpmn:scriptTask id="script" name="脚本">{inside}<bpmn:incoming>f1</bpmn:incoming>'
+        f'<bpmn:outgoing>f2</bpmn:outgoing>{loop}'
         f'<bpmn:script>{escape(script)}</bpmn:script></bpmn:scriptTask>'
         '<bpmn:exclusiveGateway id="gw" default="f_safe"><bpmn:incoming>f2</bpmn:incoming>'
         '<bpmn:outgoing>f_hit</bpmn:outgoing><bpmn:outgoing>f_safe</bpmn:outgoing></bpmn:exclusiveGateway>'
@@ -239,6 +241,58 @@ def test_expressions_and_scripts_still_compute_and_scripts_set_variables(org, de
     assert "hit" in diagram_state(instance)["completed"]
     data = current_data(store.restore(db.session.get(ProcessInstance, instance.id)))
     assert data["names"] == ["A", "B"] and data["due"] == "2026-03-05T09:00:00+08:00" and "raw" not in data
+
+
+def timer_first(expression):
+    """start -> timer `expression` -> the rest of `diagram()`."""
+    xml = diagram()
+    return xml.replace(
+        '<bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>',
+        '<bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent><bpmn:intermediateCatchEvent id="wait" name="等待">'
+        '<bpmn:incoming>f0</bpmn:incoming><bpmn:outgoing>f1</bpmn:outgoing><bpmn:timerEventDefinition>'
+        f'<bpmn:timeDuration>{escape(expression)}</bpmn:timeDuration></bpmn:timerEventDefinition>'
+        '</bpmn:intermediateCatchEvent><bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="wait" />',
+    ).replace('sourceRef="start" targetRef="script"', 'sourceRef="wait" targetRef="script"')
+
+
+def sub_process_with(kind, text):
+    """`diagram()` whose script task is an embedded sub-process with a pre- or post-script (script tasks and
+    plain tasks, which would need a lane, have none)."""
+    xml = diagram(inside=f'<bpmn:extensionElements><spiffworkflow:{kind}>{escape(text)}</spiffworkflow:{kind}>'
+                         '</bpmn:extensionElements>')
+    return xml.replace("<bpmn:scriptTask ", "<bpmn:subProcess ").replace(
+        "<bpmn:script>ok = 1</bpmn:script></bpmn:scriptTask>",
+        '<bpmn:startEvent id="inner_start" /><bpmn:endEvent id="inner_end" />'
+        '<bpmn:sequenceFlow id="inner" sourceRef="inner_start" targetRef="inner_end" /></bpmn:subProcess>')
+
+
+# Each place SpiffWorkflow evaluates a text, carrying an escape: (build, element the problem is on).
+PLACES = {
+    "timer": (lambda text: timer_first(text), "wait"),
+    "preScript": (lambda text: sub_process_with("preScript", text), "script"),
+    "postScript": (lambda text: sub_process_with("postScript", text), "script"),
+    "multi-instance cardinality": (lambda text: diagram(loop=(
+        '<bpmn:multiInstanceLoopCharacteristics isSequential="true">'
+        f'<bpmn:loopCardinality>{escape(text)}</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>')),
+        "script"),
+}
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_every_place_spiffworkflow_evaluates_is_checked_and_sandboxed(org, deploy_unchecked, tmp_path, place):
+    build, element = PLACES[place]
+    mark = tmp_path / "pwned"
+    text = f"open('{mark}', 'w').write('x') or 1"
+    if place in ("preScript", "postScript"):
+        text = f"n = open('{mark}', 'w').write('x')"
+    assert ("不允许使用 open" in " ".join(p.message for p in validate(build(text)).errors if p.element_id == element))
+    deploy_unchecked("escape", build(text))
+    instance = start(org)
+    assert instance.status == "incident" and "不允许使用 open" in incident_of(instance)
+    assert not mark.exists()
+    harmless = {"timer": "'PT1H'", "multi-instance cardinality": "2"}.get(place, "n = 2")
+    deploy_unchecked("escape", build(harmless))
+    assert start(org).status == ("running" if place == "timer" else "completed")  # the timer is armed, waiting
 
 
 def test_the_checker_is_the_one_validation_and_the_engine_share():
