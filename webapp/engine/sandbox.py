@@ -17,6 +17,7 @@ import threading
 import time
 
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.exceptions import WorkflowException
 
 from . import restricted
 
@@ -45,12 +46,20 @@ TEXT_EXPRESSIONS = {
 EVALUATED_PROPERTIES = ("unit", "assignee", "due")  # user-task properties webapp/engine/projection.py evaluates
 
 
-class SandboxError(Exception):
-    """An expression or script was refused, failed, or overran; the message is Chinese and names the cause."""
+class SandboxError(WorkflowException):
+    """An expression or script was refused, failed, or overran; the message is Chinese and names the cause.
+
+    A WorkflowException, so that where SpiffWorkflow calls the environment directly (ad-hoc completion
+    conditions, message correlation) the runner still records an incident.
+    """
 
     def __init__(self, message, kind="error"):
         super().__init__(message)
         self.kind = kind
+        self.readable = message
+
+    def __str__(self):
+        return self.readable
 
 
 class _Child:
