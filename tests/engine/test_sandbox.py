@@ -4,6 +4,7 @@ Every escape tries to create a file; run through a real diagram, the step become
 never appears. Runaway expressions stop with a Chinese reason within seconds, and the diagrams' own
 expressions (data, datetime arithmetic, scripts setting variables) still run.
 """
+import os
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -302,3 +303,22 @@ def test_the_checker_is_the_one_validation_and_the_engine_share():
     with pytest.raises(sandbox.SandboxError) as refused:
         sandbox.SandboxEnvironment().evaluate(text, {"decision": "x"})
     assert restricted.check(text, "eval")[0] in str(refused.value)
+
+
+def test_a_forked_worker_evaluates_in_an_evaluator_of_its_own():
+    """RQ forks a work horse per job: it must not share the parent's pipe to the evaluator."""
+    env = sandbox.SandboxEnvironment()
+    assert env.evaluate("n + 1", {"n": 1}) == 2
+    parents = sandbox._child.proc.pid
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the horse
+        try:
+            ok = env.evaluate("n * 2", {"n": 21}) == 42 and sandbox._child.proc.pid != parents
+        except BaseException:
+            ok = False
+        os.write(write, b"1" if ok else b"0")
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 1) == b"1"
+    assert env.evaluate("n + 2", {"n": 1}) == 3 and sandbox._child.proc.pid == parents
