@@ -219,6 +219,9 @@ def test_what_the_guards_refuse_at_run_time(org, deploy_unchecked, where, text, 
     ("exec", "n = 0\nwhile True:\n    n += 1", "CPU 时间"),
     ("exec", "x = []\nwhile True:\n    x.append('y' * 10 ** 6)", "内存"),
     ("exec", "x = [0]\nfor i in range(200):\n    x = [x, x]", "结果过大"),  # 2**200 items once written as JSON
+    # 2**60 comparisons inside one C call, where no signal gets through: the server kills the evaluator
+    ("exec", "x = [0]\ny = [0]\nfor i in range(60):\n    x = [x, x]\n    y = [y, y]\nsame = x == y",
+     f"运行超过 {sandbox.WALL_SECONDS:g} 秒"),
 ])
 def test_runaway_work_is_stopped_with_a_reason_and_the_next_step_still_runs(org, deploy_unchecked, where, text,
                                                                              reason):

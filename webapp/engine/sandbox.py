@@ -10,6 +10,7 @@ when it overruns, so a runaway expression becomes an incident instead of a stuck
 import atexit
 import contextlib
 import os
+import pickle
 import select
 import subprocess
 import sys
@@ -71,19 +72,20 @@ class _Child:
         self.owner = None
 
     def run(self, mode, source, context, external):
-        request = restricted.dumps((mode, source, dict(context), dict(external or {})))
+        try:
+            request = restricted.dumps((mode, source, dict(context), dict(external or {})))
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            raise SandboxError(f"流程数据无法交给计算进程（{exc}）") from exc
         with self.lock:
-            allowance = WALL_SECONDS
-            if self.proc is None or self.owner != os.getpid() or self.proc.poll() is not None:
-                self._start()
-                allowance += STARTUP_SECONDS
             try:
+                if self.proc is None or self.owner != os.getpid() or self.proc.poll() is not None:
+                    self._start()
                 restricted.write_frame(self.proc.stdin, request)
-                reply = restricted.loads(self._read_reply(time.monotonic() + allowance))
+                reply = restricted.loads(self._read_reply(time.monotonic() + WALL_SECONDS))
             except TimeoutError:
                 self._stop()
                 raise SandboxError(f"运行超过 {WALL_SECONDS:g} 秒，已中止", "timeout") from None
-            except (OSError, EOFError, ValueError) as exc:
+            except (OSError, EOFError, ValueError, pickle.UnpicklingError) as exc:
                 self._stop()
                 raise SandboxError(f"计算进程异常终止（{type(exc).__name__}），已中止", "crash") from exc
             if reply[0] in ("timeout", "memory"):
@@ -100,14 +102,19 @@ class _Child:
         self.proc = subprocess.Popen([sys.executable, "-I", restricted.__file__], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, close_fds=True, start_new_session=True, env={})
         self.owner = os.getpid()
+        # The first answer waits for Python to start and import RestrictedPython, not for the caller's text.
+        restricted.write_frame(self.proc.stdin, restricted.dumps(("eval", "1", {}, {})))
+        self._read_reply(time.monotonic() + STARTUP_SECONDS)
 
     def _read_reply(self, deadline):
         fd = self.proc.stdout.fileno()
+        waiting = select.poll()  # not select(): a busy server's descriptors can pass FD_SETSIZE
+        waiting.register(fd, select.POLLIN)
         buffer = b""
         size = None
         while size is None or len(buffer) < size + 8:
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            if remaining <= 0 or not waiting.poll(remaining * 1000):
                 raise TimeoutError
             chunk = os.read(fd, 1 << 20)
             if not chunk:
