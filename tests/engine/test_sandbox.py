@@ -325,3 +325,12 @@ def test_a_forked_worker_evaluates_in_an_evaluator_of_its_own():
     os.waitpid(pid, 0)
     assert os.read(read, 1) == b"1"
     assert env.evaluate("n + 2", {"n": 1}) == 3 and sandbox._child.proc.pid == parents
+
+
+@pytest.mark.parametrize("text", ["-" * 100_000 + "1", "x" + ".get" * 3000, "(" * 300 + "1" + ")" * 300],
+                         ids=["unary", "attributes", "parentheses"])
+def test_text_too_deep_to_parse_is_a_message_not_a_crash(org, deploy_unchecked, text):
+    problems = [p for p in validate(diagram(condition=text)).errors if p.element_id == "f_hit"]
+    assert problems and all(p.rule != "internal" for p in problems)
+    deploy_unchecked("escape", diagram(condition=text))
+    assert start(org).status == "incident"

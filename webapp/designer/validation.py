@@ -147,6 +147,14 @@ def _engine_rules(report, root):
             _gateway(report, node, root, known)
 
 
+def _parse(text, mode="eval"):
+    """ast.parse, where nesting too deep for the parser or a NUL character is a SyntaxError like any other."""
+    try:
+        return ast.parse(text, mode=mode)
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise SyntaxError(f"无法解析（{type(exc).__name__}），请简化") from exc
+
+
 def _sandbox_rules(report, root):
     """Each expression or script the engine would refuse to run, by the same check it runs under."""
     unreadable = {p.element_id for p in report.errors if p.rule in UNREADABLE}
@@ -219,7 +227,7 @@ def _timer(report, definition, known):
 def _timer_python(report, event, kind, text, known):
     eid = event.get("id")
     try:
-        tree = ast.parse(text, mode="eval")
+        tree = _parse(text)
     except SyntaxError as exc:
         report.error(eid, f"定时事件{_label(event)}的表达式 {text} 不是有效的 Python 表达式（{exc.msg}）",
                      "timer-syntax")
@@ -253,7 +261,7 @@ def _condition(report, node):
         return
     if text:
         try:
-            ast.parse(text, mode="eval")
+            _parse(text)
         except SyntaxError as exc:
             report.error(flow.get("id"), f"连线{_label(flow)}的条件 {text} 不是有效的 Python 表达式（{exc.msg}）",
                          "condition-syntax")
@@ -295,7 +303,7 @@ def _gateway(report, node, root, known):
             report.warn(gid, f"排他网关{_label(node)}的连线 {flow.get('id')} 没有条件，且网关没有默认路径", "gateway")
             continue
         try:
-            names = {n.id for n in ast.walk(ast.parse(text, mode="eval")) if isinstance(n, ast.Name)}
+            names = {n.id for n in ast.walk(_parse(text)) if isinstance(n, ast.Name)}
         except SyntaxError:
             continue
         unknown = sorted(names - known)
@@ -317,7 +325,7 @@ def _known_names(root):
         known |= catalog.form_fields(form)
     for script in root.iter(f"{B}script", f"{SPIFF}preScript", f"{SPIFF}postScript"):
         try:
-            tree = ast.parse(script.text or "")
+            tree = _parse(script.text or "", "exec")
         except SyntaxError:
             continue
         known |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}

@@ -150,14 +150,16 @@ def _compile(source, mode):
         return None, ("表达式为空或不是文本",)
     try:
         tree = ast.parse(source, FILENAME, mode)
+        checker = _Checker()
+        checker.visit(tree)
+        if checker.problems:
+            return None, tuple(checker.problems)
+        compiled = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source, FILENAME)
     except SyntaxError as exc:
         return None, (f"第 {exc.lineno or 1} 行：不是有效的 Python {'表达式' if mode == 'eval' else '脚本'}"
                       f"（{exc.msg}）",)
-    checker = _Checker()
-    checker.visit(tree)
-    if checker.problems:
-        return None, tuple(checker.problems)
-    compiled = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source, FILENAME)
+    except (RecursionError, MemoryError, ValueError) as exc:  # nesting too deep to parse, NUL characters
+        return None, (f"无法解析（{type(exc).__name__}），请简化表达式",)
     if compiled.errors:  # whatever RestrictedPython refuses beyond the rules above
         return None, tuple(f"不允许的写法：{error}" for error in compiled.errors)
     return compiled.code, ()
