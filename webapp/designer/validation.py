@@ -3,14 +3,15 @@
 Errors stop a deploy; warnings are shown and deployed with. The order: safe, well-formed XML; BPMN; the
 schema; what GovFlow's engine needs (executable processes, Python expressions, registered handlers and forms,
 lanes that name roles, no data stores, sub-processes that start, no self-calling call activity); then
-SpiffWorkflow's own parser; bpmnlint's recommended rules as warnings.
+SpiffWorkflow's own parser; expressions and scripts the sandbox allows (the check the engine runs them under,
+`webapp/engine/restricted.py`); bpmnlint's recommended rules as warnings.
 """
 import ast
 import logging
 import re
 from dataclasses import dataclass, field
 
-from webapp.engine import checks, definitions
+from webapp.engine import checks, definitions, restricted, sandbox
 
 from . import catalog, lint
 
@@ -22,7 +23,9 @@ SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
 TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
 ISO_TEXT = re.compile(r"^\s*(R\d*/)?(P(?!$)[\dYMWDTHS.,]*|\d{4}-\d{2}-\d{2}[T\d:.+\-Z]*)(/.*)?\s*$")
 JUEL = re.compile(r"[$#]\{|^\s*=")  # JUEL ${…} / #{…}; FEEL as Camunda 8 writes it, "= expression"
-BUILTINS = {"True", "False", "None", "len", "int", "str", "any", "all", "min", "max", "datetime", "timedelta"}
+BUILTINS = {name for name in restricted.BUILTINS if not name.startswith("_")}
+# Rules that already say an expression cannot be read; the sandbox's verdict on it would only repeat them.
+UNREADABLE = {"juel", "condition-syntax", "timer", "timer-quote", "timer-syntax", "timer-value"}
 
 
 @dataclass
@@ -99,6 +102,7 @@ def _validate(report, xml, process_key):
         for pid in ([process_key] if process_key else report.process_ids):
             for element_id, message in checks.parse_problems(data, pid):
                 report.error(element_id, f"流程引擎无法解析：{message}", "spiff")
+    _sandbox_rules(report, root)
     for element_id, message, rule in lint.lint(data.decode("utf-8")):
         report.warn(element_id, message, rule)
     return None
@@ -141,6 +145,22 @@ def _engine_rules(report, root):
             _call_activity(report, node, processes)
         elif kind == "exclusiveGateway":
             _gateway(report, node, root, known)
+
+
+def _parse(text, mode="eval"):
+    """ast.parse, where nesting too deep for the parser or a NUL character is a SyntaxError like any other."""
+    try:
+        return ast.parse(text, mode=mode)
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise SyntaxError(f"无法解析（{type(exc).__name__}），请简化") from exc
+
+
+def _sandbox_rules(report, root):
+    """Each expression or script the engine would refuse to run, by the same check it runs under."""
+    unreadable = {p.element_id for p in report.errors if p.rule in UNREADABLE}
+    for element_id, message in sandbox.diagram_problems(root):
+        if element_id not in unreadable:
+            report.error(element_id, message, "sandbox")
 
 
 def _user_task(report, node, lane, roles, forms):
@@ -207,7 +227,7 @@ def _timer(report, definition, known):
 def _timer_python(report, event, kind, text, known):
     eid = event.get("id")
     try:
-        tree = ast.parse(text, mode="eval")
+        tree = _parse(text)
     except SyntaxError as exc:
         report.error(eid, f"定时事件{_label(event)}的表达式 {text} 不是有效的 Python 表达式（{exc.msg}）",
                      "timer-syntax")
@@ -241,7 +261,7 @@ def _condition(report, node):
         return
     if text:
         try:
-            ast.parse(text, mode="eval")
+            _parse(text)
         except SyntaxError as exc:
             report.error(flow.get("id"), f"连线{_label(flow)}的条件 {text} 不是有效的 Python 表达式（{exc.msg}）",
                          "condition-syntax")
@@ -283,7 +303,7 @@ def _gateway(report, node, root, known):
             report.warn(gid, f"排他网关{_label(node)}的连线 {flow.get('id')} 没有条件，且网关没有默认路径", "gateway")
             continue
         try:
-            names = {n.id for n in ast.walk(ast.parse(text, mode="eval")) if isinstance(n, ast.Name)}
+            names = {n.id for n in ast.walk(_parse(text)) if isinstance(n, ast.Name)}
         except SyntaxError:
             continue
         unknown = sorted(names - known)
@@ -305,7 +325,7 @@ def _known_names(root):
         known |= catalog.form_fields(form)
     for script in root.iter(f"{B}script", f"{SPIFF}preScript", f"{SPIFF}postScript"):
         try:
-            tree = ast.parse(script.text or "")
+            tree = _parse(script.text or "", "exec")
         except SyntaxError:
             continue
         known |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}

@@ -4,8 +4,10 @@ from flask_login import current_user, login_required
 
 from webapp.auth.access import role_required
 from webapp.engine import migration
+from webapp.engine.errors import NotFound
 from webapp.engine.forms import load
 from webapp.extensions import db
+from webapp.inbox.access import viewable_instance
 from webapp.inputs.bodies import json_object
 
 from . import catalog, operations, queries, validation
@@ -40,16 +42,32 @@ def view(process_key, version):
     return render_template("designer/view.html", definition=queries.definition(process_key, version))
 
 
-@bp.route("/definitions/<int:definition_id>.bpmn")
-@login_required
-def download(definition_id):
-    """A deployed version's BPMN: the editor, the instance viewer and downloads read it (versions never change)."""
-    definition = queries.definition_by_id(definition_id)
-    disposition = "attachment" if request.args.get("download") else "inline"
-    return Response(definition.bpmn_xml, mimetype="application/xml", headers={
-        "Content-Disposition": f'{disposition}; filename="{definition.process_key}-v{definition.version}.bpmn"',
-        "Cache-Control": "private, max-age=86400",
+def _diagram_file(definition, cache):
+    """BPMN XML as a download only: a diagram may carry markup (an XHTML script in its extension elements)
+    that a browser would run if it showed the file inline. The viewer and the editor read it with fetch()."""
+    return Response(definition.bpmn_xml, mimetype="application/octet-stream", headers={
+        "Content-Disposition": f'attachment; filename="{definition.process_key}-v{definition.version}.bpmn"',
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": cache,
     })
+
+
+@bp.route("/definitions/<int:definition_id>.bpmn")
+@role_required("admin")
+def download(definition_id):
+    """A deployed version's BPMN, for the editor, the version viewer and downloads (versions never change)."""
+    return _diagram_file(queries.definition_by_id(definition_id), "private, max-age=86400")
+
+
+@bp.route("/instances/<int:instance_id>.bpmn")
+@login_required
+def instance_diagram(instance_id):
+    """The BPMN of an instance's version, for the diagram on its pages: to whoever may see the instance."""
+    instance = viewable_instance(current_user, instance_id)
+    if instance is None:
+        raise NotFound("流程实例不存在或您无权查看。")
+    return _diagram_file(instance.definition, "private, no-cache")
 
 
 @bp.route("/validate", methods=["POST"])

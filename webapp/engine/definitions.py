@@ -9,7 +9,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from webapp.extensions import db
 
-from . import clock
+from . import clock, sandbox
 from .models import ProcessDefinition
 
 MAX_BPMN_BYTES = 2 * 1024 * 1024
@@ -93,6 +93,9 @@ def deploy(process_key, xml_text, deployed_by=None, comment="", once=False):
     start-up uses it, so a restart neither undoes what an admin deployed since nor a rollback.
     """
     parse_specs(xml_text, process_key)  # refuse what cannot run before storing it
+    unsafe = sandbox.diagram_problems(safe_tree(xml_text).getroot())
+    if unsafe:  # the designer says so on each element; this stops `flask govflow deploy` and setup too
+        raise DefinitionError("流程图含不允许运行的表达式或脚本：" + "；".join(m for _, m in unsafe), unsafe)
     sha = hashlib.sha256(xml_text.encode("utf-8")).hexdigest()
     current = latest(process_key)
     if current is not None and current.sha256 == sha:

@@ -2,11 +2,11 @@
 import json
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 import handlers
 
-from . import clock
+from . import clock, sandbox
 
 
 class HandlerFailure(WorkflowTaskException):
@@ -16,6 +16,18 @@ class HandlerFailure(WorkflowTaskException):
         super().__init__(message, task=task)
         self.operation = operation
         self.readable = message
+
+
+class ExpressionFailure(WorkflowTaskException):
+    """An expression or script of the diagram was refused, failed or overran (`sandbox.SandboxError`)."""
+
+    def __init__(self, message, task, reason):
+        super().__init__(message, task=task)
+        self.readable = message
+        self.reason = reason
+
+    def __str__(self):
+        return self.reason
 
 
 class HandlerContext:
@@ -33,13 +45,39 @@ class HandlerContext:
         return clock.now()
 
 
+def _shown(text):
+    text = str(text)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
 class GovFlowScriptEngine(PythonScriptEngine):
-    """Script engine bound to one step: knows the instance and the host's lookup API."""
+    """Script engine bound to one step: knows the instance and the host's lookup API.
+
+    Every expression and script runs in the sandbox (`sandbox.SandboxEnvironment`), also those of diagrams
+    deployed before it existed: what it refuses becomes an incident on the step, with the reason in Chinese.
+    """
 
     def __init__(self, services_factory=None, instance_id=0):
-        super().__init__(environment=TaskDataEnvironment({"datetime": __import__("datetime")}))
+        super().__init__(environment=sandbox.SandboxEnvironment())
         self.services_factory = services_factory
         self.instance_id = instance_id
+
+    def validate(self, expression):
+        problems = sandbox.check(expression, "eval")
+        if problems:
+            raise SyntaxError("；".join(problems))
+
+    def evaluate(self, task, expression, external_context=None):
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except sandbox.SandboxError as exc:
+            raise ExpressionFailure(f"表达式 {_shown(expression)} 无法计算：{exc}", task, str(exc)) from exc
+
+    def execute(self, task, script, external_context=None):
+        try:
+            return self.environment.execute(script, task.data, external_context or {})
+        except sandbox.SandboxError as exc:
+            raise ExpressionFailure(f"脚本无法运行：{exc}", task, str(exc)) from exc
 
     def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
         # Replaces the 3.2.0 path whose error handling raises `NameError: script`.
