@@ -1,13 +1,18 @@
 """GovFlow: BPMN workflows for information reporting and leader-instruction supervision."""
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
-from .extensions import db, login_manager, migrate
+from .extensions import db, limiter, login_manager, migrate
 
 
 def create_app(test_config=None):
     app = Flask(__name__)
     config.load(app, test_config)
+    if app.config["PROXY_FIX"]:
+        # Behind N trusted proxies, the client's address (audit log, login limit) is the N-th from the right.
+        hops = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_extensions(app)
     register_engine(app)
     register_blueprints(app)
@@ -20,9 +25,11 @@ def register_extensions(app):
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
-    from .auth import csrf
+    limiter.init_app(app)
+    from .auth import csrf, headers
 
     csrf.init_app(app)
+    headers.init_app(app)
     from .engine import database
 
     database.init_app(app)
