@@ -1,9 +1,8 @@
 """Attachment URLs: upload to an instance, download and delete by token; nothing is reachable by a row id."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, jsonify, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from webapp.auth.redirects import local_target
 from webapp.engine.errors import NotFound
 from webapp.engine.models import HumanTask
 from webapp.errors import wants_json
@@ -25,15 +24,7 @@ def dump(attachment):
 
 def _local(target):
     """`target` as a path on this site, or None: a redirect never leaves it."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.netloc and parts.netloc != request.host:
-        return None
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    if not path.startswith("/") or path.startswith("//") or "\\" in path:
-        return None
-    return path
+    return local_target(target)
 
 
 def _answer(message, instance_id, status=200, **data):

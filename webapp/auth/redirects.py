@@ -10,7 +10,8 @@ def local_target(target, prefix="/"):
 
     Browsers drop tabs and newlines inside a URL, read a backslash as a slash and fold some Unicode into
     ASCII, so `/\\t/evil.com`, `/\\evil.com` and `/／evil.com` may all leave the site: every such form is
-    refused, and so is anything that percent-decodes into one (a target may be decoded once more on its way).
+    refused, and so is anything that percent-decodes into one (a target may be decoded once more on its way),
+    and any path with `.` or `..` segments.
     An absolute URL naming this very host is taken as its path.
     """
     if not isinstance(target, str) or not target or len(target) > 2048:
@@ -27,14 +28,18 @@ def local_target(target, prefix="/"):
     return target if target.startswith(prefix) else None
 
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}  # controls (tab, CR, LF, DEL, C1), zero-width and direction marks, separators
+# Slashes NFKC leaves alone (division slash, fraction slash, big solidus, set minus): refused all the same.
+_SLASH_LOOKALIKES = set("\u2215\u2044\u29f8\u29f9\u2216")
 
 
 def _plain_path(path):
     if not path.startswith("/") or path[1:2] in ("/", "\\"):
         return False
-    if "\\" in path or any(unicodedata.category(c) in _INVISIBLE for c in path):
+    if "\\" in path or any(unicodedata.category(c) in _INVISIBLE or c in _SLASH_LOOKALIKES for c in path):
         return False
-    return not urlsplit(path).scheme and not urlsplit(path).netloc
+    parts = urlsplit(path)
+    # Dot segments could climb out of a required prefix, and `/.//host` is one step from a host.
+    return not parts.scheme and not parts.netloc and not {".", ".."} & set(parts.path.split("/"))
 
 
 def safe_target(target, fallback, prefix="/"):

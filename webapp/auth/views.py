@@ -51,7 +51,8 @@ def too_many_attempts(exc):
     from webapp.errors import respond, wants_json
 
     current = limiter.current_limit
-    minutes = max(1, math.ceil((current.reset_at - time.time()) / 60)) if current else 1
+    seconds = int(current.reset_at - time.time()) if current else 60  # as the Retry-After header counts them
+    minutes = max(1, math.ceil(seconds / 60))
     message = f"登录尝试过于频繁，请 {minutes} 分钟后再试。"
     audit.record("auth.rate_limited", summary=f"登录尝试过于频繁，已限制来源地址 {request.remote_addr}",
                  detail={"path": request.path})

@@ -6,6 +6,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp import audit
+from webapp.auth.redirects import safe_target
 from webapp.engine import task_actions
 from webapp.engine.errors import EngineError, NotFound
 from webapp.engine.models import HumanTask
@@ -86,7 +87,7 @@ def withdraw(row_id):
     try:
         instance = task_actions.withdraw(row_id, current_user)
     except EngineError as exc:
-        return _refused(exc, request.referrer or url_for("inbox.task", row_id=row_id))
+        return _refused(exc, safe_target(request.referrer, url_for("inbox.task", row_id=row_id)))
     reopened = pages.reopened_for(instance, current_user)
     return _done("已撤回，可修改后重新提交。", url_for("inbox.task", row_id=reopened.id) if reopened
                  else url_for("inbox.todo"))
@@ -123,7 +124,7 @@ def copy(instance_id):
 @bp.route("/phrases", methods=["POST"])
 @login_required
 def add_phrase():
-    back = request.referrer or url_for("inbox.todo")
+    back = safe_target(request.referrer, url_for("inbox.todo"))
     try:
         operations.add_phrase(current_user, request.form.get("text", ""))
     except EngineError as exc:

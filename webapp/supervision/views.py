@@ -3,6 +3,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user
 
 from webapp.auth.access import role_required
+from webapp.auth.redirects import safe_target
 from webapp.cases.models import LEVELS
 from webapp.cases.queries import handling_units
 from webapp.engine.errors import TaskConflict
@@ -28,8 +29,7 @@ def index():
 
 def _back():
     """Where to return after a 催办: the desk page it came from (never another site)."""
-    target = request.form.get("next", "")
-    return target if target.startswith("/supervision/") and not target.startswith("//") else url_for(".index")
+    return safe_target(request.form.get("next"), url_for(".index"), prefix="/supervision/")
 
 
 @bp.route("/cases/<int:case_id>/urge", methods=["POST"])
