@@ -1,4 +1,4 @@
-// The desk's bulk 催办 confirmation, and the leader view's charts (ECharts) drawn from /supervision/cockpit.json.
+// The leader view's charts (ECharts) drawn from /supervision/cockpit.json.
 (function () {
   "use strict";
   var COLORS = { red: "#d92d20", yellow: "#f9a825", green: "#2e7d32", unknown: "#9e9e9e", pending: "#90a4ae" };
@@ -39,11 +39,6 @@
     window.addEventListener("resize", function () { lights.resize(); units.resize(); trend.resize(); });
     document.getElementById("charts").dataset.drawn = "1";
   }
-
-  document.addEventListener("submit", function (event) {
-    var message = event.target.dataset && event.target.dataset.confirm;
-    if (message && !window.confirm(message)) { event.preventDefault(); }
-  });
 
   document.addEventListener("DOMContentLoaded", function () {
     var box = document.getElementById("charts");
