@@ -20,7 +20,7 @@ def _assert_secured(response):
 
 
 @pytest.mark.parametrize("path, status", [("/login", 200), ("/", 302), ("/static/app.css", 200),
-                                          ("/no-such-page", 404), ("/api/inbox", 401)])
+                                          ("/no-such-page", 404), ("/api/tasks", 401)])
 def test_every_response_carries_the_headers(app, path, status):
     response = app.test_client().get(path)
     assert response.status_code == status
