@@ -104,3 +104,20 @@ def test_cookies_are_httponly_and_samesite(app, org):
     cookie = client.get_cookie("session")
     assert cookie.http_only and cookie.same_site == "Lax"
     assert not cookie.secure  # development over plain HTTP; production: see test_config
+
+
+def test_a_deactivated_user_is_logged_out_at_once(app, org):
+    client = app.test_client()
+    login(client, "writer_a")
+    org.users["writer_a"].is_active_user = False
+    db.session.commit()
+    assert not _logged_in(client)
+
+
+def test_a_cookie_naming_only_the_user_id_is_refused(app, org):
+    """Sessions made before the version was part of the id (or forged without it) name nobody."""
+    client = app.test_client()
+    login(client, "writer_a")
+    with client.session_transaction() as session:
+        session["_user_id"] = str(org.users["writer_a"].id)
+    assert not _logged_in(client)
