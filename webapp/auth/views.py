@@ -20,13 +20,12 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(alternative_id):
-    """The user a session names, if still active and the session is as recent as their last logout or password
-    change."""
+    """The user a session names, if the session is as recent as the user's last logout or password change."""
     user_id, _, version = alternative_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None  # a cookie from before sessions carried a version
     user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
+    if user is None or user.session_version != int(version):
         return None
     return user
 
