@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 
 from tests.audit.helpers import entries
+from tests.audit.test_concurrency import in_threads
 from tests.conftest import PASSWORD, START
 from tests.web_helpers import csrf
-from webapp.auth.models import User
+from webapp.auth import operations
+from webapp.auth.models import LoginThrottle, User
 from webapp.engine import clock
 from webapp.extensions import db, limiter
 
@@ -40,7 +42,9 @@ def test_failed_logins_from_one_address_are_limited(app, org, rate_limit):
     assert blocked.status_code == 429
     assert "登录尝试过于频繁，请 1 分钟后再试。" in blocked.get_data(as_text=True)
     assert 0 < int(blocked.headers["Retry-After"]) <= 60
-    assert "auth.rate_limited" in [e.action for e in entries()]
+    for _ in range(3):
+        assert _post(client, "writer_b", "wrong").status_code == 429
+    assert [e.action for e in entries()].count("auth.rate_limited") == 1  # a flood is one entry a minute
     other_office = app.test_client()
     assert _post(other_office, "writer_a", PASSWORD, address="198.51.100.20").status_code == 302
 
@@ -132,3 +136,18 @@ def test_unknown_names_take_as_long_as_real_ones(app, org, monkeypatch):
         unknown.append(seconds("no_such_user"))
     ratio = statistics.median(known) / statistics.median(unknown)
     assert 1 / 3 < ratio < 3, (known, unknown)
+
+
+def test_failures_at_the_same_moment_all_count_and_lock_once(app, org):
+    """Eight wrong passwords at once for a name with no row yet: no error, eight failures, one lock entry."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("concurrent transactions are what PostgreSQL serves; SQLite has one writer at a time")
+
+    def fail(index):
+        assert operations.attempt_login("writer_a", "wrong").user is None
+        db.session.commit()
+
+    assert in_threads(app, 8, fail) == []
+    db.session.expire_all()
+    assert db.session.get(LoginThrottle, "writer_a").failures == 8
+    assert len(entries(action="auth.account_locked")) == 1 and len(entries(action="auth.login_failed")) == 8

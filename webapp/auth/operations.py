@@ -43,10 +43,11 @@ def attempt_login(username, password):
         return LoginResult(user=user)
     audit.record("auth.login_failed", summary=f"登录失败：用户名 {username}", user=user, username=username,
                  detail={"username": username})
-    locked_until = _count_failure(username, now)
-    if locked_until is not None:
+    locked_until, just_locked = _count_failure(username, now)
+    if just_locked:
         audit.record("auth.account_locked", summary=f"连续登录失败，账号临时锁定至 {local_dt(locked_until)}：用户名 "
                      f"{username}", user=user, username=username, detail={"username": username, "until": locked_until})
+    if locked_until is not None:
         return LoginResult(error=locked_message(locked_until), locked=True)
     return LoginResult(error=WRONG_CREDENTIALS)
 
@@ -63,7 +64,7 @@ def _throttle_row(username, for_update=False):
 
 
 def _count_failure(username, now):
-    """Add one failure to the name's window; returns the lock's end when this failure locks the name."""
+    """Add one failure to the name's window; returns (the lock's end or None, whether this failure locked it)."""
     cfg = current_app.config
     window = timedelta(minutes=cfg["LOGIN_LOCKOUT_WINDOW_MINUTES"])
     # Two failures at once must both count: create the row if missing, then lock it and add.
@@ -74,10 +75,11 @@ def _count_failure(username, now):
     if throttle.first_failure_dt <= now - window or (throttle.locked_until_dt and throttle.locked_until_dt <= now):
         throttle.failures, throttle.first_failure_dt, throttle.locked_until_dt = 0, now, None
     throttle.failures += 1
-    if throttle.failures >= cfg["LOGIN_LOCKOUT_FAILURES"]:
+    just_locked = throttle.locked_until_dt is None and throttle.failures >= cfg["LOGIN_LOCKOUT_FAILURES"]
+    if just_locked:
         throttle.locked_until_dt = now + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
     db.session.flush()
-    return throttle.locked_until_dt
+    return throttle.locked_until_dt, just_locked
 
 
 def end_all_sessions(user):

@@ -5,6 +5,7 @@ import time
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
+from limits import parse as parse_limit
 from marshmallow import ValidationError
 
 from webapp import audit
@@ -44,8 +45,9 @@ def _failed(response):
     return response.status_code >= 400
 
 
-_attempts = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed,
-                          error_message="尝试过于频繁")
+_attempts = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed)
+# A flood of refused attempts writes one audit entry per address and minute, not one per request.
+_AUDIT_REFUSALS = parse_limit("1 per minute")
 
 
 @bp.errorhandler(RateLimitExceeded)
@@ -56,9 +58,10 @@ def too_many_attempts(exc):
     seconds = int(current.reset_at - time.time()) if current else 60  # as the Retry-After header counts them
     minutes = max(1, math.ceil(seconds / 60))
     message = f"登录尝试过于频繁，请 {minutes} 分钟后再试。"
-    audit.record("auth.rate_limited", summary=f"登录尝试过于频繁，已限制来源地址 {request.remote_addr}",
-                 detail={"path": request.path})
-    db.session.commit()
+    if limiter.limiter.hit(_AUDIT_REFUSALS, "auth.rate_limited", request.remote_addr or ""):
+        audit.record("auth.rate_limited", summary=f"登录尝试过于频繁，已限制来源地址 {request.remote_addr}",
+                     detail={"path": request.path})
+        db.session.commit()
     if wants_json() or request.endpoint != "auth.login":
         return respond(429, message, "too_many_requests")
     return render_template("auth/login.html", error=message), 429
