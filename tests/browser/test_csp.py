@@ -1,14 +1,14 @@
-"""In a real browser, the pages whose libraries style from script stay within the CSP (ECharts, bpmn-js).
+"""The pages whose libraries style from script stay within the CSP (ECharts tooltips, bpmn-js's align menu).
 
-The `page` fixture of tests/browser fails a test on any CSP violation the browser reports.
+The `page` fixture fails a test on any CSP violation the browser reports.
 """
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browser, live_server, login, page  # noqa: F401  (fixtures)
+from tests.browser.conftest import login
 from tests.statistics.conftest import generate
 
 
-def test_chart_tooltips_need_no_inline_style(page, live_server, org):  # noqa: F811
+def test_chart_tooltips_need_no_inline_style(page, live_server, org):
     generate(org)
     login(page, live_server, "dc")
     page.goto("/supervision/cockpit")
@@ -21,7 +21,7 @@ def test_chart_tooltips_need_no_inline_style(page, live_server, org):  # noqa: F
             page.wait_for_timeout(250)
 
 
-def test_the_align_menu_of_the_designer_needs_no_inline_style(page, live_server, org):  # noqa: F811
+def test_the_align_menu_of_the_designer_needs_no_inline_style(page, live_server, org):
     login(page, live_server, "admin")
     page.goto("/admin/designer/")
     page.locator("#processes tr", has_text="instruction_case").get_by_role("link", name="编辑").click()
