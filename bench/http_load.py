@@ -61,7 +61,7 @@ from bench.timer_lag import DEFAULT_PG_URL, fresh_database, machine, percentile
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-SECRET = "bench-http-load"
+SECRET = "bench-http-load-not-a-production-secret-0123456789"  # production refuses short keys
 PASSWORD = "bench-pw-1"
 BATCH = 100                    # items per commit while setting up
 STARTUP_SECONDS = 60

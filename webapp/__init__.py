@@ -1,8 +1,9 @@
 """GovFlow: BPMN workflows for information reporting and leader-instruction supervision."""
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
-from .extensions import db, login_manager, migrate
+from .extensions import db, limiter, login_manager, migrate
 
 
 def create_app(test_config=None):
@@ -11,6 +12,10 @@ def create_app(test_config=None):
     from . import inputs
 
     inputs.init_app(app)  # bounded URL ids and JSON bodies, before any route is added
+    if app.config["PROXY_FIX"]:
+        # Behind N trusted proxies, the client's address (audit log, login limit) is the N-th from the right.
+        hops = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_extensions(app)
     register_engine(app)
     register_blueprints(app)
@@ -23,12 +28,14 @@ def register_extensions(app):
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
-    from .auth import csrf
+    limiter.init_app(app)
+    from .auth import csrf, headers
 
     csrf.init_app(app)
     from . import idempotency
 
     idempotency.init_app(app)  # one-time keys: a repeated creating post answers with the first result
+    headers.init_app(app)
     from .engine import database
 
     database.init_app(app)

@@ -15,6 +15,11 @@ def _default_sqlite_url():
     return f"sqlite:///{var / 'govflow.db'}"
 
 
+def _flag(value):
+    """An on/off environment value; None when unset."""
+    return None if value in (None, "") else value.strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     # Embedded default: SQLite file under var/, jobs in-process, demo clock allowed.
     GOVFLOW_ENV = os.environ.get("GOVFLOW_ENV", "development")
@@ -72,6 +77,34 @@ class Config:
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
     ATTACHMENT_EXTENSIONS = os.environ.get(
         "ATTACHMENT_EXTENSIONS", "pdf,ofd,doc,docx,wps,xls,xlsx,et,ppt,pptx,txt,jpg,jpeg,png,zip")
+    # Security (docs/security.md). Cookies: never readable by scripts, not sent on cross-site posts, and over
+    # HTTPS only in production (unset: on exactly when GOVFLOW_ENV=production).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    COOKIE_SECURE = _flag(os.environ.get("GOVFLOW_COOKIE_SECURE"))
+    # HSTS max-age sent in production (0: no header).
+    HSTS_SECONDS = int(os.environ.get("GOVFLOW_HSTS_SECONDS", str(365 * 24 * 3600)))
+    # Failed login POSTs allowed per client address (Flask-Limiter notation); successful logins do not count.
+    LOGIN_RATE_LIMIT = os.environ.get("GOVFLOW_LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
+    # Where the limiter counts: unset, REDIS_URL when set (shared by every web machine), else this process.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
+    RATELIMIT_HEADERS_ENABLED = True
+    # An account name with this many failed logins within the window is locked for LOGIN_LOCKOUT_MINUTES.
+    LOGIN_LOCKOUT_FAILURES = int(os.environ.get("GOVFLOW_LOGIN_LOCKOUT_FAILURES", "5"))
+    LOGIN_LOCKOUT_WINDOW_MINUTES = float(os.environ.get("GOVFLOW_LOGIN_LOCKOUT_WINDOW_MINUTES", "15"))
+    LOGIN_LOCKOUT_MINUTES = float(os.environ.get("GOVFLOW_LOGIN_LOCKOUT_MINUTES", "15"))
+    PASSWORD_MIN_LENGTH = int(os.environ.get("GOVFLOW_PASSWORD_MIN_LENGTH", "8"))
+    # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (0: none).
+    PROXY_FIX = int(os.environ.get("GOVFLOW_PROXY_FIX", "0"))
+
+
+# Long keys that appear in examples and tutorials; the development key under var/ is refused as well.
+KNOWN_SECRET_KEYS = {"change-this-to-a-long-random-secret-key", "please-change-this-secret-key-in-production",
+                     "your-secret-key-here-change-in-production", "12345678901234567890123456789012",
+                     "00000000000000000000000000000000", "abcdefghijklmnopqrstuvwxyz123456"}
+SECRET_KEY_MIN_LENGTH = 32
 
 
 def normalize_database_url(url):
@@ -92,6 +125,28 @@ def _check_emergency_rules(cfg):
         raise ConfigError(f"emergency settings: {exc}") from exc
 
 
+def _security_settings(cfg, production, overrides):
+    secure = production if cfg.get("COOKIE_SECURE") is None else bool(cfg["COOKIE_SECURE"])
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if key not in (overrides or {}):
+            cfg[key] = secure
+    if not cfg.get("RATELIMIT_STORAGE_URI"):
+        cfg["RATELIMIT_STORAGE_URI"] = cfg.get("REDIS_URL") or "memory://"
+    if cfg.get("TESTING") and "LOGIN_RATE_LIMIT" not in (overrides or {}):
+        # The test suite logs in thousands of times from 127.0.0.1; tests/auth lower it to prove the limit.
+        cfg["LOGIN_RATE_LIMIT"] = "100000 per minute"
+
+
+def _check_secret_key(key):
+    if not key:
+        raise ConfigError("SECRET_KEY must be set in production")
+    dev_key_file = ROOT / "var" / "secret_key"
+    known = KNOWN_SECRET_KEYS | ({dev_key_file.read_text().strip()} if dev_key_file.exists() else set())
+    if len(key) < SECRET_KEY_MIN_LENGTH or key.strip().lower() in known or len(set(key)) < 8:
+        raise ConfigError(f"SECRET_KEY is too weak for production: use at least {SECRET_KEY_MIN_LENGTH} random "
+                          "characters (e.g. python -c 'import secrets; print(secrets.token_hex(32))')")
+
+
 def load(app, overrides=None):
     """Fill app.config and check it; raise ConfigError for unsafe production settings."""
     app.config.from_object(Config)
@@ -105,9 +160,10 @@ def load(app, overrides=None):
         # A request well above the attachment limit is cut while it arrives (413), not read to the end first.
         cfg["MAX_CONTENT_LENGTH"] = int(cfg["ATTACHMENT_MAX_BYTES"]) + 1024 * 1024
     _check_emergency_rules(cfg)
-    if cfg["GOVFLOW_ENV"] == "production":
-        if not cfg.get("SECRET_KEY"):
-            raise ConfigError("SECRET_KEY must be set in production")
+    production = cfg["GOVFLOW_ENV"] == "production"
+    _security_settings(cfg, production, overrides)
+    if production:
+        _check_secret_key(cfg.get("SECRET_KEY"))
         if cfg.get("DEMO_CLOCK"):
             raise ConfigError("GOVFLOW_DEMO_CLOCK must be 0 in production")
         if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

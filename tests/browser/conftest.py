@@ -60,6 +60,11 @@ def page(request, browser, live_server):
     context = browser.new_context(locale="zh-CN", base_url=live_server)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    # The Content-Security-Policy allows no inline script or style: the browser reports what it refused, as
+    # "Refused to …" or, in newer Chromium, "… violates the following Content Security Policy directive …".
+    refused = []
+    page.on("console", lambda message: refused.append(f"{page.url}: {message.text}")
+            if "Refused to" in message.text or "Content Security Policy" in message.text else None)
     yield page
     failed = any(getattr(getattr(request.node, f"rep_{when}", None), "failed", False) for when in ("setup", "call"))
     if failed:
@@ -71,6 +76,8 @@ def page(request, browser, live_server):
         except Exception as exc:  # a screenshot must never hide the test's own failure
             print(f"could not save failure artifacts: {exc}")
     context.close()
+    if refused:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(refused), pytrace=False)
 
 
 def login(page, base, username, password=PASSWORD):

@@ -25,7 +25,7 @@ def dump(attachment):
 
 def _answer(message, instance_id, status=200, **data):
     """Commit, then JSON for a client, or a flash and back to the page; a repeat of an upload gets the same."""
-    back = (local_path(request.form.get("next"), request.host) or local_path(request.referrer, request.host)
+    back = (local_path(request.form.get("next")) or local_path(request.referrer)
             or url_for("inbox.item", instance_id=instance_id))
     body = {"ok": True, "message": message, **data}
     idempotency.remember(back, body, status)

@@ -1,7 +1,10 @@
-"""Units (a tree) and users with their roles and secrecy clearance."""
+"""Units (a tree) and users with their roles and secrecy clearance; failed-login counts per account name."""
+from functools import cache
+
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.engine.types import UTCDateTime
 from webapp.extensions import db
 
 from .roles import ROLES
@@ -71,6 +74,9 @@ class User(UserMixin, db.Model):
     email = db.Column(db.String(254))
     mobile = db.Column(db.String(32))
     role_rows = db.relationship("UserRole", cascade="all, delete-orphan", lazy="selectin")
+    # Part of the id kept in every session and remember cookie: raising it (logout, password change) ends
+    # every session of the user on every machine at once.
+    session_version = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     @property
     def is_active(self):
@@ -90,6 +96,10 @@ class User(UserMixin, db.Model):
     def has_role(self, code):
         return code in self.roles
 
+    def get_id(self):
+        """Flask-Login's alternative id: a cookie made before the version was raised names no user."""
+        return f"{self.id}:{self.session_version}"
+
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)
 
@@ -102,3 +112,20 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.username}>"
+
+
+@cache
+def dummy_password_hash():
+    """A hash made like real ones, checked for unknown names so they cost a login the same time."""
+    return generate_password_hash("not a password of anyone")
+
+
+class LoginThrottle(db.Model):
+    """Recent failed logins of one account name, known or not (so a lockout tells nothing about who exists)."""
+
+    __tablename__ = "login_throttles"
+
+    username = db.Column(db.String(64), primary_key=True)
+    failures = db.Column(db.Integer, nullable=False, default=0)
+    first_failure_dt = db.Column(UTCDateTime(), nullable=False)
+    locked_until_dt = db.Column(UTCDateTime())

@@ -13,6 +13,7 @@ from webapp.engine.models import HumanTask
 from webapp.errors import wants_json
 from webapp.extensions import db
 from webapp.inputs.messages import first_message
+from webapp.inputs.urls import safe_target
 from webapp.notices import events
 
 from . import access, operations, pages, queries, subjects
@@ -95,7 +96,7 @@ def withdraw(row_id):
         queries.known_task(current_user, row_id)
         instance = task_actions.withdraw(row_id, current_user)
     except EngineError as exc:
-        return _refused(exc, request.referrer or url_for("inbox.task", row_id=row_id))
+        return _refused(exc, safe_target(request.referrer, url_for("inbox.task", row_id=row_id)))
     reopened = pages.reopened_for(instance, current_user)
     return _done("已撤回，可修改后重新提交。", url_for("inbox.task", row_id=reopened.id) if reopened
                  else url_for("inbox.todo"))
@@ -136,7 +137,7 @@ def copy(instance_id):
 @bp.route("/phrases", methods=["POST"])
 @login_required
 def add_phrase():
-    back = request.referrer or url_for("inbox.todo")
+    back = safe_target(request.referrer, url_for("inbox.todo"))
     try:
         operations.add_phrase(current_user, load(PhraseSchema, request.form)["text"])
     except EngineError as exc:

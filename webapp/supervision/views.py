@@ -8,7 +8,7 @@ from webapp.cases.queries import handling_units
 from webapp.engine.errors import TaskConflict
 from webapp.engine.forms import load
 from webapp.extensions import db
-from webapp.inputs.urls import local_path
+from webapp.inputs.urls import safe_target
 
 from . import operations, queries
 from .schemas import DeskFilterSchema, UrgeSchema
@@ -29,7 +29,7 @@ def index():
 
 def _back():
     """Where to return after a 催办: the desk page it came from (never another site)."""
-    return local_path(request.form.get("next"), prefix="/supervision/") or url_for(".index")
+    return safe_target(request.form.get("next"), url_for(".index"), prefix="/supervision/")
 
 
 @bp.route("/cases/<int:case_id>/urge", methods=["POST"])

@@ -2,6 +2,30 @@
 (function () {
   'use strict';
 
+  /* bpmn-js draws its align-elements icons with style attributes, which the CSP refuses: hand them out without
+     (designer.css gives the same look). */
+  function withoutStyleAttributes(modeler) {
+    const strip = (html) => html.replace(/ style="[^"]*"/g, '');
+    const pad = modeler.get('alignElementsContextPadProvider', false);
+    if (pad) {
+      const entries = pad.getMultiElementContextPadEntries.bind(pad);
+      pad.getMultiElementContextPadEntries = (elements) => {
+        const found = entries(elements);
+        Object.values(found).forEach((entry) => { if (entry.html) entry.html = strip(entry.html); });
+        return found;
+      };
+    }
+    const menu = modeler.get('alignElementsMenuProvider', false);
+    if (menu) {
+      const entries = menu.getPopupMenuEntries.bind(menu);
+      menu.getPopupMenuEntries = (target) => {
+        const found = entries(target);
+        Object.values(found).forEach((entry) => { if (entry.imageHtml) entry.imageHtml = strip(entry.imageHtml); });
+        return found;
+      };
+    }
+  }
+
   const config = JSON.parse(document.getElementById('designer-config').textContent);
   const statusEl = document.getElementById('status');
   const problemsEl = document.getElementById('problems');
@@ -22,6 +46,7 @@
 </bpmn:definitions>`;
 
   const modeler = new BpmnJS({ container: '#canvas' });
+  withoutStyleAttributes(modeler);
   const panel = GovFlowPanel.create(modeler, document.getElementById('panel'), config.catalog);
   const canvas = modeler.get('canvas');
   const registry = modeler.get('elementRegistry');

@@ -1,0 +1,94 @@
+"""Logging in with a per-account lockout, ending every session of a user, changing a password."""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+from werkzeug.security import check_password_hash
+
+from webapp import audit
+from webapp.engine import clock
+from webapp.extensions import db
+from webapp.filters import local_dt
+
+from .models import LoginThrottle, User, dummy_password_hash
+
+WRONG_CREDENTIALS = "用户名或密码错误。"
+
+
+@dataclass
+class LoginResult:
+    user: User | None = None
+    error: str | None = None
+    locked: bool = False
+
+
+def attempt_login(username, password):
+    """Check a username and password; count a failure against the name and lock it after too many.
+
+    Known and unknown names take the same path and the same time: an unknown name is checked against a dummy
+    hash, counts failures and gets locked like a real one. The caller commits (the audit entries go with it).
+    """
+    now = clock.now()
+    throttle = _throttle_row(username)
+    if throttle is not None and throttle.locked_until_dt and throttle.locked_until_dt > now:
+        audit.record("auth.login_locked", summary=f"登录被拒绝（账号已临时锁定）：用户名 {username}",
+                     username=username, detail={"username": username, "until": throttle.locked_until_dt})
+        return LoginResult(error=locked_message(throttle.locked_until_dt), locked=True)
+    user = db.session.query(User).filter_by(username=username).one_or_none()
+    matches = check_password_hash(user.password_hash if user else dummy_password_hash(), password)
+    if user is not None and matches and user.is_active:
+        if throttle is not None:
+            db.session.delete(throttle)
+        return LoginResult(user=user)
+    audit.record("auth.login_failed", summary=f"登录失败：用户名 {username}", user=user, username=username,
+                 detail={"username": username})
+    locked_until, just_locked = _count_failure(username, now)
+    if just_locked:
+        audit.record("auth.account_locked", summary=f"连续登录失败，账号临时锁定至 {local_dt(locked_until)}：用户名 "
+                     f"{username}", user=user, username=username, detail={"username": username, "until": locked_until})
+    if locked_until is not None:
+        return LoginResult(error=locked_message(locked_until), locked=True)
+    return LoginResult(error=WRONG_CREDENTIALS)
+
+
+def locked_message(until):
+    return f"该账号连续登录失败次数过多，已临时锁定，请于 {local_dt(until)} 后再试。"
+
+
+def _throttle_row(username, for_update=False):
+    query = db.session.query(LoginThrottle).filter_by(username=username)
+    if for_update:
+        query = query.populate_existing().with_for_update()
+    return query.one_or_none()
+
+
+def _count_failure(username, now):
+    """Add one failure to the name's window; returns (the lock's end or None, whether this failure locked it)."""
+    cfg = current_app.config
+    window = timedelta(minutes=cfg["LOGIN_LOCKOUT_WINDOW_MINUTES"])
+    # Two failures at once must both count: create the row if missing, then lock it and add.
+    insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(LoginThrottle)
+    db.session.execute(insert.values(username=username, failures=0, first_failure_dt=now)
+                       .on_conflict_do_nothing(index_elements=["username"]))
+    throttle = _throttle_row(username, for_update=True)
+    if throttle.first_failure_dt <= now - window or (throttle.locked_until_dt and throttle.locked_until_dt <= now):
+        throttle.failures, throttle.first_failure_dt, throttle.locked_until_dt = 0, now, None
+    throttle.failures += 1
+    just_locked = throttle.locked_until_dt is None and throttle.failures >= cfg["LOGIN_LOCKOUT_FAILURES"]
+    if just_locked:
+        throttle.locked_until_dt = now + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
+    db.session.flush()
+    return throttle.locked_until_dt, just_locked
+
+
+def end_all_sessions(user):
+    """Every session and remember cookie of `user`, on any browser or machine, stops naming the user."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
+
+
+def change_password(user, new_password):
+    user.set_password(new_password)
+    end_all_sessions(user)
+    audit.record("auth.password_changed", summary="修改密码（其他会话全部失效）", user=user)
