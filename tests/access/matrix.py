@@ -151,6 +151,7 @@ MATRIX = {
     # --- sign in -------------------------------------------------------------------------------------------------
     "auth.login": Entry(get=anyone, no_post_reason="the login form is not scoped; tests/test_web.py signs in"),
     "auth.logout": Entry(no_post_reason="would sign the matrix's own client out"),
+    "auth.password": Entry(get=anyone, no_post_reason="ends every session of the user; tests/auth covers it"),
     # --- inbox ---------------------------------------------------------------------------------------------------
     "inbox.todo": Entry(get=anyone),
     "inbox.done": Entry(get=anyone),

@@ -72,7 +72,7 @@ def test_item_goes_through_every_step_with_one_return(org, live_server, page):
         page.get_by_role("button", name="提交审核").click()
     assert refused.value.status == 422
     expect(page.get_by_role("alert")).to_contain_text("表单填写有误")
-    expect(page.locator("#body + .err")).to_contain_text("正文")
+    expect(page.locator("#body + .err")).to_contain_text("此项为必填项")
     expect(page.locator("#title + .err")).to_have_count(0)
     expect(page.locator("#title")).to_have_value(TITLE)
     expect(page.locator("#category")).to_have_value("经济运行")
