@@ -5,7 +5,7 @@ import pytest
 from lxml import html as lxml_html
 
 from tests.cases.helpers import local, new_case, travel_to
-from tests.helpers import COMPOSE, act, new_item, open_task
+from tests.helpers import COMPOSE, act, completed_row, new_item, open_task
 from tests.web_helpers import login, once
 from webapp.engine import task_actions
 from webapp.extensions import db
@@ -156,3 +156,18 @@ def test_case_deadline_notices_take_the_cases_secrecy(org):
                                                                          Notice.role == "leader")}
     assert overdue[open_case.instance_id].secrecy == 0 and "书面说明" in overdue[open_case.instance_id].body
     assert overdue[secret_case.instance_id].secrecy == 1 and overdue[secret_case.instance_id].body == ""
+
+
+def test_an_item_marked_secret_later_hides_the_notices_sent_while_it_was_public(org, as_user):
+    uncleared = org.user("verifier_a0", "county-a", ["verifier"], clearance=0)
+    db.session.commit()
+    item = new_item(org, title="公开时发出的通知标题")
+    titles = [title for title, _body, _state in _rows(as_user(uncleared.username))]
+    assert titles == ["新待办「核实审核」：公开时发出的通知标题"]
+
+    task_actions.withdraw(completed_row(item.instance_id, "compose").id, org.users["writer_a"])
+    db.session.commit()
+    act(org, "writer_a", item.instance_id, {**COMPOSE, "title": "公开时发出的通知标题", "secrecy": "1"})
+    assert _rows(as_user(uncleared.username)) == []
+    assert _badge(as_user(uncleared.username)) is None
+    assert "公开时发出的通知标题" in as_user("verifier_a").get("/notices/").get_data(as_text=True)

@@ -1,18 +1,20 @@
 """Reads of notices addressed to a user directly or through their unit and roles, and of their deliveries."""
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, exists, or_
 
 from webapp.auth.models import User, UserRole
-from webapp.engine.models import HumanTask
+from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.extensions import db
 
 from .models import Notice, NoticeDelivery, NoticeRead
 
 
 def for_user(user, unread_only=False):
-    """The user's notices, newest first; never those of an item above the user's clearance."""
+    """The user's notices, newest first; never those of an item above the user's clearance, whether it was when
+    the notice was sent (the notice's own secrecy) or is now (an item marked 秘密 later hides its earlier notices)."""
     to_role = and_(Notice.role.in_(sorted(user.roles)), or_(Notice.unit_id == user.unit_id, Notice.unit_id.is_(None)))
+    raised = exists().where(ProcessInstance.id == Notice.instance_id, ProcessInstance.secrecy > user.clearance)
     query = db.session.query(Notice).filter(or_(Notice.user_id == user.id, to_role),
-                                            Notice.secrecy <= user.clearance)
+                                            Notice.secrecy <= user.clearance, ~raised)
     if unread_only:
         read = db.session.query(NoticeRead.notice_id).filter(NoticeRead.user_id == user.id)
         query = query.filter(Notice.id.notin_(read))
