@@ -10,7 +10,11 @@ ROLES = {
     "supervisor": "督查室",
     "handler": "承办单位",
     "admin": "系统管理员",
+    "secadmin": "安全保密管理员",
+    "auditor": "安全审计员",
 }
+# 三员分立: the three administrators; no account holds two of them (docs/security.md).
+ADMIN_ROLES = ("admin", "secadmin", "auditor")
 
 _BY_LABEL = {label: code for code, label in ROLES.items()}
 
