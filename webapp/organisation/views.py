@@ -32,8 +32,10 @@ bp = Blueprint("organisation", __name__)
 
 
 def _load(schema):
+    """The posted form through `schema`; ticked boxes of one name arrive as a list (a MultiDict gives one)."""
+    data = {key: values if len(values) > 1 else values[0] for key, values in request.form.lists()}
     try:
-        return schema.load(request.form)
+        return schema.load(data)
     except ValidationError as exc:
         raise FormInvalid(exc.normalized_messages()) from None
 
