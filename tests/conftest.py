@@ -118,6 +118,9 @@ class OrgFactory:
         self.user("editor", "city-info", ["editor"])
         self.user("editor_low", "city-info", ["editor"], clearance=0)
         self.user("admin", "city", ["admin"])
+        # 三员分立: the other two administrators (docs/administration.md).
+        self.user("secadmin", "city", ["secadmin"])
+        self.user("auditor", "city", ["auditor"])
         self.user("dc", "city-dc", ["supervisor"])
         self.user("dc_low", "city-dc", ["supervisor"], clearance=0)
         db.session.commit()

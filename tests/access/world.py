@@ -7,15 +7,16 @@ builder, so the world outlives the session it was built in.
 import io
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from werkzeug.datastructures import FileStorage
 
 from tests.cases.helpers import REGISTER
-from tests.conftest import OrgFactory
+from tests.conftest import PASSWORD_HASH, START, OrgFactory
 from tests.emergencies.helpers import REPORT
 from tests.helpers import COMPOSE, act, open_task
 from webapp.attachments import operations as attachment_operations
+from webapp.auth.models import LoginThrottle, Unit, User
 from webapp.cases.operations import register_case
 from webapp.commissions import operations as commission_operations
 from webapp.emergencies import operations as emergency_operations
@@ -49,6 +50,9 @@ NAMES = {
     "circular": ("circular",),
     "month_table": ("month-table-a",),
     "definition": ("definition",),
+    "unit": ("unit-spare",),
+    "user": ("user-spare",),
+    "lock": ("lock-spare",),
 }
 
 
@@ -222,6 +226,7 @@ class Builder:
         self._commission(sec_passed)
         self._notices()
         self._office_rows()
+        self._organisation()
         built = {kind: tuple(o.name for o in self.objects.values() if o.kind == kind) for kind in NAMES}
         assert built == NAMES, "world.NAMES must list what the builder makes"
         ids = {name: user.id for name, user in org.users.items()} | {ANONYMOUS: 0}
@@ -337,6 +342,21 @@ class Builder:
         self.add(Obj("definition", "definition", 0, "city",
                      {"definition_id": definition.id, "process_key": definition.process_key,
                       "version": definition.version}, openers=frozenset(people)))
+
+    def _organisation(self):
+        """A unit, an account and a locked account name of no one in the world: what the 系统管理 pages change."""
+        org = self.org
+        unit = Unit(code="spare", name="矩阵备用单位", kind="office", function=None, parent=org.units["city"])
+        user = User(username="spare_user", name="矩阵备用用户", unit=org.units["county-b"], clearance=0,
+                    password_hash=PASSWORD_HASH)
+        user.roles = ["writer"]
+        lock = LoginThrottle(username="spare_locked", failures=9, first_failure_dt=START,
+                             locked_until_dt=START + timedelta(days=1))
+        db.session.add_all([unit, user, lock])
+        db.session.commit()
+        self.add(Obj("unit-spare", "unit", 0, "city", {"unit_id": unit.id}))
+        self.add(Obj("user-spare", "user", 0, "county-b", {"user_id": user.id}))
+        self.add(Obj("lock-spare", "lock", 0, "", {"username": "spare_locked"}))
 
 
 def _instance(obj):

@@ -24,7 +24,7 @@ def seqs(response):
 
 @pytest.fixture
 def admin(app, org):
-    """Logins of three people on two days (Shanghai), then the admin's client."""
+    """Logins of three people on two days (Shanghai), then the 安全审计员's client."""
     for username in ("writer_a", "verifier_b"):
         login(app.test_client(), username)
     clock.set_fixed(START + timedelta(days=2))
@@ -32,7 +32,7 @@ def admin(app, org):
     audit.record("admin.calendar.save", summary="保存 2027 年节假日安排（5 天）", user=org.users["admin"])
     db.session.commit()
     client = app.test_client()
-    login(client, "admin")
+    login(client, "auditor")
     return client
 
 
@@ -44,7 +44,7 @@ def test_search_filters_and_shows_newest_first(admin):
     by_unit = seqs(admin.get(URL, query_string={"unit": "b县"}))
     assert {entries(seq=s)[0].username for s in by_unit} == {"verifier_b", "writer_b"}
     on_day_three = seqs(admin.get(URL, query_string={"date_from": "2026-03-04", "date_to": "2026-03-04"}))
-    assert {entries(seq=s)[0].username for s in on_day_three} == {"writer_b", "admin"}
+    assert {entries(seq=s)[0].username for s in on_day_three} == {"writer_b", "admin", "auditor"}
     first_day = seqs(admin.get(URL, query_string={"date_to": "2026-03-02"}))
     assert {entries(seq=s)[0].username for s in first_day} == {"writer_a", "verifier_b"}
     admin_changes = seqs(admin.get(URL, query_string={"action": "admin."}))
@@ -85,7 +85,7 @@ def test_export_writes_the_filtered_entries_to_excel_and_is_itself_recorded(admi
     ]
     assert rows[1][-1] == writer_b.hash
     (export,) = entries(action="admin.audit.export")
-    assert export.username == "admin" and export.detail == {"filters": {"username": "writer"}, "rows": 2}
+    assert export.username == "auditor" and export.detail == {"filters": {"username": "writer"}, "rows": 2}
 
 
 def test_a_formula_looking_summary_stays_text_in_the_export(admin):
@@ -105,22 +105,22 @@ def test_an_export_over_the_limit_is_refused_with_a_message(app, admin, monkeypa
     assert admin.get(EXPORT, query_string={"username": "writer"}).status_code == 200  # 2 rows: within the limit
 
 
-@pytest.mark.parametrize("username", ["writer_a", "dc", "editor"])
+@pytest.mark.parametrize("username", ["writer_a", "dc", "editor", "admin", "secadmin"])
 @pytest.mark.parametrize("path", [URL, EXPORT])
-def test_only_admins_may_search_or_export(app, org, username, path):
+def test_only_the_auditor_may_search_or_export(app, org, username, path):
     client = app.test_client()
     login(client, username)
     assert client.get(path).status_code == 403
 
 
-def test_the_admin_page_links_to_the_audit_log(admin):
-    assert 'href="/admin/audit/"' in admin.get("/admin/").get_data(as_text=True)
+def test_the_auditors_menu_links_to_the_audit_log(admin):
+    assert 'href="/admin/audit/"' in admin.get("/").get_data(as_text=True)
 
 
 def test_entries_about_an_item_above_the_readers_clearance_are_withheld_on_the_page_and_in_the_export(app, org):
     from tests.helpers import new_item
 
-    org.user("admin_low", "city", ["admin"], clearance=0)
+    org.user("auditor_low", "city", ["auditor"], clearance=0)
     org.users["writer_a"].clearance = 2
     db.session.commit()
     title = "秘密标题-矿区隐患排查"
@@ -129,8 +129,8 @@ def test_entries_about_an_item_above_the_readers_clearance_are_withheld_on_the_p
     db.session.commit()
 
     cleared, low = app.test_client(), app.test_client()
-    login(cleared, "admin")
-    login(low, "admin_low")
+    login(cleared, "auditor")
+    login(low, "auditor_low")
     assert title in cleared.get(URL).get_data(as_text=True)
     page = low.get(URL).get_data(as_text=True)
     assert title not in page and "超出您的密级" in page

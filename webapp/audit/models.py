@@ -55,6 +55,10 @@ class AuditEntry(db.Model):
         "admin.calendar.save": "保存工作日历", "admin.rules.save": "保存期限规则", "admin.clock": "调整演示时钟",
         "admin.retry": "重试异常实例", "admin.deploy": "部署流程",
         "admin.audit.export": "导出审计日志",
+        "admin.unit.create": "新增单位", "admin.unit.rename": "单位更名", "admin.unit.move": "调整上级单位",
+        "admin.unit.deactivate": "停用单位", "admin.user.create": "新增用户", "admin.user.update": "修改用户",
+        "admin.user.deactivate": "停用用户", "admin.user.reset_password": "重置密码",
+        "admin.user.grant": "授权与密级", "admin.user.unlock": "解除登录锁定", "admin.user.handover": "人员工作移交",
     }
 
     @property

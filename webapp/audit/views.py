@@ -1,4 +1,4 @@
-"""The admin's audit pages: search the log, export what was found to Excel."""
+"""The 安全审计员's audit pages: search the log, export what was found to Excel."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -32,13 +32,13 @@ def _render(filters, errors):
 
 
 @bp.route("/")
-@role_required("admin")
+@role_required("auditor")
 def index():
     return _render(*_filters())
 
 
 @bp.route("/export.xlsx")
-@role_required("admin")
+@role_required("auditor")
 def export_xlsx():
     filters, errors = _filters()
     if errors:

@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from webapp.engine.types import UTCDateTime
 from webapp.extensions import db
 
-from .roles import ROLES
+from .roles import ADMIN_ROLES, ROLES
 
 UNIT_KINDS = {
     "province": "省",
@@ -30,6 +30,8 @@ class Unit(db.Model):
     function = db.Column(db.String(16))
     parent_id = db.Column(db.Integer, db.ForeignKey("units.id"), index=True)
     parent = db.relationship("Unit", remote_side=[id], backref="children")
+    # Units are deactivated, never deleted: steps, items and the audit log of the past still name them.
+    is_active_unit = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
 
     def office(self, function):
         """This unit's internal office with the given function, or None."""
@@ -48,10 +50,15 @@ class Unit(db.Model):
         return f"<Unit {self.code}>"
 
 
+_ADMIN_ROLE_SQL = db.text("role IN (" + ", ".join(f"'{code}'" for code in ADMIN_ROLES) + ")")
+
 user_roles = db.Table(
     "user_roles",
     db.Column("user_id", db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     db.Column("role", db.String(16), primary_key=True),
+    # 三员分立 in the database too: at most one of the three administrator roles per account (docs/security.md).
+    db.Index("uq_user_roles_one_admin_role", "user_id", unique=True,
+             postgresql_where=_ADMIN_ROLE_SQL, sqlite_where=_ADMIN_ROLE_SQL),
 )
 
 
@@ -64,7 +71,7 @@ class User(UserMixin, db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     username = db.Column(db.String(64), unique=True, nullable=False)
-    name = db.Column(db.String(64), nullable=False)
+    name = db.Column(db.String(64), nullable=False, index=True)  # the user list is ordered and paged by it
     password_hash = db.Column(db.String(256), nullable=False)
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)
     unit = db.relationship("Unit")
@@ -77,6 +84,8 @@ class User(UserMixin, db.Model):
     # Part of the id kept in every session and remember cookie: raising it (logout, password change) ends
     # every session of the user on every machine at once.
     session_version = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    # Set by a password reset; the login asks for a new password while it is on (docs/administration.md).
+    must_change_password = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
 
     @property
     def is_active(self):
@@ -91,6 +100,8 @@ class User(UserMixin, db.Model):
         unknown = set(codes) - set(ROLES)
         if unknown:
             raise ValueError(f"unknown roles: {sorted(unknown)}")
+        if len(set(codes) & set(ADMIN_ROLES)) > 1:
+            raise ValueError("an account holds at most one of the three administrator roles")
         self.role_rows = [UserRole(role=c) for c in sorted(set(codes))]
 
     def has_role(self, code):

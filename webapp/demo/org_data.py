@@ -18,7 +18,9 @@ All demo accounts share the password DEMO_PASSWORD.
 #   bj_qingshan   青山县委办信息编辑    — 接收所辖乡镇报来的信息和紧急信息（工作时间）
 #   zb_qingshan   青山县委办值班员      — 接收所辖乡镇报来的紧急信息（非工作时间）
 #   bj_prov / zb_prov / ld_prov  省委办公厅 — 接报、核签上报中央的紧急信息
-#   admin         系统管理员            — 单位、用户、角色、密级
+#   admin         系统管理员            — 单位、用户、流程、日历、规则、演示时钟（三员分立，见 docs/administration.md）
+#   aqbm          安全保密管理员        — 授予角色和密级、解除账号锁定
+#   sjy           安全审计员            — 审计日志：查询、导出
 #
 # Username scheme: <role prefix>_<unit tag>[_<township tag>]
 #   xy = 信息员 writer      zr = 办公室主任 verifier (townships: verifier + leader)
@@ -122,6 +124,8 @@ UNITS = [
 USERS = [
     # 市委办公室、省委办公厅
     ("admin", "孔勇", "city", ("admin",), 2),  # 系统管理员
+    ("aqbm", "严静", "city", ("secadmin",), 2),  # 安全保密管理员
+    ("sjy", "华振东", "city", ("auditor",), 2),  # 安全审计员
     ("ld_city", "田立军", "city", ("leader",), 2),  # 市委办副主任（分管领导）
     ("zy_city", "吕晓丽", "city", ("principal",), 2),  # 市委秘书长（主要领导）
     ("bj_city", "叶桂英", "city-info", ("editor",), 2),  # 市委办信息科编辑
@@ -397,5 +401,7 @@ DEMO_LOGINS = [
     ("zb_city", "市委总值班室值班员：非工作时间接报紧急信息，“电话接报”先登记电话报告，记录漏报、瞒报"),
     ("dc_city", "市委督查室：登记、交办领导批示件，审批延期，审核报结；“批示件督办”看红黄灯"),
     ("cb_qingshan", "青山县承办人：办理交办的批示件，报送进展、申请延期、报结"),
-    ("admin", "系统管理员：查看流程版本、处理流程异常、调整演示时钟"),
+    ("admin", "系统管理员：单位、用户、流程设计、工作日历、期限规则、处理流程异常、调整演示时钟"),
+    ("aqbm", "安全保密管理员：授予角色和密级、解除账号锁定（三员分立，不办理业务）"),
+    ("sjy", "安全审计员：查询、导出审计日志，唯一能看到另两位管理员操作记录的人"),
 ]
