@@ -1,0 +1,1 @@
+"""Units and users: the organisation the workflows route by, and its administration."""
