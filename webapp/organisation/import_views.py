@@ -1,7 +1,7 @@
 """Bulk import and export of units and users from Excel: template, export, upload with a dry run, confirm."""
 import hashlib
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from webapp import audit, idempotency
@@ -23,6 +23,7 @@ SHOWN_CHANGES = 2000  # the dry run lists every problem, and the first changes u
 
 
 def _no_store(response):
+    response = make_response(response)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -86,8 +87,9 @@ def confirm():
         return redirect(url_for(".index"))
     if not plan.ok:
         flash("数据在检查后发生了变化，文件现有问题，未导入任何数据。", "error")
-        return _no_store(render_template("organisation/import_check.html", plan=plan, pending=pending,
-                                         shown_changes=SHOWN_CHANGES)), 409
+        page = render_template("organisation/import_check.html", plan=plan, pending=pending,
+                               shown_changes=SHOWN_CHANGES)
+        return _no_store((page, 409))
     outcome = import_plan.apply(plan, current_user._get_current_object(), pending["sha256"], pending["filename"])
     idempotency.remember(url_for(".index"))
     db.session.commit()
