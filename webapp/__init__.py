@@ -85,6 +85,7 @@ def register_blueprints(app):
     from .inbox import actions as _inbox_verbs  # noqa: F401  (its routes join the inbox blueprint)
     from .inbox.views import bp as inbox_bp
     from .notices.views import bp as notices_bp
+    from .organisation.import_views import bp as org_import_bp
     from .organisation.views import bp as organisation_bp
     from .reports.views import bp as reports_bp
     from .scoring.views import bp as scoring_bp
@@ -110,6 +111,7 @@ def register_blueprints(app):
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
     app.register_blueprint(organisation_bp, url_prefix="/admin")
     app.register_blueprint(designer_bp, url_prefix="/admin/designer")
+    app.register_blueprint(org_import_bp, url_prefix="/admin/organisation")
     from . import designer
 
     designer.init_app(app)  # the instance diagram offered to every detail page

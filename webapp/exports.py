@@ -78,11 +78,26 @@ def workbook(columns, rows, title=None, total=None, widths=None, sheet_name=None
     Without `widths` the columns fit their text (the rows are read once more for that); with fixed `widths` the
     rows are streamed, so a long export (the audit log) never sits in memory.
     """
+    return sheets_workbook([(sheet_name or title or "Sheet1", columns, rows, widths)], title=title, total=total)
+
+
+def sheets_workbook(sheets, title=None, total=None):
+    """An .xlsx file object at position 0 with one sheet per `(name, columns, rows, widths)`, each written as
+    `workbook` writes its one sheet (a file read back by an import: units and users side by side)."""
+    book = Workbook(write_only=True)
+    for name, columns, rows, widths in sheets:
+        _write_sheet(book, name, columns, rows, title, total, widths)
+    out = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115  (the response closes it)
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def _write_sheet(book, name, columns, rows, title, total, widths):
     if widths is None:
         rows = list(rows)
         widths = fitted_widths(columns, [*rows, *([total] if total is not None else [])])
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet((sheet_name or title or "Sheet1")[:31])
+    sheet = book.create_sheet(name[:31])
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     header_row = 2 if title else 1
@@ -91,15 +106,11 @@ def workbook(columns, rows, title=None, total=None, widths=None, sheet_name=None
         heading = _cell(sheet, title)
         heading.font = Font(bold=True, size=14)
         sheet.append([heading])
-    sheet.append([_cell(sheet, name, bold=True) for name in columns])
+    sheet.append([_cell(sheet, column, bold=True) for column in columns])
     for line in rows:
         sheet.append([_cell(sheet, value) for value in line])
     if total is not None:
         sheet.append([_cell(sheet, value, bold=True) for value in total])
-    out = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115  (the response closes it)
-    book.save(out)
-    out.seek(0)
-    return out
 
 
 def content_disposition(filename):

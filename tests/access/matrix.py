@@ -103,6 +103,18 @@ def auditor(p, o, w):
     return p.has("auditor")
 
 
+def org_importer(p, o, w):
+    """Bulk import and export of the organisation: the 系统管理员 and the 安全保密管理员 (三员分立)."""
+    return p.has("admin", "secadmin")
+
+
+def org_template():
+    """The import page's template: a dry run of it writes nothing."""
+    from webapp.organisation.excel import template_file
+
+    return {"file": (io.BytesIO(template_file().read()), "org.xlsx")}
+
+
 def reporter_of(p, o, w):
     """A follow-up: the reporting unit's writers and duty officers, cleared for it."""
     return None if (p.unit == o.unit and p.has("writer", "duty") and p.username in o.openers) else False
@@ -272,6 +284,11 @@ MATRIX = {
     "admin.index": Entry(get=admin),
     "admin.retry": Entry(INSTANCES, post=nobody_else(admin)),
     "admin.advance_clock": Entry(post=nobody_else(admin), body=lambda w, p, o: {"hours": "1"}),
+    "org_import.index": Entry(get=org_importer),
+    "org_import.template": Entry(get=org_importer),
+    "org_import.export": Entry(get=org_importer),
+    "org_import.check": Entry(post=nobody_else(org_importer), body=lambda w, p, o: org_template()),
+    "org_import.confirm": Entry(post=nobody_else(org_importer), body=lambda w, p, o: {"sha256": "0" * 64}),
     "audit.index": Entry(get=auditor, reads_all=auditor),
     "audit.export_xlsx": Entry(get=auditor, reads_all=auditor),
     "workcal.calendar": Entry(get=admin, post=nobody_else(admin),

@@ -53,6 +53,18 @@ def _name_row(unit, actor):
     db.session.add(UnitName(unit_id=unit.id, name=unit.name, valid_from_dt=now, changed_by_id=actor.id))
 
 
+def record_renames(actor, renamed):
+    """Name history of renamed units: [(unit_id, old name, new name)]. A unit from before the history existed
+    keeps its first name as valid since forever."""
+    now = clock.now()
+    for unit_id, old, new in renamed:
+        if not db.session.query(UnitName.id).filter_by(unit_id=unit_id).first():
+            db.session.add(UnitName(unit_id=unit_id, name=old, valid_from_dt=SINCE_EVER))
+        db.session.query(UnitName).filter_by(unit_id=unit_id, valid_to_dt=None).update({"valid_to_dt": now})
+        db.session.add(UnitName(unit_id=unit_id, name=new, valid_from_dt=now, changed_by_id=actor.id))
+    db.session.flush()
+
+
 def create_unit(actor, values):
     _require(actor, "admin")
     code, name = values["code"].strip(), values["name"].strip()
@@ -76,12 +88,8 @@ def rename_unit(actor, unit, name):
     name, old = name.strip(), unit.name
     if name == old:
         return unit
-    if not db.session.query(UnitName.id).filter_by(unit_id=unit.id).first():
-        # A unit from before the history existed: its first name is kept as valid since forever.
-        db.session.add(UnitName(unit_id=unit.id, name=old, valid_from_dt=SINCE_EVER))
     unit.name = name
-    db.session.flush()
-    _name_row(unit, actor)
+    record_renames(actor, [(unit.id, old, name)])
     audit.record("admin.unit.rename", summary=f"单位更名：{old} → {name}", target_type="unit", target_id=unit.id,
                  detail={"from": old, "to": name})
     return unit
