@@ -177,3 +177,12 @@ def test_an_unreachable_provider_is_said_so(app, org, provider, monkeypatch):
     client = app.test_client()
     response = client.get("/login/sso")
     assert response.status_code == 401 and "统一身份认证服务暂时无法访问" in response.get_data(as_text=True)
+
+
+def test_a_sign_on_is_not_held_on_the_password_page(app, org, provider):
+    """The provider checked the person; the local password's reset or age is for password logins."""
+    org.users["writer_a"].must_change_password = True
+    db.session.commit()
+    client = app.test_client()
+    assert sign_on(client).headers["Location"] == "/"
+    assert client.get("/").status_code == 200
