@@ -105,6 +105,7 @@ def _org():
     factory.user("duty_city_low", "city-duty", ["duty"], clearance=0)
     factory.user("leader_city", "city", ["leader"])
     factory.user("leader_city_low", "city", ["leader"], clearance=0)
+    factory.user("secadmin", "city", ["secadmin"])  # 安全保密管理员: the security policy page
     db.session.commit()
     return factory
 
