@@ -95,7 +95,21 @@ class Config:
     LOGIN_LOCKOUT_FAILURES = int(os.environ.get("GOVFLOW_LOGIN_LOCKOUT_FAILURES", "5"))
     LOGIN_LOCKOUT_WINDOW_MINUTES = float(os.environ.get("GOVFLOW_LOGIN_LOCKOUT_WINDOW_MINUTES", "15"))
     LOGIN_LOCKOUT_MINUTES = float(os.environ.get("GOVFLOW_LOGIN_LOCKOUT_MINUTES", "15"))
+    # Defaults of the password and session policy until the 安全保密管理员 saves one (管理 → 安全策略): shortest
+    # password; how many of the four kinds (upper, lower, digit, other) it needs; how many recent passwords may
+    # not be reused (0: no history); days a password lasts (0: forever); minutes of inactivity that end a session.
     PASSWORD_MIN_LENGTH = int(os.environ.get("GOVFLOW_PASSWORD_MIN_LENGTH", "8"))
+    PASSWORD_MIN_KINDS = int(os.environ.get("GOVFLOW_PASSWORD_MIN_KINDS", "3"))
+    PASSWORD_HISTORY = int(os.environ.get("GOVFLOW_PASSWORD_HISTORY", "5"))
+    PASSWORD_MAX_AGE_DAYS = int(os.environ.get("GOVFLOW_PASSWORD_MAX_AGE_DAYS", "0"))
+    SESSION_IDLE_MINUTES = int(os.environ.get("GOVFLOW_SESSION_IDLE_MINUTES", "30"))
+    # OpenID Connect single sign-on beside passwords (docs/security.md); off unless the issuer is set. The claim
+    # named by OIDC_USERNAME_CLAIM must equal an active GovFlow username; nobody is created.
+    OIDC_ISSUER = os.environ.get("GOVFLOW_OIDC_ISSUER")
+    OIDC_CLIENT_ID = os.environ.get("GOVFLOW_OIDC_CLIENT_ID")
+    OIDC_CLIENT_SECRET = os.environ.get("GOVFLOW_OIDC_CLIENT_SECRET")
+    OIDC_USERNAME_CLAIM = os.environ.get("GOVFLOW_OIDC_USERNAME_CLAIM", "preferred_username")
+    OIDC_TIMEOUT = float(os.environ.get("GOVFLOW_OIDC_TIMEOUT", "10"))
     # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (0: none).
     PROXY_FIX = int(os.environ.get("GOVFLOW_PROXY_FIX", "0"))
 
@@ -160,6 +174,8 @@ def load(app, overrides=None):
         # A request well above the attachment limit is cut while it arrives (413), not read to the end first.
         cfg["MAX_CONTENT_LENGTH"] = int(cfg["ATTACHMENT_MAX_BYTES"]) + 1024 * 1024
     _check_emergency_rules(cfg)
+    if cfg.get("OIDC_ISSUER") and not (cfg.get("OIDC_CLIENT_ID") and cfg.get("OIDC_CLIENT_SECRET")):
+        raise ConfigError("GOVFLOW_OIDC_ISSUER needs GOVFLOW_OIDC_CLIENT_ID and GOVFLOW_OIDC_CLIENT_SECRET")
     production = cfg["GOVFLOW_ENV"] == "production"
     _security_settings(cfg, production, overrides)
     if production:

@@ -172,6 +172,12 @@ MATRIX = {
     "auth.login": Entry(get=anyone, no_post_reason="the login form is not scoped; tests/test_web.py signs in"),
     "auth.logout": Entry(no_post_reason="would sign the matrix's own client out"),
     "auth.password": Entry(get=anyone, no_post_reason="ends every session of the user; tests/auth covers it"),
+    # Single sign-on is off in the matrix's app (no GOVFLOW_OIDC_ISSUER): both answer 404; tests/auth/test_sso.py.
+    "auth.sso_start": Entry(get=lambda p, o, w: False),
+    "auth.sso_callback": Entry(get=lambda p, o, w: False),
+    "auth.security_policy": Entry(get=role("secadmin"), post=nobody_else(role("secadmin")), body=lambda w, p, o: {
+        "password_min_length": "8", "password_min_kinds": "3", "password_history": "5",
+        "password_max_age_days": "0", "session_idle_minutes": "30"}),
     # --- inbox ---------------------------------------------------------------------------------------------------
     "inbox.todo": Entry(get=anyone),
     "inbox.done": Entry(get=anyone),

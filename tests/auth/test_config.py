@@ -66,3 +66,11 @@ def test_hsts_only_in_production():
     dev = Flask("dev")
     config.load(dev, {"SECRET_KEY": "dev"})
     assert "Strict-Transport-Security" not in served(dev)
+
+
+def test_single_sign_on_needs_its_client_credentials():
+    with pytest.raises(config.ConfigError, match="GOVFLOW_OIDC_CLIENT_SECRET"):
+        _load(SECRET_KEY=STRONG, OIDC_ISSUER="https://sso.example.gov.cn", OIDC_CLIENT_ID="govflow")
+    app = _load(SECRET_KEY=STRONG, OIDC_ISSUER="https://sso.example.gov.cn", OIDC_CLIENT_ID="govflow",
+                OIDC_CLIENT_SECRET="s")
+    assert app.config["OIDC_USERNAME_CLAIM"] == "preferred_username"

@@ -89,6 +89,21 @@ def test_reset_password_replaces_the_old_one(app, org):
     assert user.must_change_password and user.check_password(password) and len(password) >= 12
     assert not user.check_password("pw-test-1")
 
+    # The user signs in with it and is held on 修改密码 until a new one is set.
+    writer = app.test_client()
+    writer_token = csrf(writer)
+    signed_in = writer.post("/login", data={"username": "writer_a", "password": password, "csrf_token": writer_token})
+    assert signed_in.status_code == 302 and signed_in.headers["Location"].startswith("/password")
+    assert writer.get("/").headers["Location"].startswith("/password")
+    changed = writer.post("/password", data={"csrf_token": writer_token, "old_password": password,
+                                             "new_password": "Qingshan#2026", "new_password2": "Qingshan#2026"})
+    assert changed.status_code == 302
+    login_again = app.test_client()
+    assert login_again.post("/login", data={"username": "writer_a", "password": "Qingshan#2026",
+                                            "csrf_token": csrf(login_again)}).headers["Location"] == "/"
+    db.session.expire_all()
+    assert not org.users["writer_a"].must_change_password
+
 
 def test_users_are_searched_and_paged(app, org):
     for n in range(120):

@@ -59,6 +59,14 @@ class AuditEntry(db.Model):
         "admin.unit.deactivate": "停用单位", "admin.user.create": "新增用户", "admin.user.update": "修改用户",
         "admin.user.deactivate": "停用用户", "admin.user.reset_password": "重置密码",
         "admin.user.grant": "授权与密级", "admin.user.unlock": "解除登录锁定", "admin.user.handover": "人员工作移交",
+        "admin.migrate": "迁移流程实例", "admin.rollback": "回退流程版本", "admin.scoring.save": "保存考核计分办法",
+        "auth.account_locked": "账号临时锁定", "auth.login_locked": "锁定期间尝试登录",
+        "auth.rate_limited": "登录过于频繁",
+        "auth.password_changed": "修改密码", "auth.password_change_failed": "修改密码失败",
+        "auth.policy_changed": "修改安全策略", "auth.session_timeout": "登录超时",
+        "auth.sso_refused": "统一身份认证被拒绝",
+        "emergency.fault": "登记漏报瞒报", "organisation.import": "批量导入单位和用户",
+        "organisation.export": "导出单位和用户", "user.rights": "批量修改密级或角色",
     }
 
     @property

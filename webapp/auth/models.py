@@ -1,9 +1,11 @@
-"""Units (a tree) and users with their roles and secrecy clearance; failed-login counts per account name."""
+"""Units (a tree) and users with their roles and secrecy clearance; failed-login counts per account name; the
+password and session policy with each user's past password hashes."""
 from functools import cache
 
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.engine import clock
 from webapp.engine.types import UTCDateTime
 from webapp.extensions import db
 
@@ -84,8 +86,11 @@ class User(UserMixin, db.Model):
     # Part of the id kept in every session and remember cookie: raising it (logout, password change) ends
     # every session of the user on every machine at once.
     session_version = db.Column(db.Integer, nullable=False, default=0, server_default="0")
-    # Set by a password reset; the login asks for a new password while it is on (docs/administration.md).
+    # Set when an administrator resets the password: the next password login goes to 修改密码 and nowhere else.
     must_change_password = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
+    # When the password was last set (NULL: before this was kept, so its age is unknown and counts as expired
+    # once the policy sets an expiry).
+    password_changed_dt = db.Column(UTCDateTime())
 
     @property
     def is_active(self):
@@ -113,6 +118,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)
+        self.password_changed_dt = clock.now()
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
@@ -140,3 +146,30 @@ class LoginThrottle(db.Model):
     failures = db.Column(db.Integer, nullable=False, default=0)
     first_failure_dt = db.Column(UTCDateTime(), nullable=False)
     locked_until_dt = db.Column(UTCDateTime())
+
+
+class PasswordHistory(db.Model):
+    """A password a user had before (its hash only), so the policy can refuse it again."""
+
+    __tablename__ = "password_history"
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    password_hash = db.Column(db.String(256), nullable=False)
+    replaced_dt = db.Column(UTCDateTime(), nullable=False)
+
+
+class SecurityPolicy(db.Model):
+    """The password and session policy the 安全保密管理员 sets; one row (id 1), absent until first saved, so that
+    every web process and worker reads the same values. Absent: the defaults from the configuration."""
+
+    __tablename__ = "security_policies"
+
+    id = db.Column(db.Integer, primary_key=True)
+    password_min_length = db.Column(db.Integer, nullable=False)
+    password_min_kinds = db.Column(db.Integer, nullable=False)
+    password_history = db.Column(db.Integer, nullable=False)
+    password_max_age_days = db.Column(db.Integer, nullable=False)
+    session_idle_minutes = db.Column(db.Integer, nullable=False)
+    updated_dt = db.Column(UTCDateTime(), nullable=False)
+    updated_by_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,8 +1,9 @@
-"""Logging in with a per-account lockout, ending every session of a user, changing a password."""
+"""Logging in with a per-account lockout, ending every session of a user, changing a password, setting the
+password and session policy."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash
 
@@ -11,7 +12,11 @@ from webapp.engine import clock
 from webapp.extensions import db
 from webapp.filters import local_dt
 
-from .models import LoginThrottle, User, dummy_password_hash
+from .models import LoginThrottle, PasswordHistory, SecurityPolicy, User, dummy_password_hash
+from .queries import FIELDS, KINDS, policy
+
+# Past hashes kept per user: the most the policy page lets the history be.
+MAX_HISTORY = 24
 
 WRONG_CREDENTIALS = "用户名或密码错误。"
 
@@ -89,6 +94,39 @@ def end_all_sessions(user):
 
 
 def change_password(user, new_password):
+    """Set the new password, keep the old hash for the history rule, lift a forced change, end every session."""
+    db.session.add(PasswordHistory(user_id=user.id, password_hash=user.password_hash, replaced_dt=clock.now()))
+    db.session.flush()
+    stale = (db.session.query(PasswordHistory.id).filter_by(user_id=user.id)
+             .order_by(PasswordHistory.replaced_dt.desc(), PasswordHistory.id.desc()).offset(MAX_HISTORY))
+    db.session.query(PasswordHistory).filter(PasswordHistory.id.in_(stale.scalar_subquery())) \
+        .delete(synchronize_session=False)
     user.set_password(new_password)
+    user.must_change_password = False
     end_all_sessions(user)
     audit.record("auth.password_changed", summary="修改密码（其他会话全部失效）", user=user)
+
+
+def save_policy(values, by):
+    """Store the password and session policy (`values` as the policy form loads them) for every process."""
+    row = db.session.get(SecurityPolicy, 1)
+    before = policy()
+    if row is None:
+        row = SecurityPolicy(id=1)
+        db.session.add(row)
+    for name in FIELDS:
+        setattr(row, name, values[name])
+    row.updated_dt, row.updated_by_id = clock.now(), by.id
+    db.session.flush()
+    g.pop("security_policy", None)
+    changes = {name: [getattr(before, name), values[name]] for name in FIELDS if getattr(before, name) != values[name]}
+    audit.record("auth.policy_changed", summary="修改密码与会话安全策略：" + describe(values), target_type="policy",
+                 target_id=1, detail={"changes": changes})
+
+
+def describe(values):
+    expiry = f"{values['password_max_age_days']} 天" if values["password_max_age_days"] else "不过期"
+    history = (f"不得与最近 {values['password_history']} 个密码相同" if values["password_history"]
+               else "不检查历史密码")
+    return (f"密码至少 {values['password_min_length']} 位、{values['password_min_kinds']} 类字符（{'/'.join(KINDS)}），"
+            f"{history}，有效期{expiry}；空闲 {values['session_idle_minutes']} 分钟退出登录")

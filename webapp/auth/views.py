@@ -1,10 +1,11 @@
-"""Login, logout and 修改密码; the login POST is limited per client address."""
+"""Login (password or single sign-on), logout, 修改密码 and the 安全策略 page; the login POST is limited per client
+address."""
 import math
 import time
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from limits import parse as parse_limit
 from marshmallow import ValidationError
 
@@ -12,11 +13,16 @@ from webapp import audit
 from webapp.extensions import db, limiter, login_manager
 from webapp.inputs.urls import safe_target
 
-from . import operations
-from .models import User
-from .schemas import ChangePasswordSchema, LoginSchema
+from . import oidc, operations, sessions
+from .access import role_required
+from .models import SecurityPolicy, User
+from .queries import FIELDS, must_change_password, policy
+from .schemas import ChangePasswordSchema, LoginSchema, SecurityPolicySchema
 
 bp = Blueprint("auth", __name__)
+bp.before_app_request(sessions.end_if_idle)
+bp.before_app_request(sessions.hold_on_password_page)
+NOT_ENROLLED = "该账号未在本系统开通，请联系系统管理员。"
 
 
 @login_manager.user_loader
@@ -64,7 +70,12 @@ def too_many_attempts(exc):
         db.session.commit()
     if wants_json() or request.endpoint != "auth.login":
         return respond(429, message, "too_many_requests")
-    return render_template("auth/login.html", error=message), 429
+    return _login_page(message), 429
+
+
+def _login_page(error):
+    return render_template("auth/login.html", error=error, sso=oidc.enabled(),
+                           next=safe_target(request.args.get("next"), None))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -85,17 +96,52 @@ def login():
                 error, status = result.error, (429 if result.locked else 401)
                 db.session.commit()
             else:
-                # Nothing a visitor put in the session before logging in carries over but the form token
-                # (pages opened before the login keep working).
-                csrf_token = session.get("csrf_token")
-                session.clear()
-                if csrf_token:
-                    session["csrf_token"] = csrf_token
-                login_user(result.user)
-                audit.record("auth.login", summary="登录", user=result.user)
+                sessions.start(result.user, "password", "登录")
                 db.session.commit()
+                reason = must_change_password(result.user)
+                if reason:
+                    flash(sessions.FORCED_REASONS[reason], "error")
+                    return redirect(url_for("auth.password"))
                 return redirect(target)
-    return render_template("auth/login.html", error=error), status
+    return _login_page(error), status
+
+
+@bp.route("/login/sso")
+def sso_start():
+    """统一身份认证登录: off to the identity provider, which comes back to sso_callback."""
+    if not oidc.enabled():
+        abort(404)
+    target = safe_target(request.args.get("next"), url_for("inbox.todo"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    try:
+        return redirect(oidc.authorization_url(url_for("auth.sso_callback", _external=True), target))
+    except oidc.SignOnError as exc:
+        return _sso_refused(exc.message, exc.reason)
+
+
+@bp.route("/login/sso/callback")
+def sso_callback():
+    if not oidc.enabled():
+        abort(404)
+    try:
+        username, target = oidc.finish(request.args, url_for("auth.sso_callback", _external=True))
+    except oidc.SignOnError as exc:
+        return _sso_refused(exc.message, exc.reason)
+    # Only someone GovFlow already knows, by the exact username; nobody is created from a provider's word.
+    user = db.session.query(User).filter_by(username=username).one_or_none()
+    if user is None or not user.is_active:
+        return _sso_refused(NOT_ENROLLED, "no active user of that name", username=username)
+    sessions.start(user, "sso", "统一身份认证登录")
+    db.session.commit()
+    return redirect(safe_target(target, url_for("inbox.todo")))
+
+
+def _sso_refused(message, reason, username=None):
+    audit.record("auth.sso_refused", summary=f"统一身份认证登录被拒绝：{username or reason}", username=username,
+                 detail={"reason": reason, "username": username})
+    db.session.commit()
+    return _login_page(message), 401
 
 
 @bp.route("/logout", methods=["POST"])
@@ -130,5 +176,24 @@ def password():
                 logout_user()
                 flash("密码已修改，所有已登录的会话均已退出，请用新密码重新登录。")
                 return redirect(url_for("auth.login"))
-    return render_template("auth/password.html", errors=errors,
-                           min_length=current_app.config["PASSWORD_MIN_LENGTH"]), (422 if errors else 200)
+    return render_template("auth/password.html", errors=errors, rules=policy(),
+                           held=sessions.held_reason() is not None), (422 if errors else 200)
+
+
+@bp.route("/admin/security", methods=["GET", "POST"])
+@role_required("secadmin")
+def security_policy():
+    """安全策略: the password rule, history, expiry and the idle timeout, set by the 安全保密管理员."""
+    errors, values = {}, {name: getattr(policy(), name) for name in FIELDS}
+    if request.method == "POST":
+        try:
+            form = SecurityPolicySchema().load(request.form.to_dict())
+        except ValidationError as exc:
+            errors, values = exc.messages, {**values, **request.form.to_dict()}
+        else:
+            operations.save_policy(form, by=current_user)
+            db.session.commit()
+            flash("安全策略已保存，对所有用户立即生效。")
+            return redirect(url_for("auth.security_policy"))
+    saved = db.session.get(SecurityPolicy, 1)
+    return render_template("auth/policy.html", values=values, errors=errors, saved=saved), (422 if errors else 200)
