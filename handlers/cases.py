@@ -10,17 +10,21 @@ def _title(ctx):
 
 @handler("cases.compute_deadlines")
 def compute_deadlines(ctx, level, urgency, start=None):
-    """Deadlines from the level's rule and the calendar, counted from assignment (交办) or `start`.
+    """Deadlines from the level's rule and the calendar, counted from assignment (交办) or `start`; counted again
+    (a missing calendar year confirmed) with the rule the case was assigned under.
 
     A case returned (退回) to registration or assignment and assigned again keeps the deadlines it had,
     extensions included, unless its level changed; then they are counted again from the first assignment.
     """
-    previous = ctx.data.get("deadlines")
+    previous = ctx.data.get("deadlines") or {}
+    same_level = previous.get("level") == level
     if start is None and previous:
-        if previous.get("known") and previous.get("level") == level:
+        if previous.get("known") and same_level:
             return previous
         start = previous.get("start_at")
-    deadlines = ctx.deadlines.for_case(level, urgency, start)
+    # The rule of its 交办 (kept in the case's data) still applies when a missing calendar year is confirmed later:
+    # a rule changed meanwhile governs only cases assigned after the change.
+    deadlines = ctx.deadlines.for_case(level, urgency, start, previous.get("rule") if same_level else None)
     if not deadlines["known"]:
         year = deadlines["missing_year"]
         ctx.notices.send(f"缺少 {year} 年节假日安排：批示件{_title(ctx)}的办理期限无法计算", role="admin",

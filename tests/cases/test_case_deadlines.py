@@ -276,3 +276,39 @@ def test_a_case_stopped_by_an_incident_holds_its_timers_until_retried(org, monke
     assert db.session.get(ProcessInstance, case.instance_id).status == "running"
     assert case.alert == "red" and len(_notices("将于", "handler")) == 1  # both ran on retry, once each
     assert {t.state for t in db.session.query(Timer).filter_by(instance_id=case.instance_id)} == {"fired"}
+
+
+def _confirm_2027(org):
+    holidays = [DayEntry(date(2027, 1, day), False, "元旦") for day in (1, 2, 3)]
+    _rows, recomputed = workcal.save_year(2027, holidays, True, "国办发明电〔2026〕X号", org.users["admin"])
+    db.session.commit()
+    return recomputed
+
+
+def test_a_case_waiting_for_next_years_calendar_keeps_the_rule_of_its_assignment(org):
+    _rule(org, "provincial", finish_unit="working_days")
+    clock.set_fixed(local("2026-12-21 10:00:00"))
+    case = new_case(org)  # 15 working days: waits for 2027
+    assert case.deadline_known is False
+    _rule(org, "provincial", finish_unit="calendar_days")  # the office switches to calendar days meanwhile
+    clock.set_fixed(local("2026-12-23 09:00:00"))
+    assert _confirm_2027(org) == 1
+    case = reload(case)
+    # The rule of its 交办 (15 working days), not the calendar days in force now (which would give 2027-01-05).
+    assert case.due_dt == local("2027-01-12 23:59:59")
+    assert case.rule_text.startswith("15工作日内办结")
+
+
+def test_an_urgent_case_waiting_for_the_calendar_still_gets_its_first_feedback_timer(org):
+    _rule(org, "provincial", finish_unit="working_days")
+    clock.set_fixed(local("2026-12-21 10:00:00"))
+    case = new_case(org, urgency="urgent")
+    # 7 calendar days need no calendar: the timer is armed although the finishing deadline waits for 2027.
+    assert case.deadline_known is False and case.feedback_due_dt == local("2026-12-28 23:59:59")
+    assert armed(case) == {"feedback": case.feedback_due_dt}
+    travel_to(local("2026-12-29 00:00:00"))
+    assert reload(case).feedback_missed and len(_notices("未在", "supervisor")) == 1
+    assert _confirm_2027(org) == 1  # the recompute keeps the feedback already checked
+    case = reload(case)
+    assert case.deadline_known and case.feedback_due_dt == local("2026-12-28 23:59:59") and case.feedback_missed
+    assert set(armed(case)) == {"reminder", "deadline"}

@@ -99,6 +99,7 @@ def _project_deadlines(case, deadlines, now):
     case.original_due_dt = _dt(deadlines.get("original_due_at"))
     case.extension_limit_dt = _dt(deadlines.get("extension_limit_at"))
     case.extensions = list(deadlines.get("extensions") or [])
+    case.rule_text = (deadlines.get("rule_text") or "")[:200] or None
     if case.closed_dt is not None or not case.deadline_known:
         return
     # The reminder and deadline timers fire exactly at these moments, so each firing re-projects the case.
