@@ -312,3 +312,23 @@ def test_an_urgent_case_waiting_for_the_calendar_still_gets_its_first_feedback_t
     case = reload(case)
     assert case.deadline_known and case.feedback_due_dt == local("2026-12-28 23:59:59") and case.feedback_missed
     assert set(armed(case)) == {"reminder", "deadline"}
+
+
+def test_an_extension_into_a_year_without_calendar_data_is_refused_not_an_incident(org):
+    _rule(org, "provincial", remind_unit="working_days")
+    clock.set_fixed(local("2026-12-10 10:00:00"))
+    case = new_case(org)  # due 2026-12-25; the reminder 3 working days before needs the calendar
+    with pytest.raises(FormInvalid) as exc:
+        _ask_extension(org, case, "2027-01-15")
+    assert "尚未录入 2027 年节假日安排" in exc.value.fields["extend_until"][0]
+    db.session.rollback()
+    case = reload(case)
+    assert step(case) == "handle" and case.instance.status == "running"
+    assert armed(case) == {"reminder": local("2026-12-22 23:59:59"), "deadline": local("2026-12-25 23:59:59")}
+
+    _confirm_2027(org)  # once the year is entered, the same request goes through
+    _ask_extension(org, case, "2027-01-15")
+    act(org, "dc", case.instance_id, {"decision": "approve"})
+    case = reload(case)
+    assert case.due_dt == local("2027-01-15 23:59:59") and case.instance.status == "running"
+    assert armed(case) == {"reminder": local("2027-01-12 23:59:59"), "deadline": case.due_dt}

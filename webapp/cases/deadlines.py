@@ -87,10 +87,12 @@ def for_case(level, urgency, start_dt, calendar=None, rule=None):
             "extension_limit_at": _iso(limit)}
 
 
-def extension_problem(deadlines, until, now=None):
+def extension_problem(deadlines, until, now=None, calendar=None):
     """Why an extension to the local date `until` cannot be granted, or None when it can.
 
     `now` is the moment of the request (a request must beat the deadline); approving it later is allowed.
+    A new deadline whose reminder falls in a year without calendar data is refused here, with the year named:
+    approving it would stop the case in an incident, with no timer armed.
     """
     if not deadlines or not deadlines.get("known"):
         return "办理期限尚未确定，暂不能申请延期"
@@ -104,6 +106,12 @@ def extension_problem(deadlines, until, now=None):
     if new_due > limit:
         return f"延期累计不能超过{deadlines['rule']['extension_cap_amount']}" \
                f"{UNIT_LABELS[deadlines['rule']['extension_cap_unit']]}（最晚可延至 {_local(limit, '%Y-%m-%d')}）"
+    rule = Rule(**deadlines["rule"])
+    try:
+        reminder_before(new_due, rule.remind_amount, rule.remind_unit, calendar or load_calendar())
+    except CalendarDataMissing as exc:
+        return f"系统尚未录入 {exc.year} 年节假日安排，暂不能延期至 {until.isoformat()}（无法计算到期前提醒）；" \
+               "请联系系统管理员在“工作日历”中录入该年后再申请"
     return None
 
 

@@ -105,6 +105,15 @@ def check_handle(form, data):
     return None
 
 
+def check_approve_extension(form, data):
+    """Approving runs the extension at once: whatever would stop it (a calendar year removed since the request)
+    refuses the approval here instead of putting the case into an incident."""
+    if form["decision"] != "approve" or not data.get("extend_until"):
+        return None
+    problem = deadlines.extension_problem(data.get("deadlines"), date.fromisoformat(data["extend_until"]))
+    return {"decision": [problem]} if problem else None
+
+
 class DecisionSchema(FormSchema):
     """A yes/no step; the opinion is required when saying no."""
 
@@ -152,7 +161,7 @@ FORMS = {
     "cases.register": (RegisterSchema, None),
     "cases.assign": (AssignSchema, None),
     "cases.handle": (HandleSchema, check_handle),
-    "cases.approve_extension": (ApproveExtensionSchema, None),
+    "cases.approve_extension": (ApproveExtensionSchema, check_approve_extension),
     "cases.sign": (SignSchema, None),
     "cases.review": (ReviewSchema, None),
 }
