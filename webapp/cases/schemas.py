@@ -172,6 +172,21 @@ def _amount(minimum, maximum, **kwargs):
                    **kwargs)
 
 
+# About how many calendar days an amount spans, to compare a reminder with a deadline in another unit.
+_DAYS = {"calendar_days": 1, "working_days": 7 / 5, "months": 30, "hours": 1 / 24}
+
+
+def _reminder_reaches_assignment(data):
+    """Whether the reminder is as long as the deadline itself (a 60-day reminder on one month): the case would be
+    "临近到期" from the moment it is assigned. Same units compare exactly, others by their usual length."""
+    finish, remind = data.get("finish_amount"), data.get("remind_amount")
+    if finish is None or remind is None or not data.get("finish_unit") or not data.get("remind_unit"):
+        return False
+    if data["finish_unit"] == data["remind_unit"]:
+        return remind >= finish
+    return remind * _DAYS[data["remind_unit"]] >= finish * _DAYS[data["finish_unit"]]
+
+
 class RuleSchema(FormSchema):
     """An admin's deadline rule for one level."""
 
@@ -187,6 +202,14 @@ class RuleSchema(FormSchema):
     @pre_load
     def _blanks(self, data, **kwargs):
         return {k: (None if v == "" else v) for k, v in data.items()}
+
+    @validates_schema
+    def _reminder_within_deadline(self, data, **kwargs):
+        if _reminder_reaches_assignment(data):
+            raise ValidationError(f"到期前提醒（{data['remind_amount']}{deadlines.UNIT_LABELS[data['remind_unit']]}）"
+                                  f"应短于办理期限（{data['finish_amount']}"
+                                  f"{deadlines.UNIT_LABELS[data['finish_unit']]}），否则交办当时就已进入提醒期",
+                                  "remind_amount")
 
     @post_load
     def _feedback_pair(self, data, **kwargs):
