@@ -62,6 +62,11 @@ def overdue(ctx, deadlines):
     due = ctx.deadlines.local_text(deadlines["due_at"])
     title = f"批示件{_title(ctx)}已超过办理期限（{due}）"
     body = "逾期未办结的批示件须书面说明情况并报送进展。"
+    if "approve_extension" in ctx.history.open_steps():
+        # Asked in time, not yet decided: the case counts as overdue until approved, but nobody should read it as
+        # a unit that let the deadline pass silently.
+        title += "，延期申请待审批"
+        body = "承办单位已在期限内申请延期，督查室尚未审批；批准前按原期限计为超期，请督查室尽快审批。"
     ctx.notices.send(title, unit_id=ctx.data["unit_id"], role="supervisor", body=body, level="danger")
     ctx.notices.send(title, unit_id=ctx.data["lead_unit_id"], role="leader", body=body, level="danger")
     ctx.notices.send(title, unit_id=ctx.data["lead_unit_id"], role="handler", body=body, level="danger")

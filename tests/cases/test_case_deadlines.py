@@ -332,3 +332,27 @@ def test_an_extension_into_a_year_without_calendar_data_is_refused_not_an_incide
     case = reload(case)
     assert case.due_dt == local("2027-01-15 23:59:59") and case.instance.status == "running"
     assert armed(case) == {"reminder": local("2027-01-12 23:59:59"), "deadline": case.due_dt}
+
+
+def test_a_progress_report_sends_no_new_task_notice_for_the_same_step(org):
+    case = new_case(org)
+    assert len(_notices("新待办「办理」", "handler")) == 1  # the case reached the unit
+    act(org, "handler_a", case.instance_id, PROGRESS)
+    act(org, "handler_a", case.instance_id, PROGRESS)
+    assert step(case) == "handle" and reload(case).progress_count == 2
+    assert len(_notices("新待办「办理」", "handler")) == 1
+    _ask_extension(org, case, "2026-03-25")
+    act(org, "dc", case.instance_id, {"decision": "refuse", "opinion": "理由不充分，请按期办结。"})
+    assert len(_notices("新待办「办理」", "handler")) == 2  # back from the 督查室: that is news
+
+
+def test_the_overdue_notice_says_an_in_time_extension_request_is_pending(org):
+    case = new_case(org)  # due 2026-03-17
+    travel_to(local("2026-03-16 10:00:00"))
+    _ask_extension(org, case, "2026-03-25")  # in time, not decided by the deadline
+    travel_to(local("2026-03-18 00:00:00"))
+    titles = {n.role: n.title for n in _notices("已超过办理期限")}
+    assert set(titles) == {"supervisor", "leader", "handler"}
+    assert all(t.endswith("已超过办理期限（2026-03-17 23:59），延期申请待审批") for t in titles.values())
+    act(org, "dc", case.instance_id, {"decision": "approve"})  # approving after the deadline is allowed
+    assert reload(case).alert == "green"
