@@ -336,3 +336,24 @@ def test_a_lead_unit_without_a_handler_cannot_be_chosen_by_a_direct_post(app, or
     response = client.post(task_url, data={**REGISTER, "csrf_token": token,
                                            "lead_unit_id": str(org.units["county-a"].id)})
     assert response.status_code == 302
+
+
+def test_the_case_page_shows_the_rule_it_runs_under_and_missed_feedback_shows_everywhere(app, org):
+    admin, token = _client(app, "admin")
+    assert admin.post("/cases/rules", data={**RULE, "csrf_token": token, "finish_amount": "15",
+                                            "finish_unit": "working_days", "feedback_amount": "7"}).status_code == 302
+    urgent = new_case(org, title="紧急批示件", urgency="urgent")
+    calm = new_case(org, title="一般批示件")
+    # The rule changes after 交办: the page still shows the rule of the case's 交办.
+    assert admin.post("/cases/rules", data={**RULE, "csrf_token": token}).status_code == 302
+    dc, _ = _client(app, "dc")
+    rule = _text(_select(_page(dc.get(f"/cases/{urgent.id}")), "#case-rule")[0])
+    assert rule.startswith("15工作日内办结，到期前2自然日提醒；紧急件7自然日内首次反馈；延期累计不超过20自然日")
+
+    travel_to(local("2026-03-10 00:00:00"))  # no feedback within 7 days
+    assert reload(urgent).feedback_missed and not reload(calm).feedback_missed
+    assert _listed(_page(dc.get("/cases/"))) == {"紧急批示件": "正常 未按时反馈", "一般批示件": "正常"}
+    desk = _page(dc.get("/supervision/"))
+    flagged = {row.get("data-case-no") for row in _select(desk, "#desk tbody tr")
+               if _select(row, ".feedback-missed")}
+    assert flagged == {urgent.case_no}
