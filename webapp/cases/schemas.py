@@ -167,6 +167,19 @@ FORMS = {
 }
 
 
+class SiteVisitSchema(FormSchema):
+    """派人督办: who the 督查室 sent on site, on which day, and what they found."""
+
+    inspectors = _text(200, required=True, min_len=2)
+    visit_date = Day(required=True)
+    findings = _text(5000, required=True, min_len=10)
+
+    @validates_schema
+    def _not_ahead(self, data, **kwargs):
+        if data.get("visit_date") and data["visit_date"] > clock.local_today():
+            raise ValidationError("督办日期不能晚于今天", "visit_date")
+
+
 def _amount(minimum, maximum, **kwargs):
     return Integer(minimum, maximum, error=f"应为{minimum}到{maximum}", error_messages={"invalid": "请填写整数"},
                    **kwargs)
