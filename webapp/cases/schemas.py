@@ -1,7 +1,7 @@
 """Forms of the case steps (marshmallow), their checks against the case's data, and the rule form."""
 from datetime import date
 
-from marshmallow import ValidationError, post_load, pre_load, validates_schema
+from marshmallow import ValidationError, post_load, pre_load, validates, validates_schema
 
 from webapp.auth.models import Unit
 from webapp.auth.roles import SECRECY_LEVELS, URGENCY_LEVELS
@@ -174,10 +174,10 @@ class SiteVisitSchema(FormSchema):
     visit_date = Day(required=True)
     findings = _text(5000, required=True, min_len=10)
 
-    @validates_schema
-    def _not_ahead(self, data, **kwargs):
-        if data.get("visit_date") and data["visit_date"] > clock.local_today():
-            raise ValidationError("督办日期不能晚于今天", "visit_date")
+    @validates("visit_date")
+    def _not_ahead(self, value, **kwargs):
+        if value > clock.local_today():
+            raise ValidationError("督办日期不能晚于今天")
 
 
 def _amount(minimum, maximum, **kwargs):
