@@ -21,10 +21,10 @@ def _two_cases(org):
     return reload(silent), reload(busy)
 
 
-def test_the_desk_flags_a_case_without_feedback_for_the_stall_period(app, org):
+def test_the_desk_flags_a_case_without_feedback_for_the_stall_period(app, org, monkeypatch):
     silent, busy = _two_cases(org)
     assert desk_of(org).stalled == 0  # the default period, 30 days, has not passed
-    app.config["CASE_STALL_DAYS"] = 10
+    monkeypatch.setitem(app.config, "CASE_STALL_DAYS", 10)
     desk = desk_of(org)
     assert desk.stalled == 1 and {r.case.case_no: r.stalled for r in desk.rows} == {
         silent.case_no: True, busy.case_no: False}
