@@ -10,17 +10,21 @@ def _title(ctx):
 
 @handler("cases.compute_deadlines")
 def compute_deadlines(ctx, level, urgency, start=None):
-    """Deadlines from the level's rule and the calendar, counted from assignment (交办) or `start`.
+    """Deadlines from the level's rule and the calendar, counted from assignment (交办) or `start`; counted again
+    (a missing calendar year confirmed) with the rule the case was assigned under.
 
     A case returned (退回) to registration or assignment and assigned again keeps the deadlines it had,
     extensions included, unless its level changed; then they are counted again from the first assignment.
     """
-    previous = ctx.data.get("deadlines")
+    previous = ctx.data.get("deadlines") or {}
+    same_level = previous.get("level") == level
     if start is None and previous:
-        if previous.get("known") and previous.get("level") == level:
+        if previous.get("known") and same_level:
             return previous
         start = previous.get("start_at")
-    deadlines = ctx.deadlines.for_case(level, urgency, start)
+    # The rule of its 交办 (kept in the case's data) still applies when a missing calendar year is confirmed later:
+    # a rule changed meanwhile governs only cases assigned after the change.
+    deadlines = ctx.deadlines.for_case(level, urgency, start, previous.get("rule") if same_level else None)
     if not deadlines["known"]:
         year = deadlines["missing_year"]
         ctx.notices.send(f"缺少 {year} 年节假日安排：批示件{_title(ctx)}的办理期限无法计算", role="admin",
@@ -58,6 +62,11 @@ def overdue(ctx, deadlines):
     due = ctx.deadlines.local_text(deadlines["due_at"])
     title = f"批示件{_title(ctx)}已超过办理期限（{due}）"
     body = "逾期未办结的批示件须书面说明情况并报送进展。"
+    if "approve_extension" in ctx.history.open_steps():
+        # Asked in time, not yet decided: the case counts as overdue until approved, but nobody should read it as
+        # a unit that let the deadline pass silently.
+        title += "，延期申请待审批"
+        body = "承办单位已在期限内申请延期，督查室尚未审批；批准前按原期限计为超期，请督查室尽快审批。"
     ctx.notices.send(title, unit_id=ctx.data["unit_id"], role="supervisor", body=body, level="danger")
     ctx.notices.send(title, unit_id=ctx.data["lead_unit_id"], role="leader", body=body, level="danger")
     ctx.notices.send(title, unit_id=ctx.data["lead_unit_id"], role="handler", body=body, level="danger")

@@ -34,6 +34,11 @@ class TaskHistory:
             query = query.filter(HumanTask.outcome.in_(outcomes))
         return query.scalar()
 
+    def open_steps(self):
+        """The step keys of the instance's open tasks (e.g. whether a request waits for its approval)."""
+        return {key for (key,) in db.session.query(HumanTask.step_key)
+                .filter_by(instance_id=self.instance_id, state="open")}
+
     def record(self, action, step_label=None, opinion=None, data=None):
         """Add an entry to the instance's history (e.g. a recorded shortcut), in the name of whoever moved the
         instance last (the user whose submit or start is running this step); audited like the rest."""

@@ -215,6 +215,9 @@ MATRIX = {
     "cases.new": Entry(post=nobody_else(role("supervisor"))),
     "cases.detail": Entry(("case",), get=opener),
     "cases.by_instance": Entry(("case",), get=opener),
+    "cases.site_visit": Entry(("case",), post=supervisor_of_case,
+                              body=lambda w, p, o: {"inspectors": "督查室 矩阵", "visit_date": "2026-03-01",
+                                                    "findings": "矩阵测试：现场查看整改进度。"}),
     "cases.rules": Entry(get=admin, post=nobody_else(admin), body=lambda w, p, o: {"level": "provincial"}),
     # --- supervision desk ----------------------------------------------------------------------------------------
     "supervision.index": Entry(get=desk),

@@ -276,3 +276,83 @@ def test_a_case_stopped_by_an_incident_holds_its_timers_until_retried(org, monke
     assert db.session.get(ProcessInstance, case.instance_id).status == "running"
     assert case.alert == "red" and len(_notices("将于", "handler")) == 1  # both ran on retry, once each
     assert {t.state for t in db.session.query(Timer).filter_by(instance_id=case.instance_id)} == {"fired"}
+
+
+def _confirm_2027(org):
+    holidays = [DayEntry(date(2027, 1, day), False, "元旦") for day in (1, 2, 3)]
+    _rows, recomputed = workcal.save_year(2027, holidays, True, "国办发明电〔2026〕X号", org.users["admin"])
+    db.session.commit()
+    return recomputed
+
+
+def test_a_case_waiting_for_next_years_calendar_keeps_the_rule_of_its_assignment(org):
+    _rule(org, "provincial", finish_unit="working_days")
+    clock.set_fixed(local("2026-12-21 10:00:00"))
+    case = new_case(org)  # 15 working days: waits for 2027
+    assert case.deadline_known is False
+    _rule(org, "provincial", finish_unit="calendar_days")  # the office switches to calendar days meanwhile
+    clock.set_fixed(local("2026-12-23 09:00:00"))
+    assert _confirm_2027(org) == 1
+    case = reload(case)
+    # The rule of its 交办 (15 working days), not the calendar days in force now (which would give 2027-01-05).
+    assert case.due_dt == local("2027-01-12 23:59:59")
+    assert case.rule_text.startswith("15工作日内办结")
+
+
+def test_an_urgent_case_waiting_for_the_calendar_still_gets_its_first_feedback_timer(org):
+    _rule(org, "provincial", finish_unit="working_days")
+    clock.set_fixed(local("2026-12-21 10:00:00"))
+    case = new_case(org, urgency="urgent")
+    # 7 calendar days need no calendar: the timer is armed although the finishing deadline waits for 2027.
+    assert case.deadline_known is False and case.feedback_due_dt == local("2026-12-28 23:59:59")
+    assert armed(case) == {"feedback": case.feedback_due_dt}
+    travel_to(local("2026-12-29 00:00:00"))
+    assert reload(case).feedback_missed and len(_notices("未在", "supervisor")) == 1
+    assert _confirm_2027(org) == 1  # the recompute keeps the feedback already checked
+    case = reload(case)
+    assert case.deadline_known and case.feedback_due_dt == local("2026-12-28 23:59:59") and case.feedback_missed
+    assert set(armed(case)) == {"reminder", "deadline"}
+
+
+def test_an_extension_into_a_year_without_calendar_data_is_refused_not_an_incident(org):
+    _rule(org, "provincial", remind_unit="working_days")
+    clock.set_fixed(local("2026-12-10 10:00:00"))
+    case = new_case(org)  # due 2026-12-25; the reminder 3 working days before needs the calendar
+    with pytest.raises(FormInvalid) as exc:
+        _ask_extension(org, case, "2027-01-15")
+    assert "尚未录入 2027 年节假日安排" in exc.value.fields["extend_until"][0]
+    db.session.rollback()
+    case = reload(case)
+    assert step(case) == "handle" and case.instance.status == "running"
+    assert armed(case) == {"reminder": local("2026-12-22 23:59:59"), "deadline": local("2026-12-25 23:59:59")}
+
+    _confirm_2027(org)  # once the year is entered, the same request goes through
+    _ask_extension(org, case, "2027-01-15")
+    act(org, "dc", case.instance_id, {"decision": "approve"})
+    case = reload(case)
+    assert case.due_dt == local("2027-01-15 23:59:59") and case.instance.status == "running"
+    assert armed(case) == {"reminder": local("2027-01-12 23:59:59"), "deadline": case.due_dt}
+
+
+def test_a_progress_report_sends_no_new_task_notice_for_the_same_step(org):
+    case = new_case(org)
+    assert len(_notices("新待办「办理」", "handler")) == 1  # the case reached the unit
+    act(org, "handler_a", case.instance_id, PROGRESS)
+    act(org, "handler_a", case.instance_id, PROGRESS)
+    assert step(case) == "handle" and reload(case).progress_count == 2
+    assert len(_notices("新待办「办理」", "handler")) == 1
+    _ask_extension(org, case, "2026-03-25")
+    act(org, "dc", case.instance_id, {"decision": "refuse", "opinion": "理由不充分，请按期办结。"})
+    assert len(_notices("新待办「办理」", "handler")) == 2  # back from the 督查室: that is news
+
+
+def test_the_overdue_notice_says_an_in_time_extension_request_is_pending(org):
+    case = new_case(org)  # due 2026-03-17
+    travel_to(local("2026-03-16 10:00:00"))
+    _ask_extension(org, case, "2026-03-25")  # in time, not decided by the deadline
+    travel_to(local("2026-03-18 00:00:00"))
+    titles = {n.role: n.title for n in _notices("已超过办理期限")}
+    assert set(titles) == {"supervisor", "leader", "handler"}
+    assert all(t.endswith("已超过办理期限（2026-03-17 23:59），延期申请待审批") for t in titles.values())
+    act(org, "dc", case.instance_id, {"decision": "approve"})  # approving after the deadline is allowed
+    assert reload(case).alert == "green"

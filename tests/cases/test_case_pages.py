@@ -309,3 +309,51 @@ def test_the_instance_link_redirects_to_the_case_page(app, org, username, status
     if status == 302:
         assert response.headers["Location"].endswith(f"/cases/{case.id}")
     assert client.get(f"/cases/instance/{case.instance_id + 1000}").status_code == 404
+
+
+def test_a_reminder_as_long_as_the_deadline_is_refused_on_the_rules_page(app, org):
+    admin, token = _client(app, "admin")
+    bad = {**RULE, "csrf_token": token, "level": "city", "finish_amount": "1", "finish_unit": "months",
+           "remind_amount": "60", "remind_unit": "calendar_days"}
+    form = _select(_page(admin.post("/cases/rules", data=bad), status=422), "#rule-city")[0]
+    assert _row_errors(form, "remind_amount") == [
+        "到期前提醒（60自然日）应短于办理期限（1个月），否则交办当时就已进入提醒期"]
+    same_unit = {**bad, "finish_amount": "10", "finish_unit": "working_days", "remind_amount": "10",
+                 "remind_unit": "working_days"}
+    assert admin.post("/cases/rules", data=same_unit).status_code == 422
+    assert db.session.query(DeadlineRule).count() == 0
+    assert admin.post("/cases/rules", data={**bad, "remind_amount": "7"}).status_code == 302
+
+
+def test_a_lead_unit_without_a_handler_cannot_be_chosen_by_a_direct_post(app, org):
+    client, token = _client(app, "dc")
+    task_url = client.post("/cases/new", data={**once(), "csrf_token": token}).headers["Location"]
+    nobody = org.units["city-info"]  # no 承办人: the page never offers it
+    doc = _page(client.post(task_url, data={**REGISTER, "csrf_token": token, "lead_unit_id": str(nobody.id)}),
+                status=422)
+    assert [_text(e) for e in _select(doc, ".err")] == ["市委办信息科没有在岗的承办人，不能作为牵头承办单位。"]
+    assert db.session.query(InstructionCase).one().stage == "registering"
+    response = client.post(task_url, data={**REGISTER, "csrf_token": token,
+                                           "lead_unit_id": str(org.units["county-a"].id)})
+    assert response.status_code == 302
+
+
+def test_the_case_page_shows_the_rule_it_runs_under_and_missed_feedback_shows_everywhere(app, org):
+    admin, token = _client(app, "admin")
+    assert admin.post("/cases/rules", data={**RULE, "csrf_token": token, "finish_amount": "15",
+                                            "finish_unit": "working_days", "feedback_amount": "7"}).status_code == 302
+    urgent = new_case(org, title="紧急批示件", urgency="urgent")
+    calm = new_case(org, title="一般批示件")
+    # The rule changes after 交办: the page still shows the rule of the case's 交办.
+    assert admin.post("/cases/rules", data={**RULE, "csrf_token": token}).status_code == 302
+    dc, _ = _client(app, "dc")
+    rule = _text(_select(_page(dc.get(f"/cases/{urgent.id}")), "#case-rule")[0])
+    assert rule.startswith("15工作日内办结，到期前2自然日提醒；紧急件7自然日内首次反馈；延期累计不超过20自然日")
+
+    travel_to(local("2026-03-10 00:00:00"))  # no feedback within 7 days
+    assert reload(urgent).feedback_missed and not reload(calm).feedback_missed
+    assert _listed(_page(dc.get("/cases/"))) == {"紧急批示件": "正常 未按时反馈", "一般批示件": "正常"}
+    desk = _page(dc.get("/supervision/"))
+    flagged = {row.get("data-case-no") for row in _select(desk, "#desk tbody tr")
+               if _select(row, ".feedback-missed")}
+    assert flagged == {urgent.case_no}

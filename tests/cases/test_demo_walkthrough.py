@@ -33,3 +33,24 @@ def test_demo_clock_turns_a_provincial_case_yellow_then_red(app, org):
     finally:
         demo_clock.init_app(app)  # the test app has no demo clock: drop the offset loader again
         clock.set_fixed(START)
+
+
+def test_demo_clock_shows_an_urgent_case_missing_its_first_feedback_everywhere(app, org):
+    demo = create_app({**{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "TESTING")},
+                       "DEMO_CLOCK": True})
+    demo.test_client_class = IsolatedClient
+    clock.set_fixed(None)
+    try:
+        case = new_case(org, urgency="urgent")  # first feedback within 7 calendar days
+        client = demo.test_client()
+        token = login(client, "admin")
+        _post_days(client, token, 8)
+        assert reload(case).feedback_missed
+        office = demo.test_client()
+        login(office, "dc")
+        for path in ("/cases/", "/supervision/", f"/cases/{case.id}"):
+            assert "未按时反馈" in office.get(path).get_data(as_text=True), path
+        assert "15自然日内办结" in office.get(f"/cases/{case.id}").get_data(as_text=True)  # the rule it runs under
+    finally:
+        demo_clock.init_app(app)
+        clock.set_fixed(START)

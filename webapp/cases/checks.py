@@ -1,14 +1,27 @@
 """Form checks that need the people behind the next step: a secret case never goes where nobody may open it."""
-from webapp.staffing import uncleared_refusal
+from webapp.auth.models import Unit
+from webapp.extensions import db
+from webapp.staffing import has_cleared_member, uncleared_refusal
 
 SIGNER_LEVELS = ("central", "provincial")  # 中央、省领导批示件 are signed by the principal leader (gw_signer)
+
+
+def lead_refusal(unit_id, secrecy):
+    """Why the lead unit cannot take the case: nobody cleared for its secrecy, or (a public case) no active 承办人
+    at all; the page offers only units with a handler, so this catches a forged or stale POST."""
+    refusal = uncleared_refusal(unit_id, "handler", secrecy, "交办")
+    if refusal or unit_id is None or has_cleared_member(unit_id, "handler", 0):
+        return refusal
+    unit = db.session.get(Unit, unit_id)
+    name = unit.name if unit is not None else f"单位 {unit_id}"
+    return f"{name}没有在岗的承办人，不能作为牵头承办单位。"
 
 
 def check_register(form, data):
     """登记 chooses the secrecy and the lead unit: its 承办人 must be cleared, and so must the office's staff who
     交办 it next."""
     errors = {}
-    lead = uncleared_refusal(form.get("lead_unit_id"), "handler", form.get("secrecy"), "交办")
+    lead = lead_refusal(form.get("lead_unit_id"), form.get("secrecy"))
     if lead:
         errors["lead_unit_id"] = [lead]
     office = uncleared_refusal(data.get("unit_id"), "supervisor", form.get("secrecy"), "交办")
@@ -21,7 +34,7 @@ def check_assign(form, data):
     """交办 sends the case to the lead unit's 承办人."""
     if form.get("decision") != "assign":
         return None
-    refusal = uncleared_refusal(data.get("lead_unit_id"), "handler", data.get("secrecy"), "交办")
+    refusal = lead_refusal(data.get("lead_unit_id"), data.get("secrecy"))
     return {"decision": [refusal]} if refusal else None
 
 

@@ -57,33 +57,42 @@ def _parse(value):
     return datetime.fromisoformat(value) if value else None
 
 
-def for_case(level, urgency, start_dt, calendar=None):
+def for_case(level, urgency, start_dt, calendar=None, rule=None):
     """The deadlines of a case assigned at `start_dt`, as a JSON-ready dict kept in the instance's data.
 
-    known=False with missing_year when a working-day rule reaches a year the calendar lacks: the case is
-    still assigned, and its timers are armed once an admin adds that year.
+    `rule` is the rule of the case's 交办 when it is counted again (a missing calendar year confirmed); without it
+    the level's rule in force now. known=False with missing_year when a working-day rule reaches a year the
+    calendar lacks: the case is still assigned, and its timers are armed once an admin adds that year. The urgent
+    first feedback is computed on its own: 7 calendar days need no calendar, so its timer is armed at once.
     """
-    rule = rule_for(level)
+    rule = rule or rule_for(level)
     calendar = calendar or load_calendar()
     base = {"start_at": _iso(start_dt), "level": level, "rule": asdict(rule), "rule_text": rule.describe(),
-            "extensions": []}
+            "extensions": [], "feedback_due_at": None}
+    missing = None
+    if urgency in URGENT and rule.feedback_amount:
+        try:
+            base["feedback_due_at"] = _iso(deadline(start_dt, rule.feedback_amount, rule.feedback_unit, calendar))
+        except CalendarDataMissing as exc:
+            missing = exc.year
     try:
         due = deadline(start_dt, rule.finish_amount, rule.finish_unit, calendar)
         remind = reminder_before(due, rule.remind_amount, rule.remind_unit, calendar)
-        feedback = None
-        if urgency in URGENT and rule.feedback_amount:
-            feedback = deadline(start_dt, rule.feedback_amount, rule.feedback_unit, calendar)
         limit = deadline(due, rule.extension_cap_amount, rule.extension_cap_unit, calendar)
     except CalendarDataMissing as exc:
-        return {**base, "known": False, "missing_year": exc.year}
-    return {**base, "known": True, "due_at": _iso(due), "remind_at": _iso(remind), "feedback_due_at": _iso(feedback),
-            "original_due_at": _iso(due), "extension_limit_at": _iso(limit)}
+        missing = missing or exc.year
+    if missing:
+        return {**base, "known": False, "missing_year": missing}
+    return {**base, "known": True, "due_at": _iso(due), "remind_at": _iso(remind), "original_due_at": _iso(due),
+            "extension_limit_at": _iso(limit)}
 
 
-def extension_problem(deadlines, until, now=None):
+def extension_problem(deadlines, until, now=None, calendar=None):
     """Why an extension to the local date `until` cannot be granted, or None when it can.
 
     `now` is the moment of the request (a request must beat the deadline); approving it later is allowed.
+    A new deadline whose reminder falls in a year without calendar data is refused here, with the year named:
+    approving it would stop the case in an incident, with no timer armed.
     """
     if not deadlines or not deadlines.get("known"):
         return "办理期限尚未确定，暂不能申请延期"
@@ -97,6 +106,12 @@ def extension_problem(deadlines, until, now=None):
     if new_due > limit:
         return f"延期累计不能超过{deadlines['rule']['extension_cap_amount']}" \
                f"{UNIT_LABELS[deadlines['rule']['extension_cap_unit']]}（最晚可延至 {_local(limit, '%Y-%m-%d')}）"
+    rule = Rule(**deadlines["rule"])
+    try:
+        reminder_before(new_due, rule.remind_amount, rule.remind_unit, calendar or load_calendar())
+    except CalendarDataMissing as exc:
+        return f"系统尚未录入 {exc.year} 年节假日安排，暂不能延期至 {until.isoformat()}（无法计算到期前提醒）；" \
+               "请联系系统管理员在“工作日历”中录入该年后再申请"
     return None
 
 
@@ -118,9 +133,9 @@ class DeadlineService:
     """What handlers see as `ctx.deadlines`."""
 
     @staticmethod
-    def for_case(level, urgency, start=None):
+    def for_case(level, urgency, start=None, rule=None):
         start_dt = _parse(start) if start else clock.now()
-        return for_case(level, urgency, start_dt)
+        return for_case(level, urgency, start_dt, rule=Rule(**rule) if rule else None)
 
     @staticmethod
     def extend(deadlines, until, reason):

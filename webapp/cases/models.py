@@ -60,6 +60,7 @@ class InstructionCase(db.Model):
     original_due_dt = db.Column(UTCDateTime())
     extension_limit_dt = db.Column(UTCDateTime())
     extensions = db.Column(db.JSON, nullable=False, default=list)
+    rule_text = db.Column(db.String(200))  # the rule of its 交办, e.g. "15工作日内办结，到期前3自然日提醒…"
 
     reminded_dt = db.Column(UTCDateTime())
     overdue_dt = db.Column(UTCDateTime())  # first seen past its deadline: stays for the reports
@@ -111,6 +112,22 @@ class InstructionCase(db.Model):
     @property
     def closed_on_time(self):
         return self.closed_dt is not None and self.overdue_dt is None
+
+
+class SiteVisit(db.Model):
+    """派人督办: the supervision office went on site to a stalled case; who went, when, what they found."""
+
+    __tablename__ = "case_site_visits"
+
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("instruction_cases.id"), nullable=False, index=True)
+    case = db.relationship("InstructionCase")
+    inspectors = db.Column(db.String(200), nullable=False)
+    visit_date = db.Column(db.Date, nullable=False)
+    findings = db.Column(db.Text, nullable=False)
+    recorded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    recorded_by = db.relationship("User")
+    recorded_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)
 
 
 class DeadlineRule(db.Model):

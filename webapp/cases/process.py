@@ -1,4 +1,5 @@
 """Wiring of the instruction_case process into the engine: its forms and the projector of its case row."""
+import os
 from datetime import date, datetime
 
 from webapp.engine import clock, forms
@@ -99,6 +100,7 @@ def _project_deadlines(case, deadlines, now):
     case.original_due_dt = _dt(deadlines.get("original_due_at"))
     case.extension_limit_dt = _dt(deadlines.get("extension_limit_at"))
     case.extensions = list(deadlines.get("extensions") or [])
+    case.rule_text = (deadlines.get("rule_text") or "")[:200] or None
     if case.closed_dt is not None or not case.deadline_known:
         return
     # The reminder and deadline timers fire exactly at these moments, so each firing re-projects the case.
@@ -112,6 +114,8 @@ def init_app(app):
 
     from .operations import recompute_unknown_deadlines
 
+    # The desk flags a case its unit has held this many days without 办理反馈 (派人督办, docs/supervision.md).
+    app.config.setdefault("CASE_STALL_DAYS", int(os.environ.get("GOVFLOW_CASE_STALL_DAYS", "30")))
     for key, (schema, check) in FORMS.items():
         forms.register(key, schema, with_staff_check(key, check))
     register_projector(PROCESS_KEY, project_case)

@@ -51,6 +51,11 @@ def history(case):
             .order_by(InstanceEvent.event_dt, InstanceEvent.id).all())
 
 
+def may_record_visit(user, case):
+    """The office that registered an open case records its 派人督办."""
+    return user.has_role("supervisor") and user.unit_id == case.unit_id and case.closed_dt is None
+
+
 def open_tasks(case):
     return db.session.query(HumanTask).filter_by(instance_id=case.instance_id, state="open").all()
 

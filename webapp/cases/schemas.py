@@ -1,7 +1,7 @@
 """Forms of the case steps (marshmallow), their checks against the case's data, and the rule form."""
 from datetime import date
 
-from marshmallow import ValidationError, post_load, pre_load, validates_schema
+from marshmallow import ValidationError, post_load, pre_load, validates, validates_schema
 
 from webapp.auth.models import Unit
 from webapp.auth.roles import SECRECY_LEVELS, URGENCY_LEVELS
@@ -105,6 +105,15 @@ def check_handle(form, data):
     return None
 
 
+def check_approve_extension(form, data):
+    """Approving runs the extension at once: whatever would stop it (a calendar year removed since the request)
+    refuses the approval here instead of putting the case into an incident."""
+    if form["decision"] != "approve" or not data.get("extend_until"):
+        return None
+    problem = deadlines.extension_problem(data.get("deadlines"), date.fromisoformat(data["extend_until"]))
+    return {"decision": [problem]} if problem else None
+
+
 class DecisionSchema(FormSchema):
     """A yes/no step; the opinion is required when saying no."""
 
@@ -152,15 +161,43 @@ FORMS = {
     "cases.register": (RegisterSchema, None),
     "cases.assign": (AssignSchema, None),
     "cases.handle": (HandleSchema, check_handle),
-    "cases.approve_extension": (ApproveExtensionSchema, None),
+    "cases.approve_extension": (ApproveExtensionSchema, check_approve_extension),
     "cases.sign": (SignSchema, None),
     "cases.review": (ReviewSchema, None),
 }
 
 
+class SiteVisitSchema(FormSchema):
+    """派人督办: who the 督查室 sent on site, on which day, and what they found."""
+
+    inspectors = _text(200, required=True, min_len=2)
+    visit_date = Day(required=True)
+    findings = _text(5000, required=True, min_len=10)
+
+    @validates("visit_date")
+    def _not_ahead(self, value, **kwargs):
+        if value > clock.local_today():
+            raise ValidationError("督办日期不能晚于今天")
+
+
 def _amount(minimum, maximum, **kwargs):
     return Integer(minimum, maximum, error=f"应为{minimum}到{maximum}", error_messages={"invalid": "请填写整数"},
                    **kwargs)
+
+
+# About how many calendar days an amount spans, to compare a reminder with a deadline in another unit.
+_DAYS = {"calendar_days": 1, "working_days": 7 / 5, "months": 30, "hours": 1 / 24}
+
+
+def _reminder_reaches_assignment(data):
+    """Whether the reminder is as long as the deadline itself (a 60-day reminder on one month): the case would be
+    "临近到期" from the moment it is assigned. Same units compare exactly, others by their usual length."""
+    finish, remind = data.get("finish_amount"), data.get("remind_amount")
+    if finish is None or remind is None or not data.get("finish_unit") or not data.get("remind_unit"):
+        return False
+    if data["finish_unit"] == data["remind_unit"]:
+        return remind >= finish
+    return remind * _DAYS[data["remind_unit"]] >= finish * _DAYS[data["finish_unit"]]
 
 
 class RuleSchema(FormSchema):
@@ -178,6 +215,14 @@ class RuleSchema(FormSchema):
     @pre_load
     def _blanks(self, data, **kwargs):
         return {k: (None if v == "" else v) for k, v in data.items()}
+
+    @validates_schema
+    def _reminder_within_deadline(self, data, **kwargs):
+        if _reminder_reaches_assignment(data):
+            raise ValidationError(f"到期前提醒（{data['remind_amount']}{deadlines.UNIT_LABELS[data['remind_unit']]}）"
+                                  f"应短于办理期限（{data['finish_amount']}"
+                                  f"{deadlines.UNIT_LABELS[data['finish_unit']]}），否则交办当时就已进入提醒期",
+                                  "remind_amount")
 
     @post_load
     def _feedback_pair(self, data, **kwargs):

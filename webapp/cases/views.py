@@ -8,14 +8,15 @@ from marshmallow import ValidationError
 from webapp import audit, idempotency
 from webapp.auth.access import role_required
 from webapp.engine import clock
-from webapp.engine.errors import NotFound
+from webapp.engine.errors import FormInvalid, NotFound
+from webapp.engine.forms import load
 from webapp.extensions import db
 from webapp.inbox import access, subjects
 
 from . import deadlines, operations, queries
 from .models import LEVELS, RETURN_REASONS
 from .process import PROCESS_KEY
-from .schemas import RuleSchema
+from .schemas import RuleSchema, SiteVisitSchema
 
 bp = Blueprint("cases", __name__)
 
@@ -54,17 +55,41 @@ def new():
     return redirect(target)
 
 
+def _detail_page(case, **visit_form):
+    return render_template("cases/detail.html", case=case, history=queries.history(case),
+                           return_reasons=RETURN_REASONS, open_tasks=queries.open_tasks(case),
+                           reports=queries.reports(case), assist_units=queries.assist_units(case),
+                           may_record_visit=queries.may_record_visit(current_user, case), **visit_form)
+
+
 @bp.route("/<int:case_id>")
 @login_required
 def detail(case_id):
     case = queries.get_visible(current_user, case_id)
     viewed = audit.record_view(case, current_user)
-    page = render_template("cases/detail.html", case=case, history=queries.history(case), return_reasons=RETURN_REASONS,
-                           open_tasks=queries.open_tasks(case), reports=queries.reports(case),
-                           assist_units=queries.assist_units(case))
+    page = _detail_page(case)
     if viewed:
         db.session.commit()  # the view of a secret case is audited
     return page
+
+
+@bp.route("/<int:case_id>/visits", methods=["POST"])
+@role_required("supervisor")
+def site_visit(case_id):
+    case = queries.get_visible(current_user, case_id)
+    idempotency.claim()
+    form = {k: v for k, v in request.form.items() if k not in ("csrf_token", idempotency.FIELD)}
+    try:
+        values = load(SiteVisitSchema, form)
+    except FormInvalid as exc:
+        db.session.rollback()  # nothing recorded, the key unclaimed: the corrected form is a new submit
+        return _detail_page(case, visit_errors=exc.fields, visit_values=form), 422
+    operations.record_site_visit(case, values, current_user)
+    target = url_for("cases.detail", case_id=case.id, _anchor="history")
+    idempotency.remember(target)
+    db.session.commit()
+    flash(f"已记录派人督办（{values['visit_date'].isoformat()}，{values['inspectors']}）。")
+    return redirect(target)
 
 
 @bp.route("/instance/<int:instance_id>")

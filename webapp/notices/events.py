@@ -19,6 +19,8 @@ def task_opened(row):
         return None
     if row.assignee_id is not None and row.assignee_id == _acting_user_id():
         return None  # e.g. the draft a writer has just started
+    if _same_step_again(row):
+        return None  # e.g. a case's 进展反馈: the unit's 办理 stays open, nothing new reached anyone
     what = f"「{row.step_label}」：{row.title}"
     arrival, reason = row.arrival, row.arrival_note
     returned_by = _returned_by_decision(row)
@@ -38,6 +40,15 @@ def task_transferred(row):
     return operations.send(f"转办给您「{row.step_label}」：{row.title}", body=_reason("转办理由", row.arrival_note),
                            level="info", instance_id=row.instance_id, link=f"/tasks/{row.id}", secrecy=row.secrecy,
                            user_id=row.assignee_id)
+
+
+def _same_step_again(row):
+    """Whether `row` reopens the step its unit has just completed (a loop of a step onto itself)."""
+    if row.arrival is not None:
+        return False
+    previous = queries.last_completed(row.instance_id)
+    return (previous is not None and previous.id != row.id and previous.step_key == row.step_key
+            and previous.unit_id == row.unit_id and previous.outcome != "return")
 
 
 def _returned_by_decision(row):

@@ -3,11 +3,14 @@
 The light is computed from the clock in SQL (never from timer firings, which may lag):
 red — past the current (possibly extended) deadline; yellow — inside the reminder window of the level's
 rule (`remind_dt`, admin-editable at /cases/rules); green — on track; plus 未交办 and 期限待定.
-Beside the light, 无人可办 flags an open case whose open step nobody may open (see `unstaffed`).
+Beside the light, 无人可办 flags an open case whose open step nobody may open (see `unstaffed`), 久未反馈 a case
+its unit has handled for GOVFLOW_CASE_STALL_DAYS days without any 办理反馈 (see `stalled`), and 未按时反馈 an
+urgent case that missed its first feedback.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, case, exists, func, not_, or_, select
 
 from webapp.auth.models import Unit
@@ -95,6 +98,7 @@ class DeskFilter:
     registered_to: date | None = None
     text: str = ""
     unstaffed: bool = False  # only cases with an open step nobody may open (无人可办)
+    stalled: bool = False  # only cases without 办理反馈 for the stall period (久未反馈)
     sort: str = "due"
     page: int = 1
 
@@ -102,7 +106,8 @@ class DeskFilter:
         """The query-string arguments of this filter (for links and forms that keep it)."""
         values = {"unit": self.unit_id, "level": self.level, "status": self.status, "light": self.light,
                   "from": self.registered_from, "to": self.registered_to, "q": self.text,
-                  "nobody": 1 if self.unstaffed else None, "sort": self.sort, "page": self.page}
+                  "nobody": 1 if self.unstaffed else None, "stalled": 1 if self.stalled else None,
+                  "sort": self.sort, "page": self.page}
         values.update(changes)
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()
                 if v not in (None, "") and not (k == "page" and v == 1)}
@@ -120,7 +125,27 @@ def unstaffed():
                   .correlate_except(t, top))
 
 
-def _filtered(scope, f, now, with_light=True, with_unstaffed=True):
+def stall_days():
+    """Days without 办理反馈 after which the desk flags a case for 派人督办 (GOVFLOW_CASE_STALL_DAYS)."""
+    return current_app.config["CASE_STALL_DAYS"]
+
+
+def stalled(now):
+    """The condition 'the unit has held the case (办理) for the stall period without any 办理反馈 (进展反馈,
+    报结 or 延期申请), counted from 交办 when it never reported': the cases domain.md sends someone to (派人督办)."""
+    c = InstructionCase
+    return and_(c.closed_dt.is_(None), c.stage == "handling", c.assigned_dt.isnot(None),
+                func.coalesce(c.last_report_dt, c.assigned_dt) <= now - timedelta(days=stall_days()))
+
+
+def is_stalled(c, now):
+    """`stalled` for one loaded case (a page's rows)."""
+    last = c.last_report_dt or c.assigned_dt
+    return (c.closed_dt is None and c.stage == "handling" and last is not None
+            and last <= now - timedelta(days=stall_days()))
+
+
+def _filtered(scope, f, now, with_light=True, with_unstaffed=True, with_stalled=True):
     c = InstructionCase
     query = scope.cases()
     if f.status == "open":
@@ -142,6 +167,8 @@ def _filtered(scope, f, now, with_light=True, with_unstaffed=True):
         query = query.filter(light_is(f.light, now))
     if with_unstaffed and f.unstaffed:
         query = query.filter(c.closed_dt.is_(None), unstaffed())
+    if with_stalled and f.stalled:
+        query = query.filter(stalled(now))
     return query
 
 
@@ -166,6 +193,7 @@ class DeskRow:
     days_left: int | None  # local calendar days to the deadline; negative: days overdue
     open_task: HumanTask | None
     unstaffed: bool = False  # an open step nobody may open (无人可办)
+    stalled: bool = False  # no 办理反馈 for the stall period (久未反馈)
 
     @property
     def light_label(self):
@@ -180,6 +208,8 @@ class Desk:
     page: int
     pages: int
     unstaffed: int = 0  # open cases with a step nobody may open, matching every filter but that one
+    stalled: int = 0  # cases without 办理反馈 for the stall period, matching every filter but that one
+    stall_days: int = 30
 
 
 def light_counts(scope, f, now):
@@ -215,9 +245,10 @@ def desk(scope, f):
     tasks = open_tasks([c.instance_id for c, _ in cases])
     flagged = unstaffed_instances([c.instance_id for c, _ in cases])
     today = clock.local_today()
-    rows = [DeskRow(c, lit, days_left(c, today), tasks.get(c.instance_id), c.instance_id in flagged)
-            for c, lit in cases]
-    return Desk(rows, total, counts, page, pages, unstaffed_count(scope, f, now))
+    rows = [DeskRow(c, lit, days_left(c, today), tasks.get(c.instance_id), c.instance_id in flagged,
+                    is_stalled(c, now)) for c, lit in cases]
+    stalled_count = _filtered(scope, f, now, with_stalled=False).filter(stalled(now)).count()
+    return Desk(rows, total, counts, page, pages, unstaffed_count(scope, f, now), stalled_count, stall_days())
 
 
 def days_left(c, today):

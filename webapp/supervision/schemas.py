@@ -23,6 +23,7 @@ class DeskFilterSchema(QuerySchema):
     registered_to = Day(load_default=None, data_key="to")
     text = Text(100, data_key="q", error="搜索内容不能超过100字")
     unstaffed = Flag(data_key="nobody", error_messages={"invalid": "筛选条件格式错误"})
+    stalled = Flag(data_key="stalled", error_messages={"invalid": "筛选条件格式错误"})
     sort = Choice(SORTS, "排序方式", load_default="due")
     page = Integer(1, MAX_PAGE, label="页码", load_default=1, error="页码无效")
 
