@@ -1,7 +1,7 @@
 """Pages of emergency information: report, phone report, list, detail with countdowns, follow-ups, record."""
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from webapp import audit, idempotency
@@ -51,12 +51,7 @@ def _may_record_fault(user):
 
 def alert_of(emergency, now):
     """red: at or past the limit it travels against; yellow: within the warning lead of it."""
-    if emergency.next_due_dt is None:
-        return ""
-    if emergency.is_red(now):
-        return "red"
-    lead = timedelta(minutes=current_app.config["EMERGENCY_WARN_MINUTES"])
-    return "yellow" if emergency.next_due_dt - now <= lead else ""
+    return rules.light(emergency.next_due_dt, now)
 
 
 def _subject_context(emergency, followup=None):
