@@ -96,6 +96,12 @@ def current_task(instance_id):
             .order_by(HumanTask.id).first())
 
 
+def last_return(instance_id):
+    """The latest 值班领导核签 that sent the report back to the writer (退回): who, when, why."""
+    return (db.session.query(HumanTask).filter_by(instance_id=instance_id, step_key="u_sign", outcome="return")
+            .order_by(HumanTask.id.desc()).first())
+
+
 def emergency_for_instance(instance_id):
     return db.session.query(Emergency).filter_by(instance_id=instance_id).one_or_none()
 

@@ -99,5 +99,5 @@ def task(row_id):
     if instance.last_incident:
         flash(f"已提交，但后续系统处理出错：{instance.last_incident}（已记录为异常，待管理员处理）", "error")
     else:
-        flash(f"“{row.step_label}”已办理。")
+        flash(subjects.done_message(row))
     return redirect(url_for("inbox.todo"))
