@@ -94,7 +94,8 @@ def test_the_leader_returns_the_report_the_writer_resubmits_and_the_limit_keeps_
     writer, writer_token = _client(app, "writer_a")
 
     doc = _page(leader.get(f"/tasks/{sign.id}"))
-    assert {i.get("value") for i in doc.xpath("//input[@name='decision']")} == {"pass", "return"}
+    buttons = doc.xpath("//form[@id='task-form']//button[@name='decision']")
+    assert [(b.get("value"), _text(b)) for b in buttons] == [("pass", "核签并报送"), ("return", "退回修改")]
     doc = _post(leader, f"/tasks/{sign.id}", leader_token, decision="return", opinion="")
     assert "退回时必须写明退回理由" in _text(doc.get_element_by_id("task-form"))
 
@@ -146,7 +147,7 @@ def test_a_relay_sign_cannot_be_returned(app, org):
     assert _flash(doc) == ["“信息部门接报”已办理。"]  # nothing left the city yet: its leader signs first
     row = open_task(emergency.instance_id)
     leader, token = _client(app, "leader_city")
-    assert not _page(leader.get(f"/tasks/{row.id}")).xpath("//input[@name='decision' and @value='return']")
+    assert not _page(leader.get(f"/tasks/{row.id}")).xpath("//button[@name='decision' and @value='return']")
     doc = _post(leader, f"/tasks/{row.id}", token, decision="return", opinion="退回")
     assert "此环节不能退回，请核签报送" in _text(doc.get_element_by_id("task-form"))
     doc = _post(leader, f"/tasks/{row.id}", token, decision="pass", opinion="")
