@@ -2,9 +2,10 @@
 unit reporting to the office, and the flash that says where a signed report went and whether it was late."""
 from lxml import html
 
-from tests.emergencies.helpers import REPORT, local, open_task, report, travel_to
+from tests.emergencies.helpers import REPORT, act, local, open_task, report, travel_to
 from tests.web_helpers import login
 from webapp.engine import clock
+from webapp.extensions import db
 
 
 def _client(app, username):
@@ -152,3 +153,39 @@ def test_a_relay_sign_cannot_be_returned(app, org):
     assert "此环节不能退回，请核签报送" in _text(doc.get_element_by_id("task-form"))
     doc = _post(leader, f"/tasks/{row.id}", token, decision="pass", opinion="")
     assert _flash(doc) == ["已报送省委办公厅信息处，按时。"]
+
+
+# 10. The monthly table lists every unit reporting to the office, and counts only the reports that reached it.
+
+def _summary(client, month):
+    doc = _page(client.get(f"/emergencies/report?month={month}"))
+    return {_text(r.xpath("./td")[0]): [_text(td) for td in r.xpath("./td")[1:]]
+            for r in doc.xpath("//table[@id='summary']/tbody/tr[@data-unit-id]")}
+
+
+def test_the_monthly_table_lists_every_unit_and_not_what_a_county_held(app, org):
+    org.user("editor_a", "county-a", ["editor"])  # a county office without a 信息科 receives in the unit itself
+    db.session.commit()
+    clock.set_fixed(local("2026-03-09 10:20:00"))
+    held = report(org, "2026-03-09T10:00", writer="writer_town", title="甲镇一民房倒塌", sign_mode="skip",
+                  skip_reason="抢时间")
+    editor_a, token = _client(app, "editor_a")
+    doc = _post(editor_a, f"/tasks/{open_task(held.instance_id).id}", token, decision="hold", sign_mode="leader",
+                skip_reason="", opinion="无人员伤亡，县级已处置完毕，本级掌握")
+    assert _flash(doc) == ["已本级掌握，不再上报。"]
+    clock.set_fixed(local("2026-03-09 11:50:00"))
+    late = report(org, "2026-03-09T10:00")
+    travel_to(local("2026-03-09 12:10:00"))
+    act(org, "leader_a", late.instance_id, {"opinion": "同意上报"})  # the city gets it 10 minutes late
+
+    zeros = ["0", "0", "0", "0", "0", "0", "0", "—"]
+    city, _ = _client(app, "editor")
+    assert _summary(city, "2026-03") == {
+        "a县委办公室": ["1", "0", "1", "10", "0", "0", "0", "0.0%"],
+        "a县甲镇党政办": zeros,  # its report stayed at the county: the city never had it
+        "b县委办公室": zeros,
+    }
+    assert _summary(city, "2026-02") == {"a县委办公室": zeros, "a县甲镇党政办": zeros, "b县委办公室": zeros}
+    county, _ = _client(app, "leader_a")
+    assert _summary(county, "2026-03") == {"a县委办公室": ["1", "0", "1", "10", "0", "0", "0", "0.0%"],
+                                           "a县甲镇党政办": ["1", "1", "0", "0", "0", "0", "0", "100.0%"]}
