@@ -1,4 +1,4 @@
-"""What a task page shows beside the form, per process: the item, the case. Domains register a provider."""
+"""What a task page shows beside the form, and what completing it says, per process. Domains register providers."""
 _providers = {}  # process key -> fn(task row) -> template context with "subject_template"
 _done_messages = {}  # process key -> fn(completed task row) -> what the flash says, or None for the usual words
 
