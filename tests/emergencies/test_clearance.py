@@ -102,7 +102,7 @@ def _a_month_with_a_secret_late_report(org):
 def _summary_row(client):
     doc = _doc(client.get("/emergencies/report?month=2026-03"))
     header = [_text(th) for th in doc.xpath("//table[@id='summary']/thead//th")]
-    [row] = doc.xpath("//table[@id='summary']/tbody/tr")
+    row = doc.xpath("//table[@id='summary']/tbody/tr")[0]  # the units with reports come first
     return dict(zip(header, [_text(td) for td in row.xpath("./td")], strict=True))
 
 

@@ -97,6 +97,8 @@ def test_readme_emergency_walkthrough_goes_late_with_the_demo_clock(app):
         minutes = city.late_minutes
         assert minutes in (20, 21, 22)  # 30 minutes on from 10 before the limit, plus the seconds the steps took
         assert f"迟报 {minutes} 分钟" in _level_row(_text(writer, f"/emergencies/{emergency.id}"), "city")
+        # The flash says where it went (信息科 in working hours, else 总值班室) and how late.
+        assert f"已报送{city.office_unit.name}，迟报 {minutes} 分钟。" in _text(leader, response.location)
 
         # 4. The city's 信息科 (working hours) or 总值班室 has it on top of its 待办; 月度统计 and the unit's record.
         office_row = _open_task(emergency)
@@ -110,6 +112,15 @@ def test_readme_emergency_walkthrough_goes_late_with_the_demo_clock(app):
         assert minutes in [f.minutes_late for f in late if f.emergency_id == emergency.id]
         cells = _summary_row(_text(office, f"/emergencies/report?month={month}"), county)
         assert cells[2:4] == [str(len(late)), str(sum(f.minutes_late for f in late))]
+        # Every unit reporting to the city is in the table; 白石镇's report, held at the county, is not counted.
+        held = db.session.query(Emergency).filter_by(status="held").one()
+        held_month = _local(held.event_dt)[:7]
+        table = _text(office, f"/emergencies/report?month={held_month}")
+        below = db.session.query(Unit).filter(Unit.kind.notin_(("province", "city", "office"))).count()
+        assert len(re.findall(r'<tr data-unit-id="', table)) == below
+        assert _summary_row(table, held.unit)[0] == "0"
+        assert _summary_row(_text(_client(demo, "ld_qingshan")[0], f"/emergencies/report?month={held_month}"),
+                            held.unit)[0] == "1"  # 青山县 had it
         record = _text(office, f"/emergencies/record?unit={county.id}")
         assert f"市级时限 2 小时，迟报 {minutes} 分钟" in record
         assert re.search(rf'<td class="minutes">{minutes}</td>', record)

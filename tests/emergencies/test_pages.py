@@ -370,7 +370,7 @@ def test_the_task_page_and_the_instance_link(app, org):
     assert _text(_one(doc, "//h1")) == f"值班领导核签 · {REPORT['title']}"
     assert "剩余 01:40:00" in _text(_by_id(doc, "task-countdown"))
     assert _text(_by_id(doc, "emergency-summary")) == REPORT["summary"]
-    assert _one(doc, "//form[@id='task-form']//button").text == "核签并报送"
+    assert _one(doc, "//form[@id='task-form']//button[@value='pass']").text == "核签并报送"
 
     response = leader.get(f"/emergencies/instance/{emergency.instance_id}")
     assert _location(response).endswith(f"/emergencies/{emergency.id}")

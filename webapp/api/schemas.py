@@ -1,6 +1,11 @@
 """Output schemas of the JSON API."""
 from marshmallow import Schema, fields
 
+from webapp.emergencies import rules as emergency_rules
+from webapp.engine import clock
+from webapp.inbox.items import kind_of
+from webapp.inbox.queries import due_state
+
 
 class TaskOut(Schema):
     id = fields.Integer()
@@ -18,6 +23,9 @@ class TaskOut(Schema):
     secrecy = fields.Integer()
     created_dt = fields.DateTime()
     due_dt = fields.DateTime(allow_none=True)
+    # overdue / near_due / null, as the 待办 list marks it (an emergency's step by the emergency rule)
+    due_state = fields.Function(lambda t: due_state(t.due_dt, clock.now(), kind_of(t.process_key, t.urgency))
+                                if t.state == "open" else None)
 
 
 class ItemOut(Schema):
@@ -81,6 +89,7 @@ class EmergencyOut(Schema):
     next_level = fields.String(allow_none=True)
     next_due_dt = fields.DateTime(allow_none=True)
     overdue = fields.Function(lambda e: e.is_red())
+    alert = fields.Function(lambda e: emergency_rules.light(e.next_due_dt, clock.now()) or None)  # red/yellow/null
     closed_dt = fields.DateTime(allow_none=True)
     levels = fields.List(fields.Nested(LevelOut))
 

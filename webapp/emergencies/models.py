@@ -5,8 +5,8 @@ from webapp.extensions import db
 
 LEVEL_LABELS = {"county": "县（区）", "city": "市", "province": "省", "centre": "中央"}
 STATUS_LABELS = {
-    "awaiting_written": "已电话报告，待报文字稿", "signing": "待值班领导核签", "submitted": "已报送",
-    "held": "本级掌握", "relayed": "已报至中央", "closed": "已终报",
+    "awaiting_written": "已电话报告，待报文字稿", "signing": "待值班领导核签", "returned": "已退回修改",
+    "submitted": "已报送", "held": "本级掌握", "relayed": "已报至中央", "closed": "已终报",
 }
 FAULT_LABELS = {"late": "迟报", "missed": "漏报", "concealed": "瞒报"}
 FOLLOWUP_KINDS = {"followup": "续报", "final": "终报"}

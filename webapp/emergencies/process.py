@@ -13,7 +13,7 @@ from webapp.extensions import db
 
 from .models import Emergency, EmergencyFollowUp, EmergencyLevel, ReportingFault
 from .queries import current_task
-from .schemas import FORMS
+from .schemas import CHECKS, FORMS
 
 REPORT_KEY = "emergency_report"
 FOLLOWUP_KEY = "emergency_followup"
@@ -66,6 +66,8 @@ def project_emergency(instance, data):
         emergency.status = "submitted"
     elif open_task is not None and open_task.step_key == "u_written":
         emergency.status = "awaiting_written"
+    elif open_task is not None and open_task.step_key == "u_revise":
+        emergency.status = "returned"
     else:
         emergency.status = "signing"
     hop = relay.get("hop") or {}
@@ -138,6 +140,6 @@ def project_followup(instance, data):
 
 def init_app(app):
     for key, schema in FORMS.items():
-        forms.register(key, schema)
+        forms.register(key, schema, CHECKS.get(key))
     register_projector(REPORT_KEY, project_emergency)
     register_projector(FOLLOWUP_KEY, project_followup)

@@ -51,11 +51,7 @@ def may_report(user):
 
 def visible_to(user):
     """Emergencies of the user's unit, and those that reached the user's level; never above the clearance."""
-    own = level_unit_id(user)
-    reached = exists().where(EmergencyLevel.emergency_id == Emergency.id, EmergencyLevel.unit_id == own,
-                             EmergencyLevel.reached_dt.isnot(None))
-    return db.session.query(Emergency).filter(Emergency.secrecy <= user.clearance,
-                                              or_(Emergency.unit_id == own, reached))
+    return db.session.query(Emergency).filter(Emergency.secrecy <= user.clearance, _known_at(user))
 
 
 def get_visible(user, emergency_id):
@@ -96,6 +92,12 @@ def current_task(instance_id):
             .order_by(HumanTask.id).first())
 
 
+def last_return(instance_id):
+    """The latest 值班领导核签 that sent the report back to the writer (退回): who, when, why."""
+    return (db.session.query(HumanTask).filter_by(instance_id=instance_id, step_key="u_sign", outcome="return")
+            .order_by(HumanTask.id.desc()).first())
+
+
 def emergency_for_instance(instance_id):
     return db.session.query(Emergency).filter_by(instance_id=instance_id).one_or_none()
 
@@ -123,8 +125,9 @@ def fault_within_clearance(user):
 
 
 def unit_record(user, unit_id, since=None, until=None):
-    """The marks (迟报/漏报/瞒报) on a unit's record that `user` may see, newest event first."""
-    query = db.session.query(ReportingFault).filter(ReportingFault.unit_id == unit_id, fault_within_clearance(user))
+    """The marks (迟报/漏报/瞒报) on a unit's record that `user` may see and count (`fault_counted`), newest event
+    first."""
+    query = db.session.query(ReportingFault).filter(ReportingFault.unit_id == unit_id, fault_counted(user))
     if since is not None:
         query = query.filter(ReportingFault.event_dt >= since)
     if until is not None:
@@ -157,25 +160,44 @@ class UnitSummary:
         return self.on_time / self.reported if self.reported else None
 
 
+def _known_at(user):
+    """An emergency the user's level knows of: its own, or one that reached it. A report a level below held
+    (本级掌握) or has not yet sent up is not the user's level's to count."""
+    own = level_unit_id(user)
+    reached = exists().where(EmergencyLevel.emergency_id == Emergency.id, EmergencyLevel.unit_id == own,
+                             EmergencyLevel.reached_dt.isnot(None))
+    return or_(Emergency.unit_id == own, reached)
+
+
+def fault_counted(user):
+    """A mark the user's level counts: within their clearance, and either recorded without a report or on a report
+    their level knows of (`_known_at`): the 迟报 of a report held below never reached them."""
+    known = (db.session.query(Emergency.id).filter(Emergency.secrecy <= user.clearance, _known_at(user)))
+    return or_(ReportingFault.emergency_id.is_(None), ReportingFault.emergency_id.in_(known.scalar_subquery()))
+
+
 def monthly_summary(user, year, month):
-    """Per unit below (and at) the user's level: emergencies reported in the month by event time, how many were
-    late (迟报) and by how much, how many phone reports were 补录, and the 漏报/瞒报 recorded; units with nothing in
-    the month are left out. Reports above the user's clearance, and their marks, are not counted."""
+    """Per unit reporting to the user's level (every unit below it, zeros included; the level's own unit when it
+    has anything in the month): emergencies reported in the month by event time that reached the user's level, how
+    many were late (迟报) and by how much, how many phone reports were 补录, and the 漏报/瞒报 recorded. A report
+    held below (本级掌握) is not counted, nor are reports above the user's clearance, nor their marks."""
     start, end = month_bounds(year, month)
     own = level_unit_id(user)
-    scope = [own, *descendant_ids(own)]
-    summaries = {}
+    below = descendant_ids(own)
+    scope = [own, *below]
+    summaries = {unit.id: UnitSummary(unit) for unit in db.session.query(Unit).filter(
+        Unit.id.in_(below), Unit.kind != "office")} if below else {}
 
     def summary(unit):
         return summaries.setdefault(unit.id, UnitSummary(unit))
 
     reported = (db.session.query(Emergency).filter(Emergency.unit_id.in_(scope), Emergency.event_dt >= start,
-                                                   Emergency.event_dt < end,
-                                                   Emergency.secrecy <= user.clearance).all())
+                                                   Emergency.event_dt < end, Emergency.secrecy <= user.clearance,
+                                                   _known_at(user)).all())
     faults = (db.session.query(ReportingFault).filter(ReportingFault.unit_id.in_(scope),
                                                       ReportingFault.event_dt >= start,
                                                       ReportingFault.event_dt < end,
-                                                      fault_within_clearance(user)).all())
+                                                      fault_counted(user)).all())
     late_emergencies = {}
     for fault in faults:
         row = summary(fault.unit)
@@ -194,4 +216,4 @@ def monthly_summary(user, year, month):
         row.reported += 1
         row.on_time += emergency.id not in late_emergencies.get(emergency.unit_id, set())
         row.backfilled += emergency.phone_backfill
-    return sorted(summaries.values(), key=lambda s: (-(s.late + s.missed + s.concealed), s.unit.code))
+    return sorted(summaries.values(), key=lambda s: (-(s.late + s.missed + s.concealed), -s.reported, s.unit.code))

@@ -123,9 +123,23 @@ def effective_due(chain, index):
     return next(lv["due_at"] for lv in chain[index:] if lv["due_at"])
 
 
+def warn_lead():
+    """How long before a limit the report warns and turns yellow (GOVFLOW_EMERGENCY_WARN_MINUTES)."""
+    return timedelta(minutes=current_app.config["EMERGENCY_WARN_MINUTES"])
+
+
 def warn_at(due_iso):
-    lead = timedelta(minutes=current_app.config["EMERGENCY_WARN_MINUTES"])
-    return _iso(datetime.fromisoformat(due_iso) - lead)
+    return _iso(datetime.fromisoformat(due_iso) - warn_lead())
+
+
+def light(due_dt, now):
+    """An emergency's light against a limit, the one rule for every list, page and the API: "red" at or past
+    the limit, "yellow" within the warning lead of it (when the 时限将至 timer fires), else ""."""
+    if due_dt is None:
+        return ""
+    if now >= due_dt:
+        return "red"
+    return "yellow" if due_dt - now <= warn_lead() else ""
 
 
 def written_due(phone_at):

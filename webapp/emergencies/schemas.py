@@ -120,11 +120,31 @@ class PhoneSchema(EventTimeMixin, FormSchema):
                 raise ValidationError("来电时间不能早于事件发生时间", "call_time")
 
 
-class SignSchema(FormSchema):
-    """值班领导核签: verification and sign-off in one step."""
+SIGN_DECISIONS = {"pass": "核签并报送", "return": "退回修改"}
+RETURNABLE_HOPS = ("report", "written")  # the unit's own report; a level's relay and a follow-up sign only
 
-    decision = Choice(["pass"], "处理意见", load_default="pass")
+
+class SignSchema(FormSchema):
+    """值班领导核签: verification and sign-off in one step, or back to the writer with a reason (退回)."""
+
+    decision = Choice(SIGN_DECISIONS, "处理意见", load_default="pass")
     opinion = _text(2000, label="意见")
+
+    @validates_schema
+    def _reason_for_return(self, data, **kwargs):
+        if data.get("decision") == "return" and not data.get("opinion", "").strip():
+            raise ValidationError("退回时必须写明退回理由", "opinion")
+
+
+def check_sign(form, data):
+    """退回 goes to the unit's writer: only the unit's own report has one to go back to."""
+    if form.get("decision") == "return" and (data.get("hop") or {}).get("kind") not in RETURNABLE_HOPS:
+        return {"decision": ["此环节不能退回，请核签报送"]}
+    return None
+
+
+class RevisionSchema(WrittenSchema):
+    """退回修改: the writer corrects the report the leader sent back and sends it to be signed again."""
 
 
 class ReceiveSchema(SignModeMixin, FormSchema):
@@ -177,7 +197,8 @@ class FaultSchema(FormSchema):
 
 
 FORMS = {"emergency.written": WrittenSchema, "emergency.sign": SignSchema, "emergency.receive": ReceiveSchema,
-         "emergency.followup": FollowUpSchema}
+         "emergency.followup": FollowUpSchema, "emergency.revise": RevisionSchema}
+CHECKS = {"emergency.sign": check_sign}
 
 
 class RecordArgs(MonthArgs):

@@ -1,7 +1,7 @@
 """Pages of emergency information: report, phone report, list, detail with countdowns, follow-ups, record."""
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from webapp import audit, idempotency
@@ -19,7 +19,7 @@ from webapp.inputs.schemas import MonthArgs
 from . import export, operations, queries, rules
 from .models import FAULT_LABELS, LEVEL_LABELS, Emergency
 from .process import FOLLOWUP_KEY, REPORT_KEY
-from .schemas import SIGN_MODES, URGENCIES, RecordArgs
+from .schemas import SIGN_DECISIONS, SIGN_MODES, URGENCIES, RecordArgs
 
 bp = Blueprint("emergencies", __name__)
 
@@ -51,12 +51,7 @@ def _may_record_fault(user):
 
 def alert_of(emergency, now):
     """red: at or past the limit it travels against; yellow: within the warning lead of it."""
-    if emergency.next_due_dt is None:
-        return ""
-    if emergency.is_red(now):
-        return "red"
-    lead = timedelta(minutes=current_app.config["EMERGENCY_WARN_MINUTES"])
-    return "yellow" if emergency.next_due_dt - now <= lead else ""
+    return rules.light(emergency.next_due_dt, now)
 
 
 def _subject_context(emergency, followup=None):
@@ -75,11 +70,60 @@ def task_subject(row):
     task_data = {name: getattr(emergency, name) for name in ("title", "place", "summary", "casualties", "measures")}
     return {**_subject_context(emergency, followup),
             "history": queries.history(followup or emergency), "task_data": task_data,
+            # 退回 at 值班领导核签: the unit's own report only, while it has not left the unit (schemas.check_sign).
+            "may_return": followup is None and emergency.status == "signing", "sign_decisions": SIGN_DECISIONS,
+            "returned": queries.last_return(row.instance_id) if row.step_key == "u_revise" else None,
             "notice_template": "emergencies/_task_notice.html", "subject_template": "emergencies/_task_subject.html"}
+
+
+def done_message(row):
+    """After a step of the report: where it went and whether it was in time ("已报送市委总值班室，迟报 10 分钟"),
+    or, after a 退回, that the limit still runs. None when the step sent it nowhere (the usual words then)."""
+    emergency = queries.emergency_for_instance(row.instance_id)
+    if emergency is None:
+        return None
+    heading = _heading(emergency)
+    if row.outcome == "return":
+        return f"已退回信息员修改，报送时限不变{heading}。"
+    if row.outcome == "hold":
+        return "已本级掌握，不再上报。"
+    level = _delivered_to(emergency, row)
+    if level is None:
+        return None
+    where = level.office_unit.name if level.office_unit is not None else level.unit_name
+    timeliness = f"迟报 {level.late_minutes} 分钟" if level.late_minutes else "按时"
+    if level.reached_via == "phone":
+        return f"文字稿已报送{where}（电话报告{timeliness}）{heading}。"
+    if level.due_dt is None:  # no limit of its own: the report runs on under the next one above
+        return f"已报送{where}{heading}。"
+    return f"已报送{where}，{timeliness}。"
+
+
+def _delivered_to(emergency, row):
+    """The level this step just got the report to, if it did: a step of the reporting unit sends it to the first
+    level, a step of a level (its office or its leader) to the level above."""
+    levels = emergency.levels
+    if row.unit_id == emergency.unit_id:
+        target = 0
+    else:
+        at = next((i for i, lv in enumerate(levels) if row.unit_id in (lv.unit_id, lv.office_unit_id)), None)
+        target = None if at is None else at + 1
+    if target is None or target >= len(levels):
+        return None
+    level = levels[target]
+    return level if level.written_dt is not None and level.written_dt >= row.completed_dt else None
+
+
+def _heading(emergency):
+    """'，须于 <due> 前报至<level>级' while the report is on its way, else ''."""
+    if emergency.next_due_dt is None or emergency.next_level is None:
+        return ""
+    return f"，须于 {local_dt(emergency.next_due_dt)} 前报至{LEVEL_LABELS[emergency.next_level]}级"
 
 
 subjects.register(REPORT_KEY, task_subject)
 subjects.register(FOLLOWUP_KEY, task_subject)
+subjects.register_done_message(REPORT_KEY, done_message)
 
 
 @bp.route("/")

@@ -7,6 +7,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, defer, selectinload
 
 from webapp.auth.models import Unit
+from webapp.emergencies import rules as emergency_rules
 from webapp.engine import clock
 from webapp.engine.errors import NotAllowed, NotFound
 from webapp.engine.models import HumanTask, ProcessDefinition, ProcessInstance
@@ -124,13 +125,31 @@ def near_due_delta():
     return timedelta(hours=current_app.config["INBOX_NEAR_DUE_HOURS"])
 
 
-def due_state(due_dt, now):
-    """'overdue' (red) once past due, 'near_due' (yellow) within INBOX_NEAR_DUE_HOURS, else None."""
+EMERGENCY_STATES = {"red": "overdue", "yellow": "near_due"}
+
+
+def due_state(due_dt, now, kind=None):
+    """'overdue' (red) once past due, 'near_due' (yellow) within INBOX_NEAR_DUE_HOURS, else None.
+
+    An emergency's step (`kind` 'emergency') is lit by the emergency rule instead (emergencies.rules.light: red at
+    the limit, yellow within GOVFLOW_EMERGENCY_WARN_MINUTES), as its countdown and its pages are: 24 hours of
+    yellow beside a green countdown would say two different things about one limit."""
     if due_dt is None:
         return None
+    if kind == "emergency":
+        return EMERGENCY_STATES.get(emergency_rules.light(due_dt, now))
     if due_dt < now:
         return "overdue"
     return "near_due" if due_dt < now + near_due_delta() else None
+
+
+def _due_filter(tab, state, now):
+    """The rows `due_state` marks `state`, as SQL: emergencies by their rule, everything else by the inbox's."""
+    emergency = is_emergency(tab.process_key, tab.urgency)
+    if state == "overdue":
+        return or_(tab.due < now, and_(emergency, tab.due == now))
+    return or_(and_(emergency, tab.due > now, tab.due <= now + emergency_rules.warn_lead()),
+               and_(~emergency, tab.due >= now, tab.due < now + near_due_delta()))
 
 
 @dataclass(frozen=True)
@@ -248,10 +267,8 @@ def _filters(tab, args, now):
         conditions.append(ProcessInstance.secrecy == args["secrecy"])
     if args.get("unit"):
         conditions.append(ProcessInstance.unit_id == args["unit"])
-    if tab.due is not None and args.get("due") == "overdue":
-        conditions.append(tab.due < now)
-    elif tab.due is not None and args.get("due") == "near_due":
-        conditions += [tab.due >= now, tab.due < now + near_due_delta()]
+    if tab.due is not None and args.get("due") in ("overdue", "near_due"):
+        conditions.append(_due_filter(tab, args["due"], now))
     return conditions
 
 

@@ -1,5 +1,6 @@
-"""What a task page shows beside the form, per process: the item, the case. Domains register a provider."""
+"""What a task page shows beside the form, and what completing it says, per process. Domains register providers."""
 _providers = {}  # process key -> fn(task row) -> template context with "subject_template"
+_done_messages = {}  # process key -> fn(completed task row) -> what the flash says, or None for the usual words
 
 
 def register(process_key, provider):
@@ -9,3 +10,13 @@ def register(process_key, provider):
 def context_for(row):
     provider = _providers.get(row.process_key)
     return provider(row) if provider else {}
+
+
+def register_done_message(process_key, message):
+    _done_messages[process_key] = message
+
+
+def done_message(row):
+    """What the person who just completed `row` is told: the domain's words, else "“<step>”已办理。"."""
+    message = _done_messages.get(row.process_key)
+    return (message(row) if message else None) or f"“{row.step_label}”已办理。"

@@ -31,8 +31,10 @@ def _render_list(tab, **extra):
     return render_template(
         "inbox/list.html", tab=tab, tab_labels=schemas.TABS, tab_links=tab_links, page=page, tasks=page.rows,
         args=args, keep=keep, filters=[(name, *FILTER_CHOICES[name]) for name in schemas.TAB_FILTERS[tab]],
-        kind_of=kind_of, kind_labels=schemas.TYPES, due_state=lambda due_dt: queries.due_state(due_dt, now),
-        near_due_hours=current_app.config["INBOX_NEAR_DUE_HOURS"], now=now, **extra)
+        kind_of=kind_of, kind_labels=schemas.TYPES,
+        due_state=lambda due_dt, kind=None: queries.due_state(due_dt, now, kind),
+        near_due_hours=current_app.config["INBOX_NEAR_DUE_HOURS"],
+        emergency_warn_minutes=current_app.config["EMERGENCY_WARN_MINUTES"], now=now, **extra)
 
 
 @bp.route("/")
@@ -97,5 +99,5 @@ def task(row_id):
     if instance.last_incident:
         flash(f"已提交，但后续系统处理出错：{instance.last_incident}（已记录为异常，待管理员处理）", "error")
     else:
-        flash(f"“{row.step_label}”已办理。")
+        flash(subjects.done_message(row))
     return redirect(url_for("inbox.todo"))
