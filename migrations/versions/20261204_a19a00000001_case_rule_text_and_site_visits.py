@@ -1,7 +1,7 @@
 """instruction cases show the rule of their 交办; 派人督办 records of stalled cases
 
 Revision ID: a19a00000001
-Revises: a17c00000004
+Revises: a18a00000002
 Create Date: 2026-12-04 15:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a19a00000001'
-down_revision = 'a17c00000004'
+down_revision = 'a18a00000002'
 branch_labels = None
 depends_on = None
 
