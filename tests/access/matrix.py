@@ -300,6 +300,7 @@ MATRIX = {
     "org_import.confirm": Entry(post=nobody_else(org_importer), body=lambda w, p, o: {"sha256": "0" * 64}),
     "audit.index": Entry(get=auditor, reads_all=auditor),
     "audit.export_xlsx": Entry(get=auditor, reads_all=auditor),
+    "audit.verify": Entry(post=nobody_else(auditor)),
     "workcal.calendar": Entry(get=admin, post=nobody_else(admin),
                               body=lambda w, p, o: {"year": "2027", "entries": "", "note": ""}),
     "designer.index": Entry(get=admin),

@@ -141,3 +141,17 @@ def test_entries_about_an_item_above_the_readers_clearance_are_withheld_on_the_p
 
     assert title in export_text(cleared)
     assert title not in export_text(low) and "春播面积" not in export_text(low)  # the form data of its steps
+
+
+def test_the_auditor_verifies_the_chain_from_the_page_and_a_tampered_entry_is_named(admin):
+    from sqlalchemy import text
+
+    from tests.web_helpers import csrf
+
+    token = csrf(admin, URL)
+    page = admin.post("/admin/audit/verify", data={"csrf_token": token}, follow_redirects=True)
+    assert "审计日志完整" in page.get_data(as_text=True)
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_entries SET summary = '已被改写' WHERE seq = 2"))
+    page = admin.post("/admin/audit/verify", data={"csrf_token": token}, follow_redirects=True)
+    assert "审计日志已被破坏" in page.get_data(as_text=True) and "第 2 条" in page.get_data(as_text=True)

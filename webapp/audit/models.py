@@ -54,7 +54,7 @@ class AuditEntry(db.Model):
         "item.view_secret": "查看涉密事项", "access.denied": "越权访问被拒绝",
         "admin.calendar.save": "保存工作日历", "admin.rules.save": "保存期限规则", "admin.clock": "调整演示时钟",
         "admin.retry": "重试异常实例", "admin.deploy": "部署流程",
-        "admin.audit.export": "导出审计日志",
+        "admin.audit.export": "导出审计日志", "admin.audit.verify": "校验审计日志",
         "admin.unit.create": "新增单位", "admin.unit.rename": "单位更名", "admin.unit.move": "调整上级单位",
         "admin.unit.deactivate": "停用单位", "admin.user.create": "新增用户", "admin.user.update": "修改用户",
         "admin.user.deactivate": "停用用户", "admin.user.reset_password": "重置密码",
