@@ -11,7 +11,7 @@ from dataclasses import dataclass
 # Served files, no data behind them: the only endpoints the matrix leaves out.
 EXCLUDED = {"static": "Flask's static files", "vendor.asset": "front-end libraries from node_modules"}
 
-SUMMARY_ROLES = ("editor", "duty", "supervisor", "leader", "principal", "admin")
+SUMMARY_ROLES = ("editor", "duty", "supervisor", "leader", "principal")  # no administrator (三员分立)
 UNIT_TABLE_ROLES = ("handler", "verifier", "leader", "principal")
 CITY_OFFICE_WATCHERS = ("leader", "principal")  # a unit's leaders watch its offices' desks and rankings
 

@@ -27,7 +27,7 @@ access.register(REPORT_KEY, queries.visible_instance)
 access.register(FOLLOWUP_KEY, queries.visible_followup_instance)
 
 SCOPES = {"open": "在途", "own": "本单位", "all": "全部"}
-SUMMARY_ROLES = ("editor", "duty", "supervisor", "leader", "principal", "admin")
+SUMMARY_ROLES = ("editor", "duty", "supervisor", "leader", "principal")  # not the administrators (三员分立)
 TIME_INPUT = "%Y-%m-%dT%H:%M"
 
 

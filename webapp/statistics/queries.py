@@ -16,7 +16,7 @@ from .models import CaseMonthTable
 FAULT_KINDS = {"late": "迟报", "missed": "漏报", "concealed": "瞒报"}
 GROUPINGS = {"unit": "按承办单位", "level": "按批示层级", "month": "按到期月份"}
 UNIT_TABLE_ROLES = {"handler", "verifier", "leader", "principal"}
-FAULT_WATCH_ROLES = {"supervisor", "leader", "principal", "admin"}
+FAULT_WATCH_ROLES = {"supervisor", "leader", "principal"}  # not the administrators (三员分立)
 
 
 # --- whose cases -----------------------------------------------------------------------------------------------
