@@ -36,13 +36,15 @@ def test_overdue_by_unit_level_and_month(client, org, cases):
     # b — p2 open past its deadline, p6 closed late; p4 is due tonight at 23:59, not yet overdue.
     login(client, "dc")
     header, rows = _table(client, f"/statistics/overdue?by=unit&{PERIOD}")
-    assert header == ["承办单位", "超期未办结", "逾期办结", "合计"]
-    assert rows == [["a县委办公室", "0", "3", "3"], ["b县委办公室", "1", "1", "2"], ["合计", "1", "4", "5"]]
+    assert header == ["承办单位", "超期未办结", "逾期办结", "合计", "未按时反馈"]
+    assert rows == [["a县委办公室", "0", "3", "3", "0"], ["b县委办公室", "1", "1", "2", "0"],
+                    ["合计", "1", "4", "5", "0"]]
     _header, rows = _table(client, f"/statistics/overdue?by=level&{PERIOD}")
-    assert rows == [["省领导批示", "1", "4", "5"], ["合计", "1", "4", "5"]]
+    assert rows == [["省领导批示", "1", "4", "5", "0"], ["合计", "1", "4", "5", "0"]]
     _header, rows = _table(client, f"/statistics/overdue?by=month&{PERIOD}")
-    assert rows == [["2026年02月", "0", "0", "0"], ["2026年03月", "1", "4", "5"], ["2026年04月", "0", "0", "0"],
-                    ["合计", "1", "4", "5"]]
+    assert rows == [["2026年02月", "0", "0", "0", "0"], ["2026年03月", "1", "4", "5", "0"],
+                    ["2026年04月", "0", "0", "0", "0"],
+                    ["合计", "1", "4", "5", "0"]]
     _header, rows = _table(client, "/statistics/overdue?by=unit&from=2026-04&to=2026-04")
     assert rows == []  # nothing due in April went overdue yet
 
@@ -77,7 +79,8 @@ def test_a_case_turns_up_once_its_deadline_passes(client, org, cases):
     clock.set_fixed(local("2026-04-03 00:00:00"))  # p4's deadline (4-02 23:59:59) has passed, still open
     login(client, "dc")
     _header, rows = _table(client, f"/statistics/overdue?by=level&{PERIOD}")
-    assert rows == [["省领导批示", "1", "4", "5"], ["市领导批示", "1", "0", "1"], ["合计", "2", "4", "6"]]
+    assert rows == [["省领导批示", "1", "4", "5", "0"], ["市领导批示", "1", "0", "1", "0"],
+                    ["合计", "2", "4", "6", "0"]]
 
 
 def test_every_report_exports_what_the_screen_shows(client, org, cases):
@@ -105,11 +108,11 @@ def test_the_secret_cases_stay_out_of_a_low_clearance_view(client, org, cases):
     clock.set_fixed(local(NOW))
     login(client, "dc")
     _header, rows = _table(client, f"/statistics/overdue?by=unit&{PERIOD}")
-    assert rows[1] == ["b县委办公室", "2", "1", "3"]
+    assert rows[1] == ["b县委办公室", "2", "1", "3", "0"]
     low = client.application.test_client()
     login(low, "dc_low")
     _header, rows = _table(low, f"/statistics/overdue?by=unit&{PERIOD}")
-    assert rows[1] == ["b县委办公室", "1", "1", "2"]
+    assert rows[1] == ["b县委办公室", "1", "1", "2", "0"]
     _header, rows = _table(low, f"/statistics/overdue/cases?by=unit&key={org.units['county-b'].id}&{PERIOD}")
     assert "涉密批示" not in [r[1] for r in rows]
 
@@ -169,7 +172,7 @@ def test_who_sees_which_faults(client, org):
 def test_a_handling_unit_sees_only_its_own_cases(client, org, cases):
     login(client, "handler_b")
     _header, rows = _table(client, f"/statistics/overdue?by=unit&{PERIOD}")
-    assert rows == [["b县委办公室", "1", "1", "2"], ["合计", "1", "1", "2"]]
+    assert rows == [["b县委办公室", "1", "1", "2", "0"], ["合计", "1", "1", "2", "0"]]
     _header, rows = _table(client, f"/statistics/overdue/cases?by=unit&key={org.units['county-a'].id}&{PERIOD}")
     assert rows == []
 
@@ -180,3 +183,23 @@ def test_a_malformed_period_is_answered_in_chinese(client, org):
     assert response.status_code == 422 and "月份格式应为 YYYY-MM" in response.get_data(as_text=True)
     response = client.get("/statistics/overdue?from=2020-01&to=2026-03")
     assert response.status_code == 422 and "最长 36 个月" in response.get_data(as_text=True)
+
+
+def test_a_missed_first_feedback_of_an_urgent_case_is_counted_beside_the_overdue_ones(client, org):
+    from tests.cases.helpers import PROGRESS, travel_to
+
+    clock.set_fixed(local("2026-03-10 09:00:00"))
+    missed = new_case(org, lead="county-b", urgency="urgent", title="紧急件：b县未按时首次反馈")
+    answered = new_case(org, lead="county-a", urgency="urgent", title="紧急件：a县按时首次反馈")
+    travel_to(local("2026-03-12 10:00:00"))
+    act(org, "handler_a", answered.instance_id, PROGRESS)  # within the 7 days
+    travel_to(local("2026-03-20 09:00:00"))  # b's 7 days have passed with no word
+    clock.set_fixed(local(NOW))
+    login(client, "dc")
+    header, rows = _table(client, f"/statistics/overdue?by=unit&{PERIOD}")
+    missed_column = header.index("未按时反馈")
+    by_unit = {row[0]: row[missed_column] for row in rows}
+    assert by_unit == {"a县委办公室": "0", "b县委办公室": "1", "合计": "1"}
+    _header, rows = _table(client, f"/statistics/overdue?by=month&{PERIOD}")
+    assert {row[0]: row[missed_column] for row in rows}["2026年03月"] == "1"
+    assert db.session.get(type(missed), missed.id).feedback_missed

@@ -90,6 +90,33 @@ def overdue_groups(scope, first, last_month, by, now):
     return sorted(((k, label, int(a), int(b)) for k, label, a, b in labelled), key=lambda r: (-(r[2] + r[3]), r[1]))
 
 
+def missed_feedback(scope, first, last_month, by):
+    """{group key: cases whose first feedback (首次反馈) came late or never}, among cases whose feedback was due
+    in the months [first, last_month] — a population of its own, beside the overdue cases."""
+    c = InstructionCase
+    base = db.session.query(c).filter(scope, c.feedback_missed.is_(True),
+                                      c.feedback_due_dt >= local_midnight(first),
+                                      c.feedback_due_dt < local_midnight(next_month(last_month)))
+    if by == "month":
+        months = months_between(first, last_month)
+        values = base.with_entities(*[func.sum(case((and_(c.feedback_due_dt >= local_midnight(m),
+                                                          c.feedback_due_dt < local_midnight(next_month(m))), 1),
+                                                    else_=0)) for m in months]).one()
+        return {m.strftime("%Y-%m"): int(v or 0) for m, v in zip(months, values, strict=True) if v}
+    column = c.lead_unit_id if by == "unit" else c.level
+    return {key: int(n) for key, n in base.with_entities(column, func.count(c.id)).group_by(column)}
+
+
+def group_label(by, key):
+    """The label of a report group that only the missed-feedback count has."""
+    if by == "unit":
+        unit = db.session.get(Unit, key) if key is not None else None
+        return unit.name if unit is not None else "（未指定）"
+    if by == "level":
+        return LEVELS.get(key, "（未指定）")
+    return parse_month(key).strftime("%Y年%m月")
+
+
 def days_late(c, now):
     """Local calendar days past the deadline: until closing, or until today for an open case."""
     end = c.closed_dt or now

@@ -62,15 +62,19 @@ def overdue():
     by = query["by"] if query["by"] in queries.GROUPINGS else "unit"
     now = clock.now()
     groups = queries.overdue_groups(scope, first, last, by, now)
+    missed = queries.missed_feedback(scope, first, last, by)
+    groups += [(key, queries.group_label(by, key), 0, 0) for key in missed if key not in {g[0] for g in groups}]
     period = {"from": first.strftime("%Y-%m"), "to": last.strftime("%Y-%m")}
     report = Report(
         title=f"{scope_name}超期批示件统计（{first:%Y年%m月}至{last:%Y年%m月}到期，{queries.GROUPINGS[by]}）",
-        columns=[{"unit": "承办单位", "level": "批示层级", "month": "到期月份"}[by], "超期未办结", "逾期办结", "合计"],
-        rows=[[label, a, b, a + b] for _key, label, a, b in groups],
+        columns=[{"unit": "承办单位", "level": "批示层级", "month": "到期月份"}[by], "超期未办结", "逾期办结", "合计",
+                 "未按时反馈"],
+        rows=[[label, a, b, a + b, missed.get(key, 0)] for key, label, a, b in groups],
         links=[url_for("statistics.overdue_cases", by=by, key=key, **period) for key, *_ in groups],
-        total=["合计", sum(g[2] for g in groups), sum(g[3] for g in groups), sum(g[2] + g[3] for g in groups)],
+        total=["合计", sum(g[2] for g in groups), sum(g[3] for g in groups), sum(g[2] + g[3] for g in groups),
+               sum(missed.values())],
         note="统计到期日在区间内、已过办理期限仍未办结或办结晚于期限的批示件；期限按批准延期后的期限计算，"
-             "月份按北京时间。")
+             "月份按北京时间。未按时反馈：首次反馈期限在区间内、未在期限前反馈的批示件（紧急件 7 日内首次反馈）。")
     return _show(report, {"kind": "overdue", "groupings": queries.GROUPINGS, "by": by, **period},
                  f"超期批示件统计_{period['from']}_{period['to']}.xlsx")
 
