@@ -5,30 +5,18 @@ import io
 from datetime import timedelta
 
 import pytest
-from lxml import html
 from openpyxl import load_workbook
 
 from tests.emergencies.helpers import REPORT, act, levels, local, open_task, reload, report, travel_to
 from tests.helpers import new_item
-from tests.web_helpers import login, once
+from tests.web_helpers import once
+from tests.web_helpers import page_doc as _page
+from tests.web_helpers import signed_in as _client
+from tests.web_helpers import text_of as _text
 from webapp.audit.models import AuditEntry
 from webapp.emergencies.models import Emergency, EmergencyFollowUp
 from webapp.engine import clock
 from webapp.extensions import db
-
-
-def _client(app, username):
-    client = app.test_client()
-    return client, login(client, username)
-
-
-def _page(response, status=200):
-    assert response.status_code == status, response.get_data(as_text=True)[:3000]
-    return html.fromstring(response.get_data(as_text=True))
-
-
-def _text(element):
-    return " ".join(element.text_content().split())
 
 
 def _one(doc, xpath):

@@ -1,25 +1,12 @@
 """Issue 19, items 8–11: one light for an emergency everywhere, 退回 at 值班领导核签, the monthly table of every
 unit reporting to the office, and the flash that says where a signed report went and whether it was late."""
-from lxml import html
 
 from tests.emergencies.helpers import REPORT, act, local, open_task, report, travel_to
-from tests.web_helpers import login
+from tests.web_helpers import page_doc as _page
+from tests.web_helpers import signed_in as _client
+from tests.web_helpers import text_of as _text
 from webapp.engine import clock
 from webapp.extensions import db
-
-
-def _client(app, username):
-    client = app.test_client()
-    return client, login(client, username)
-
-
-def _page(response, status=200):
-    assert response.status_code == status, response.get_data(as_text=True)[:3000]
-    return html.fromstring(response.get_data(as_text=True))
-
-
-def _text(element):
-    return " ".join(element.text_content().split())
 
 
 def _task_row(doc, row):
