@@ -4,28 +4,16 @@ the reports (and their 迟报 marks) the reader may see."""
 import io
 
 import pytest
-from lxml import html
 from openpyxl import load_workbook
 
 from tests.emergencies.helpers import REPORT, act, local, report, travel_to
-from tests.web_helpers import login, once
+from tests.web_helpers import once
+from tests.web_helpers import page_doc as _doc
+from tests.web_helpers import signed_in as _client
+from tests.web_helpers import text_of as _text
 from webapp.emergencies.models import Emergency, EmergencyFollowUp
 from webapp.engine import clock
 from webapp.extensions import db
-
-
-def _client(app, username):
-    client = app.test_client()
-    return client, login(client, username)
-
-
-def _doc(response, status=200):
-    assert response.status_code == status, response.get_data(as_text=True)[:2000]
-    return html.fromstring(response.get_data(as_text=True))
-
-
-def _text(element):
-    return " ".join(element.text_content().split())
 
 
 def _options(doc):
