@@ -212,3 +212,16 @@ def test_the_cli_command(app, org, cases):
     assert runner.invoke(args=["govflow", "month-tables", "--month", "2026-13"]).exit_code == 2
     result = runner.invoke(args=["govflow", "month-tables", "--month", "2026-04"])
     assert result.exit_code == 1 and "本月尚未结束" in result.output
+
+
+def test_a_unit_renamed_later_keeps_its_name_of_then_in_last_months_table(client, org, cases):
+    from webapp.organisation.operations import rename_unit
+
+    assert operations.produce(MARCH) == (2, 0)
+    db.session.commit()
+    clock.set_fixed(local("2026-04-20 09:00:00"))
+    rename_unit(org.users["admin"], org.units["county-b"], "b县委办公室（新）")
+    db.session.commit()
+    login(client, "dc")
+    _header, rows = screen_table(_page(client, "/statistics/monthly?month=2026-03"), "report-table")
+    assert [row[0] for row in rows] == ["a县委办公室", "b县委办公室"]

@@ -1,4 +1,6 @@
 """Pages of the reports (统计报表): overdue cases, emergency faults, monthly case tables; each prints and exports."""
+from datetime import timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -142,6 +144,13 @@ def fault_list():
     return _show(report, {"kind": "fault_list"}, f"迟报漏报瞒报明细_{first:%Y-%m}_{last:%Y-%m}.xlsx")
 
 
+def _name_then(unit_id, first):
+    """A unit's name at the end of the table's month: a unit renamed since keeps its name of then."""
+    from webapp.organisation.queries import name_at
+
+    return name_at(unit_id, months.local_midnight(months.next_month(first)) - timedelta(microseconds=1))
+
+
 @bp.route("/monthly")
 @login_required
 def monthly():
@@ -159,7 +168,8 @@ def monthly():
         title=title,
         columns=["承办单位", "督查室", "本月交办", "本月办结", "按期办结", "逾期办结", "月末超期未结", "月末在办",
                  "年度累计交办", "年度累计办结", "报结率", "确认状态"],
-        rows=[[t.unit.name, t.office.name, *_month_cells(t.figures_for(current_user.clearance)),
+        rows=[[_name_then(t.unit_id, first), _name_then(t.office_id, first),
+               *_month_cells(t.figures_for(current_user.clearance)),
                f"已确认（{_local(t.confirmed_dt)}）" if t.confirmed_dt else "未确认"] for t in tables],
         marks=[None if t.confirmed_dt else "unconfirmed" for t in tables],
         note="本月交办、办结按北京时间计；报结率 = 年度累计办结 ÷ 年度累计交办。"
