@@ -11,7 +11,8 @@ from werkzeug.test import EnvironBuilder
 from tests.conftest import OrgFactory
 from tests.helpers import act, new_item
 from webapp.attachments.models import Attachment
-from webapp.cases.models import InstructionCase
+from webapp.auth.models import Unit
+from webapp.cases.models import InstructionCase, SiteVisit
 from webapp.commissions import operations as commission_operations
 from webapp.commissions.models import Commission
 from webapp.emergencies import operations as emergency_operations
@@ -74,6 +75,12 @@ def _commission(org):
         "unit_ids": [org.units["county-a"].id]}, office_units)
     db.session.commit()
     return {"commission_id": commission.id}
+
+
+def _case(org):
+    from tests.cases.helpers import new_case
+
+    return {"case_id": new_case(org).id}
 
 
 def _adopted_item(org):
@@ -151,6 +158,14 @@ FORMS = [
     CreatingForm("attachments.upload", "writer_a", lambda ctx: f"/items/{ctx['instance_id']}", _rows(Attachment),
                  lambda ctx: f"/attachments/instance/{ctx['instance_id']}", _item,
                  files={"file": (PDF, "春耕数据.pdf")}),
+    CreatingForm("organisation.new_unit", "admin", lambda ctx: "/admin/units", _rows(Unit),
+                 lambda ctx: "/admin/units/new",
+                 fill=lambda ctx, org: {"code": "qs-new", "name": "青山县新设办公室", "kind": "county",
+                                        "parent_id": str(org.units["city"].id)}),
+    CreatingForm("cases.site_visit", "dc", lambda ctx: f"/cases/{ctx['case_id']}", _rows(SiteVisit),
+                 lambda ctx: f"/cases/{ctx['case_id']}/visits", _case,
+                 lambda ctx, org: {"inspectors": "督查室 李明、王芳", "visit_date": "2026-03-02",
+                                   "findings": "现场查看，整治方案尚未上会，已要求一周内报送进展。"}),
     CreatingForm("inbox.copy", "writer_a", lambda ctx: f"/items/{ctx['instance_id']}", _copy_events,
                  lambda ctx: f"/items/{ctx['instance_id']}/copy", _item,
                  lambda ctx, org: {"user_ids": [str(org.users["handler_b"].id)], "note": "供参考"}),

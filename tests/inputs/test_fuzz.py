@@ -16,8 +16,9 @@ from tests.emergencies.helpers import REPORT
 from tests.web_helpers import login
 from webapp.admin.schemas import ClockSchema
 from webapp.audit.schemas import AuditFilterSchema
+from webapp.auth.schemas import ChangePasswordSchema, SecurityPolicySchema
 from webapp.cases.operations import register_case
-from webapp.cases.schemas import RuleSchema
+from webapp.cases.schemas import RuleSchema, SiteVisitSchema
 from webapp.commissions.schemas import CommissionSchema
 from webapp.designer.schemas import DeploySchema, MigrateSchema, ValidateSchema, VersionArgs
 from webapp.emergencies import operations as emergency_operations
@@ -29,6 +30,16 @@ from webapp.inbox.schemas import CopySchema, ListArgs, PhraseSchema, ReturnSchem
 from webapp.inbox.schemas import UrgeSchema as TaskUrgeSchema
 from webapp.inputs import fields as inputs
 from webapp.inputs.schemas import FormSchema, MonthArgs
+from webapp.organisation.schemas import (
+    DeactivateUserSchema,
+    EditUserSchema,
+    GrantSchema,
+    MoveUnitSchema,
+    NewUnitSchema,
+    NewUserSchema,
+    RenameUnitSchema,
+    UserSearchSchema,
+)
 from webapp.reports.operations import create_item
 from webapp.scoring.rules import RulesForm
 from webapp.scoring.schemas import InstructionSchema, PublishSchema
@@ -36,7 +47,8 @@ from webapp.statistics.schemas import ConfirmSchema, MonthSchema, PeriodSchema, 
 from webapp.supervision.schemas import DeskFilterSchema, UrgeSchema
 from webapp.workcal.schemas import YearEntriesSchema
 
-USERS = ("writer_a", "editor", "dc", "admin", "handler_a", "leader_a")
+# Every kind of user, the three separated administrators included: a route's parsing runs only for those let in.
+USERS = ("writer_a", "editor", "dc", "admin", "secadmin", "auditor", "handler_a", "leader_a")
 EXAMPLES = 15
 
 # Which schema reads a route's input, where it is not the open task's form. A route missing here is still fuzzed,
@@ -59,6 +71,12 @@ ENDPOINT_SCHEMAS = {
     "statistics.produce": [ProduceSchema], "statistics.confirm": [ConfirmSchema],
     "supervision.index": [DeskFilterSchema], "supervision.bulk_urge": [DeskFilterSchema, UrgeSchema],
     "supervision.urge": [UrgeSchema], "workcal.calendar": [YearEntriesSchema],
+    "auth.password": [ChangePasswordSchema], "auth.security_policy": [SecurityPolicySchema],
+    "cases.site_visit": [SiteVisitSchema], "organisation.new_unit": [NewUnitSchema],
+    "organisation.rename_unit": [RenameUnitSchema], "organisation.move_unit": [MoveUnitSchema],
+    "organisation.users": [UserSearchSchema], "organisation.new_user": [NewUserSchema],
+    "organisation.user": [EditUserSchema], "organisation.deactivate_user": [DeactivateUserSchema],
+    "organisation.grant": [GrantSchema],
 }
 TASK_ENDPOINTS = {"inbox.task", "api.complete"}
 
@@ -133,7 +151,8 @@ def world(app, org):
         **REPORT, "event_time": f"{clock.now().astimezone(clock.LOCAL_TZ) - timedelta(minutes=30):%Y-%m-%dT%H:%M}"})
     db.session.commit()
     ids = {"row": compose.id, "instance": item.instance_id, "item": item.id, "case": case.id,
-           "emergency": emergency.id, "unit": org.users["writer_a"].unit_id, "task_rows": [compose.id, register.id]}
+           "emergency": emergency.id, "unit": org.users["writer_a"].unit_id,
+           "user": org.users["writer_b"].id, "task_rows": [compose.id, register.id]}
     clients = {}
     for username in USERS:
         client = app.test_client()
@@ -147,6 +166,7 @@ def _url_value(arg, converter, world, draw):
     if type(converter).__name__ == "IdConverter":
         real = {"row_id": draw(st.sampled_from(ids["task_rows"])), "instance_id": ids["instance"],
                 "item_id": ids["item"], "case_id": ids["case"], "emergency_id": ids["emergency"],
+                "unit_id": ids["unit"], "user_id": ids["user"],
                 "version": world["version"]}.get(arg, 1)
         return draw(st.sampled_from([real, real, 1, 2**31 - 1]))
     if arg == "process_key":

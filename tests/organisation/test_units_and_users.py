@@ -66,9 +66,9 @@ def test_a_unit_with_open_steps_cannot_be_deactivated(app, org):
 
 def test_a_new_user_gets_a_temporary_password_shown_once_and_must_change_it(app, org):
     client, token = _admin(app)
-    response = client.post("/admin/users/new", data={"csrf_token": token, **once(), "username": "xy_new",
-                                                     "name": "新信息员", "unit_id": org.units["county-a"].id,
-                                                     "roles": "writer"})
+    form = {"csrf_token": token, **once(), "username": "xy_new", "name": "新信息员",
+            "unit_id": org.units["county-a"].id, "roles": "writer"}
+    response = client.post("/admin/users/new", data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     password = html.split('id="temporary-password">', 1)[1].split("<", 1)[0]
@@ -78,6 +78,12 @@ def test_a_new_user_gets_a_temporary_password_shown_once_and_must_change_it(app,
     fresh = app.test_client()
     assert fresh.post("/login", data={"username": "xy_new", "password": password,
                                       "csrf_token": csrf(fresh)}).status_code == 302
+
+    # The same post again (a double click): no second account, no new password; to the user's page instead.
+    again = client.post("/admin/users/new", data=form)
+    assert again.status_code == 302 and again.headers["Location"] == f"/admin/users/{user.id}"
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert db.session.query(User).filter_by(username="xy_new").count() == 1
 
 
 def test_reset_password_replaces_the_old_one(app, org):

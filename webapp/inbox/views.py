@@ -7,6 +7,7 @@ from webapp.auth.roles import SECRECY_LEVELS, URGENCY_LEVELS
 from webapp.engine import clock, runner
 from webapp.engine.errors import FormInvalid
 from webapp.extensions import db
+from webapp.inputs.bodies import form_values
 from webapp.reports import queries as report_queries
 
 from . import queries, schemas, subjects
@@ -82,8 +83,7 @@ def task(row_id):
         if audit.record_view(row, current_user):  # a secret item's view goes to the audit log
             db.session.commit()
         return _render_task(row)
-    # A field sent several times (ticked boxes) arrives as a list, any other as its single value.
-    form = {k: (v if len(v) > 1 else v[0]) for k, v in request.form.lists() if k != "csrf_token"}
+    form = form_values(request.form, drop=("csrf_token",))
     action = form.pop("action", "submit")
     try:
         if action == "draft":

@@ -56,3 +56,8 @@ def json_object():
     if not isinstance(data, dict):
         abort(400, "请求内容应为 JSON 对象。")
     return data
+
+
+def form_values(form, drop=()):
+    """A posted form as a dict: a field sent several times (ticked boxes) as a list, any other as its value."""
+    return {key: values if len(values) > 1 else values[0] for key, values in form.lists() if key not in drop}

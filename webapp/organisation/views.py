@@ -7,8 +7,10 @@ from webapp import idempotency
 from webapp.auth.access import role_required
 from webapp.auth.models import Unit, User
 from webapp.auth.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS
+from webapp.engine import forms
 from webapp.engine.errors import FormInvalid, NotFound
 from webapp.extensions import db
+from webapp.inputs.bodies import form_values
 
 from . import (
     models,  # noqa: F401  (the table joins the metadata)
@@ -31,13 +33,9 @@ from .schemas import (
 bp = Blueprint("organisation", __name__)
 
 
-def _load(schema):
-    """The posted form through `schema`; ticked boxes of one name arrive as a list (a MultiDict gives one)."""
-    data = {key: values if len(values) > 1 else values[0] for key, values in request.form.lists()}
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        raise FormInvalid(exc.normalized_messages()) from None
+def _load(schema_cls):
+    """The posted form through `schema_cls` (ticked boxes of one name arrive as a list); FormInvalid by field."""
+    return forms.load(schema_cls, form_values(request.form))
 
 
 def _get(model, ident):
@@ -72,7 +70,7 @@ def units():
 def new_unit():
     try:
         idempotency.claim()
-        unit = operations.create_unit(_me(), _load(NewUnitSchema()))
+        unit = operations.create_unit(_me(), _load(NewUnitSchema))
     except FormInvalid as exc:
         db.session.rollback()
         return _units_page(exc.fields, request.form, exc.status)
@@ -107,14 +105,14 @@ def _unit_change(unit_id, change, done):
 @bp.route("/units/<int:unit_id>/rename", methods=["POST"])
 @role_required("admin")
 def rename_unit(unit_id):
-    return _unit_change(unit_id, lambda u: operations.rename_unit(_me(), u, _load(RenameUnitSchema())["name"]),
+    return _unit_change(unit_id, lambda u: operations.rename_unit(_me(), u, _load(RenameUnitSchema)["name"]),
                         "已更名，原名称保留在名称历史中。")
 
 
 @bp.route("/units/<int:unit_id>/move", methods=["POST"])
 @role_required("admin")
 def move_unit(unit_id):
-    return _unit_change(unit_id, lambda u: operations.move_unit(_me(), u, _load(MoveUnitSchema())["parent_id"]),
+    return _unit_change(unit_id, lambda u: operations.move_unit(_me(), u, _load(MoveUnitSchema)["parent_id"]),
                         "已调整上级单位。")
 
 
@@ -153,7 +151,7 @@ def new_user():
         return _new_user_page()
     try:
         idempotency.claim()
-        user, password = operations.create_user(_me(), _load(NewUserSchema()))
+        user, password = operations.create_user(_me(), _load(NewUserSchema))
     except FormInvalid as exc:
         db.session.rollback()
         return _new_user_page(exc.fields, request.form, exc.status)
@@ -178,7 +176,7 @@ def user(user_id):
     if request.method == "GET":
         return _user_page(found)
     try:
-        handed = operations.update_user(_me(), found, _load(EditUserSchema()))
+        handed = operations.update_user(_me(), found, _load(EditUserSchema))
     except FormInvalid as exc:
         db.session.rollback()
         moving_to = request.form.get("unit_id", type=int)
@@ -199,7 +197,7 @@ def _handed_note(handed):
 def deactivate_user(user_id):
     found = _get(User, user_id)
     try:
-        handed = operations.deactivate_user(_me(), found, _load(DeactivateUserSchema())["successor_id"])
+        handed = operations.deactivate_user(_me(), found, _load(DeactivateUserSchema)["successor_id"])
     except FormInvalid as exc:
         db.session.rollback()
         return _user_page(found, exc.fields, request.form, exc.status)
@@ -231,7 +229,7 @@ def grant(user_id):
     if request.method == "GET":
         return _grant_page(found)
     try:
-        values = _load(GrantSchema())
+        values = _load(GrantSchema)
         operations.grant(_me(), found, values["roles"], values["clearance"])
     except FormInvalid as exc:
         db.session.rollback()
