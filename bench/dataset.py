@@ -167,7 +167,8 @@ def _act(db, cell, role, instance_id, form):
 
 def _travel(db, instance_id, days):
     """Move the clock on and fire what came due of this instance (the other templates' timers wait)."""
-    from webapp.engine import clock, runner
+    from webapp.core import clock
+    from webapp.engine import runner
 
     clock.set_fixed(clock.now() + timedelta(days=days))
     runner.fire_timers(instance_id)
@@ -252,7 +253,7 @@ def make_case(db, cell, kind):
 
 def make_templates(db, org, start):
     """{(family, kind): instance id}, each made by the engine with the clock starting at `start`."""
-    from webapp.engine import clock
+    from webapp.core import clock
 
     cell = Cell(db, org)
     templates = {}

@@ -92,7 +92,7 @@ class Raw:
 
         from webapp.engine.environment import GovFlowScriptEngine
 
-        engine = GovFlowScriptEngine(lambda _id: self.services, instance_id=number)
+        engine = GovFlowScriptEngine(instance_id=number, services=self.services)
         workflow = BpmnWorkflow(self.spec, self.subprocess_specs, script_engine=engine)
         workflow.task_tree.data.update(self.start_data)
         workflow.do_engine_steps()

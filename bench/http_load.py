@@ -353,7 +353,7 @@ def latency_summary(seconds):
 def run(args):
     from sqlalchemy import text
 
-    from webapp.engine import clock
+    from webapp.core import clock
     from webapp.extensions import db
 
     clock.set_fixed(None)  # the system clock, as the gunicorn workers read it

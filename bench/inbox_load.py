@@ -347,7 +347,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if min(args.history, args.baseline, args.rounds) < 1 or not 0 < args.share <= 1:
         parser.error("--history, --baseline and --rounds must be at least 1, --share in (0, 1]")
-    from webapp.engine import clock
+    from webapp.core import clock
 
     now = datetime.now(UTC).replace(microsecond=0)
     clock.set_fixed(now)  # the open tasks' deadline marks stay as loaded

@@ -32,7 +32,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 
 
 def last_month(now):
-    from webapp.engine.clock import LOCAL_TZ
+    from webapp.core.clock import LOCAL_TZ
 
     first = now.astimezone(LOCAL_TZ).date().replace(day=1)
     return (first.replace(year=first.year - 1, month=12) if first.month == 1 else first.replace(month=first.month - 1))
@@ -108,7 +108,7 @@ def _app(url):
 
 
 def run(args):
-    from webapp.engine import clock
+    from webapp.core import clock
 
     now = clock.now()  # the month of the monthly table is the app's last month
     report = {"benchmark": "read_paths", "command": "python -m bench.read_paths " + " ".join(args.argv),

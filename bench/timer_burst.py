@@ -102,7 +102,7 @@ def arm_burst(side, count, spread):
 
     Returns (window start, window end, {timer id: due_dt}).
     """
-    from webapp.engine import clock
+    from webapp.core import clock
     from webapp.extensions import db
 
     start = datetime.now(UTC)
@@ -309,7 +309,8 @@ def phase_clock(spent):
 
 def profile_jobs(side, count):
     """Mean ms per phase of the body of `webapp.jobs.fire_timer`, run here on `count` due timers."""
-    from webapp.engine import clock, runner
+    from webapp.core import clock
+    from webapp.engine import runner
     from webapp.engine.models import Timer
     from webapp.extensions import db
 
@@ -422,7 +423,7 @@ def print_report(report):
 # --- main ----------------------------------------------------------------------------------------------------------
 
 def run(args):
-    from webapp.engine import clock
+    from webapp.core import clock
     from webapp.extensions import db
 
     report = {"benchmark": "timer_burst", "command": "python -m bench.timer_burst " + " ".join(args.argv),

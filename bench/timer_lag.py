@@ -283,7 +283,8 @@ class Side:
 
     def sweep_round(self, count, explain=False):
         """Arm `count` timers, pin the clock 1 s past their due time, sweep; returns the round's measurements."""
-        from webapp.engine import clock, timers
+        from webapp.core import clock
+        from webapp.engine import timers
         from webapp.extensions import db
 
         armed_at = self.start + self.next_round * ROUND_SPAN
@@ -327,7 +328,7 @@ class Side:
         Returns an RQTimer per timer: its lag `fired_dt - due_dt`, split at the moment RQ's scheduler moved
         its job onto the queue (`job.enqueued_at`) into the scheduler's wait and the work after it.
         """
-        from webapp.engine import clock
+        from webapp.core import clock
 
         clock.set_fixed(None)
         margin = timedelta(seconds=2 + self.count / 50)  # arming K timers must end before they are due
@@ -436,7 +437,8 @@ def load_pending(db, start, count, due_of=None):
 
     Returns (summary, [(timer id, due_dt)] of all of them).
     """
-    from webapp.engine import clock, runner
+    from webapp.core import clock
+    from webapp.engine import runner
     from webapp.engine.models import InstanceEvent, ProcessInstance, Timer
 
     instances, timers_t, events_t = ProcessInstance.__table__, Timer.__table__, InstanceEvent.__table__
@@ -747,7 +749,7 @@ def dispose(app):
 
 
 def run(args):
-    from webapp.engine import clock
+    from webapp.core import clock
     from webapp.extensions import db
 
     start = datetime.now(UTC).replace(second=0, microsecond=0)

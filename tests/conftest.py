@@ -14,7 +14,7 @@ from webapp import create_app
 from webapp.auth.models import Unit, User
 from webapp.cli import deploy_directory
 from webapp.config import normalize_database_url
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai

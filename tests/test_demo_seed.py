@@ -6,12 +6,12 @@ from tests.conftest import START
 from tests.web_helpers import csrf
 from webapp.auth.models import Unit, User
 from webapp.cases.models import InstructionCase
+from webapp.core import clock
 from webapp.demo import seed
 from webapp.demo.org_data import DEMO_LOGINS, DEMO_PASSWORD
 from webapp.demo.seed import EMERGENCY_SAMPLES
 from webapp.emergencies.models import Emergency, ReportingFault
 from webapp.emergencies.services import EmergencyService
-from webapp.engine import clock
 from webapp.engine.models import HumanTask, InstanceEvent, Timer
 from webapp.extensions import db
 from webapp.reports.models import InfoItem

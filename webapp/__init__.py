@@ -44,12 +44,17 @@ def register_extensions(app):
 def register_engine(app):
     import handlers
 
-    from .engine import clock, store
+    from . import engine
+    from .auth import queries as people
+    from .auth import roles
+    from .engine import spiff_time
     from .handler_services import services_for
 
     handlers.load_all()
-    clock.install()
-    store.set_services_factory(services_for)
+    spiff_time.install()
+    engine.configure(role_for_lane=roles.role_code, secrecy_label=roles.secrecy_label, person=people.person,
+                     colleagues=people.colleagues, handler=handlers.REGISTRY.get, handler_error=handlers.HandlerError,
+                     services=services_for)
     from .engine import demo_clock
 
     demo_clock.init_app(app)

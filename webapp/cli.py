@@ -96,7 +96,7 @@ def serve_cmd(host, port):
 def month_tables_cmd(month):
     """Produce (or reproduce, while unconfirmed) the 领导批示件月报表 of a month, by default last month."""
     from webapp import months
-    from webapp.engine.errors import TaskConflict
+    from webapp.core.errors import TaskConflict
     from webapp.statistics import operations
 
     try:
@@ -114,7 +114,7 @@ def month_tables_cmd(month):
 @click.option("--days", type=float, default=None, help="保留天数（默认 IDEMPOTENCY_KEY_DAYS）")
 def prune_idempotency_cmd(days):
     """Delete the one-time keys of creating requests older than the retention (the sweep does it hourly)."""
-    from webapp.engine import clock
+    from webapp.core import clock
     from webapp.idempotency import operations
 
     kept = timedelta(days=days) if days is not None else operations.retention()
@@ -151,7 +151,8 @@ def start_sweep_cmd():
 @click.option("--hours", type=float, required=True)
 def advance_clock_cmd(hours):
     """Move the shared demo clock forward (refused in production)."""
-    from webapp.engine import clock, demo_clock
+    from webapp.core import clock
+    from webapp.engine import demo_clock
 
     offset = demo_clock.advance(timedelta(hours=hours))
     db.session.commit()

@@ -4,7 +4,7 @@ from datetime import datetime
 from flask_login import current_user
 
 from webapp.auth.roles import IMPORTANCE_LEVELS, ROLES, SECRECY_LEVELS, URGENCY_LEVELS
-from webapp.engine.clock import LOCAL_TZ
+from webapp.core.clock import LOCAL_TZ
 
 
 def local_dt(value, fmt="%Y-%m-%d %H:%M"):

@@ -46,7 +46,8 @@ def fire_timer(timer_id):
     Not due yet (an extension moved it; the new due time has its own job) or no longer armed (already
     fired, cancelled, or a duplicate delivery of this job): nothing happens.
     """
-    from webapp.engine import clock, runner
+    from webapp.core import clock
+    from webapp.engine import runner
     from webapp.engine.models import Timer
     from webapp.extensions import db
 
@@ -101,7 +102,7 @@ def produce_month_tables():
     global _tables_checked_for, _tables_retry_dt
     from sqlalchemy.exc import IntegrityError
 
-    from webapp.engine import clock
+    from webapp.core import clock
     from webapp.extensions import db
     from webapp.statistics import operations
 

@@ -1,7 +1,7 @@
 """Local (Asia/Shanghai) days and months as the reports count them: midnights, month starts, month arithmetic."""
 from datetime import date, datetime, time, timedelta
 
-from webapp.engine import clock
+from webapp.core import clock
 
 
 def local_midnight(day):

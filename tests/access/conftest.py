@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import START
 from tests.web_helpers import csrf, login
 from webapp.cli import deploy_directory
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 
 from .world import ANONYMOUS, build_world

@@ -11,7 +11,7 @@ from tests.helpers import COMPOSE, act, new_item
 from tests.web_helpers import login
 from webapp.attachments import operations
 from webapp.attachments.models import Attachment
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.engine.models import InstanceEvent, ProcessInstance
 from webapp.extensions import db
 from webapp.reports.operations import create_item

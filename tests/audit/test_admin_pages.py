@@ -9,7 +9,7 @@ from tests.audit.helpers import entries
 from tests.conftest import START
 from tests.web_helpers import login
 from webapp import audit
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 
 URL = "/admin/audit/"

@@ -9,7 +9,8 @@ from tests.engine.conftest import BPMN_DIR
 from tests.helpers import new_item, open_task
 from tests.web_helpers import csrf, login, once
 from webapp import audit
-from webapp.engine import clock, definitions, runner
+from webapp.core import clock
+from webapp.engine import definitions, runner
 from webapp.extensions import db
 from webapp.reports.models import InfoItem
 

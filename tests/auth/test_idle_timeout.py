@@ -5,7 +5,7 @@ from datetime import timedelta
 from tests.audit.helpers import entries
 from tests.auth.helpers import set_policy
 from tests.web_helpers import login
-from webapp.engine import clock
+from webapp.core import clock
 
 
 def idle_for(client, minutes):

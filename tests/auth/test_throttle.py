@@ -12,7 +12,7 @@ from tests.conftest import PASSWORD, START
 from tests.web_helpers import csrf
 from webapp.auth import operations
 from webapp.auth.models import LoginThrottle, User
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db, limiter
 
 

@@ -47,7 +47,8 @@ def test_the_data_set_has_the_counts_asked_for(built):
 @postgresql_only
 def test_an_open_copied_item_is_carried_on_by_its_own_unit(built):
     from webapp.auth.models import User
-    from webapp.engine import clock, runner
+    from webapp.core import clock
+    from webapp.engine import runner
     from webapp.engine.models import HumanTask
     from webapp.extensions import db
     from webapp.reports.models import InfoItem
@@ -77,7 +78,8 @@ def template_unit(db):
 
 @postgresql_only
 def test_a_copied_case_timer_fires_when_due_and_only_then(built):
-    from webapp.engine import clock, timers
+    from webapp.core import clock
+    from webapp.engine import timers
     from webapp.engine.models import InstanceEvent, ProcessInstance, Timer
     from webapp.extensions import db
 

@@ -12,7 +12,7 @@ from tests.browser.conftest import login, logout
 from tests.emergencies import conftest as emergency_fixtures
 from tests.emergencies.helpers import local
 from tests.helpers import act, new_item
-from webapp.engine import clock
+from webapp.core import clock
 
 org = emergency_fixtures.org  # the organisation with the city's 总值班室 and the levels' leaders
 

@@ -4,7 +4,8 @@ from datetime import datetime, timedelta
 from tests.helpers import act, open_task
 from webapp.cases.models import InstructionCase
 from webapp.cases.operations import register_case
-from webapp.engine import clock, timers
+from webapp.core import clock
+from webapp.engine import timers
 from webapp.engine.models import Timer
 from webapp.extensions import db
 

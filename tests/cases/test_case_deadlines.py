@@ -7,8 +7,9 @@ import handlers
 from tests.cases.helpers import CLOSE, PROGRESS, armed, local, new_case, reload, step, travel, travel_to
 from tests.helpers import act, open_task
 from webapp.cases import operations
-from webapp.engine import clock, runner, timers
-from webapp.engine.errors import FormInvalid
+from webapp.core import clock
+from webapp.core.errors import FormInvalid
+from webapp.engine import runner, timers
 from webapp.engine.models import InstanceEvent, ProcessInstance, Timer
 from webapp.extensions import db
 from webapp.notices.models import Notice

@@ -9,7 +9,7 @@ from lxml import html
 from tests.cases.helpers import REGISTER, local, new_case, reload, travel_to
 from tests.web_helpers import login, once
 from webapp.cases.models import DeadlineRule, InstructionCase
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 
 RULE = {"level": "provincial", "finish_amount": "10", "finish_unit": "calendar_days", "remind_amount": "2",

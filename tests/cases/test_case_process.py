@@ -7,8 +7,9 @@ from tests.cases.helpers import CLOSE, PROGRESS, REGISTER, local, new_case, relo
 from tests.helpers import act, open_task
 from webapp.cases.models import InstructionCase
 from webapp.cases.operations import register_case
-from webapp.engine import clock, runner, serializer, store
-from webapp.engine.errors import FormInvalid, NotAllowed
+from webapp.core import clock
+from webapp.core.errors import FormInvalid, NotAllowed
+from webapp.engine import runner, serializer, store
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.extensions import db
 from webapp.notices.models import Notice

@@ -3,7 +3,8 @@ from tests.cases.helpers import new_case, reload
 from tests.conftest import START, IsolatedClient
 from tests.web_helpers import login
 from webapp import create_app
-from webapp.engine import clock, demo_clock
+from webapp.core import clock
+from webapp.engine import demo_clock
 
 
 def _post_days(client, token, days):

@@ -7,7 +7,7 @@ from tests.cases.helpers import CLOSE, REGISTER, new_case, step
 from tests.helpers import act, open_task
 from tests.web_helpers import login, once
 from webapp.cases.operations import register_case
-from webapp.engine.errors import FormInvalid
+from webapp.core.errors import FormInvalid
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 

@@ -1,7 +1,7 @@
 """The emergency JSON API: report, phone report, read; errors as JSON with the fields at fault."""
 from tests.emergencies.helpers import REPORT, local
 from tests.web_helpers import login
-from webapp.engine import clock
+from webapp.core import clock
 
 
 def _client(app, org, username):

@@ -11,8 +11,8 @@ from tests.web_helpers import once
 from tests.web_helpers import page_doc as _doc
 from tests.web_helpers import signed_in as _client
 from tests.web_helpers import text_of as _text
+from webapp.core import clock
 from webapp.emergencies.models import Emergency, EmergencyFollowUp
-from webapp.engine import clock
 from webapp.extensions import db
 
 

@@ -7,10 +7,11 @@ from tests.conftest import START, IsolatedClient
 from tests.web_helpers import csrf, once
 from webapp import create_app
 from webapp.auth.models import Unit
+from webapp.core import clock
 from webapp.demo import seed
 from webapp.demo.org_data import DEMO_PASSWORD
 from webapp.emergencies.models import Emergency, ReportingFault
-from webapp.engine import clock, demo_clock
+from webapp.engine import demo_clock
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 

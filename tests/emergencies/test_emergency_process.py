@@ -4,10 +4,10 @@ from datetime import timedelta
 import pytest
 
 from tests.emergencies.helpers import REPORT, act, levels, local, open_task, reload, report, travel_to
+from webapp.core import clock
+from webapp.core.errors import FormInvalid, NotAllowed
 from webapp.emergencies import operations
 from webapp.emergencies.models import ReportingFault
-from webapp.engine import clock
-from webapp.engine.errors import FormInvalid, NotAllowed
 from webapp.engine.models import HumanTask, InstanceEvent, ProcessInstance, Timer
 from webapp.extensions import db
 from webapp.notices.models import Notice

@@ -14,8 +14,8 @@ from tests.web_helpers import page_doc as _page
 from tests.web_helpers import signed_in as _client
 from tests.web_helpers import text_of as _text
 from webapp.audit.models import AuditEntry
+from webapp.core import clock
 from webapp.emergencies.models import Emergency, EmergencyFollowUp
-from webapp.engine import clock
 from webapp.extensions import db
 
 

@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 
 from tests.emergencies.helpers import levels, local
 from tests.web_helpers import login, once
+from webapp.core import clock
 from webapp.emergencies.models import Emergency
-from webapp.engine import clock
 from webapp.extensions import db
 
 

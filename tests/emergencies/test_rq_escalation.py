@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from tests.emergencies.helpers import reload, report
 from tests.engine.test_rq_timers import rq_workers
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.engine.models import Timer
 from webapp.extensions import db
 from webapp.notices.models import Notice

@@ -5,7 +5,7 @@ from tests.emergencies.helpers import REPORT, act, local, open_task, report, tra
 from tests.web_helpers import page_doc as _page
 from tests.web_helpers import signed_in as _client
 from tests.web_helpers import text_of as _text
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 
 

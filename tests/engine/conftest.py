@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from marshmallow import Schema, fields
 
-from webapp.engine import definitions, forms
+from webapp.core import forms
+from webapp.engine import definitions
 from webapp.extensions import db
 
 BPMN_DIR = Path(__file__).parent / "bpmn"

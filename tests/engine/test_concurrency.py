@@ -6,8 +6,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tests.helpers import new_item, open_task
 from webapp.auth.models import User
-from webapp.engine import clock, runner, timers
-from webapp.engine.errors import TaskConflict
+from webapp.core import clock
+from webapp.core.errors import TaskConflict
+from webapp.engine import runner, timers
 from webapp.engine.models import InstanceEvent, Timer
 from webapp.extensions import db
 

@@ -5,8 +5,8 @@ from tests.cases.helpers import PROGRESS, new_case, reload
 from tests.helpers import act, completed_row, new_item, open_task
 from tests.web_helpers import login, once
 from webapp.cases.models import InstructionCase
+from webapp.core.errors import FormInvalid, NotAllowed
 from webapp.engine import store, task_actions
-from webapp.engine.errors import FormInvalid, NotAllowed
 from webapp.engine.models import HumanTask, InstanceEvent, ProcessInstance
 from webapp.extensions import db
 from webapp.inbox.operations import copy_to

@@ -5,7 +5,8 @@ from pathlib import Path
 from tests.cases.helpers import armed, new_case, reload, step
 from tests.designer.test_pages import with_reminder
 from tests.helpers import act, open_task
-from webapp.engine import clock, definitions, migration
+from webapp.core import clock
+from webapp.engine import definitions, migration
 from webapp.engine.models import HumanTask, InstanceEvent, ProcessInstance, Timer
 from webapp.extensions import db
 

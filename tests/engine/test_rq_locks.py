@@ -22,7 +22,8 @@ from tests.engine.test_rq_timers import (  # noqa: F401  (_redis_url and rq_app 
     wait_for_first_sweep,
 )
 from webapp import jobs
-from webapp.engine import clock, runner, scheduling
+from webapp.core import clock
+from webapp.engine import runner, scheduling
 from webapp.engine.models import InstanceEvent, Timer
 from webapp.extensions import db
 

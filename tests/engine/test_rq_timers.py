@@ -25,7 +25,8 @@ from rq.registry import ScheduledJobRegistry
 
 from webapp import jobs
 from webapp.config import ROOT
-from webapp.engine import clock, runner, scheduling
+from webapp.core import clock
+from webapp.engine import runner, scheduling
 from webapp.engine.models import InstanceEvent, ProcessInstance, Timer
 from webapp.extensions import db
 

@@ -5,8 +5,9 @@ import pytest
 
 import handlers
 from tests.helpers import open_task
-from webapp.engine import clock, definitions, runner, timers
-from webapp.engine.errors import NotFound, TaskConflict
+from webapp.core import clock
+from webapp.core.errors import NotFound, TaskConflict
+from webapp.engine import definitions, runner, timers
 from webapp.engine.models import HumanTask, Incident, InstanceEvent, ProcessInstance, Timer
 from webapp.extensions import db
 

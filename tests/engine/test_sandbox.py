@@ -12,10 +12,10 @@ import pytest
 from lxml import etree
 
 from tests.helpers import act, new_item, open_task
+from webapp.core.errors import AppError
 from webapp.designer.validation import validate
 from webapp.engine import definitions, restricted, runner, sandbox, store
 from webapp.engine.diagram import diagram_state
-from webapp.engine.errors import EngineError
 from webapp.engine.models import Incident, ProcessInstance
 from webapp.engine.projection import current_data
 from webapp.extensions import db
@@ -192,7 +192,7 @@ def test_a_unit_expression_writing_files_is_refused_when_the_task_opens(org, dep
     xml = xml[:at] + xml[at:].replace('value="unit_id"', f'value="{escape(unit)}"', 1)
     deploy_unchecked("info_report", xml)
     item = new_item(org)
-    with pytest.raises(EngineError) as refused:
+    with pytest.raises(AppError) as refused:
         act(org, "verifier_a", item.instance_id, {"decision": "pass"})
     assert "不允许使用 open" in str(refused.value)
     db.session.rollback()

@@ -5,8 +5,9 @@ import pytest
 
 from tests.cases.helpers import CLOSE, PROGRESS, armed, new_case, reload, step, travel
 from tests.helpers import act, completed_row, new_item, open_task
-from webapp.engine import clock, runner, store, task_actions
-from webapp.engine.errors import NotAllowed, TaskConflict
+from webapp.core import clock
+from webapp.core.errors import NotAllowed, TaskConflict
+from webapp.engine import runner, store, task_actions
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 

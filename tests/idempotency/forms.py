@@ -15,9 +15,9 @@ from webapp.auth.models import Unit
 from webapp.cases.models import InstructionCase, SiteVisit
 from webapp.commissions import operations as commission_operations
 from webapp.commissions.models import Commission
+from webapp.core import clock
 from webapp.emergencies import operations as emergency_operations
 from webapp.emergencies.models import Emergency, EmergencyFollowUp, ReportingFault
-from webapp.engine import clock
 from webapp.engine.models import InstanceEvent, ProcessInstance
 from webapp.extensions import db
 from webapp.reports.models import InfoItem

@@ -17,7 +17,7 @@ from bench import dataset, http_load
 from bench.timer_lag import fresh_database
 from tests.conftest import PASSWORD
 from tests.idempotency.forms import API_CALLS, FORMS, build_org, instances, submission
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 
 pytestmark = pytest.mark.skipif(

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from tests.web_helpers import login
 from webapp import jobs
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 from webapp.idempotency import operations
 from webapp.idempotency.models import IdempotencyKey

@@ -4,7 +4,7 @@ from datetime import timedelta
 from tests.cases.helpers import new_case
 from tests.helpers import act, new_item, open_task
 from tests.inbox.lists import Reader
-from webapp.engine import clock
+from webapp.core import clock
 
 
 def _later(minutes=1):

@@ -5,7 +5,7 @@ import pytest
 
 from tests.helpers import COMPOSE, act, new_item, open_task
 from tests.inbox.lists import Reader
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.inbox import operations

@@ -5,7 +5,7 @@ import pytest
 
 from tests.helpers import act, new_item, open_task
 from tests.web_helpers import login, once
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 from webapp.inbox.models import InstanceCopy, OpinionPhrase, Urge

@@ -20,10 +20,10 @@ from webapp.auth.schemas import ChangePasswordSchema, SecurityPolicySchema
 from webapp.cases.operations import register_case
 from webapp.cases.schemas import RuleSchema, SiteVisitSchema
 from webapp.commissions.schemas import CommissionSchema
+from webapp.core import clock, forms
 from webapp.designer.schemas import DeploySchema, MigrateSchema, ValidateSchema, VersionArgs
 from webapp.emergencies import operations as emergency_operations
 from webapp.emergencies.schemas import FaultSchema, FollowUpSchema, PhoneSchema, RecordArgs, ReportSchema, RequestSchema
-from webapp.engine import clock, forms
 from webapp.engine.models import HumanTask, ProcessDefinition
 from webapp.extensions import db
 from webapp.inbox.schemas import CopySchema, ListArgs, PhraseSchema, ReturnSchema, TransferSchema

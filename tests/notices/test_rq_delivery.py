@@ -11,7 +11,8 @@ from rq.job import Job
 from tests.engine.test_rq_timers import _redis_url, rq_workers  # noqa: F401  (_redis_url is a fixture)
 from tests.helpers import COMPOSE, new_item
 from tests.notices.helpers import wait_for_state
-from webapp.engine import clock, scheduling
+from webapp.core import clock
+from webapp.engine import scheduling
 from webapp.extensions import db
 from webapp.notices import dispatch, operations
 from webapp.notices.models import NoticeDelivery

@@ -6,7 +6,7 @@ from tests.helpers import new_item
 from tests.web_helpers import csrf, login, once
 from webapp.audit.models import AuditEntry
 from webapp.auth.models import Unit, User
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 from webapp.organisation import queries
 

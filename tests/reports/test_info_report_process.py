@@ -2,8 +2,8 @@
 import pytest
 
 from tests.helpers import COMPOSE, act, new_item, open_task
+from webapp.core.errors import FormInvalid, NotAllowed, TaskConflict
 from webapp.engine import runner, serializer, store
-from webapp.engine.errors import FormInvalid, NotAllowed, TaskConflict
 from webapp.engine.models import HumanTask, InstanceEvent, ProcessInstance
 from webapp.extensions import db
 from webapp.reports.models import InfoItem

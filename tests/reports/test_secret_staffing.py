@@ -3,7 +3,7 @@ passing it upward a cleared editor at the receiving office; the refusal names th
 import pytest
 
 from tests.helpers import COMPOSE, act, new_item, open_task
-from webapp.engine.errors import FormInvalid
+from webapp.core.errors import FormInvalid
 from webapp.extensions import db
 from webapp.reports.operations import create_item
 

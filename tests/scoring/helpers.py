@@ -2,8 +2,8 @@
 from datetime import datetime
 
 from tests.helpers import COMPOSE, act
+from webapp.core import clock
 from webapp.emergencies.operations import record_fault
-from webapp.engine import clock
 from webapp.extensions import db
 from webapp.reports.models import InfoItem
 from webapp.reports.operations import create_item

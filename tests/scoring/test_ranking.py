@@ -5,7 +5,7 @@ import pytest
 
 from tests.scoring.helpers import adopted, at, decide, fault, submitted_item
 from webapp.commissions.models import Commission, CommissionTarget
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 from webapp.scoring import operations, queries
 from webapp.scoring.models import ItemInstruction

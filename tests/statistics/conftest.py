@@ -4,7 +4,7 @@ import pytest
 
 from tests.cases.helpers import CLOSE, local, new_case, reload
 from tests.helpers import act
-from webapp.engine import clock
+from webapp.core import clock
 
 NOW = "2026-04-02 10:00:00"
 EARLY = {"instruction_date": "2026-02-19"}

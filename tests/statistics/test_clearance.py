@@ -8,7 +8,7 @@ from tests.scoring.helpers import at
 from tests.statistics.conftest import EARLY, NOW
 from tests.statistics.test_monthly import B_MARCH, MARCH
 from tests.web_helpers import login
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 from webapp.statistics import operations
 from webapp.statistics.models import CaseMonthTable

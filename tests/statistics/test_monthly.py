@@ -9,7 +9,8 @@ from tests.cases.helpers import local
 from tests.exports import read_back, screen_table
 from tests.web_helpers import login
 from webapp import jobs
-from webapp.engine import clock, timers
+from webapp.core import clock
+from webapp.engine import timers
 from webapp.extensions import db
 from webapp.notices.models import Notice
 from webapp.statistics import operations

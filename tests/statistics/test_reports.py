@@ -7,8 +7,8 @@ from tests.helpers import act
 from tests.scoring.helpers import at, fault
 from tests.statistics.conftest import EARLY, NOW
 from tests.web_helpers import login
+from webapp.core import clock
 from webapp.emergencies.models import ReportingFault
-from webapp.engine import clock
 from webapp.extensions import db
 
 PERIOD = "from=2026-02&to=2026-04"

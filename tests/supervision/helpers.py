@@ -1,8 +1,8 @@
 """Cases in every state the desk shows, as of NOW (2026-03-16 10:00 in Shanghai), and ways to read the desk."""
 from tests.cases.helpers import CLOSE, PROGRESS, local, new_case, reload, travel_to
 from tests.helpers import act
-from webapp.engine import clock
-from webapp.engine.forms import load
+from webapp.core import clock
+from webapp.core.forms import load
 from webapp.supervision import queries
 from webapp.supervision.schemas import DeskFilterSchema
 

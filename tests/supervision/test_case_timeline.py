@@ -5,7 +5,7 @@ from tests.cases.helpers import PROGRESS, local, new_case, travel_to
 from tests.helpers import act, open_task
 from tests.supervision.helpers import EXTENSION, close
 from tests.web_helpers import login
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 from webapp.inbox.operations import urge
 

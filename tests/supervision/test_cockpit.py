@@ -4,7 +4,7 @@ from lxml import html
 from tests.cases.helpers import local, new_case
 from tests.supervision.helpers import close
 from tests.web_helpers import login
-from webapp.engine import clock
+from webapp.core import clock
 
 
 def test_cockpit_figures(app, client, org):

@@ -6,7 +6,7 @@ from lxml import html
 from tests.cases.helpers import PROGRESS, local
 from tests.supervision.helpers import desk_of, nos
 from tests.web_helpers import login
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.supervision import queries
 
 

@@ -7,7 +7,7 @@ from tests.helpers import act
 from tests.supervision.helpers import desk_of, nos
 from tests.web_helpers import login, once
 from webapp.cases.models import SiteVisit
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 
 

@@ -6,7 +6,7 @@ import pytest
 from marshmallow import ValidationError
 
 from tests.web_helpers import login
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 from webapp.workcal.deadlines import SHANGHAI, CalendarDataMissing, WorkdayCalendar, deadline
 from webapp.workcal.models import CalendarDay, CalendarYear

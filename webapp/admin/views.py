@@ -7,8 +7,9 @@ from marshmallow import ValidationError
 
 from webapp import audit
 from webapp.auth.access import role_required
-from webapp.engine import clock, demo_clock, runner, timers
-from webapp.engine.errors import NotFound
+from webapp.core import clock
+from webapp.core.errors import NotFound
+from webapp.engine import demo_clock, runner, timers
 from webapp.engine.models import Incident, ProcessDefinition, ProcessInstance
 from webapp.extensions import db
 from webapp.inputs.messages import first_message

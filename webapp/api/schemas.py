@@ -1,8 +1,8 @@
 """Output schemas of the JSON API."""
 from marshmallow import Schema, fields
 
+from webapp.core import clock
 from webapp.emergencies import rules as emergency_rules
-from webapp.engine import clock
 from webapp.inbox.items import kind_of
 from webapp.inbox.queries import due_state
 

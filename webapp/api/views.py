@@ -9,10 +9,10 @@ from flask_login import current_user, login_required
 
 from webapp import idempotency
 from webapp.auth.csrf import token
+from webapp.core.errors import NotFound
 from webapp.emergencies import operations as emergency_operations
 from webapp.emergencies import queries as emergency_queries
 from webapp.engine import runner
-from webapp.engine.errors import NotFound
 from webapp.extensions import db
 from webapp.inbox import queries as inbox_queries
 from webapp.inbox import schemas as inbox_schemas

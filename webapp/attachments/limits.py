@@ -4,7 +4,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from webapp.config import ConfigError
-from webapp.engine.errors import EngineError
+from webapp.core.errors import AppError
 
 from .models import size_label
 
@@ -31,7 +31,7 @@ SIGNATURES = {"zip": ZIP, "ole2": OLE2, "png": (b"\x89PNG\r\n\x1a\n",), "jpeg": 
 PDF_HEADER_WINDOW = 1024  # readers accept "%PDF-" anywhere in the first kilobyte
 
 
-class AttachmentRefused(EngineError):
+class AttachmentRefused(AppError):
     status = 422
     code = "attachment_refused"
 

@@ -1,6 +1,6 @@
 """An attachment's row: what was uploaded, by whom, at which step; the bytes live in storage, never here."""
-from webapp.engine import clock
-from webapp.engine.types import UTCDateTime
+from webapp.core import clock
+from webapp.core.types import UTCDateTime
 from webapp.extensions import db
 
 

@@ -3,8 +3,8 @@ import secrets
 
 from flask import current_app
 
-from webapp.engine import clock
-from webapp.engine.errors import NotAllowed, TaskConflict
+from webapp.core import clock
+from webapp.core.errors import NotAllowed, TaskConflict
 from webapp.engine.runner import record_event
 from webapp.extensions import db
 

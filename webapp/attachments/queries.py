@@ -1,5 +1,5 @@
 """Reads of attachments: an instance's list, one by its token for whoever may see the instance, who may do what."""
-from webapp.engine.errors import NotFound
+from webapp.core.errors import NotFound
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.engine.runner import may_act
 from webapp.extensions import db

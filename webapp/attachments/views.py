@@ -3,7 +3,7 @@ from flask import Blueprint, flash, jsonify, redirect, request, send_file, url_f
 from flask_login import current_user, login_required
 
 from webapp import idempotency
-from webapp.engine.errors import NotFound
+from webapp.core.errors import NotFound
 from webapp.engine.models import HumanTask
 from webapp.errors import wants_json
 from webapp.extensions import db

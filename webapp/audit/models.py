@@ -1,7 +1,7 @@
 """The append-only audit trail: hash-chained entries and the head row that holds the chain's end."""
 from webapp.auth.roles import ROLES
+from webapp.core.types import UTCDateTime
 from webapp.engine.models import InstanceEvent
-from webapp.engine.types import UTCDateTime
 from webapp.extensions import db
 
 GENESIS_HASH = "0" * 64  # the prev_hash of entry 1

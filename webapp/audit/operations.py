@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, update
 
 from webapp.auth.models import User
 from webapp.auth.roles import SECRECY_LEVELS
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.engine.models import InstanceEvent
 from webapp.extensions import db, listen_on_session, stop_listening_on_session
 

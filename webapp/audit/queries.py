@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import func, or_, select
 
-from webapp.engine.clock import LOCAL_TZ
+from webapp.core.clock import LOCAL_TZ
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.extensions import db
 

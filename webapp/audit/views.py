@@ -4,7 +4,7 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from webapp.auth.access import role_required
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 from webapp.filters import local_dt
 

@@ -3,7 +3,7 @@ from functools import wraps
 
 from flask_login import current_user, login_required
 
-from webapp.engine.errors import NotAllowed
+from webapp.core.errors import NotAllowed
 
 
 def role_required(*roles):

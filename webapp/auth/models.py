@@ -5,8 +5,8 @@ from functools import cache
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webapp.engine import clock
-from webapp.engine.types import UTCDateTime
+from webapp.core import clock
+from webapp.core.types import UTCDateTime
 from webapp.extensions import db
 
 from .roles import ADMIN_ROLES, ROLES

@@ -8,7 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash
 
 from webapp import audit
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 from webapp.filters import local_dt
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 from flask import current_app, g
 from werkzeug.security import check_password_hash
 
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 
-from .models import PasswordHistory, SecurityPolicy
+from .models import PasswordHistory, SecurityPolicy, User, UserRole
 
 KINDS = ("大写字母", "小写字母", "数字", "特殊字符")
 
@@ -78,3 +78,20 @@ def recently_used(user, password, rules=None):
                .order_by(PasswordHistory.replaced_dt.desc(), PasswordHistory.id.desc())
                .limit(rules.password_history - 1).all())
     return any(check_password_hash(h, password) for h in [user.password_hash, *(row[0] for row in earlier)])
+
+
+def person(user_id):
+    """The user of that id, or None (the engine's `host.person`)."""
+    return db.session.get(User, user_id) if user_id else None
+
+
+def colleagues(unit_id, role, secrecy):
+    """Who may take over a task of that unit, role and secrecy: active, cleared for it; by name."""
+    return (
+        db.session.query(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .filter(User.unit_id == unit_id, UserRole.role == role, User.is_active_user.is_(True),
+                User.clearance >= secrecy)
+        .order_by(User.name)
+        .all()
+    )

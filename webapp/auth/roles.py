@@ -28,3 +28,8 @@ def role_code(lane_name):
     if lane_name in ROLES:
         return lane_name
     return _BY_LABEL.get(lane_name)
+
+
+def secrecy_label(level):
+    """The words of a secrecy level (秘密 …)."""
+    return SECRECY_LEVELS.get(level, str(level))

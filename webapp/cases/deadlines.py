@@ -2,7 +2,7 @@
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 from webapp.workcal.deadlines import CalendarDataMissing, deadline, end_of_local_day, reminder_before
 from webapp.workcal.queries import load_calendar

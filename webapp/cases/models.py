@@ -1,6 +1,6 @@
 """The case row projected from its instance, and the admin-editable deadline rules."""
-from webapp.engine import clock
-from webapp.engine.types import UTCDateTime
+from webapp.core import clock
+from webapp.core.types import UTCDateTime
 from webapp.extensions import db
 
 NEW_CASE_TITLE = "（新登记批示件）"  # the title of a case until its registration form is first saved

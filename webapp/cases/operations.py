@@ -2,8 +2,9 @@
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from webapp.engine import clock, runner, store
-from webapp.engine.errors import NotAllowed
+from webapp.core import clock
+from webapp.core.errors import NotAllowed
+from webapp.engine import runner, store
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.extensions import db
 

@@ -2,7 +2,7 @@
 import os
 from datetime import date, datetime
 
-from webapp.engine import clock, forms
+from webapp.core import clock, forms
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.engine.projection import register_projector
 from webapp.extensions import db

@@ -2,7 +2,7 @@
 from sqlalchemy import or_
 
 from webapp.auth.models import Unit, User, UserRole
-from webapp.engine.errors import NotFound
+from webapp.core.errors import NotFound
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 

@@ -5,7 +5,7 @@ from marshmallow import ValidationError, post_load, pre_load, validates, validat
 
 from webapp.auth.models import Unit
 from webapp.auth.roles import SECRECY_LEVELS, URGENCY_LEVELS
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 from webapp.inputs.fields import Choice, ChoiceList, Day, Id, IdList, IntChoice, Integer, Text
 from webapp.inputs.schemas import FormSchema

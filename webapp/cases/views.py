@@ -7,9 +7,9 @@ from marshmallow import ValidationError
 
 from webapp import audit, idempotency
 from webapp.auth.access import role_required
-from webapp.engine import clock
-from webapp.engine.errors import FormInvalid, NotFound
-from webapp.engine.forms import load
+from webapp.core import clock
+from webapp.core.errors import FormInvalid, NotFound
+from webapp.core.forms import load
 from webapp.extensions import db
 from webapp.inbox import access, subjects
 

@@ -1,5 +1,5 @@
 """A commissioned request (约稿) and the units it was sent to."""
-from webapp.engine.types import UTCDateTime
+from webapp.core.types import UTCDateTime
 from webapp.extensions import db
 
 

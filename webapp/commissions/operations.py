@@ -1,7 +1,7 @@
 """Writes of 约稿: sending one to units, and marking a unit answered when a linked item goes up."""
-from webapp.engine import clock
-from webapp.engine.errors import FormInvalid, NotAllowed
-from webapp.engine.forms import load
+from webapp.core import clock
+from webapp.core.errors import FormInvalid, NotAllowed
+from webapp.core.forms import load
 from webapp.extensions import db
 from webapp.notices import operations as notices
 

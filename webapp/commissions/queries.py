@@ -1,6 +1,6 @@
 """Reads of 约稿: what an office asked for, what a unit was asked, and how each unit answered."""
-from webapp.engine import clock
-from webapp.engine.errors import NotFound
+from webapp.core import clock
+from webapp.core.errors import NotFound
 from webapp.extensions import db
 from webapp.reports.models import InfoItem
 from webapp.reports.queries import visible_to

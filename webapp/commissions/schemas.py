@@ -1,7 +1,7 @@
 """The form of a new 约稿."""
 from marshmallow import ValidationError, validate, validates
 
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.inputs.fields import IdList, LocalDateTime, Text
 from webapp.inputs.schemas import FormSchema
 

@@ -3,8 +3,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp import idempotency
-from webapp.engine import clock
-from webapp.engine.errors import FormInvalid, NotAllowed
+from webapp.core import clock
+from webapp.core.errors import FormInvalid, NotAllowed
 from webapp.extensions import db
 from webapp.reports import operations as report_operations
 from webapp.scoring.queries import ranked_units

@@ -6,7 +6,8 @@ from datetime import datetime, time, timedelta
 
 from webapp.auth.models import Unit, User
 from webapp.commissions.models import Commission, CommissionTarget
-from webapp.engine import clock, runner
+from webapp.core import clock
+from webapp.engine import runner
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.months import previous_month

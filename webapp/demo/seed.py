@@ -7,9 +7,10 @@ from werkzeug.security import generate_password_hash
 from webapp.auth.models import Unit, User
 from webapp.cases.models import InstructionCase
 from webapp.cases.operations import register_case
+from webapp.core import clock
 from webapp.emergencies import operations as emergency_ops
 from webapp.emergencies.models import Emergency
-from webapp.engine import clock, runner
+from webapp.engine import runner
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.reports.models import InfoItem

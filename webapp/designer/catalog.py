@@ -6,7 +6,7 @@ import inspect
 
 import handlers
 from webapp.auth.roles import ROLES
-from webapp.engine import forms
+from webapp.core import forms
 
 # Variables a timer expression may use, as the diagrams' service tasks compute them (handlers/*.py).
 TIMER_VARIABLES = {

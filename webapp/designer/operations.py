@@ -2,14 +2,14 @@
 from sqlalchemy.exc import IntegrityError
 
 from webapp import audit
+from webapp.core.errors import AppError, TaskConflict
 from webapp.engine import definitions, migration
-from webapp.engine.errors import EngineError, TaskConflict
 from webapp.extensions import db
 
 from . import validation
 
 
-class DeployRejected(EngineError):
+class DeployRejected(AppError):
     """A diagram with errors: nothing was stored; `errors`/`warnings` point at the elements at fault."""
 
     status = 422

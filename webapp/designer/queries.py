@@ -1,8 +1,8 @@
 """Reads for the designer: processes, their versions with what changed, definitions to open."""
 from sqlalchemy import func
 
+from webapp.core.errors import NotFound
 from webapp.engine import versions
-from webapp.engine.errors import NotFound
 from webapp.engine.models import ProcessDefinition, ProcessInstance
 from webapp.extensions import db
 

@@ -3,9 +3,9 @@ from flask import Blueprint, Response, flash, jsonify, redirect, render_template
 from flask_login import current_user, login_required
 
 from webapp.auth.access import role_required
+from webapp.core.errors import NotFound
+from webapp.core.forms import load
 from webapp.engine import migration
-from webapp.engine.errors import NotFound
-from webapp.engine.forms import load
 from webapp.extensions import db
 from webapp.inbox.access import viewable_instance
 from webapp.inputs.bodies import json_object

@@ -1,6 +1,6 @@
 """Emergency reports (紧急信息), their levels, follow-ups, and the units' reporting record (迟报/漏报/瞒报)."""
-from webapp.engine import clock
-from webapp.engine.types import UTCDateTime
+from webapp.core import clock
+from webapp.core.types import UTCDateTime
 from webapp.extensions import db
 
 LEVEL_LABELS = {"county": "县（区）", "city": "市", "province": "省", "centre": "中央"}

@@ -6,8 +6,9 @@ from flask import current_app
 from webapp import audit, staffing
 from webapp.auth.models import Unit
 from webapp.auth.roles import SECRECY_LEVELS
-from webapp.engine import clock, forms, runner
-from webapp.engine.errors import FormInvalid, NotAllowed, TaskConflict
+from webapp.core import clock, forms
+from webapp.core.errors import FormInvalid, NotAllowed, TaskConflict
+from webapp.engine import runner
 from webapp.extensions import db
 from webapp.filters import local_dt
 

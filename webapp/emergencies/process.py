@@ -6,7 +6,7 @@ data, written by the handlers; the projectors turn it into `emergencies`, `emerg
 """
 from datetime import datetime
 
-from webapp.engine import clock, forms
+from webapp.core import clock, forms
 from webapp.engine.models import HumanTask
 from webapp.engine.projection import register_projector
 from webapp.extensions import db

@@ -5,8 +5,8 @@ from datetime import datetime, time
 from sqlalchemy import exists, or_
 
 from webapp.auth.models import Unit
-from webapp.engine import clock
-from webapp.engine.errors import NotFound
+from webapp.core import clock
+from webapp.core.errors import NotFound
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 

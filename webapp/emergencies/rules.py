@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from flask import current_app
 
 from webapp.auth.models import Unit
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 from webapp.workcal.deadlines import CalendarDataMissing
 from webapp.workcal.queries import load_calendar

@@ -5,7 +5,7 @@ from flask import current_app
 from marshmallow import ValidationError, validates_schema
 
 from webapp.auth.roles import SECRECY_LEVELS
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.inputs.fields import Choice, Id, IntChoice, LocalDateTime, Text
 from webapp.inputs.schemas import FormSchema, MonthArgs
 

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from webapp.auth.models import Unit
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 
 from . import rules

@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from webapp import audit, idempotency
 from webapp.auth.models import Unit
 from webapp.auth.roles import SECRECY_LEVELS
-from webapp.engine import clock
-from webapp.engine.errors import FormInvalid, NotAllowed, NotFound
-from webapp.engine.forms import load
+from webapp.core import clock
+from webapp.core.errors import FormInvalid, NotAllowed, NotFound
+from webapp.core.forms import load
 from webapp.engine.runner import may_act
 from webapp.extensions import db
 from webapp.filters import local_dt

@@ -7,9 +7,10 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from webapp.core import clock
 from webapp.extensions import db
 
-from . import clock, sandbox
+from . import sandbox
 from .models import ProcessDefinition
 
 MAX_BPMN_BYTES = 2 * 1024 * 1024

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from flask import current_app
 
+from webapp.core import clock
 from webapp.extensions import db
 
-from . import clock
 from .models import ClockSetting
 
 _CACHE_SECONDS = 2.0

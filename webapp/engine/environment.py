@@ -4,9 +4,9 @@ import json
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
-import handlers
+from webapp.core import clock
 
-from . import clock, sandbox
+from . import host, sandbox
 
 
 class HandlerFailure(WorkflowTaskException):
@@ -57,9 +57,9 @@ class GovFlowScriptEngine(PythonScriptEngine):
     deployed before it existed: what it refuses becomes an incident on the step, with the reason in Chinese.
     """
 
-    def __init__(self, services_factory=None, instance_id=0):
+    def __init__(self, instance_id=0, services=None):
         super().__init__(environment=sandbox.SandboxEnvironment())
-        self.services_factory = services_factory
+        self.services = services  # None: the host's services for the instance (benchmarks hand in their own)
         self.instance_id = instance_id
 
     def validate(self, expression):
@@ -81,14 +81,14 @@ class GovFlowScriptEngine(PythonScriptEngine):
 
     def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
         # Replaces the 3.2.0 path whose error handling raises `NameError: script`.
-        fn = handlers.REGISTRY.get(operation_name)
+        fn = host.current.handler(operation_name)
         if fn is None:
             raise HandlerFailure(f"未注册的处理程序：{operation_name}", task, operation_name)
         params = {name: p["value"] for name, p in (operation_params or {}).items()}
         try:
-            services = self.services_factory(self.instance_id) if self.services_factory else {}
+            services = self.services if self.services is not None else host.current.services(self.instance_id)
             result = fn(HandlerContext(task, services, self.instance_id), **params)
-        except handlers.HandlerError as exc:
+        except host.current.handler_error as exc:
             raise HandlerFailure(str(exc), task, operation_name) from exc
         except Exception as exc:  # any bug in a handler becomes an incident, not a 500
             message = f"处理程序 {operation_name} 出错：{type(exc).__name__}: {exc}"

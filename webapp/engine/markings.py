@@ -7,17 +7,17 @@ stamps the row's values back into the data of the tasks that are about to run.
 """
 from SpiffWorkflow.util.task import TaskState
 
-from webapp.auth.roles import SECRECY_LEVELS
+from webapp.core.errors import FormInvalid, NotAllowed
 from webapp.extensions import db
 
-from .errors import FormInvalid, NotAllowed
+from . import host
 from .models import HumanTask
 
 MARKINGS = ("secrecy", "urgency")
 
 
 def secrecy_label(level):
-    return SECRECY_LEVELS.get(level, str(level))
+    return host.current.secrecy_label(level)
 
 
 def check_clearance(user, secrecy, field="secrecy"):

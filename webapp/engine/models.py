@@ -1,8 +1,7 @@
 """The engine's own tables: definitions, instances and their projections."""
+from webapp.core import clock
+from webapp.core.types import UTCDateTime
 from webapp.extensions import db
-
-from . import clock
-from .types import UTCDateTime
 
 
 class ProcessDefinition(db.Model):

@@ -6,11 +6,11 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from webapp.auth.roles import role_code
+from webapp.core import clock
+from webapp.core.errors import AppError
 from webapp.extensions import db
 
-from . import clock, markings
-from .errors import EngineError
+from . import host, markings
 from .models import HumanTask, Timer
 
 _projectors = {}  # process key -> fn(instance, data)
@@ -52,7 +52,7 @@ def _evaluate(workflow, task, expression):
     try:
         return workflow.script_engine.evaluate(task, expression)
     except Exception as exc:
-        raise EngineError(f"任务“{task.task_spec.bpmn_name}”的表达式 {expression} 无法计算：{exc}") from exc
+        raise AppError(f"任务“{task.task_spec.bpmn_name}”的表达式 {expression} 无法计算：{exc}") from exc
 
 
 def _as_utc(value):
@@ -68,9 +68,9 @@ def _as_utc(value):
 def _open_row(instance, workflow, task, data):
     spec = task.task_spec
     props = _properties(task)
-    role = role_code(spec.lane or "")
+    role = host.current.role_for_lane(spec.lane or "")
     if role is None:
-        raise EngineError(f"任务“{spec.bpmn_name}”所在泳道“{spec.lane}”没有对应的角色")
+        raise AppError(f"任务“{spec.bpmn_name}”所在泳道“{spec.lane}”没有对应的角色")
     unit_id = _evaluate(workflow, task, props.get("unit", "unit_id"))
     assignee = _evaluate(workflow, task, props["assignee"]) if props.get("assignee") else None
     due = _evaluate(workflow, task, props["due"]) if props.get("due") else None

@@ -11,17 +11,17 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import SignalEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from webapp.auth.models import User
+from webapp.core import clock, forms
+from webapp.core.errors import AppError, NotAllowed, NotFound, TaskConflict
 from webapp.extensions import db
 
-from . import clock, definitions, forms, markings, serializer, store
+from . import definitions, host, markings, serializer, store
 from .environment import HandlerFailure
-from .errors import EngineError, NotAllowed, NotFound, TaskConflict
 from .models import HumanTask, Incident, InstanceEvent, ProcessInstance
 from .projection import find_task, project
 
 
-class RunawayInstance(EngineError):
+class RunawayInstance(AppError):
     """More engine steps in one go than ENGINE_MAX_STEPS: likely an endless loop."""
 
 
@@ -69,7 +69,7 @@ def run_guarded(instance, workflow, step, actor=None):
     try:
         step(workflow)
         return None
-    except (HandlerFailure, RunawayInstance, WorkflowException, EngineError) as exc:
+    except (HandlerFailure, RunawayInstance, WorkflowException, AppError) as exc:
         message = getattr(exc, "readable", None) or getattr(exc, "message", None) or str(exc)
         task = getattr(exc, "task", None)
         step_key = task.task_spec.name if task is not None else None
@@ -111,7 +111,7 @@ def check_may_act(user, row):
     if may_act(user, row):
         return
     if row.assignee_id is not None and may_act(user, _unassigned(row)):
-        holder = db.session.get(User, row.assignee_id)
+        holder = host.current.person(row.assignee_id)
         if row.claimed_dt is not None:
             raise TaskConflict(f"该任务已由{holder.name}签收。")
         raise NotAllowed(f"该任务已交由{holder.name}办理，您无权办理。")

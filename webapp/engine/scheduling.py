@@ -20,9 +20,9 @@ from flask import current_app, has_app_context
 from redis.exceptions import LockError
 from sqlalchemy import inspect
 
+from webapp.core import clock
 from webapp.extensions import listen_on_session, stop_listening_on_session
 
-from . import clock
 from .models import Timer
 
 log = logging.getLogger(__name__)

@@ -1,24 +1,16 @@
 """Loading and saving instances under the per-instance lock."""
 from sqlalchemy import text
 
+from webapp.core.errors import NotFound
 from webapp.extensions import db
 
 from . import definitions, serializer
 from .environment import GovFlowScriptEngine
-from .errors import NotFound
 from .models import ProcessInstance
-
-_services_factory = None
-
-
-def set_services_factory(factory):
-    """factory(instance_id) -> {name: service}: the host API handed to handlers (see handlers/__init__.py)."""
-    global _services_factory
-    _services_factory = factory
 
 
 def script_engine_for(instance_id):
-    return GovFlowScriptEngine(_services_factory, instance_id=instance_id or 0)
+    return GovFlowScriptEngine(instance_id=instance_id or 0)
 
 
 def lock_instance(instance_id):

@@ -8,11 +8,11 @@ which is not reset (a case's deadline on its handling call activity) stay armed 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_
 
-from webapp.auth.models import User
+from webapp.core import clock
+from webapp.core.errors import NotAllowed, NotFound, TaskConflict
 from webapp.extensions import db
 
-from . import clock, markings, store
-from .errors import NotAllowed, NotFound, TaskConflict
+from . import host, markings, store
 from .models import HumanTask, InstanceEvent
 from .projection import find_task
 from .runner import advance, check_may_act, locked_task, persist, record_event, run_guarded
@@ -60,16 +60,7 @@ def release(task_row_id, user):
 
 def transfer_candidates(row):
     """Users who may take the task over: active, same unit and role, cleared for its secrecy."""
-    from webapp.auth.models import UserRole
-
-    return (
-        db.session.query(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .filter(User.unit_id == row.unit_id, UserRole.role == row.role, User.is_active_user.is_(True),
-                User.clearance >= row.secrecy)
-        .order_by(User.name)
-        .all()
-    )
+    return host.current.colleagues(row.unit_id, row.role, row.secrecy)
 
 
 def transfer(task_row_id, user, target_user_id, reason):
@@ -77,8 +68,8 @@ def transfer(task_row_id, user, target_user_id, reason):
     if not (reason or "").strip():
         raise TaskConflict("请填写转办理由。")
     row, instance = _open_row_locked(task_row_id, user)
-    target = db.session.get(User, target_user_id)
-    if target is None or target.id == user.id or target not in transfer_candidates(row):
+    target = host.current.person(target_user_id)
+    if target is None or target.id == user.id or target.id not in {c.id for c in transfer_candidates(row)}:
         raise NotAllowed("只能转办给本单位同一岗位、密级相符的其他人员。")
     row.assignee_id = target.id
     row.claimed_dt = None
@@ -150,7 +141,7 @@ def _reset_to(instance, workflow, target, data):
 
 def _performer(row):
     """Who gets a step back: its last performer, while they still may act on it."""
-    performer = db.session.get(User, row.completed_by_id) if row.completed_by_id else None
+    performer = host.current.person(row.completed_by_id) if row.completed_by_id else None
     if performer is None or not performer.is_active_user or row.role not in performer.roles:
         return None
     if performer.unit_id != row.unit_id or performer.clearance < row.secrecy:

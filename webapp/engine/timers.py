@@ -2,9 +2,10 @@
 import logging
 import threading
 
+from webapp.core import clock
 from webapp.extensions import db
 
-from . import clock, runner, store
+from . import runner, store
 from .models import Timer
 
 log = logging.getLogger(__name__)

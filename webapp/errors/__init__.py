@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from webapp.engine.errors import EngineError, TaskConflict
+from webapp.core.errors import AppError, TaskConflict
 from webapp.extensions import db
 from webapp.inputs.messages import is_chinese
 
@@ -100,7 +100,7 @@ def _unexpected(exc):
 
 
 def init_app(app):
-    app.register_error_handler(EngineError, _engine_error)
+    app.register_error_handler(AppError, _engine_error)
     app.register_error_handler(StaleDataError, _stale)
     app.register_error_handler(IntegrityError, _integrity)
     app.register_error_handler(HTTPException, _http)

@@ -1,5 +1,5 @@
 """What a creating request meets instead of creating: no key, a key used for something else, a repeat."""
-from webapp.engine.errors import FormInvalid
+from webapp.core.errors import FormInvalid
 
 FIELD = "idempotency_key"  # the hidden input of every creating form; API clients send the header instead
 

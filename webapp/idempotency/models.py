@@ -1,6 +1,6 @@
 """A one-time key of a creating request: whose, for which URL and payload, and what the first answer was."""
-from webapp.engine import clock
-from webapp.engine.types import UTCDateTime
+from webapp.core import clock
+from webapp.core.types import UTCDateTime
 from webapp.extensions import db
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 
 from . import queries

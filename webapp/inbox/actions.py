@@ -6,9 +6,9 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp import audit, idempotency
+from webapp.core.errors import AppError, FormInvalid, NotFound
+from webapp.core.forms import load
 from webapp.engine import task_actions
-from webapp.engine.errors import EngineError, FormInvalid, NotFound
-from webapp.engine.forms import load
 from webapp.engine.models import HumanTask
 from webapp.errors import wants_json
 from webapp.extensions import db
@@ -50,7 +50,7 @@ def _verb(row_id, run, message, after=None):
     try:
         queries.known_task(current_user, row_id)
         run()
-    except EngineError as exc:
+    except AppError as exc:
         return _refused(exc, back)
     return _done(message, after or back)
 
@@ -95,7 +95,7 @@ def withdraw(row_id):
     try:
         queries.known_task(current_user, row_id)
         instance = task_actions.withdraw(row_id, current_user)
-    except EngineError as exc:
+    except AppError as exc:
         return _refused(exc, safe_target(request.referrer, url_for("inbox.task", row_id=row_id)))
     reopened = pages.reopened_for(instance, current_user)
     return _done("已撤回，可修改后重新提交。", url_for("inbox.task", row_id=reopened.id) if reopened
@@ -110,7 +110,7 @@ def urge(row_id):
     try:
         form = load(UrgeSchema, request.form)
         operations.urge(row_id, current_user, form["note"], form["notify_leader"])
-    except EngineError as exc:
+    except AppError as exc:
         return _refused(exc, back)
     return _done(f"已催办“{row.step_label}”。", back)
 
@@ -127,7 +127,7 @@ def copy(instance_id):
         form = load(CopySchema, {"user_ids": request.form.getlist("user_ids"),
                                  "unit_ids": request.form.getlist("unit_ids"), "note": request.form.get("note", "")})
         copied = operations.copy_to(instance, current_user, form["user_ids"], form["unit_ids"], form["note"])
-    except EngineError as exc:
+    except AppError as exc:
         return _refused(exc, back)
     message = f"已抄送：{'、'.join(u.name for u in copied) or '（均已抄送过）'}"
     idempotency.remember(back, {"ok": True, "message": message})
@@ -140,7 +140,7 @@ def add_phrase():
     back = safe_target(request.referrer, url_for("inbox.todo"))
     try:
         operations.add_phrase(current_user, load(PhraseSchema, request.form)["text"])
-    except EngineError as exc:
+    except AppError as exc:
         return _refused(exc, back)
     return _done("已加入常用语。", back)
 

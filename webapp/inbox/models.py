@@ -1,6 +1,6 @@
 """What the inbox keeps beside the engine's rows: copies for information (抄送), urges (催办), common phrases."""
-from webapp.engine import clock
-from webapp.engine.types import UTCDateTime
+from webapp.core import clock
+from webapp.core.types import UTCDateTime
 from webapp.extensions import db
 
 

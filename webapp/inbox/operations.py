@@ -7,8 +7,9 @@ from datetime import timedelta
 from flask import current_app
 
 from webapp.auth.models import Unit, User
-from webapp.engine import clock, store
-from webapp.engine.errors import NotAllowed, NotFound, TaskConflict
+from webapp.core import clock
+from webapp.core.errors import NotAllowed, NotFound, TaskConflict
+from webapp.engine import store
 from webapp.engine.models import HumanTask
 from webapp.engine.runner import record_event
 from webapp.extensions import db

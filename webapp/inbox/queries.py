@@ -7,9 +7,9 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, defer, selectinload
 
 from webapp.auth.models import Unit
+from webapp.core import clock
+from webapp.core.errors import NotAllowed, NotFound
 from webapp.emergencies import rules as emergency_rules
-from webapp.engine import clock
-from webapp.engine.errors import NotAllowed, NotFound
 from webapp.engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from webapp.engine.runner import may_act
 from webapp.extensions import db

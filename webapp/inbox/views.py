@@ -4,8 +4,9 @@ from flask_login import current_user, login_required
 
 from webapp import audit
 from webapp.auth.roles import SECRECY_LEVELS, URGENCY_LEVELS
-from webapp.engine import clock, runner
-from webapp.engine.errors import FormInvalid
+from webapp.core import clock
+from webapp.core.errors import FormInvalid
+from webapp.engine import runner
 from webapp.extensions import db
 from webapp.inputs.bodies import form_values
 from webapp.reports import queries as report_queries

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from marshmallow import ValidationError, fields, missing, validate
 
-from webapp.engine import clock
+from webapp.core import clock
 
 from .messages import REQUIRED, length_message, range_message
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import current_app
 
 from webapp.config import ConfigError
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 
 from . import channels, queries

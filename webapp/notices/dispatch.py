@@ -19,7 +19,7 @@ from datetime import timedelta
 from flask import current_app, has_app_context
 from sqlalchemy import inspect
 
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db, listen_on_session
 
 from . import channels, delivery, queries

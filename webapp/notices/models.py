@@ -1,6 +1,6 @@
 """A notice is addressed to a user, or to a role in a unit (any unit when unit_id is empty)."""
-from webapp.engine import clock
-from webapp.engine.types import UTCDateTime
+from webapp.core import clock
+from webapp.core.types import UTCDateTime
 from webapp.extensions import db
 
 

@@ -1,5 +1,5 @@
 """Writes of notices; each flushes, the request or job commits."""
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.engine.models import ProcessInstance
 from webapp.extensions import db
 

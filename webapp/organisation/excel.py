@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from webapp.auth.models import UNIT_KINDS, Unit, User, UserRole
 from webapp.auth.roles import ROLES, SECRECY_LEVELS
-from webapp.engine.errors import EngineError
+from webapp.core.errors import AppError
 from webapp.exports import sheets_workbook
 from webapp.extensions import db
 
@@ -28,7 +28,7 @@ TEMPLATE_USERS = [("zhangsan", "张三", "prov-demo-info", f"{ROLES['writer']}{R
                    SECRECY_LEVELS[0], "13800000000", "zhangsan@example.gov.cn")]
 
 
-class ImportRefused(EngineError):
+class ImportRefused(AppError):
     """The file as a whole cannot be read (not the rows' problems, which the dry run lists)."""
 
     status = 422

@@ -1,5 +1,5 @@
 """The names a unit has had, each with the time it took effect, so reports of the past show the name of then."""
-from webapp.engine.types import UTCDateTime
+from webapp.core.types import UTCDateTime
 from webapp.extensions import db
 
 

@@ -14,8 +14,9 @@ from webapp import audit
 from webapp.auth.models import LoginThrottle, Unit, User
 from webapp.auth.operations import end_all_sessions
 from webapp.auth.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS
-from webapp.engine import clock, store
-from webapp.engine.errors import FormInvalid, NotAllowed, NotFound
+from webapp.core import clock
+from webapp.core.errors import FormInvalid, NotAllowed, NotFound
+from webapp.engine import store
 from webapp.engine.models import HumanTask
 from webapp.engine.runner import record_event
 from webapp.extensions import db

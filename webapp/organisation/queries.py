@@ -2,7 +2,7 @@
 from sqlalchemy import func, or_, select
 
 from webapp.auth.models import LoginThrottle, Unit, User
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 

@@ -7,8 +7,8 @@ from webapp import idempotency
 from webapp.auth.access import role_required
 from webapp.auth.models import Unit, User
 from webapp.auth.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS
-from webapp.engine import forms
-from webapp.engine.errors import FormInvalid, NotFound
+from webapp.core import forms
+from webapp.core.errors import FormInvalid, NotFound
 from webapp.extensions import db
 from webapp.inputs.bodies import form_values
 

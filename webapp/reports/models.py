@@ -1,6 +1,6 @@
 """The information item: fields people filter and sort on, projected from its instance."""
-from webapp.engine.clock import LOCAL_TZ
-from webapp.engine.types import UTCDateTime
+from webapp.core.clock import LOCAL_TZ
+from webapp.core.types import UTCDateTime
 from webapp.extensions import db
 
 

@@ -1,7 +1,7 @@
 """Writes of information items; each flushes, the request commits."""
 from webapp.commissions import queries as commission_queries
+from webapp.core.errors import NotAllowed, NotFound
 from webapp.engine import runner
-from webapp.engine.errors import NotAllowed, NotFound
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 

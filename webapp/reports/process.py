@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from webapp.commissions.operations import mark_answered
-from webapp.engine import clock, forms
+from webapp.core import clock, forms
 from webapp.engine.models import HumanTask
 from webapp.engine.projection import register_projector
 from webapp.extensions import db

@@ -3,8 +3,8 @@ from datetime import timedelta
 
 from sqlalchemy import and_, or_
 
-from webapp.engine import clock
-from webapp.engine.errors import NotFound
+from webapp.core import clock
+from webapp.core.errors import NotFound
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 

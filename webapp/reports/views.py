@@ -3,7 +3,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp import audit, idempotency
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 from webapp.inbox import access, subjects
 from webapp.scoring import queries as scoring_queries

@@ -1,5 +1,5 @@
 """Versioned scoring tables, leader instructions (批示) on adopted items, and published monthly circulars."""
-from webapp.engine.types import UTCDateTime
+from webapp.core.types import UTCDateTime
 from webapp.extensions import db
 
 

@@ -1,8 +1,8 @@
 """Writes of scoring: a new version of the table, a 批示 on an item, publishing the month's circular."""
 from webapp import months
-from webapp.engine import clock
-from webapp.engine.errors import FormInvalid, NotAllowed, TaskConflict
-from webapp.engine.forms import load
+from webapp.core import clock
+from webapp.core.errors import FormInvalid, NotAllowed, TaskConflict
+from webapp.core.forms import load
 from webapp.extensions import db
 from webapp.notices import operations as notices
 

@@ -10,9 +10,9 @@ from sqlalchemy import func, or_
 
 from webapp.auth.models import Unit
 from webapp.commissions.models import Commission, CommissionTarget
+from webapp.core import clock
+from webapp.core.errors import NotFound
 from webapp.emergencies.models import Emergency, ReportingFault
-from webapp.engine import clock
-from webapp.engine.errors import NotFound
 from webapp.exports import percent
 from webapp.extensions import db
 from webapp.months import local_midnight, next_month

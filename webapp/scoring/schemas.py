@@ -1,7 +1,7 @@
 """Forms of scoring: a 批示 recorded on an adopted item, publishing a circular, and the month of a ranking."""
 from marshmallow import EXCLUDE, ValidationError, validates
 
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.inputs.fields import Choice, Day, Text
 from webapp.inputs.schemas import FormSchema
 

@@ -4,9 +4,9 @@ from flask_login import current_user, login_required
 
 from webapp import exports, idempotency, months
 from webapp.auth.access import role_required
-from webapp.engine import clock
-from webapp.engine.errors import FormInvalid, NotAllowed, NotFound
-from webapp.engine.forms import load
+from webapp.core import clock
+from webapp.core.errors import FormInvalid, NotAllowed, NotFound
+from webapp.core.forms import load
 from webapp.extensions import db
 from webapp.inputs.schemas import MonthArgs
 from webapp.reports import queries as report_queries

@@ -1,6 +1,6 @@
 """The monthly 领导批示件月报表 of a handling unit: figures frozen when produced, then confirmed by the unit."""
 from webapp.auth.roles import SECRECY_LEVELS
-from webapp.engine.types import UTCDateTime
+from webapp.core.types import UTCDateTime
 from webapp.extensions import db
 
 

@@ -3,8 +3,8 @@ import logging
 
 from webapp import months
 from webapp.auth.models import Unit
-from webapp.engine import clock
-from webapp.engine.errors import NotAllowed, NotFound, TaskConflict
+from webapp.core import clock
+from webapp.core.errors import NotAllowed, NotFound, TaskConflict
 from webapp.extensions import db
 from webapp.notices import operations as notices
 

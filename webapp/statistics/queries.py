@@ -3,10 +3,10 @@ from sqlalchemy import and_, case, func, or_
 
 from webapp.auth.models import Unit, User, UserRole
 from webapp.cases.models import LEVELS, InstructionCase
+from webapp.core import clock
+from webapp.core.errors import NotAllowed
 from webapp.emergencies.models import Emergency, ReportingFault
 from webapp.emergencies.queries import descendant_ids, level_unit_id, takes_reports
-from webapp.engine import clock
-from webapp.engine.errors import NotAllowed
 from webapp.extensions import db
 from webapp.months import local_midnight, months_between, next_month, parse_month
 from webapp.supervision.queries import office_of

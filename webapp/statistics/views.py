@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 
 from webapp import exports, months
 from webapp.cases.models import LEVELS, InstructionCase
+from webapp.core import clock, forms
+from webapp.core.errors import NotAllowed, NotFound
 from webapp.emergencies.models import LEVEL_LABELS
-from webapp.engine import clock, forms
-from webapp.engine.errors import NotAllowed, NotFound
 from webapp.exports import Report
 from webapp.extensions import db
 

@@ -1,8 +1,8 @@
 """Writes of the supervision desk: 催办 one case, or every open case a filter shows. They flush; the view commits."""
 from dataclasses import dataclass, field
 
+from webapp.core.errors import TaskConflict
 from webapp.engine import store
-from webapp.engine.errors import TaskConflict
 from webapp.inbox import operations as inbox_operations
 
 from . import queries

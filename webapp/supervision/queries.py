@@ -15,8 +15,8 @@ from sqlalchemy import and_, case, exists, func, not_, or_, select
 
 from webapp.auth.models import Unit
 from webapp.cases.models import InstructionCase
-from webapp.engine import clock
-from webapp.engine.errors import NotAllowed, NotFound
+from webapp.core import clock
+from webapp.core.errors import NotAllowed, NotFound
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.months import last_months, local_midnight, next_month

@@ -5,8 +5,8 @@ from flask_login import current_user
 from webapp.auth.access import role_required
 from webapp.cases.models import LEVELS
 from webapp.cases.queries import handling_units
-from webapp.engine.errors import TaskConflict
-from webapp.engine.forms import load
+from webapp.core.errors import TaskConflict
+from webapp.core.forms import load
 from webapp.extensions import db
 from webapp.inputs.urls import safe_target
 

@@ -6,7 +6,7 @@ from functools import cache
 import chinese_calendar
 from dateutil.relativedelta import relativedelta
 
-from webapp.engine.clock import LOCAL_TZ
+from webapp.core.clock import LOCAL_TZ
 
 SHANGHAI = LOCAL_TZ
 UNITS = ("hours", "calendar_days", "working_days", "months")

@@ -1,5 +1,5 @@
 """Admin-entered calendar data: single days that override the package, and years declared complete."""
-from webapp.engine.types import UTCDateTime
+from webapp.core.types import UTCDateTime
 from webapp.extensions import db
 
 

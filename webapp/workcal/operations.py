@@ -1,5 +1,5 @@
 """Writes of the working-day calendar; each flushes, the request commits."""
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 
 from .models import CalendarDay, CalendarYear

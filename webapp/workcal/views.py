@@ -5,7 +5,7 @@ from marshmallow import ValidationError
 
 from webapp import audit
 from webapp.auth.access import role_required
-from webapp.engine import clock
+from webapp.core import clock
 from webapp.extensions import db
 
 from . import operations, queries

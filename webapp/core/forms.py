@@ -1,11 +1,9 @@
 """Form registry: a user task's `form` property names a marshmallow schema here."""
 from marshmallow import ValidationError
 
-from webapp.inputs.schemas import FormSchema
-
 from .errors import FormInvalid
 
-__all__ = ["FormSchema", "check", "get", "known_keys", "load", "register", "validate"]
+__all__ = ["check", "get", "known_keys", "load", "register", "validate"]
 
 _FORMS = {}
 _CHECKS = {}  # form key -> fn(form, task data) -> {field: [message]}: rules that need the instance

@@ -48,19 +48,3 @@ def advance(delta):
 def set_offset_loader(loader):
     global _offset_loader
     _offset_loader = loader
-
-
-class _SpiffDatetime(datetime):
-    """Stand-in for `datetime` inside SpiffWorkflow's timer module."""
-
-    @classmethod
-    def now(cls, tz=None):
-        current = now()
-        return current.astimezone(tz) if tz else current.astimezone().replace(tzinfo=None)
-
-
-def install():
-    """Point SpiffWorkflow's timer module at this clock (called once at start-up)."""
-    from SpiffWorkflow.bpmn.specs.event_definitions import timer
-
-    timer.datetime = _SpiffDatetime

@@ -1,7 +1,7 @@
-"""Engine errors a user can act on; the web layer maps `status` to HTTP."""
+"""Errors a user can act on, raised by any layer; the web layer maps `status` to HTTP (and JSON `code`)."""
 
 
-class EngineError(Exception):
+class AppError(Exception):
     status = 400
     code = "engine_error"
 
@@ -13,22 +13,22 @@ class EngineError(Exception):
         self.keep_changes = details.pop("keep_changes", False)
 
 
-class NotFound(EngineError):
+class NotFound(AppError):
     status = 404
     code = "not_found"
 
 
-class NotAllowed(EngineError):
+class NotAllowed(AppError):
     status = 403
     code = "forbidden"
 
 
-class TaskConflict(EngineError):
+class TaskConflict(AppError):
     status = 409
     code = "conflict"
 
 
-class FormInvalid(EngineError):
+class FormInvalid(AppError):
     status = 422
     code = "invalid_form"
 
