@@ -4,10 +4,7 @@ A handler takes a context (`ctx`, given by the host: task data, the clock and a
 narrow lookup API) plus the service task's parameters, and returns a
 JSON-serialisable dict. Handlers import no Flask and never commit.
 """
-import importlib
-
 REGISTRY = {}
-_MODULES = ("handlers.reports", "handlers.cases", "handlers.emergencies")
 
 
 def handler(key):
@@ -20,13 +17,6 @@ def handler(key):
         return fn
 
     return register
-
-
-def load_all():
-    """Import every handler module so that its handlers are registered."""
-    for name in _MODULES:
-        importlib.import_module(name)
-    return REGISTRY
 
 
 class HandlerError(Exception):

@@ -1,6 +1,7 @@
 """GovFlow: BPMN workflows for information reporting and leader-instruction supervision."""
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.utils import import_string
 
 from . import config
 from .extensions import db, limiter, login_manager, migrate
@@ -18,7 +19,7 @@ def create_app(test_config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_extensions(app)
     register_engine(app)
-    register_blueprints(app)
+    register_domains(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -41,90 +42,36 @@ def register_extensions(app):
     database.init_app(app)
 
 
+# Every domain declares what it brings in its package's __init__.py (`core.domain.Domain`); this is the list.
+DOMAINS = ("auth", "audit", "organisation", "workcal", "notices", "attachments", "reports", "commissions", "scoring",
+           "cases", "supervision", "emergencies", "statistics", "inbox", "designer", "admin", "api")
+
+
 def register_engine(app):
     import handlers
 
     from . import engine
     from .auth import queries as people
     from .auth import roles
-    from .engine import spiff_time
-    from .handler_services import services_for
+    from .core.domain import registry
+    from .engine import demo_clock, scheduling, spiff_time
 
-    handlers.load_all()
+    import_string("webapp.engine.models")
     spiff_time.install()
     engine.configure(role_for_lane=roles.role_code, secrecy_label=roles.secrecy_label, person=people.person,
                      colleagues=people.colleagues, handler=handlers.REGISTRY.get, handler_error=handlers.HandlerError,
-                     services=services_for)
-    from .engine import demo_clock
-
+                     services=registry.services_for)
     demo_clock.init_app(app)
-    from .reports import process as reports_process
-
-    reports_process.init_app(app)
-    from .cases import process as cases_process
-
-    cases_process.init_app(app)
-    from .emergencies import process as emergencies_process
-
-    emergencies_process.init_app(app)
-    from .engine import scheduling
-
     scheduling.init_app(app)  # RQ enqueueing of armed timers (production only)
-    from . import notices
-
-    notices.init_app(app)  # new-task notices; deliveries over email / SMS / IM after commit
-    from . import audit
-
-    audit.init_app(app)  # the hash-chained audit log, written at each commit; `flask audit verify`
 
 
-def register_blueprints(app):
-    from .admin.views import bp as admin_bp
-    from .api.views import bp as api_bp
-    from .audit.views import bp as audit_bp
-    from .auth.views import bp as auth_bp
-    from .cases.views import bp as cases_bp
-    from .commissions.views import bp as commissions_bp
-    from .designer.views import bp as designer_bp
-    from .emergencies.views import bp as emergencies_bp
-    from .inbox import actions as _inbox_verbs  # noqa: F401  (its routes join the inbox blueprint)
-    from .inbox.views import bp as inbox_bp
-    from .notices.views import bp as notices_bp
-    from .organisation.import_views import bp as org_import_bp
-    from .organisation.views import bp as organisation_bp
-    from .reports.views import bp as reports_bp
-    from .scoring.views import bp as scoring_bp
-    from .statistics.views import bp as statistics_bp
-    from .supervision.views import bp as supervision_bp
+def register_domains(app):
+    from .core.domain import wire
     from .vendor import bp as vendor_bp
-    from .workcal.views import bp as workcal_bp
 
-    app.register_blueprint(auth_bp)
     app.register_blueprint(vendor_bp)
-    app.register_blueprint(inbox_bp)
-    app.register_blueprint(reports_bp, url_prefix="/reports")
-    app.register_blueprint(cases_bp, url_prefix="/cases")
-    app.register_blueprint(supervision_bp, url_prefix="/supervision")
-    app.register_blueprint(statistics_bp, url_prefix="/statistics")
-    app.register_blueprint(scoring_bp, url_prefix="/scoring")
-    app.register_blueprint(commissions_bp, url_prefix="/commissions")
-    app.register_blueprint(emergencies_bp, url_prefix="/emergencies")
-    app.register_blueprint(notices_bp, url_prefix="/notices")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(workcal_bp, url_prefix="/admin/calendar")
-    app.register_blueprint(api_bp, url_prefix="/api")
-    app.register_blueprint(audit_bp, url_prefix="/admin/audit")
-    app.register_blueprint(organisation_bp, url_prefix="/admin")
-    app.register_blueprint(designer_bp, url_prefix="/admin/designer")
-    app.register_blueprint(org_import_bp, url_prefix="/admin/organisation")
-    from . import designer
-
-    designer.init_app(app)  # the instance diagram offered to every detail page
-    from . import attachments
-    from .attachments.views import bp as attachments_bp
-
-    app.register_blueprint(attachments_bp, url_prefix="/attachments")
-    attachments.init_app(app)  # limits and storage checked at start; the panel offered to templates
+    for name in DOMAINS:
+        wire(app, import_string(f"webapp.{name}:DOMAIN"))
     from . import filters
 
     filters.init_app(app)

@@ -1,5 +1,15 @@
 """Attachments (附件) on items and steps: files kept outside the database, served only to who may see the item."""
 
+from webapp.core.domain import Domain
+
+DOMAIN = Domain(
+    name="attachments", label="附件",
+    models=("webapp.attachments.models",),
+    blueprints=(("webapp.attachments.views:bp", "/attachments"),),
+    setup="webapp.attachments:init_app",
+)
+
+
 
 def init_app(app):
     """Check the limits and storage configuration, follow transactions for files, offer the panel to templates."""

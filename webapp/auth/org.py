@@ -13,3 +13,8 @@ class OrgDirectory:
     def unit_name(self, unit_id):
         unit = db.session.get(Unit, int(unit_id))
         return unit.name if unit else None
+
+
+def service(_instance_id):
+    """`ctx.org` for handlers."""
+    return OrgDirectory()

@@ -148,3 +148,8 @@ class DeadlineService:
     @staticmethod
     def local_text(value, fmt="%Y-%m-%d %H:%M"):
         return _local(_parse(value), fmt) if value else "（未确定）"
+
+
+def service(_instance_id):
+    """`ctx.deadlines` for handlers."""
+    return DeadlineService()

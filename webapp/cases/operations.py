@@ -74,3 +74,8 @@ def recompute_unknown_deadlines(user=None):
                .filter(InstructionCase.deadline_known.is_(False), ProcessInstance.status == "running").all())
     store.lock_instances(instance_id for (instance_id,) in waiting)  # several locks: all first, in id order
     return sum(runner.signal(instance_id, RECOMPUTE_SIGNAL, user) for (instance_id,) in waiting)
+
+
+def on_calendar_year_ready(_year, user=None):
+    """A calendar year became usable (`hooks.calendar_year_ready`): cases waiting for it get their deadlines."""
+    return recompute_unknown_deadlines(user)

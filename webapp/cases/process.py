@@ -2,9 +2,8 @@
 import os
 from datetime import date, datetime
 
-from webapp.core import clock, forms
+from webapp.core import clock
 from webapp.engine.models import HumanTask, InstanceEvent
-from webapp.engine.projection import register_projector
 from webapp.extensions import db
 
 from .checks import with_staff_check
@@ -109,14 +108,11 @@ def _project_deadlines(case, deadlines, now):
         case.overdue_dt = case.overdue_dt if case.overdue_dt and case.overdue_dt >= case.due_dt else now
 
 
+def forms():
+    """The forms of its diagram's user tasks; each check also refuses secret work nobody is cleared for."""
+    return {key: (schema, with_staff_check(key, check)) for key, (schema, check) in FORMS.items()}
+
+
 def init_app(app):
-    from webapp.workcal import operations as workcal_operations
-
-    from .operations import recompute_unknown_deadlines
-
     # The desk flags a case its unit has held this many days without 办理反馈 (派人督办, docs/supervision.md).
     app.config.setdefault("CASE_STALL_DAYS", int(os.environ.get("GOVFLOW_CASE_STALL_DAYS", "30")))
-    for key, (schema, check) in FORMS.items():
-        forms.register(key, schema, with_staff_check(key, check))
-    register_projector(PROCESS_KEY, project_case)
-    workcal_operations.on_year_confirmed(recompute_unknown_deadlines)

@@ -3,6 +3,7 @@ from sqlalchemy import or_
 
 from webapp.auth.models import Unit, User, UserRole
 from webapp.core.errors import NotFound
+from webapp.core.links import path_for
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 
@@ -100,3 +101,8 @@ def effective_rules():
 def visible_instance(user, instance_id):
     """Whether the user may see the case of this instance (the inbox's read-only view asks)."""
     return visible_to(user).filter(InstructionCase.instance_id == instance_id).first() is not None
+
+
+def link_for_instance(instance_id):
+    """The case's page (`hooks.instance_link`)."""
+    return path_for("cases.by_instance", instance_id=instance_id)

@@ -11,11 +11,9 @@ from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotFound
 from webapp.core.forms import load
 from webapp.extensions import db
-from webapp.inbox import access, subjects
 
 from . import deadlines, operations, queries
 from .models import LEVELS, RETURN_REASONS
-from .process import PROCESS_KEY
 from .schemas import RuleSchema, SiteVisitSchema
 
 bp = Blueprint("cases", __name__)
@@ -31,8 +29,6 @@ def task_subject(row):
             "notice_template": "cases/_task_notice.html", "subject_template": "cases/_case.html"}
 
 
-subjects.register(PROCESS_KEY, task_subject)
-access.register(PROCESS_KEY, queries.visible_instance)
 
 
 @bp.route("/")

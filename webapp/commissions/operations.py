@@ -2,6 +2,7 @@
 from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotAllowed
 from webapp.core.forms import load
+from webapp.core.links import path_for
 from webapp.extensions import db
 from webapp.notices import operations as notices
 
@@ -28,7 +29,7 @@ def create(user, raw, allowed_units):
         db.session.add(CommissionTarget(commission_id=commission.id, unit_id=unit_id))
         notices.send(f"约稿：{commission.topic}", unit_id=unit_id, role="writer", level="warning",
                      body=f"{office.name}约稿，请于 {due.astimezone(clock.LOCAL_TZ):%Y-%m-%d %H:%M} 前报送。"
-                          f"{commission.detail}", link=f"/commissions/{commission.id}")
+                          f"{commission.detail}", link=path_for("commissions.detail", commission_id=commission.id))
     db.session.flush()
     return commission
 

@@ -59,7 +59,7 @@ def handler_catalog():
             "doc": (inspect.getdoc(fn) or "").split("\n")[0],
             "params": [{"name": n, "required": r} for n, r in handler_params(fn)],
         }
-        for key, fn in sorted(handlers.load_all().items())
+        for key, fn in sorted(handlers.REGISTRY.items())
     }
 
 

@@ -6,9 +6,8 @@ data, written by the handlers; the projectors turn it into `emergencies`, `emerg
 """
 from datetime import datetime
 
-from webapp.core import clock, forms
+from webapp.core import clock
 from webapp.engine.models import HumanTask
-from webapp.engine.projection import register_projector
 from webapp.extensions import db
 
 from .models import Emergency, EmergencyFollowUp, EmergencyLevel, ReportingFault
@@ -138,8 +137,6 @@ def project_followup(instance, data):
         emergency.status = "closed"
 
 
-def init_app(app):
-    for key, schema in FORMS.items():
-        forms.register(key, schema, CHECKS.get(key))
-    register_projector(REPORT_KEY, project_emergency)
-    register_projector(FOLLOWUP_KEY, project_followup)
+def forms():
+    """The forms of its diagrams' user tasks, each with its rule that needs the instance (or None)."""
+    return {key: (schema, CHECKS.get(key)) for key, schema in FORMS.items()}

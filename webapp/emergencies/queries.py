@@ -7,6 +7,7 @@ from sqlalchemy import exists, or_
 from webapp.auth.models import Unit
 from webapp.core import clock
 from webapp.core.errors import NotFound
+from webapp.core.links import path_for
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 
@@ -217,3 +218,14 @@ def monthly_summary(user, year, month):
         row.on_time += emergency.id not in late_emergencies.get(emergency.unit_id, set())
         row.backfilled += emergency.phone_backfill
     return sorted(summaries.values(), key=lambda s: (-(s.late + s.missed + s.concealed), -s.reported, s.unit.code))
+
+
+def link_for_instance(instance_id):
+    """The emergency's page (`hooks.instance_link`)."""
+    return path_for("emergencies.by_instance", instance_id=instance_id)
+
+
+def link_for_followup_instance(instance_id):
+    """A follow-up's instance leads to its emergency's page."""
+    followup = followup_for_instance(instance_id)
+    return path_for("emergencies.detail", emergency_id=followup.emergency_id) if followup is not None else None

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from webapp.auth.models import Unit
 from webapp.core import clock
+from webapp.core.links import path_for
 from webapp.extensions import db
 
 from . import rules
@@ -67,8 +68,13 @@ class EmergencyService:
     def emergency_link(emergency_id=None, instance_id=None):
         if emergency_id is None:
             emergency_id = db.session.query(Emergency.id).filter_by(instance_id=instance_id).scalar()
-        return f"/emergencies/{emergency_id}" if emergency_id else None
+        return path_for("emergencies.detail", emergency_id=emergency_id) if emergency_id else None
 
     @staticmethod
     def local_text(value):
         return datetime.fromisoformat(value).astimezone(clock.LOCAL_TZ).strftime("%m-%d %H:%M") if value else ""
+
+
+def service(_instance_id):
+    """`ctx.emergencies` for handlers."""
+    return EmergencyService()

@@ -13,18 +13,15 @@ from webapp.core.forms import load
 from webapp.engine.runner import may_act
 from webapp.extensions import db
 from webapp.filters import local_dt
-from webapp.inbox import access, subjects
 from webapp.inputs.schemas import MonthArgs
 
 from . import export, operations, queries, rules
 from .models import FAULT_LABELS, LEVEL_LABELS, Emergency
-from .process import FOLLOWUP_KEY, REPORT_KEY
+from .process import FOLLOWUP_KEY
 from .schemas import SIGN_DECISIONS, SIGN_MODES, URGENCIES, RecordArgs
 
 bp = Blueprint("emergencies", __name__)
 
-access.register(REPORT_KEY, queries.visible_instance)
-access.register(FOLLOWUP_KEY, queries.visible_followup_instance)
 
 SCOPES = {"open": "在途", "own": "本单位", "all": "全部"}
 SUMMARY_ROLES = ("editor", "duty", "supervisor", "leader", "principal")  # not the administrators (三员分立)
@@ -121,9 +118,6 @@ def _heading(emergency):
     return f"，须于 {local_dt(emergency.next_due_dt)} 前报至{LEVEL_LABELS[emergency.next_level]}级"
 
 
-subjects.register(REPORT_KEY, task_subject)
-subjects.register(FOLLOWUP_KEY, task_subject)
-subjects.register_done_message(REPORT_KEY, done_message)
 
 
 @bp.route("/")

@@ -6,25 +6,12 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from webapp.core import clock
+from webapp.core import clock, hooks
 from webapp.core.errors import AppError
 from webapp.extensions import db
 
 from . import host, markings
 from .models import HumanTask, Timer
-
-_projectors = {}  # process key -> fn(instance, data)
-_task_listeners = []  # fn(row) for each task row opened, after it has an id
-
-
-def on_task_opened(listener):
-    """Called with every newly opened human task row (notifications: a new task in someone's inbox)."""
-    _task_listeners.append(listener)
-
-
-def register_projector(process_key, fn):
-    """Domain packages keep their own table in step with the instance's data."""
-    _projectors[process_key] = fn
 
 
 def current_data(workflow):
@@ -163,13 +150,11 @@ def project(instance, workflow, arrivals=None):
             )
         )
 
-    projector = _projectors.get(instance.definition.process_key)
-    if projector is not None:
-        projector(instance, data)
-    if opened and _task_listeners:
+    key = instance.definition.process_key
+    hooks.instance_projected.send(key, instance=instance, data=data)  # the domain keeps its own row in step
+    if opened and hooks.task_opened.receivers:
         db.session.flush()
         for row in opened:
-            for listener in _task_listeners:
-                listener(row)
+            hooks.task_opened.send(key, row=row)  # a new task in someone's inbox (notices)
     return fired_rows
 

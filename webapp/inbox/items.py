@@ -4,25 +4,28 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from webapp.emergencies.process import PROCESS_KEYS as EMERGENCY_KEYS
+from webapp.core.domain import registry
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.extensions import db
 
 from .models import InstanceCopy, Urge
 
-PROCESS_KEYS = {"info": "info_report", "case": "instruction_case"}
+
+def is_kind(kind, process_key, urgency):
+    """SQL: the rows listed as `kind` — the processes the domains declare under it (`Domain.process_keys`), and
+    those that count as it when sent 特急 (紧急信息: the emergency processes and an information report sent 特急)."""
+    return or_(process_key.in_(registry.keys_of_kind(kind)),
+               and_(process_key.in_(registry.keys_urgent_as(kind)), urgency == "very_urgent"))
 
 
 def is_emergency(process_key, urgency):
-    """紧急信息: the emergency tier's processes, and an information report sent 特急. The one place that says so."""
-    return or_(process_key.in_(EMERGENCY_KEYS), and_(process_key == "info_report", urgency == "very_urgent"))
+    """紧急信息, by the rule above: the one place that says so."""
+    return is_kind("emergency", process_key, urgency)
 
 
 def kind_of(process_key, urgency):
-    """The type of a row, by the same rule as `is_emergency`: emergency (紧急信息), info (信息) or case (批示件)."""
-    if process_key in EMERGENCY_KEYS or (process_key == "info_report" and urgency == "very_urgent"):
-        return "emergency"
-    return {key: kind for kind, key in PROCESS_KEYS.items()}.get(process_key)
+    """The type of a row, by the same rule: emergency (紧急信息), info (信息) or case (批示件)."""
+    return registry.kind_of(process_key, urgency)
 
 
 @dataclass

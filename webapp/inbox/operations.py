@@ -9,6 +9,7 @@ from flask import current_app
 from webapp.auth.models import Unit, User
 from webapp.core import clock
 from webapp.core.errors import NotAllowed, NotFound, TaskConflict
+from webapp.core.links import path_for
 from webapp.engine import store
 from webapp.engine.models import HumanTask
 from webapp.engine.runner import record_event
@@ -92,7 +93,7 @@ def copy_to(instance, user, user_ids=(), unit_ids=(), note=""):
     db.session.flush()
     for target in copied:
         notices.send(f"抄送：{instance_title(instance)}", user_id=target.id, instance_id=instance.id,
-                     body=(note or "").strip(), link=f"/items/{instance.id}", level="info")
+                     body=(note or "").strip(), link=path_for("inbox.item", instance_id=instance.id), level="info")
     return copied
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import aliased, contains_eager, defer, selectinload
 
 from webapp.auth.models import Unit
 from webapp.core import clock
+from webapp.core.domain import registry
 from webapp.core.errors import NotAllowed, NotFound
 from webapp.emergencies import rules as emergency_rules
 from webapp.engine.models import HumanTask, ProcessDefinition, ProcessInstance
@@ -15,7 +16,7 @@ from webapp.engine.runner import may_act
 from webapp.extensions import db
 
 from .access import may_view_instance
-from .items import PROCESS_KEYS, ItemRow, is_emergency, latest_rows, load_items
+from .items import ItemRow, is_emergency, latest_rows, load_items
 from .models import InstanceCopy, Urge
 from .paging import Listing, paged
 
@@ -260,7 +261,7 @@ def _filters(tab, args, now):
     if kind == "emergency":
         conditions.append(is_emergency(tab.process_key, tab.urgency))
     elif kind:
-        conditions.append(tab.process_key == PROCESS_KEYS[kind])
+        conditions.append(tab.process_key.in_(registry.keys_of_kind(kind)))
     if args.get("urgency"):
         conditions.append(tab.urgency == args["urgency"])
     if args.get("secrecy") is not None:

@@ -1,22 +1,12 @@
-"""What a task page shows beside the form, and what completing it says, per process. Domains register providers."""
-_providers = {}  # process key -> fn(task row) -> template context with "subject_template"
-_done_messages = {}  # process key -> fn(completed task row) -> what the flash says, or None for the usual words
-
-
-def register(process_key, provider):
-    _providers[process_key] = provider
+"""What a task page shows beside the form, and what completing it says: the answers of the instance's domain
+(`hooks.task_page`, `hooks.task_done`, connected from each domain's declaration)."""
+from webapp.core import hooks
 
 
 def context_for(row):
-    provider = _providers.get(row.process_key)
-    return provider(row) if provider else {}
-
-
-def register_done_message(process_key, message):
-    _done_messages[process_key] = message
+    return hooks.ask(hooks.task_page, row.process_key, row=row) or {}
 
 
 def done_message(row):
     """What the person who just completed `row` is told: the domain's words, else "“<step>”已办理。"."""
-    message = _done_messages.get(row.process_key)
-    return (message(row) if message else None) or f"“{row.step_label}”已办理。"
+    return hooks.ask(hooks.task_done, row.process_key, row=row) or f"“{row.step_label}”已办理。"

@@ -2,6 +2,8 @@
 from flask import has_request_context
 from flask_login import current_user
 
+from webapp.core.links import path_for
+
 from . import operations, queries
 
 
@@ -12,9 +14,9 @@ def _acting_user_id():
     return None
 
 
-def task_opened(row):
-    """A task row was opened (registered with `projection.on_task_opened`): tell its assignee, or its role in
-    its unit. A task withdrawn (撤回) goes back to the withdrawer, who needs no notice."""
+def task_opened(_process_key, row):
+    """A task row was opened (`hooks.task_opened`): tell its assignee, or its role in its unit.
+    A task withdrawn (撤回) goes back to the withdrawer, who needs no notice."""
     if row.arrival == "withdrawn":
         return None
     if row.assignee_id is not None and row.assignee_id == _acting_user_id():
@@ -32,14 +34,14 @@ def task_opened(row):
         title, body, level = f"新待办{what}", "", "info"
     recipient = {"user_id": row.assignee_id} if row.assignee_id else {"role": row.role, "unit_id": row.unit_id}
     return operations.send(title, body=body, level=level, instance_id=row.instance_id,
-                           link=f"/tasks/{row.id}", secrecy=row.secrecy, **recipient)
+                           link=path_for("inbox.task", row_id=row.id), secrecy=row.secrecy, **recipient)
 
 
 def task_transferred(row):
     """A task was handed to another user (转办): tell the new holder, with the reason."""
     return operations.send(f"转办给您「{row.step_label}」：{row.title}", body=_reason("转办理由", row.arrival_note),
-                           level="info", instance_id=row.instance_id, link=f"/tasks/{row.id}", secrecy=row.secrecy,
-                           user_id=row.assignee_id)
+                           level="info", instance_id=row.instance_id, link=path_for("inbox.task", row_id=row.id),
+                           secrecy=row.secrecy, user_id=row.assignee_id)
 
 
 def _same_step_again(row):
@@ -71,22 +73,11 @@ def task_urged(urge):
     recipient = ({"user_id": urge.target_user_id} if urge.target_user_id
                  else {"role": urge.target_role, "unit_id": urge.target_unit_id})
     sent = [operations.send(title, body=body, level="warning", instance_id=urge.instance_id,
-                            link=f"/tasks/{row.id}", secrecy=row.secrecy, **recipient)]
+                            link=path_for("inbox.task", row_id=row.id), secrecy=row.secrecy, **recipient)]
     if urge.notify_leader:
         sent.append(operations.send(f"催办（请督促）「{row.step_label}」：{row.title}", body=body, level="warning",
-                                    instance_id=urge.instance_id, link=f"/items/{urge.instance_id}",
-                                    secrecy=row.secrecy, role="leader", unit_id=row.unit_id))
+                                    instance_id=urge.instance_id,
+                                    link=path_for("inbox.item", instance_id=urge.instance_id), secrecy=row.secrecy,
+                                    role="leader", unit_id=row.unit_id))
     return sent
 
-
-_registered = False
-
-
-def init_app(app):
-    """Listen for opened tasks, once per process (an app may be created more than once)."""
-    global _registered
-    if not _registered:
-        from webapp.engine import projection
-
-        projection.on_task_opened(task_opened)
-        _registered = True

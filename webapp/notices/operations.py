@@ -46,3 +46,19 @@ def mark_all_read(user):
         db.session.add(NoticeRead(notice_id=notice.id, user_id=user.id, read_dt=clock.now()))
     db.session.flush()
     return len(unread)
+
+
+class NoticeSender:
+    """`ctx.send(title, unit_id=, role=, user_id=, body=, link=, level=)`: tied to the instance, whose
+    secrecy the notice takes (a secret item's notice keeps no body and leaves the system as a generic text)."""
+
+    def __init__(self, instance_id):
+        self.instance_id = instance_id
+
+    def send(self, title, **kwargs):
+        send(title, instance_id=self.instance_id or None, **kwargs)
+
+
+def sender_for(instance_id):
+    """`ctx.notices` for handlers."""
+    return NoticeSender(instance_id)

@@ -2,6 +2,7 @@
 from sqlalchemy import and_, exists, or_
 
 from webapp.auth.models import User, UserRole
+from webapp.core.links import instance_page
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.extensions import db
 
@@ -37,10 +38,13 @@ def visible(user, notice_id):
 
 
 def link_of(notice):
-    """Where a notice leads: its own link, else (the service tasks of a case send none) the case's page."""
+    """Where a notice leads: its own link, else (a service task sent none) the page of its instance."""
     if notice.link:
         return notice.link
-    return f"/cases/instance/{notice.instance_id}" if notice.instance_id else None
+    if not notice.instance_id:
+        return None
+    instance = db.session.get(ProcessInstance, notice.instance_id)
+    return instance_page(instance.definition.process_key, instance.id) if instance is not None else None
 
 
 def recipients(notice):

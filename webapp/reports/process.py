@@ -2,9 +2,8 @@
 from datetime import datetime
 
 from webapp.commissions.operations import mark_answered
-from webapp.core import clock, forms
+from webapp.core import clock
 from webapp.engine.models import HumanTask
-from webapp.engine.projection import register_projector
 from webapp.extensions import db
 
 from .checks import CHECKS
@@ -73,7 +72,6 @@ def project_item(instance, data):
     mark_answered(item)
 
 
-def init_app(app):
-    for key, schema in FORMS.items():
-        forms.register(key, schema, CHECKS.get(key))
-    register_projector(PROCESS_KEY, project_item)
+def forms():
+    """The forms of its diagrams' user tasks, each with its rule that needs the instance (or None)."""
+    return {key: (schema, CHECKS.get(key)) for key, schema in FORMS.items()}

@@ -5,6 +5,7 @@ from sqlalchemy import and_, or_
 
 from webapp.core import clock
 from webapp.core.errors import NotFound
+from webapp.core.links import path_for
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 
@@ -71,3 +72,9 @@ def item_for_instance(instance_id):
 def visible_instance(user, instance_id):
     """Whether the user may see the item of this instance (the inbox's read-only view asks)."""
     return visible_to(user).filter(InfoItem.instance_id == instance_id).first() is not None
+
+
+def link_for_instance(instance_id):
+    """The item's page (`hooks.instance_link`)."""
+    item_id = db.session.query(InfoItem.id).filter_by(instance_id=instance_id).scalar()
+    return path_for("reports.detail", item_id=item_id) if item_id else None

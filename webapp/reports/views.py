@@ -5,12 +5,10 @@ from flask_login import current_user, login_required
 from webapp import audit, idempotency
 from webapp.core import clock
 from webapp.extensions import db
-from webapp.inbox import access, subjects
 from webapp.scoring import queries as scoring_queries
 from webapp.scoring.rules import INSTRUCTION_LEVELS
 
 from . import operations, queries
-from .process import PROCESS_KEY
 from .schemas import CATEGORIES, PUBLICATIONS
 
 bp = Blueprint("reports", __name__)
@@ -24,8 +22,6 @@ def task_subject(row):
             "notice_template": "reports/_task_notice.html", "subject_template": "reports/_task_subject.html"}
 
 
-subjects.register(PROCESS_KEY, task_subject)
-access.register(PROCESS_KEY, queries.visible_instance)
 
 
 @bp.route("/")

@@ -3,6 +3,7 @@ from webapp import months
 from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotAllowed, TaskConflict
 from webapp.core.forms import load
+from webapp.core.links import path_for
 from webapp.extensions import db
 from webapp.notices import operations as notices
 
@@ -40,7 +41,7 @@ def record_instruction(item, raw, user):
     db.session.add(row)
     db.session.flush()
     notices.send(f"领导批示：《{item.title}》获{row.leader_name}批示", unit_id=item.unit_id, role="writer",
-                 body=row.text, link=f"/reports/{item.id}", instance_id=item.instance_id)
+                 body=row.text, link=path_for("reports.detail", item_id=item.id), instance_id=item.instance_id)
     return row
 
 
@@ -64,7 +65,8 @@ def publish_circular(office, first, raw, user):
     title = f"{office.name}{first:%Y年%m月}信息工作通报"
     for row in ranking.rows:
         for role in CIRCULAR_ROLES:
-            notices.send(title, unit_id=row.unit.id, role=role, link=f"/scoring/circulars/{circular.id}",
+            link = path_for("scoring.circular", circular_id=circular.id)
+            notices.send(title, unit_id=row.unit.id, role=role, link=link,
                          body=f"本单位本月得分 {plain_number(row.score)}，" +
                               (f"排名第 {row.rank} 位。" if row.rank else "因瞒报一票否决，不参加排名。"))
     return circular

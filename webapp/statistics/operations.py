@@ -5,6 +5,7 @@ from webapp import months
 from webapp.auth.models import Unit
 from webapp.core import clock
 from webapp.core.errors import NotAllowed, NotFound, TaskConflict
+from webapp.core.links import path_for
 from webapp.extensions import db
 from webapp.notices import operations as notices
 
@@ -56,7 +57,7 @@ def _produce_for(office, first, user):
         if new:
             db.session.add(table)
             notices.send(f"{first:%Y年%m月}领导批示件月报表已生成，请核对确认", unit_id=unit.id, role="handler",
-                         link=f"/statistics/monthly?month={first:%Y-%m}")
+                         link=path_for("statistics.monthly", month=f"{first:%Y-%m}"))
         produced += 1
     return produced, kept
 

@@ -1,16 +1,9 @@
 """Writes of the working-day calendar; each flushes, the request commits."""
-from webapp.core import clock
+from webapp.core import clock, hooks
 from webapp.extensions import db
 
 from .models import CalendarDay, CalendarYear
 from .queries import days_of_year
-
-_listeners = []  # fn(user) -> int, called when a year becomes usable (cases waiting for it recompute)
-
-
-def on_year_confirmed(listener):
-    if listener not in _listeners:  # create_app may run several times in one process (tests)
-        _listeners.append(listener)
 
 
 def replace_year(year, entries, user):
@@ -55,11 +48,12 @@ def unconfirm_year(year):
 def save_year(year, entries, complete, note, user):
     """What the calendar page's form does: replace the year's days, then confirm or withdraw the confirmation.
 
-    Returns (rows, how many waiting deadlines the listeners computed now that the year is known).
+    Returns (rows, how many waiting deadlines were computed now that the year is known: the receivers of
+    `hooks.calendar_year_ready`).
     """
     rows = replace_year(year, entries, user)
     if not complete:
         unconfirm_year(year)
         return rows, 0
     confirm_year(year, user, note)
-    return rows, sum(listener(user) for listener in _listeners)
+    return rows, sum(answer or 0 for _receiver, answer in hooks.calendar_year_ready.send(year, user=user))

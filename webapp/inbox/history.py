@@ -1,23 +1,8 @@
-"""The host API handed to service handlers as `ctx.<name>`: narrow, per step, no commits."""
+"""`ctx.history` for handlers: what people did in an instance, read from the projected task rows."""
 from webapp.auth.models import User
-from webapp.auth.org import OrgDirectory
-from webapp.cases.deadlines import DeadlineService
-from webapp.emergencies.services import EmergencyService
+from webapp.engine import record_event
 from webapp.engine.models import HumanTask, InstanceEvent
-from webapp.engine.runner import record_event
 from webapp.extensions import db
-from webapp.notices import operations as notices
-
-
-class NoticeSender:
-    """`ctx.notices.send(title, unit_id=, role=, user_id=, body=, link=, level=)`: tied to the instance, whose
-    secrecy the notice takes (a secret item's notice keeps no body and leaves the system as a generic text)."""
-
-    def __init__(self, instance_id):
-        self.instance_id = instance_id
-
-    def send(self, title, **kwargs):
-        notices.send(title, instance_id=self.instance_id or None, **kwargs)
 
 
 class TaskHistory:
@@ -49,6 +34,5 @@ class TaskHistory:
                      step_label=step_label, opinion=opinion, data=data)
 
 
-def services_for(instance_id):
-    return {"org": OrgDirectory(), "deadlines": DeadlineService(), "notices": NoticeSender(instance_id),
-            "history": TaskHistory(instance_id), "emergencies": EmergencyService()}
+def service(instance_id):
+    return TaskHistory(instance_id)

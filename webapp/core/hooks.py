@@ -1,0 +1,50 @@
+"""How packages hear of each other without importing each other: named blinker signals (as Flask uses).
+
+A signal sent with a process key as sender reaches the receivers a domain connected for that key (its
+projector, its task page, who may see its instances) and those connected for any sender. A domain connects its
+receivers through its declaration (`core.domain.Domain`), wired once by `create_app`.
+
+The transaction hooks are SQLAlchemy session events (after the flush, at commit, after the commit, on rollback):
+`listen_on_session` attaches them once per process.
+"""
+from blinker import Namespace
+from sqlalchemy import event
+
+from webapp.extensions import db
+
+signals = Namespace()
+
+# The engine's steps
+instance_projected = signals.signal("instance-projected")  # sender: process key; instance=, data=
+task_opened = signals.signal("task-opened")  # sender: process key; row= (a new open task row, with its id)
+
+# What a domain answers for its own instances (sender: process key; first answer wins, see `ask`)
+task_page = signals.signal("task-page")  # row= -> template context beside the form ("subject_template")
+task_done = signals.signal("task-done")  # row= -> what the flash says after completing it, or None
+instance_visible = signals.signal("instance-visible")  # user=, instance_id= -> True when the domain lets see it
+instance_link = signals.signal("instance-link")  # instance_id= -> the page of the instance (a path), or None
+
+# Platform events
+calendar_year_ready = signals.signal("calendar-year-ready")  # sender: year; user= -> how many records changed
+
+
+def ask(signal, sender, **kwargs):
+    """The first non-None answer of the receivers for `sender`, or None."""
+    for _receiver, answer in signal.send(sender, **kwargs):
+        if answer is not None:
+            return answer
+    return None
+
+
+def listen_on_session(listeners):
+    """Attach (event name, function) pairs to every session of `db` (idempotent)."""
+    for name, fn in listeners:
+        if not event.contains(db.session, name, fn):
+            event.listen(db.session, name, fn)
+
+
+def stop_listening_on_session(listeners):
+    """Detach them again (tests)."""
+    for name, fn in listeners:
+        if event.contains(db.session, name, fn):
+            event.remove(db.session, name, fn)
