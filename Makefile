@@ -29,6 +29,7 @@ run: setup
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 services:
 	bash scripts/ensure-services.sh

@@ -52,7 +52,7 @@ def register_engine(app):
 
     from . import engine
     from .auth import queries as people
-    from .auth import roles
+    from .core import roles
     from .core.domain import registry
     from .engine import demo_clock, scheduling, spiff_time
 

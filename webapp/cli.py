@@ -82,8 +82,8 @@ def serve_cmd(host, port):
     """Run the embedded default: web server plus the in-process timer sweeper (no Redis)."""
     from werkzeug.serving import run_simple
 
+    from webapp.duties import produce_month_tables, prune_idempotency_keys
     from webapp.engine.timers import start_sweeper
-    from webapp.jobs import produce_month_tables, prune_idempotency_keys
 
     app = current_app._get_current_object()
     start_sweeper(app, app.config["TIMER_SWEEP_SECONDS"], duties=[produce_month_tables, prune_idempotency_keys])

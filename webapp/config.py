@@ -129,16 +129,6 @@ def normalize_database_url(url):
     return url
 
 
-def _check_emergency_rules(cfg):
-    from webapp.emergencies.rules import parse_limits, parse_work_hours
-
-    try:
-        parse_limits(cfg["EMERGENCY_LIMITS"])
-        parse_work_hours(cfg["EMERGENCY_WORK_HOURS"])
-    except ValueError as exc:
-        raise ConfigError(f"emergency settings: {exc}") from exc
-
-
 def _security_settings(cfg, production, overrides):
     secure = production if cfg.get("COOKIE_SECURE") is None else bool(cfg["COOKIE_SECURE"])
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
@@ -170,10 +160,15 @@ def load(app, overrides=None):
     if not cfg.get("SQLALCHEMY_DATABASE_URI"):
         cfg["SQLALCHEMY_DATABASE_URI"] = _default_sqlite_url()
     cfg["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite waits up to 30 s for the write lock. Set before `db.init_app`, which reads the options once.
+        # A copy: the defaults dict lives on the Config class, shared by every app of the process.
+        options = dict(cfg.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {**options.get("connect_args", {}), "timeout": 30}
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if cfg.get("MAX_CONTENT_LENGTH") is None:
         # A request well above the attachment limit is cut while it arrives (413), not read to the end first.
         cfg["MAX_CONTENT_LENGTH"] = int(cfg["ATTACHMENT_MAX_BYTES"]) + 1024 * 1024
-    _check_emergency_rules(cfg)
     if cfg.get("OIDC_ISSUER") and not (cfg.get("OIDC_CLIENT_ID") and cfg.get("OIDC_CLIENT_SECRET")):
         raise ConfigError("GOVFLOW_OIDC_ISSUER needs GOVFLOW_OIDC_CLIENT_ID and GOVFLOW_OIDC_CLIENT_SECRET")
     production = cfg["GOVFLOW_ENV"] == "production"

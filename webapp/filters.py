@@ -1,31 +1,8 @@
 """Template filters: times shown in Asia/Shanghai, codes shown as Chinese labels."""
-from datetime import datetime
-
 from flask_login import current_user
 
-from webapp.auth.roles import IMPORTANCE_LEVELS, ROLES, SECRECY_LEVELS, URGENCY_LEVELS
-from webapp.core.clock import LOCAL_TZ
-
-
-def local_dt(value, fmt="%Y-%m-%d %H:%M"):
-    return value.astimezone(LOCAL_TZ).strftime(fmt) if value else ""
-
-
-def iso_local(value, fmt="%Y-%m-%d %H:%M"):
-    """An ISO timestamp kept in instance data, shown in local time."""
-    return local_dt(datetime.fromisoformat(value), fmt) if value else ""
-
-
-DECISIONS = {
-    "pass": "通过", "return": "退回", "adopt": "采用", "reject": "不采用", "assign": "交办",
-    "progress": "进展反馈", "close": "报结", "extension": "申请延期", "approve": "批准", "refuse": "不批准",
-    "sign": "签发", "accept": "审核通过",
-}
-
-
-def secrecy_choices(user):
-    """The levels a user may mark something with: none above their own clearance (the server refuses them too)."""
-    return [(level, label) for level, label in SECRECY_LEVELS.items() if level <= user.clearance]
+from webapp.core.formats import DECISIONS, iso_local, local_dt, secrecy_choices
+from webapp.core.roles import IMPORTANCE_LEVELS, ROLES, SECRECY_LEVELS, URGENCY_LEVELS
 
 
 def init_app(app):

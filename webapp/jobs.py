@@ -1,6 +1,6 @@
 """RQ entry points, enqueued by dotted name with ids only: `fire_timer(timer_id)`, `sweep()`, `deliver_notice(id)`;
-the sweep also produces last month's case tables at month end (`produce_month_tables`) and, once an hour, deletes
-idempotency keys older than IDEMPOTENCY_KEY_DAYS (`prune_idempotency_keys`).
+the sweep also runs the duties of `webapp.duties` (last month's case tables at month end, and once an hour
+forgetting old idempotency keys).
 
 Nothing is built at import time. The Flask app is created lazily, once per process, by the first job
 (`_app()`); each job runs inside its own `app.app_context()`, commits once and removes the session.
@@ -12,9 +12,10 @@ connects to the database and parses the process definition again for every job.
 """
 import logging
 import os
-from datetime import timedelta
 
 from rq.worker import SimpleWorker
+
+from webapp import duties
 
 log = logging.getLogger(__name__)
 
@@ -83,54 +84,9 @@ def sweep():
             return 0
         finally:
             _requeue_lost_deliveries()
-            produce_month_tables()
-            prune_idempotency_keys()
+            duties.produce_month_tables()
+            duties.prune_idempotency_keys()
             db.session.remove()
-
-
-_tables_checked_for = None  # the local month whose month-end tables this process has already seen produced
-_tables_retry_dt = None  # after a failure, the next attempt waits until then (the sweep runs every few seconds)
-TABLES_RETRY = timedelta(minutes=10)
-
-
-def produce_month_tables():
-    """The sweep's month-end duty: last month's 领导批示件月报表, produced once (idempotent, never raises).
-
-    Checked once per local month and process, so the sweep's frequent runs cost nothing the rest of the month;
-    another worker producing the same tables at the same moment loses on the unique key and finds them done.
-    """
-    global _tables_checked_for, _tables_retry_dt
-    from sqlalchemy.exc import IntegrityError
-
-    from webapp.core import clock
-    from webapp.extensions import db
-    from webapp.statistics import operations
-
-    month = clock.local_today().replace(day=1)
-    if _tables_checked_for == month or (_tables_retry_dt is not None and clock.now() < _tables_retry_dt):
-        return 0
-    try:
-        produced = operations.produce_due()
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        log.info("monthly case tables: produced by another worker at the same time")
-        return 0  # the next sweep finds them produced
-    except Exception:
-        db.session.rollback()
-        _tables_retry_dt = clock.now() + TABLES_RETRY
-        log.exception("producing the monthly case tables failed; trying again in %s", TABLES_RETRY)
-        return 0
-    _tables_checked_for, _tables_retry_dt = month, None
-    return produced
-
-
-def prune_idempotency_keys():
-    """The sweep's hourly duty: forget the one-time keys of creating requests older than IDEMPOTENCY_KEY_DAYS
-    (never raises)."""
-    from webapp.idempotency import operations
-
-    return operations.prune_due()
 
 
 def _requeue_lost_deliveries():

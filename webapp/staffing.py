@@ -2,7 +2,7 @@
 from sqlalchemy import exists, func, select
 
 from webapp.auth.models import Unit, User, UserRole
-from webapp.auth.roles import SECRECY_LEVELS
+from webapp.core.roles import SECRECY_LEVELS
 from webapp.extensions import db
 
 # The person who works a role's step, as a refusal names them ("没有密级相符的承办人").

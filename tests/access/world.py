@@ -26,8 +26,8 @@ from webapp.extensions import db
 from webapp.inbox import operations as inbox_operations
 from webapp.notices.models import Notice
 from webapp.reports.operations import create_item
+from webapp.reports.queries import reporting_units
 from webapp.scoring import operations as scoring_operations
-from webapp.scoring.queries import ranked_units
 from webapp.statistics import operations as statistics_operations
 from webapp.statistics.models import CaseMonthTable
 
@@ -300,7 +300,7 @@ class Builder:
         topic = _title(0)
         commission = commission_operations.create(org.users["editor"], {
             "topic": topic, "detail": "重点反映农资供应", "due": "2026-03-10T18:00",
-            "unit_ids": [str(org.units["county-a"].id)]}, ranked_units(office))
+            "unit_ids": [str(org.units["county-a"].id)]}, reporting_units(office))
         db.session.commit()
         openers = members(people, {"city-info", "county-a"}, 0)
         self.add(Obj("commission", "commission", 0, "county-a", {"commission_id": commission.id}, title=topic,

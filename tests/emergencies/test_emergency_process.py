@@ -286,7 +286,7 @@ def test_state_survives_a_restart(org):
     clock.set_fixed(local("2026-03-09 10:20:00"))
     emergency = report(org, "2026-03-09T10:00")
     sign_and_submit(org, emergency)
-    definitions._SPEC_CACHE.clear()
+    definitions._parsed.cache_clear()
     db.session.expire_all()
     instance = db.session.get(ProcessInstance, emergency.instance_id)
     workflow = store.restore(instance)

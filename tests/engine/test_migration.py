@@ -113,7 +113,7 @@ def test_a_migrated_instance_survives_a_restore_and_its_new_timer_fires(org):
     v2 = _deploy(2)
     migration.migrate([instance.id], v2, org.users["admin"])
     db.session.commit()
-    definitions._SPEC_CACHE.clear()  # as after a restart: parsed again from the stored version
+    definitions._parsed.cache_clear()  # as after a restart: parsed again from the stored version
 
     from tests.cases.helpers import travel
 
@@ -184,7 +184,7 @@ def test_a_reminder_added_to_a_step_that_had_no_boundary_event_is_armed(org):
     migration.migrate([finishing.id, waiting.id], v2, org.users["admin"])
     db.session.commit()
 
-    definitions._SPEC_CACHE.clear()  # restored from the stored state alone
+    definitions._parsed.cache_clear()  # restored from the stored state alone
     for instance in (finishing, waiting):
         assert _task_data(instance.id, rows[instance.id])["title"] == "迁移测试"  # the step keeps its data
         nudge = _timers(instance.id)["nudge2"]

@@ -21,8 +21,8 @@ from webapp.emergencies.models import Emergency, EmergencyFollowUp, ReportingFau
 from webapp.engine.models import InstanceEvent, ProcessInstance
 from webapp.extensions import db
 from webapp.reports.models import InfoItem
+from webapp.reports.queries import reporting_units
 from webapp.scoring.models import Circular, ItemInstruction, ScoringVersion
-from webapp.scoring.queries import ranked_units
 
 PDF = b"%PDF-1.4\n% idempotency test\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 REPORT = {"title": "青山县白石镇发生山体滑坡", "place": "青山县白石镇龙头村",
@@ -69,7 +69,7 @@ def _emergency(org):
 
 def _commission(org):
     editor = org.users["editor"]
-    office_units = ranked_units(commission_operations.issuing_office(editor))
+    office_units = reporting_units(commission_operations.issuing_office(editor))
     commission = commission_operations.create(editor, {
         "topic": "春耕备耕情况", "detail": "重点反映农资供应", "due": local_input(clock.now() + timedelta(days=3)),
         "unit_ids": [org.units["county-a"].id]}, office_units)

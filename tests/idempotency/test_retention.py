@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from tests.web_helpers import login
-from webapp import jobs
+from webapp import duties
 from webapp.core import clock
 from webapp.extensions import db
 from webapp.idempotency import operations
@@ -43,8 +43,8 @@ def test_the_sweep_prunes_once_an_hour(app, org, monkeypatch):
     clock.set_fixed(clock.now() + timedelta(minutes=15))
     _create(client, headers, "second-key-1")
 
-    assert jobs.prune_idempotency_keys() == 1 and _keys() == ["second-key-1"]
+    assert duties.prune_idempotency_keys() == 1 and _keys() == ["second-key-1"]
     clock.set_fixed(clock.now() + timedelta(minutes=20))
-    assert jobs.prune_idempotency_keys() == 0 and _keys() == ["second-key-1"]  # pruned less than an hour ago
+    assert duties.prune_idempotency_keys() == 0 and _keys() == ["second-key-1"]  # pruned less than an hour ago
     clock.set_fixed(clock.now() + timedelta(minutes=41))
-    assert jobs.prune_idempotency_keys() == 1 and _keys() == []
+    assert duties.prune_idempotency_keys() == 1 and _keys() == []

@@ -8,7 +8,7 @@ import pytest
 from tests.cases.helpers import local
 from tests.exports import read_back, screen_table
 from tests.web_helpers import login
-from webapp import jobs
+from webapp import duties, jobs
 from webapp.core import clock
 from webapp.engine import timers
 from webapp.extensions import db
@@ -50,8 +50,8 @@ def sweep_app(app, monkeypatch):
     """The RQ sweep job run in-process, on the test app and its pinned clock."""
     monkeypatch.setattr(jobs, "_app_instance", app)
     monkeypatch.setattr(jobs, "_app_pid", os.getpid())
-    monkeypatch.setattr(jobs, "_tables_checked_for", None)
-    monkeypatch.setattr(jobs, "_tables_retry_dt", None)
+    monkeypatch.setattr(duties, "_tables_checked_for", None)
+    monkeypatch.setattr(duties, "_tables_retry_dt", None)
     return app
 
 
@@ -62,7 +62,7 @@ def test_the_sweep_produces_last_months_tables_once(sweep_app, org, cases):
     assert all(t.generated_by_id is None and t.confirmed_dt is None for t in db.session.query(CaseMonthTable))
     assert db.session.query(Notice).filter(Notice.title.contains("月报表已生成")).count() == 2
     assert operations.produce_due() == 0  # idempotent: March is done
-    jobs._tables_checked_for = None
+    duties._tables_checked_for = None
     jobs.sweep()
     assert db.session.query(CaseMonthTable).count() == 2
     assert db.session.query(Notice).filter(Notice.title.contains("月报表已生成")).count() == 2
@@ -81,11 +81,11 @@ def test_a_failing_month_end_never_breaks_the_sweep(sweep_app, org, monkeypatch)
         raise RuntimeError("database gone")
 
     monkeypatch.setattr(operations, "produce_due", broken)
-    assert jobs.produce_month_tables() == 0
+    assert duties.produce_month_tables() == 0
     assert jobs.sweep() == 0  # the timer sweep still answers
     assert calls == [1]  # and does not hammer a failing duty every few seconds: retried after TABLES_RETRY
-    clock.set_fixed(clock.now() + jobs.TABLES_RETRY)
-    jobs.produce_month_tables()
+    clock.set_fixed(clock.now() + duties.TABLES_RETRY)
+    duties.produce_month_tables()
     assert calls == [1, 1]
 
 

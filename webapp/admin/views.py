@@ -6,8 +6,8 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from webapp import audit
-from webapp.auth.access import role_required
 from webapp.core import clock
+from webapp.core.access import role_required
 from webapp.core.errors import NotFound
 from webapp.engine import demo_clock, runner, timers
 from webapp.engine.models import Incident, ProcessDefinition, ProcessInstance

@@ -4,8 +4,8 @@ from flask_login import current_user, login_required
 
 from webapp import idempotency
 from webapp.core.errors import NotFound
+from webapp.core.responses import wants_json
 from webapp.engine.models import HumanTask
-from webapp.errors import wants_json
 from webapp.extensions import db
 from webapp.inbox.access import viewable_instance
 from webapp.inputs.urls import local_path

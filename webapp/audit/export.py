@@ -2,7 +2,7 @@
 import json
 
 from webapp import exports
-from webapp.filters import local_dt
+from webapp.core.formats import local_dt
 
 from .models import action_label, role_labels
 

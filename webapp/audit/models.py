@@ -1,5 +1,5 @@
 """The append-only audit trail: hash-chained entries and the head row that holds the chain's end."""
-from webapp.auth.roles import ROLES
+from webapp.core.roles import ROLES
 from webapp.core.types import UTCDateTime
 from webapp.engine.models import InstanceEvent
 from webapp.extensions import db

@@ -14,9 +14,9 @@ from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import insert, select, update
 
-from webapp.auth.models import User
-from webapp.auth.roles import SECRECY_LEVELS
 from webapp.core import clock
+from webapp.core.roles import SECRECY_LEVELS
+from webapp.engine import host
 from webapp.engine.models import InstanceEvent
 from webapp.extensions import db, listen_on_session, stop_listening_on_session
 
@@ -110,7 +110,7 @@ def _resolve_actor(session, entry):
     if "_actor_id" not in entry:
         return entry
     actor_id = entry.pop("_actor_id")
-    user = session.get(User, actor_id) if actor_id is not None else None
+    user = host.current.person(actor_id) if actor_id is not None else None  # who the user is: the host's answer
     entry.update(_actor(user, entry.pop("role")))
     return entry
 

@@ -3,10 +3,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from webapp.auth.access import role_required
 from webapp.core import clock
+from webapp.core.access import role_required
+from webapp.core.formats import local_dt
 from webapp.extensions import db
-from webapp.filters import local_dt
 
 from . import chain, export, operations, queries
 from .schemas import ACTION_CHOICES, AuditFilterSchema

@@ -6,10 +6,9 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.core import clock
+from webapp.core.roles import ADMIN_ROLES, ROLES
 from webapp.core.types import UTCDateTime
 from webapp.extensions import db
-
-from .roles import ADMIN_ROLES, ROLES
 
 UNIT_KINDS = {
     "province": "省",

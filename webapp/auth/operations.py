@@ -9,8 +9,8 @@ from werkzeug.security import check_password_hash
 
 from webapp import audit
 from webapp.core import clock
+from webapp.core.formats import local_dt
 from webapp.extensions import db
-from webapp.filters import local_dt
 
 from .models import LoginThrottle, PasswordHistory, SecurityPolicy, User, dummy_password_hash
 from .queries import FIELDS, KINDS, policy

@@ -74,7 +74,7 @@ def hold_on_password_page():
     reason = held_reason()
     if reason is None:
         return None
-    from webapp.errors import respond, wants_json
+    from webapp.core.responses import respond, wants_json
 
     if wants_json():
         return respond(403, FORCED_REASONS[reason], "password_change_required")
@@ -83,7 +83,7 @@ def hold_on_password_page():
 
 
 def _to_login(message):
-    from webapp.errors import respond, wants_json
+    from webapp.core.responses import respond, wants_json
 
     if wants_json():
         return respond(401, message, "session_timeout")

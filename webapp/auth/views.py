@@ -10,11 +10,11 @@ from limits import parse as parse_limit
 from marshmallow import ValidationError
 
 from webapp import audit
+from webapp.core.access import role_required
 from webapp.extensions import db, limiter, login_manager
 from webapp.inputs.urls import safe_target
 
 from . import oidc, operations, sessions
-from .access import role_required
 from .models import SecurityPolicy, User
 from .queries import FIELDS, must_change_password, policy
 from .schemas import ChangePasswordSchema, LoginSchema, SecurityPolicySchema
@@ -39,7 +39,7 @@ def load_user(alternative_id):
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    from webapp.errors import respond, wants_json
+    from webapp.core.responses import respond, wants_json
 
     if wants_json():
         return respond(401, "请先登录。", "unauthorized")
@@ -58,7 +58,7 @@ _AUDIT_REFUSALS = parse_limit("1 per minute")
 
 @bp.errorhandler(RateLimitExceeded)
 def too_many_attempts(exc):
-    from webapp.errors import respond, wants_json
+    from webapp.core.responses import respond, wants_json
 
     current = limiter.current_limit
     seconds = int(current.reset_at - time.time()) if current else 60  # as the Retry-After header counts them

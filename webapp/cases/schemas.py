@@ -4,8 +4,8 @@ from datetime import date
 from marshmallow import ValidationError, post_load, pre_load, validates, validates_schema
 
 from webapp.auth.models import Unit
-from webapp.auth.roles import SECRECY_LEVELS, URGENCY_LEVELS
 from webapp.core import clock
+from webapp.core.roles import SECRECY_LEVELS, URGENCY_LEVELS
 from webapp.extensions import db
 from webapp.inputs.fields import Choice, ChoiceList, Day, Id, IdList, IntChoice, Integer, Text
 from webapp.inputs.schemas import FormSchema

@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from webapp import audit, idempotency
-from webapp.auth.access import role_required
 from webapp.core import clock
+from webapp.core.access import role_required
 from webapp.core.errors import FormInvalid, NotFound
 from webapp.core.forms import load
 from webapp.extensions import db

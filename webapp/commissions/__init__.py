@@ -6,5 +6,6 @@ DOMAIN = Domain(
     name="commissions", label="约稿",
     models=("webapp.commissions.models",),
     blueprints=(("webapp.commissions.views:bp", "/commissions"),),
+    projectors={"info_report": "webapp.commissions.operations:project_answer"},  # after the item's own
 )
 

@@ -1,11 +1,14 @@
 """Writes of 约稿: sending one to units, and marking a unit answered when a linked item goes up."""
 from webapp.core import clock
-from webapp.core.errors import FormInvalid, NotAllowed
+from webapp.core.errors import FormInvalid, NotAllowed, NotFound
 from webapp.core.forms import load
 from webapp.core.links import path_for
 from webapp.extensions import db
 from webapp.notices import operations as notices
+from webapp.reports.operations import create_item
+from webapp.reports.queries import item_for_instance
 
+from . import queries
 from .models import Commission, CommissionTarget
 from .queries import issuing_office
 from .schemas import CommissionSchema
@@ -41,3 +44,18 @@ def mark_answered(item):
     target = db.session.get(CommissionTarget, (item.commission_id, item.unit_id))
     if target is not None and (target.answered_dt is None or item.submitted_dt < target.answered_dt):
         target.answered_dt = item.submitted_dt
+
+
+def answer(user, commission_id):
+    """Start the writer's item answering a 约稿 sent to their unit; returns (item, compose task row)."""
+    if queries.target_of(commission_id, user.unit_id) is None:
+        raise NotFound("约稿不存在或未向本单位约稿。")
+    return create_item(user, commission_id=commission_id)
+
+
+def project_answer(instance, _data):
+    """The item's unit answered its commission when the item was first submitted (`hooks.instance_projected`,
+    after the item's own projector)."""
+    item = item_for_instance(instance.id)
+    if item is not None:
+        mark_answered(item)

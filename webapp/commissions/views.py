@@ -6,8 +6,7 @@ from webapp import idempotency
 from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotAllowed
 from webapp.extensions import db
-from webapp.reports import operations as report_operations
-from webapp.scoring.queries import ranked_units
+from webapp.reports.queries import reporting_units
 
 from . import (
     models,  # noqa: F401  (the tables join the metadata)
@@ -34,7 +33,7 @@ def new():
     office = queries.issuing_office(current_user)
     if office is None:
         raise NotAllowed("只有信息部门编辑可以发出约稿。")
-    units = ranked_units(office)
+    units = reporting_units(office)
     values, errors, status = {"unit_ids": []}, {}, 200
     if request.method == "POST":
         values = {"topic": request.form.get("topic", ""), "detail": request.form.get("detail", ""),
@@ -75,7 +74,7 @@ def detail(commission_id):
 def answer(commission_id):
     queries.get_visible(current_user, commission_id)
     idempotency.claim()
-    _item, task = report_operations.create_item(current_user, commission_id=commission_id)
+    _item, task = operations.answer(current_user, commission_id)
     target = url_for("inbox.task", row_id=task.id)
     idempotency.remember(target)
     db.session.commit()

@@ -24,6 +24,7 @@ class Domain:
     done_messages: dict = field(default_factory=dict)  # process key -> fn(row) -> flash after completing
     visibility: dict = field(default_factory=dict)  # process key -> fn(user, instance_id) -> bool
     links: dict = field(default_factory=dict)  # process key -> fn(instance_id) -> the instance's page
+    page_extras: dict = field(default_factory=dict)  # another domain's page -> fn(obj, user) -> context it adds
     services: dict = field(default_factory=dict)  # ctx.<name> of handlers -> fn(instance_id) -> service
     handlers: tuple = ()  # modules of handlers for its diagrams' service tasks
     receivers: tuple = ()  # (signal name in core.hooks, receiver) pairs for platform events
@@ -91,7 +92,7 @@ def wire(app, domain):
     if domain.name not in registry.domains:
         for table, signal in ((domain.projectors, hooks.instance_projected), (domain.task_pages, hooks.task_page),
                               (domain.done_messages, hooks.task_done), (domain.visibility, hooks.instance_visible),
-                              (domain.links, hooks.instance_link)):
+                              (domain.links, hooks.instance_link), (domain.page_extras, hooks.page_extras)):
             for key, path in table.items():
                 registry.connect(signal, _adapt(signal, import_string(path)), sender=key)
         for signal_name, path in domain.receivers:
@@ -107,6 +108,8 @@ def _adapt(signal, fn):
         return lambda _key, instance, data: fn(instance, data)
     if signal in (hooks.task_page, hooks.task_done):
         return lambda _key, row: fn(row)
+    if signal is hooks.page_extras:
+        return lambda _page, obj, user: fn(obj, user)
     if signal is hooks.instance_visible:
         return lambda _key, user, instance_id: fn(user, instance_id)
     return lambda _key, instance_id: fn(instance_id)

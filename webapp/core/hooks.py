@@ -23,6 +23,9 @@ task_page = signals.signal("task-page")  # row= -> template context beside the f
 task_done = signals.signal("task-done")  # row= -> what the flash says after completing it, or None
 instance_visible = signals.signal("instance-visible")  # user=, instance_id= -> True when the domain lets see it
 instance_link = signals.signal("instance-link")  # instance_id= -> the page of the instance (a path), or None
+# What another domain adds to a page (sender: the page's endpoint, e.g. "reports.detail"; obj=, user= -> a dict
+# merged into the page's context, see `extras`): the 批示 recorded for scoring on an item's page
+page_extras = signals.signal("page-extras")
 
 # Platform events
 calendar_year_ready = signals.signal("calendar-year-ready")  # sender: year; user= -> how many records changed
@@ -34,6 +37,14 @@ def ask(signal, sender, **kwargs):
         if answer is not None:
             return answer
     return None
+
+
+def extras(page, **kwargs):
+    """The context every receiver of `page_extras` adds to `page`, merged."""
+    merged = {}
+    for _receiver, answer in page_extras.send(page, **kwargs):
+        merged.update(answer or {})
+    return merged
 
 
 def listen_on_session(listeners):

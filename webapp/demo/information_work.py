@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 from webapp.auth.models import Unit, User
 from webapp.commissions.models import Commission, CommissionTarget
+from webapp.commissions.operations import answer
 from webapp.core import clock
 from webapp.engine import runner
 from webapp.engine.models import HumanTask
@@ -56,7 +57,7 @@ def _step(item, user, form):
 def _item(tag, day, title, decision, publication, problem, commission=None):
     writer = _user(f"xy_{tag}")
     _at(day, 9)
-    item, _task = create_item(writer, commission_id=commission.id if commission else None)
+    item, _task = answer(writer, commission.id) if commission else create_item(writer)
     _step(item, writer, {"title": title, "body": BODY.format(title=title, n=300 + 7 * day.day), "category": "经济运行",
                          "urgency": "normal", "importance": "general", "secrecy": "0", "source_unit": writer.unit.name,
                          "problem_report": "1" if problem else ""})

@@ -5,8 +5,8 @@ The editor's properties panel offers these; validation checks a diagram against 
 import inspect
 
 import handlers
-from webapp.auth.roles import ROLES
 from webapp.core import forms
+from webapp.core.roles import ROLES
 
 # Variables a timer expression may use, as the diagrams' service tasks compute them (handlers/*.py).
 TIMER_VARIABLES = {

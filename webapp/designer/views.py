@@ -2,7 +2,7 @@
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp.auth.access import role_required
+from webapp.core.access import role_required
 from webapp.core.errors import NotFound
 from webapp.core.forms import load
 from webapp.engine import migration

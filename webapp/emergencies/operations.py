@@ -5,12 +5,12 @@ from flask import current_app
 
 from webapp import audit, staffing
 from webapp.auth.models import Unit
-from webapp.auth.roles import SECRECY_LEVELS
 from webapp.core import clock, forms
 from webapp.core.errors import FormInvalid, NotAllowed, TaskConflict
+from webapp.core.formats import local_dt
+from webapp.core.roles import SECRECY_LEVELS
 from webapp.engine import runner
 from webapp.extensions import db
-from webapp.filters import local_dt
 
 from . import queries
 from .models import FAULT_LABELS, ReportingFault

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from flask import current_app
 
 from webapp.auth.models import Unit
+from webapp.config import ConfigError
 from webapp.core import clock
 from webapp.extensions import db
 from webapp.workcal.deadlines import CalendarDataMissing
@@ -157,3 +158,12 @@ def route(unit_id, moment):
         if office is not None:
             return function, office
     return order[0], unit
+
+
+def check_config(app):
+    """The emergency settings must parse, or the app does not start (the domain's setup)."""
+    try:
+        parse_limits(app.config["EMERGENCY_LIMITS"])
+        parse_work_hours(app.config["EMERGENCY_WORK_HOURS"])
+    except ValueError as exc:
+        raise ConfigError(f"emergency settings: {exc}") from exc

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from marshmallow import ValidationError, validates_schema
 
-from webapp.auth.roles import SECRECY_LEVELS
 from webapp.core import clock
+from webapp.core.roles import SECRECY_LEVELS
 from webapp.inputs.fields import Choice, Id, IntChoice, LocalDateTime, Text
 from webapp.inputs.schemas import FormSchema, MonthArgs
 

@@ -6,13 +6,13 @@ from flask_login import current_user, login_required
 
 from webapp import audit, idempotency
 from webapp.auth.models import Unit
-from webapp.auth.roles import SECRECY_LEVELS
 from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotAllowed, NotFound
+from webapp.core.formats import local_dt
 from webapp.core.forms import load
+from webapp.core.roles import SECRECY_LEVELS
 from webapp.engine.runner import may_act
 from webapp.extensions import db
-from webapp.filters import local_dt
 from webapp.inputs.schemas import MonthArgs
 
 from . import export, operations, queries, rules

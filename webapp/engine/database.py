@@ -5,12 +5,7 @@ from webapp.extensions import db
 
 
 def init_app(app):
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("sqlite"):
-        # A copy: the defaults dict lives on the Config class, shared by every app of the process.
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options["connect_args"] = {**options.get("connect_args", {}), "timeout": 30}
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    """After `db.init_app`: the engine options were read then (`config.load` sets them, SQLite's wait included)."""
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)

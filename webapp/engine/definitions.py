@@ -1,6 +1,6 @@
 """Versioned process definitions: deploy BPMN into the database, parse once per version."""
+import functools
 import hashlib
-from collections import OrderedDict
 from io import BytesIO
 
 from lxml import etree
@@ -64,19 +64,15 @@ def process_ids(xml_text):
     ]
 
 
-_SPEC_CACHE = OrderedDict()  # (definition id, sha256) -> parsed specs; versions are immutable
-_SPEC_CACHE_SIZE = 256
+@functools.lru_cache(maxsize=256)  # versions are immutable: (id, sha256) names one parse for good
+def _parsed(definition_id, sha256):
+    definition = db.session.get(ProcessDefinition, definition_id)
+    return parse_specs(definition.bpmn_xml, definition.process_key)
 
 
 def specs_for(definition):
     """Parsed specs of a definition version; parses (and reads the XML column) only on a miss."""
-    key = (definition.id, definition.sha256)
-    specs = _SPEC_CACHE.get(key)
-    if specs is None:
-        specs = _SPEC_CACHE[key] = parse_specs(definition.bpmn_xml, definition.process_key)
-        if len(_SPEC_CACHE) > _SPEC_CACHE_SIZE:
-            _SPEC_CACHE.popitem(last=False)
-    return specs
+    return _parsed(definition.id, definition.sha256)
 
 
 def latest(process_key):

@@ -15,7 +15,7 @@ from flask import Response, current_app, flash, g, jsonify, redirect, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from webapp.errors import respond, wants_json
+from webapp.core.responses import respond, wants_json
 from webapp.extensions import db
 
 from . import operations

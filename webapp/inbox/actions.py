@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from webapp import audit, idempotency
 from webapp.core.errors import AppError, FormInvalid, NotFound
 from webapp.core.forms import load
+from webapp.core.responses import wants_json
 from webapp.engine import task_actions
 from webapp.engine.models import HumanTask
-from webapp.errors import wants_json
 from webapp.extensions import db
 from webapp.inputs.messages import first_message
 from webapp.inputs.urls import safe_target

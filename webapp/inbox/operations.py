@@ -9,12 +9,12 @@ from flask import current_app
 from webapp.auth.models import Unit, User
 from webapp.core import clock
 from webapp.core.errors import NotAllowed, NotFound, TaskConflict
+from webapp.core.formats import local_dt
 from webapp.core.links import path_for
 from webapp.engine import store
 from webapp.engine.models import HumanTask
 from webapp.engine.runner import record_event
 from webapp.extensions import db
-from webapp.filters import local_dt
 from webapp.notices import events
 from webapp.notices import operations as notices
 

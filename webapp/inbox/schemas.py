@@ -1,7 +1,7 @@
 """The inbox lists' arguments (filters, sort, page), the task verbs' forms, and a listed item as JSON."""
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
-from webapp.auth.roles import SECRECY_LEVELS, URGENCY_LEVELS
+from webapp.core.roles import SECRECY_LEVELS, URGENCY_LEVELS
 from webapp.inputs.fields import Choice, Flag, Id, IdList, IntChoice, Integer, Text
 from webapp.inputs.schemas import FormSchema, QuerySchema
 

@@ -3,9 +3,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from webapp import audit
-from webapp.auth.roles import SECRECY_LEVELS, URGENCY_LEVELS
 from webapp.core import clock
 from webapp.core.errors import FormInvalid
+from webapp.core.roles import SECRECY_LEVELS, URGENCY_LEVELS
 from webapp.engine import runner
 from webapp.extensions import db
 from webapp.inputs.bodies import form_values

@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from webapp.auth.models import UNIT_KINDS, Unit, User, UserRole
-from webapp.auth.roles import ROLES, SECRECY_LEVELS
 from webapp.core.errors import AppError
+from webapp.core.roles import ROLES, SECRECY_LEVELS
 from webapp.exports import sheets_workbook
 from webapp.extensions import db
 

@@ -12,7 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from webapp import audit
 from webapp.auth.models import UNIT_KINDS, Unit, User, UserRole
-from webapp.auth.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS, role_code
+from webapp.core.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS, role_code
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 

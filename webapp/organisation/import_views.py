@@ -8,8 +8,8 @@ from webapp import audit, idempotency
 from webapp.attachments import storage
 from webapp.attachments.limits import clean_filename
 from webapp.attachments.models import size_label
-from webapp.auth.access import role_required
 from webapp.auth.models import UNIT_KINDS
+from webapp.core.access import role_required
 from webapp.exports import file_response, workbook
 from webapp.extensions import db
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from webapp import audit
 from webapp.auth.models import LoginThrottle, Unit, User
 from webapp.auth.operations import end_all_sessions
-from webapp.auth.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS
 from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotAllowed, NotFound
+from webapp.core.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS
 from webapp.engine import store
 from webapp.engine.models import HumanTask
 from webapp.engine.runner import record_event

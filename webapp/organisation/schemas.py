@@ -4,7 +4,7 @@ import re
 from marshmallow import EXCLUDE, ValidationError, validates
 
 from webapp.auth.models import UNIT_KINDS
-from webapp.auth.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS
+from webapp.core.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS
 from webapp.inputs.fields import Choice, ChoiceList, Id, IntChoice, Integer, Text
 from webapp.inputs.schemas import FormSchema, QuerySchema
 

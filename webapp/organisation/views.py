@@ -4,11 +4,11 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from webapp import idempotency
-from webapp.auth.access import role_required
 from webapp.auth.models import Unit, User
-from webapp.auth.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS
 from webapp.core import forms
+from webapp.core.access import role_required
 from webapp.core.errors import FormInvalid, NotFound
+from webapp.core.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS
 from webapp.extensions import db
 from webapp.inputs.bodies import form_values
 

@@ -1,6 +1,5 @@
 """Writes of information items; each flushes, the request commits."""
-from webapp.commissions import queries as commission_queries
-from webapp.core.errors import NotAllowed, NotFound
+from webapp.core.errors import NotAllowed
 from webapp.engine import runner
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
@@ -10,14 +9,12 @@ from .queries import item_for_instance
 
 
 def create_item(user, commission_id=None):
-    """Start an information report for the writer's unit, answering a 约稿 when given; returns (item, compose
-    task row)."""
+    """Start an information report for the writer's unit (answering the 约稿 `commission_id`, which the caller
+    has checked is sent to the unit); returns (item, compose task row)."""
     if not user.has_role("writer"):
         raise NotAllowed("只有信息员可以新建信息。")
     data = {"unit_id": user.unit_id, "author_id": user.id, "secrecy": 0, "urgency": "normal"}
-    if commission_id is not None:
-        if commission_queries.target_of(commission_id, user.unit_id) is None:
-            raise NotFound("约稿不存在或未向本单位约稿。")
+    if commission_id is not None:  # checked by the caller (`commissions.operations.answer`)
         data["commission_id"] = commission_id
     instance = runner.start(PROCESS_KEY, user, data)
     task = db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").one()

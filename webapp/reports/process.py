@@ -1,7 +1,6 @@
 """Wiring of the info_report process into the engine: its forms and its projector."""
 from datetime import datetime
 
-from webapp.commissions.operations import mark_answered
 from webapp.core import clock
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
@@ -69,7 +68,6 @@ def project_item(instance, data):
         item.feedback_dt = _dt(feedback.get("feedback_at"))
     if instance.status == "completed":
         item.status = "adopted" if item.outcome == "adopt" else "rejected"
-    mark_answered(item)
 
 
 def forms():

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import and_, or_
 
+from webapp.auth.models import Unit
 from webapp.core import clock
 from webapp.core.errors import NotFound
 from webapp.core.links import path_for
@@ -78,3 +79,14 @@ def link_for_instance(instance_id):
     """The item's page (`hooks.instance_link`)."""
     item_id = db.session.query(InfoItem.id).filter_by(instance_id=instance_id).scalar()
     return path_for("reports.detail", item_id=item_id) if item_id else None
+
+
+def reporting_units(office):
+    """The units that report their information to `office` (whose upward information unit it is)."""
+    parent = office.parent if office.kind == "office" else office
+    if parent is None:
+        return []
+    office_ids = [c.id for c in parent.children if c.kind == "office"]
+    candidates = (db.session.query(Unit).filter(or_(Unit.parent_id == parent.id, Unit.parent_id.in_(office_ids)),
+                                                Unit.kind != "office").order_by(Unit.code).all())
+    return [u for u in candidates if (target := u.upward_info_unit()) is not None and target.id == office.id]

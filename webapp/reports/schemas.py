@@ -1,7 +1,7 @@
 """Forms of the information-report steps (marshmallow), registered by form key."""
 from marshmallow import ValidationError, validates_schema
 
-from webapp.auth.roles import IMPORTANCE_LEVELS, SECRECY_LEVELS, URGENCY_LEVELS
+from webapp.core.roles import IMPORTANCE_LEVELS, SECRECY_LEVELS, URGENCY_LEVELS
 from webapp.inputs.fields import Choice, Flag, IntChoice, LocalDateTime, Text
 from webapp.inputs.schemas import FormSchema
 

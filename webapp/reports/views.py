@@ -3,10 +3,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp import audit, idempotency
-from webapp.core import clock
+from webapp.core import clock, hooks
 from webapp.extensions import db
-from webapp.scoring import queries as scoring_queries
-from webapp.scoring.rules import INSTRUCTION_LEVELS
 
 from . import operations, queries
 from .schemas import CATEGORIES, PUBLICATIONS
@@ -51,9 +49,7 @@ def detail(item_id):
     viewed = audit.record_view(item, current_user)
     page = render_template(
         "reports/detail.html", item=item, history=queries.history(item), open_tasks=queries.open_tasks(item),
-        instructions=scoring_queries.instructions_of(item),
-        may_record_instruction=scoring_queries.may_record_instruction(current_user, item),
-        instruction_levels=INSTRUCTION_LEVELS, today=clock.local_today(),
+        today=clock.local_today(), **hooks.extras("reports.detail", obj=item, user=current_user),
     )
     if viewed:
         db.session.commit()  # the view of a secret item is audited

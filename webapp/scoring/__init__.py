@@ -6,5 +6,6 @@ DOMAIN = Domain(
     name="scoring", label="考核计分",
     models=("webapp.scoring.models",),
     blueprints=(("webapp.scoring.views:bp", "/scoring"),),
+    page_extras={"reports.detail": "webapp.scoring.queries:item_page"},
 )
 

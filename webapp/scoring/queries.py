@@ -17,6 +17,7 @@ from webapp.exports import percent
 from webapp.extensions import db
 from webapp.months import local_midnight, next_month
 from webapp.reports.models import InfoItem
+from webapp.reports.queries import reporting_units
 from webapp.reports.schemas import PUBLICATIONS
 
 from .models import Circular, ItemInstruction, ScoringVersion
@@ -71,17 +72,6 @@ def ranking_office(user):
     if user.roles & {"leader", "principal"} and unit.kind != "office":
         return unit.office("info")
     return None
-
-
-def ranked_units(office):
-    """The units that report their information to `office` (whose upward information unit it is)."""
-    parent = office.parent if office.kind == "office" else office
-    if parent is None:
-        return []
-    office_ids = [c.id for c in parent.children if c.kind == "office"]
-    candidates = (db.session.query(Unit).filter(or_(Unit.parent_id == parent.id, Unit.parent_id.in_(office_ids)),
-                                                Unit.kind != "office").order_by(Unit.code).all())
-    return [u for u in candidates if (target := u.upward_info_unit()) is not None and target.id == office.id]
 
 
 # --- the month's figures ------------------------------------------------------------------------------------------
@@ -194,7 +184,7 @@ def _score(period, rules):
 
 def month_ranking(office, first):
     """Every unit the office ranks, with the month's figures, score and rank (a vetoed unit ranks last)."""
-    units = ranked_units(office)
+    units = reporting_units(office)
     figures = {u.id: UnitFigures(u) for u in units}
     used = []
     for start, end, version in periods(first):
@@ -280,3 +270,9 @@ def instructions_of(item):
 def may_record_instruction(user, item):
     """The adopting office's editor records the 批示 an adopted item earned."""
     return item.outcome == "adopt" and user.has_role("editor") and item.target_unit_id == user.unit_id
+
+
+def item_page(item, user):
+    """What an item's page shows of scoring (`hooks.page_extras` of "reports.detail"): its 批示 and the form."""
+    return {"instructions": instructions_of(item), "may_record_instruction": may_record_instruction(user, item),
+            "instruction_levels": INSTRUCTION_LEVELS}

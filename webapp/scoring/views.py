@@ -3,8 +3,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from webapp import exports, idempotency, months
-from webapp.auth.access import role_required
 from webapp.core import clock
+from webapp.core.access import role_required
 from webapp.core.errors import FormInvalid, NotAllowed, NotFound
 from webapp.core.forms import load
 from webapp.extensions import db

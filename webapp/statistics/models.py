@@ -1,5 +1,5 @@
 """The monthly 领导批示件月报表 of a handling unit: figures frozen when produced, then confirmed by the unit."""
-from webapp.auth.roles import SECRECY_LEVELS
+from webapp.core.roles import SECRECY_LEVELS
 from webapp.core.types import UTCDateTime
 from webapp.extensions import db
 

@@ -2,9 +2,9 @@
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp.auth.access import role_required
 from webapp.cases.models import LEVELS
 from webapp.cases.queries import handling_units
+from webapp.core.access import role_required
 from webapp.core.errors import TaskConflict
 from webapp.core.forms import load
 from webapp.extensions import db

@@ -4,8 +4,8 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from webapp import audit
-from webapp.auth.access import role_required
 from webapp.core import clock
+from webapp.core.access import role_required
 from webapp.extensions import db
 
 from . import operations, queries
