@@ -4,12 +4,15 @@ from datetime import timedelta
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from webapp import audit, idempotency
+from webapp import idempotency
+from webapp.attachments.queries import page_panel
+from webapp.audit.views_helper import viewed
 from webapp.auth.models import Unit
 from webapp.auth.roles import SECRECY_LEVELS
 from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotAllowed, NotFound
 from webapp.core.forms import load
+from webapp.designer.queries import instance_diagram
 from webapp.engine.runner import may_act
 from webapp.extensions import db
 from webapp.filters import local_dt
@@ -227,6 +230,7 @@ def _detail_page(emergency, status=200, followup_values=None, followup_errors=No
         "followup_errors": followup_errors or {},
         "request_values": request_values or {"due_time": _local_input(clock.now() + timedelta(hours=1))},
         "request_errors": request_errors or {},
+        "attachment_panel": page_panel(user, emergency.instance_id), "diagram": instance_diagram(emergency.instance),
     }
     return render_template("emergencies/detail.html", **context), status
 
@@ -243,10 +247,8 @@ def _written_task(emergency, user):
 @login_required
 def detail(emergency_id):
     emergency = queries.get_visible(current_user, emergency_id)
-    viewed = audit.record_view(emergency, current_user)
     page = _detail_page(emergency)
-    if viewed:
-        db.session.commit()  # the view of a secret emergency is audited
+    viewed(emergency, current_user)
     return page
 
 

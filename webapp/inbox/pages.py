@@ -1,5 +1,7 @@
 """Reads behind the task page and the read-only item page: which verbs a user has, and on what."""
+from webapp.attachments.queries import page_panel
 from webapp.auth.models import Unit, User
+from webapp.designer.queries import instance_diagram
 from webapp.engine import task_actions
 from webapp.engine.models import HumanTask
 from webapp.engine.runner import may_act
@@ -34,7 +36,8 @@ def copy_choices(user):
 
 def task_page(row, user):
     """What the task page offers beside the form."""
-    context = {"phrases": phrases_for(user), "urges": [u for u in _urges(row.instance_id) if u.task_id == row.id]}
+    context = {"phrases": phrases_for(user), "urges": [u for u in _urges(row.instance_id) if u.task_id == row.id],
+               "attachment_panel": page_panel(user, row.instance_id, row)}
     if row.state == "open" and may_act(user, row):
         context.update(
             can_claim=row.assignee_id is None,
@@ -56,10 +59,5 @@ def item_page(instance, user):
     own = _latest_own_completion(instance.id, user)
     problem = task_actions.withdrawable(own, user) if own is not None else None
     return {"open_rows": open_rows.all(), "own_submission": own if own is not None and problem is None else None,
-            "urges": _urges(instance.id), "copies": _copies(instance.id), **copy_choices(user)}
-
-
-def reopened_for(instance, user):
-    """The task a withdraw gave back to the user."""
-    return (db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open", assignee_id=user.id)
-            .order_by(HumanTask.id.desc()).first())
+            "urges": _urges(instance.id), "copies": _copies(instance.id), **copy_choices(user),
+            "attachment_panel": page_panel(user, instance), "diagram": instance_diagram(instance)}

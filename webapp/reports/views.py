@@ -2,8 +2,11 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import audit, idempotency
+from webapp import idempotency
+from webapp.attachments.queries import page_panel
+from webapp.audit.views_helper import viewed
 from webapp.core import clock
+from webapp.designer.queries import instance_diagram
 from webapp.extensions import db
 from webapp.inbox import access, subjects
 from webapp.scoring import queries as scoring_queries
@@ -52,13 +55,12 @@ def new():
 @login_required
 def detail(item_id):
     item = queries.get_visible(current_user, item_id)
-    viewed = audit.record_view(item, current_user)
     page = render_template(
         "reports/detail.html", item=item, history=queries.history(item), open_tasks=queries.open_tasks(item),
         instructions=scoring_queries.instructions_of(item),
         may_record_instruction=scoring_queries.may_record_instruction(current_user, item),
         instruction_levels=INSTRUCTION_LEVELS, today=clock.local_today(),
+        attachment_panel=page_panel(current_user, item.instance_id), diagram=instance_diagram(item.instance),
     )
-    if viewed:
-        db.session.commit()  # the view of a secret item is audited
+    viewed(item, current_user)
     return page
