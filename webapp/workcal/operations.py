@@ -1,9 +1,11 @@
 """Writes of the working-day calendar; each flushes, the request commits."""
+from webapp import audit
 from webapp.core import clock
 from webapp.extensions import db
 
 from .models import CalendarDay, CalendarYear
 from .queries import days_of_year
+from .schemas import format_lines
 
 _listeners = []  # fn(user) -> int, called when a year becomes usable (cases waiting for it recompute)
 
@@ -57,9 +59,17 @@ def save_year(year, entries, complete, note, user):
 
     Returns (rows, how many waiting deadlines the listeners computed now that the year is known).
     """
+    before = format_lines(days_of_year(year))
     rows = replace_year(year, entries, user)
-    if not complete:
+    recomputed = 0
+    if complete:
+        confirm_year(year, user, note)
+        recomputed = sum(listener(user) for listener in _listeners)
+    else:
         unconfirm_year(year)
-        return rows, 0
-    confirm_year(year, user, note)
-    return rows, sum(listener(user) for listener in _listeners)
+    state = "已确认全部录入" if complete else "尚未确认全部录入"
+    audit.record("admin.calendar.save", summary=f"保存 {year} 年节假日安排（{len(entries)} 天，{state}）",
+                 target_type="calendar_year", target_id=year,
+                 detail={"before": before, "after": format_lines(entries), "complete": complete, "note": note},
+                 user=user)
+    return rows, recomputed
