@@ -171,8 +171,7 @@ def _viewable(instance_id):
 
 
 def _item_page(instance, status=200, copy_errors=None):
-    instance_id = instance.id
-    latest = (db.session.query(HumanTask).filter_by(instance_id=instance_id).order_by(HumanTask.id.desc()).first())
+    latest = pages.latest_row(instance.id)
     context = subjects.context_for(latest) if latest else {}
     context.pop("notice_template", None)
     page = render_template("inbox/item.html", instance=instance, latest=latest, task=None,

@@ -53,6 +53,11 @@ def task_page(row, user):
     return context
 
 
+def latest_row(instance_id):
+    """The instance's newest step row: what the item page is titled after and whose domain shows the subject."""
+    return db.session.query(HumanTask).filter_by(instance_id=instance_id).order_by(HumanTask.id.desc()).first()
+
+
 def item_page(instance, user):
     """What the read-only item page shows: open steps to urge, one's own last submission to withdraw, copies."""
     open_rows = db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").order_by(HumanTask.id)
