@@ -13,7 +13,6 @@ from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotAllowed, NotFound
 from webapp.core.forms import load
 from webapp.designer.queries import instance_diagram
-from webapp.engine.runner import may_act
 from webapp.extensions import db
 from webapp.filters import local_dt
 from webapp.inbox import access, subjects
@@ -214,14 +213,14 @@ def _detail_page(emergency, status=200, followup_values=None, followup_errors=No
     user = current_user
     own = queries.level_unit_id(user)
     open_request = queries.open_request(emergency)
-    request_task = queries.current_task(open_request.instance_id) if open_request is not None else None
+    request_task = queries.task_for_actor(user, open_request.instance_id) if open_request is not None else None
     reached = {lv.unit_id for lv in emergency.levels if lv.reached_dt is not None and lv.unit_id is not None}
     is_open = emergency.closed_dt is None
     context = {
         **_subject_context(emergency),
         "history": queries.history(emergency),
         "open_request": open_request,
-        "request_task": request_task if request_task is not None and may_act(user, request_task) else None,
+        "request_task": request_task,
         "may_followup": is_open and queries.may_report(user) and own == emergency.unit_id,
         "may_request": is_open and queries.takes_reports(user) and own != emergency.unit_id and own in reached,
         "may_view_record": queries.may_view_record(user, emergency.unit),
@@ -239,8 +238,7 @@ def _written_task(emergency, user):
     """The 补报文字稿 step, for the writer who may fill it in."""
     if emergency.status != "awaiting_written":
         return None
-    row = queries.current_task(emergency.instance_id)
-    return row if row is not None and row.step_key == "u_written" and may_act(user, row) else None
+    return queries.task_for_actor(user, emergency.instance_id, "u_written")
 
 
 @bp.route("/<int:emergency_id>")
