@@ -15,6 +15,9 @@ def init_app(app):
     app.jinja_env.filters["importance_label"] = lambda v: IMPORTANCE_LEVELS.get(v, v)
     app.jinja_env.globals["secrecy_choices"] = secrecy_choices
 
+    # The one context processor that queries: four COUNTs for the navigation badges that every signed-in page
+    # shows. Cheap, and the same on every page, so no view passes them; anything a single page needs comes from its
+    # view (no template global queries the database or restores a workflow).
     @app.context_processor
     def inbox_count():
         if not current_user.is_authenticated:

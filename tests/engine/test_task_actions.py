@@ -6,7 +6,7 @@ import pytest
 from tests.cases.helpers import CLOSE, PROGRESS, armed, new_case, reload, step, travel
 from tests.helpers import act, completed_row, new_item, open_task
 from webapp.core import clock
-from webapp.core.errors import NotAllowed, TaskConflict
+from webapp.core.errors import FormInvalid, NotAllowed, TaskConflict
 from webapp.engine import runner, store, task_actions
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
@@ -71,8 +71,9 @@ def test_transfer_goes_to_a_colleague_of_the_same_role_with_the_reason(org):
     with pytest.raises(NotAllowed):
         task_actions.transfer(row.id, org.users["verifier_a"], org.users["verifier_b"].id, "出差")
     db.session.rollback()
-    with pytest.raises(TaskConflict, match="转办理由"):
+    with pytest.raises(FormInvalid) as refused:
         task_actions.transfer(row.id, org.users["verifier_a"], org.users["verifier_a2"].id, "  ")
+    assert (refused.value.status, refused.value.fields) == (422, {"reason": ["请填写转办理由。"]})
     db.session.rollback()
 
     task_actions.transfer(row.id, org.users["verifier_a"], org.users["verifier_a2"].id, "本人出差，请代为审核")
@@ -135,8 +136,9 @@ def test_return_needs_a_reason_and_a_step_on_the_way(org):
     act(org, "verifier_a", item.instance_id, {"decision": "pass"})
     sign = open_task(item.instance_id)
     compose = completed_row(item.instance_id, "compose")
-    with pytest.raises(TaskConflict, match="退回理由"):
+    with pytest.raises(FormInvalid) as refused:
         task_actions.return_to(sign.id, org.users["leader_a"], compose.id, "")
+    assert (refused.value.status, refused.value.fields) == (422, {"reason": ["请填写退回理由。"]})
     db.session.rollback()
     other = new_item(org, title="另一条信息")
     with pytest.raises(TaskConflict, match="已办理过的环节"):

@@ -1,11 +1,14 @@
 """Reads of attachments: an instance's list, one by its token for whoever may see the instance, who may do what."""
+from flask import current_app
+
 from webapp.core.errors import NotFound
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.engine.runner import may_act
 from webapp.extensions import db
 from webapp.inbox.access import may_view_instance
 
-from .models import Attachment
+from .limits import extensions
+from .models import Attachment, size_label
 
 TOKEN_MAX = 64
 
@@ -73,3 +76,20 @@ def panel(user, instance_or_id, task=None):
     items = [(a, removal_problem(user, a) is None) for a in for_instance(instance.id)]
     may_upload, upload_task = upload_point(user, instance, task if task is not None and task.state == "open" else None)
     return {"instance": instance, "items": items, "may_upload": may_upload, "upload_task": upload_task}
+
+
+def page_panel(user, instance_or_id, task=None):
+    """What a page passes to attachments/_panel.html as `attachment_panel` (the template queries nothing)."""
+    config = current_app.config
+    return {**panel(user, instance_or_id, task), "extensions": extensions(config),
+            "max_size": size_label(int(config["ATTACHMENT_MAX_BYTES"]))}
+
+
+def page_extras(obj, user):
+    """The attachment panel of a detail or task page (`hooks.page_extras`): an item, case or emergency (by its
+    instance), a task row (its step's panel) or an instance (the item page)."""
+    if isinstance(obj, HumanTask):
+        return {"attachment_panel": page_panel(user, obj.instance_id, obj)}
+    if isinstance(obj, ProcessInstance):
+        return {"attachment_panel": page_panel(user, obj)}
+    return {"attachment_panel": page_panel(user, obj.instance_id)}

@@ -8,7 +8,7 @@ from webapp.core.access import role_required
 from webapp.core.formats import local_dt
 from webapp.extensions import db
 
-from . import chain, export, operations, queries
+from . import export, queries, reviews
 from .schemas import ACTION_CHOICES, AuditFilterSchema
 
 bp = Blueprint("audit", __name__)
@@ -41,13 +41,11 @@ def index():
 @role_required("auditor")
 def verify():
     """校验完整性: recompute every entry's hash (as `flask audit verify` does) and say what was found."""
-    result = chain.check()
+    result = reviews.verify_log(current_user._get_current_object())
     if result.ok:
         flash(f"审计日志完整：共 {result.count} 条，逐条校验哈希链未发现篡改或缺失。")
     else:
         flash(f"审计日志已被破坏：{result.broken.message}（此前 {result.count} 条完整）。", "error")
-    operations.record("admin.audit.verify", summary=f"校验审计日志：{'完整' if result.ok else '已被破坏'}",
-                      detail={"ok": result.ok, "count": result.count})
     db.session.commit()
     return redirect(url_for("audit.index"))
 
@@ -65,8 +63,7 @@ def export_xlsx():
         flash(f"符合条件的记录共 {total} 条，超过单次导出上限 {limit} 条，未导出。请缩小日期范围或增加条件后分批导出。",
               "error")
         return redirect(url_for("audit.index", **args))
-    data = export.workbook(queries.masked_export_rows(filters, limit, current_user.clearance))
-    operations.record("admin.audit.export", summary=f"导出审计日志 {total} 条", detail={"filters": args, "rows": total})
+    data = reviews.export_log(filters, args, total, limit, current_user._get_current_object())
     db.session.commit()
     name = f"audit-log-{local_dt(clock.now(), '%Y%m%d-%H%M')}.xlsx"
     return send_file(data, mimetype=export.XLSX, as_attachment=True, download_name=name)

@@ -130,3 +130,28 @@ def describe(values):
                else "不检查历史密码")
     return (f"密码至少 {values['password_min_length']} 位、{values['password_min_kinds']} 类字符（{'/'.join(KINDS)}），"
             f"{history}，有效期{expiry}；空闲 {values['session_idle_minutes']} 分钟退出登录")
+
+
+def log_out(user):
+    """退出登录: every session of the user ends (the request then forgets its own)."""
+    audit.record("auth.logout", summary="退出登录", user=user)
+    end_all_sessions(user)
+
+
+def check_old_password(user, password):
+    """Whether `password` is the user's current one (修改密码); a wrong one is recorded. The caller commits."""
+    if user.check_password(password):
+        return True
+    audit.record("auth.password_change_failed", summary="修改密码失败：原密码不正确", user=user)
+    return False
+
+
+def refuse_sso(reason, username=None):
+    """A single sign-on the app refused (provider error, or nobody of that name here), for the audit log."""
+    audit.record("auth.sso_refused", summary=f"统一身份认证登录被拒绝：{username or reason}", username=username,
+                 detail={"reason": reason, "username": username})
+
+
+def note_rate_limited(address, path):
+    """The login attempts of a client address were refused for coming too fast (one entry per address a minute)."""
+    audit.record("auth.rate_limited", summary=f"登录尝试过于频繁，已限制来源地址 {address}", detail={"path": path})

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required, logout_user
 from limits import parse as parse_limit
 from marshmallow import ValidationError
 
-from webapp import audit
 from webapp.core.access import role_required
 from webapp.extensions import db, limiter, login_manager
 from webapp.inputs.urls import safe_target
@@ -65,8 +64,7 @@ def too_many_attempts(exc):
     minutes = max(1, math.ceil(seconds / 60))
     message = f"登录尝试过于频繁，请 {minutes} 分钟后再试。"
     if limiter.limiter.hit(_AUDIT_REFUSALS, "auth.rate_limited", request.remote_addr or ""):
-        audit.record("auth.rate_limited", summary=f"登录尝试过于频繁，已限制来源地址 {request.remote_addr}",
-                     detail={"path": request.path})
+        operations.note_rate_limited(request.remote_addr, request.path)
         db.session.commit()
     if wants_json() or request.endpoint != "auth.login":
         return respond(429, message, "too_many_requests")
@@ -138,8 +136,7 @@ def sso_callback():
 
 
 def _sso_refused(message, reason, username=None):
-    audit.record("auth.sso_refused", summary=f"统一身份认证登录被拒绝：{username or reason}", username=username,
-                 detail={"reason": reason, "username": username})
+    operations.refuse_sso(reason, username)
     db.session.commit()
     return _login_page(message), 401
 
@@ -147,8 +144,7 @@ def _sso_refused(message, reason, username=None):
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    audit.record("auth.logout", summary="退出登录")
-    operations.end_all_sessions(current_user)
+    operations.log_out(current_user._get_current_object())
     db.session.commit()
     logout_user()
     flash("您已退出登录。")
@@ -166,9 +162,8 @@ def password():
         except ValidationError as exc:
             errors = exc.messages
         else:
-            if not current_user.check_password(form["old_password"]):
+            if not operations.check_old_password(current_user, form["old_password"]):
                 errors = {"old_password": ["原密码不正确。"]}
-                audit.record("auth.password_change_failed", summary="修改密码失败：原密码不正确")
                 db.session.commit()
             else:
                 operations.change_password(current_user, form["new_password"])

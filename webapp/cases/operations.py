@@ -1,14 +1,18 @@
 """Writes of instruction cases and deadline rules; each flushes, the request or job commits."""
+from dataclasses import asdict
+
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from webapp import audit
 from webapp.core import clock
 from webapp.core.errors import NotAllowed
 from webapp.engine import runner, store
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.extensions import db
 
-from .models import NEW_CASE_TITLE, CaseCounter, DeadlineRule, InstructionCase, SiteVisit
+from . import deadlines
+from .models import LEVELS, NEW_CASE_TITLE, CaseCounter, DeadlineRule, InstructionCase, SiteVisit
 from .process import PROCESS_KEY
 
 RECOMPUTE_SIGNAL = "deadline_recompute"
@@ -57,6 +61,8 @@ def record_site_visit(case, values, user):
 
 
 def save_rule(level, values, user):
+    """An admin's deadline rule for one level (cases registered from now on use it), with its audit entry."""
+    before = asdict(deadlines.rule_for(level))
     rule = db.session.get(DeadlineRule, level) or DeadlineRule(level=level)
     for name, value in values.items():
         setattr(rule, name, value)
@@ -64,6 +70,8 @@ def save_rule(level, values, user):
     rule.updated_dt = clock.now()
     db.session.add(rule)
     db.session.flush()
+    audit.record("admin.rules.save", summary=f"保存“{LEVELS[level]}”批示件办理期限规则", target_type="deadline_rule",
+                 target_id=level, detail={"before": before, "after": asdict(deadlines.rule_for(level))}, user=user)
     return rule
 
 

@@ -1,18 +1,18 @@
 """Pages of instruction cases: the tracking list, registration, a case's page, the deadline rules."""
-from dataclasses import asdict
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from webapp import audit, idempotency
-from webapp.core import clock
+from webapp import idempotency
+from webapp.audit.views_helper import viewed
+from webapp.core import clock, hooks
 from webapp.core.access import role_required
 from webapp.core.errors import FormInvalid, NotFound
 from webapp.core.forms import load
+from webapp.engine.diagram import diagram_state
 from webapp.extensions import db
 
-from . import deadlines, operations, queries
+from . import operations, queries
 from .models import LEVELS, RETURN_REASONS
 from .schemas import RuleSchema, SiteVisitSchema
 
@@ -55,17 +55,17 @@ def _detail_page(case, **visit_form):
     return render_template("cases/detail.html", case=case, history=queries.history(case),
                            return_reasons=RETURN_REASONS, open_tasks=queries.open_tasks(case),
                            reports=queries.reports(case), assist_units=queries.assist_units(case),
-                           may_record_visit=queries.may_record_visit(current_user, case), **visit_form)
+                           may_record_visit=queries.may_record_visit(current_user, case),
+                           diagram=diagram_state(case.instance), **visit_form,
+                           **hooks.extras("cases.detail", obj=case, user=current_user))
 
 
 @bp.route("/<int:case_id>")
 @login_required
 def detail(case_id):
     case = queries.get_visible(current_user, case_id)
-    viewed = audit.record_view(case, current_user)
     page = _detail_page(case)
-    if viewed:
-        db.session.commit()  # the view of a secret case is audited
+    viewed(case, current_user)
     return page
 
 
@@ -106,15 +106,11 @@ def rules():
         if level not in LEVELS:
             raise NotFound("没有这一层级的期限规则。")
         values = {k: v for k, v in request.form.items() if k not in ("csrf_token", "level")}
-        before = asdict(deadlines.rule_for(level))
         try:
             operations.save_rule(level, RuleSchema().load(values), current_user)
         except ValidationError as exc:
             errors = exc.normalized_messages()
         else:
-            audit.record("admin.rules.save", summary=f"保存“{LEVELS[level]}”批示件办理期限规则",
-                         target_type="deadline_rule", target_id=level,
-                         detail={"before": before, "after": asdict(deadlines.rule_for(level))})
             db.session.commit()
             flash(f"“{LEVELS[level]}”的期限规则已保存，新交办的批示件按新规则计算期限。")
             return redirect(url_for("cases.rules"))

@@ -11,8 +11,8 @@ DOMAIN = Domain(
 
 
 def init_app(app):
-    from webapp.engine.diagram import diagram_state
-
+    """The timer kinds' labels for the instance diagram (a constant; the diagram's state is passed in by the view,
+    `queries.instance_diagram`, so no page restores a workflow while it renders)."""
     from .catalog import TIMER_KINDS
 
-    app.jinja_env.globals.update(diagram_state=diagram_state, timer_kinds=TIMER_KINDS)
+    app.jinja_env.globals.update(timer_kinds=TIMER_KINDS)

@@ -2,7 +2,8 @@
 from sqlalchemy import func
 
 from webapp.core.errors import NotFound
-from webapp.engine import versions
+from webapp.engine import migration, versions
+from webapp.engine.diagram import diagram_state
 from webapp.engine.models import ProcessDefinition, ProcessInstance
 from webapp.extensions import db
 
@@ -64,3 +65,14 @@ def history(process_key):
                        "summary": versions.summary_text(diff) if diff is not None else "初始版本"})
         previous = d
     return list(reversed(result))
+
+
+def instance_diagram(instance):
+    """What the instance diagram on a detail page shows (designer/_viewer.html): the path taken, the current steps,
+    the armed timers. It restores the workflow once, in the view, never while the page renders."""
+    return diagram_state(instance)
+
+
+def migration_plans(target):
+    """For each running instance of older versions: whether and how it would move to `target`."""
+    return migration.plan(target)

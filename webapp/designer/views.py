@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 from webapp.core.access import role_required
 from webapp.core.errors import NotFound
 from webapp.core.forms import load
-from webapp.engine import migration
 from webapp.extensions import db
 from webapp.inbox.access import viewable_instance
 from webapp.inputs.bodies import json_object
@@ -117,4 +116,4 @@ def migrate(process_key):
             if not ok:
                 flash(f"实例 #{instance_id} 未迁移：{message}", "error")
         return redirect(url_for(".migrate", process_key=process_key))
-    return render_template("designer/migrate.html", target=target, plans=migration.plan(target))
+    return render_template("designer/migrate.html", target=target, plans=queries.migration_plans(target))

@@ -4,6 +4,7 @@ from datetime import datetime, time
 
 from sqlalchemy import exists, or_
 
+from webapp import engine
 from webapp.auth.models import Unit
 from webapp.core import clock
 from webapp.core.errors import NotFound
@@ -91,6 +92,15 @@ def current_task(instance_id):
     """The instance's open step row (the oldest, if several), or None."""
     return (db.session.query(HumanTask).filter_by(instance_id=instance_id, state="open")
             .order_by(HumanTask.id).first())
+
+
+def task_for_actor(user, instance_id, step_key=None):
+    """The instance's open step row when `user` may act on it (and it is the step `step_key`, if given), else None:
+    what a page offers a form for."""
+    row = current_task(instance_id) if instance_id is not None else None
+    if row is None or (step_key is not None and row.step_key != step_key) or not engine.may_act(user, row):
+        return None
+    return row
 
 
 def last_return(instance_id):

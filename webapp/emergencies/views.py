@@ -4,14 +4,15 @@ from datetime import timedelta
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from webapp import audit, idempotency
+from webapp import idempotency
+from webapp.audit.views_helper import viewed
 from webapp.auth.models import Unit
-from webapp.core import clock
+from webapp.core import clock, hooks
 from webapp.core.errors import FormInvalid, NotAllowed, NotFound
 from webapp.core.formats import local_dt
 from webapp.core.forms import load
 from webapp.core.roles import SECRECY_LEVELS
-from webapp.engine.runner import may_act
+from webapp.engine.diagram import diagram_state
 from webapp.extensions import db
 from webapp.inputs.schemas import MonthArgs
 
@@ -205,14 +206,14 @@ def _detail_page(emergency, status=200, followup_values=None, followup_errors=No
     user = current_user
     own = queries.level_unit_id(user)
     open_request = queries.open_request(emergency)
-    request_task = queries.current_task(open_request.instance_id) if open_request is not None else None
+    request_task = queries.task_for_actor(user, open_request.instance_id) if open_request is not None else None
     reached = {lv.unit_id for lv in emergency.levels if lv.reached_dt is not None and lv.unit_id is not None}
     is_open = emergency.closed_dt is None
     context = {
         **_subject_context(emergency),
         "history": queries.history(emergency),
         "open_request": open_request,
-        "request_task": request_task if request_task is not None and may_act(user, request_task) else None,
+        "request_task": request_task,
         "may_followup": is_open and queries.may_report(user) and own == emergency.unit_id,
         "may_request": is_open and queries.takes_reports(user) and own != emergency.unit_id and own in reached,
         "may_view_record": queries.may_view_record(user, emergency.unit),
@@ -221,6 +222,7 @@ def _detail_page(emergency, status=200, followup_values=None, followup_errors=No
         "followup_errors": followup_errors or {},
         "request_values": request_values or {"due_time": _local_input(clock.now() + timedelta(hours=1))},
         "request_errors": request_errors or {},
+        "diagram": diagram_state(emergency.instance), **hooks.extras("emergencies.detail", obj=emergency, user=user),
     }
     return render_template("emergencies/detail.html", **context), status
 
@@ -229,18 +231,15 @@ def _written_task(emergency, user):
     """The 补报文字稿 step, for the writer who may fill it in."""
     if emergency.status != "awaiting_written":
         return None
-    row = queries.current_task(emergency.instance_id)
-    return row if row is not None and row.step_key == "u_written" and may_act(user, row) else None
+    return queries.task_for_actor(user, emergency.instance_id, "u_written")
 
 
 @bp.route("/<int:emergency_id>")
 @login_required
 def detail(emergency_id):
     emergency = queries.get_visible(current_user, emergency_id)
-    viewed = audit.record_view(emergency, current_user)
     page = _detail_page(emergency)
-    if viewed:
-        db.session.commit()  # the view of a secret emergency is audited
+    viewed(emergency, current_user)
     return page
 
 

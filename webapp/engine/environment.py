@@ -32,7 +32,7 @@ class ExpressionFailure(WorkflowTaskException):
 
 class HandlerContext:
     """What a handler may use: the task's data (a copy), the clock, and the host's services by name
-    (`ctx.org`, `ctx.deadlines`, `ctx.notices`, `ctx.history`; see webapp/handler_services.py)."""
+    (`ctx.org`, `ctx.deadlines`, `ctx.notices`, `ctx.history`; declared by the domains, `Domain.services`)."""
 
     def __init__(self, task, services, instance_id):
         self.data = dict(task.data)

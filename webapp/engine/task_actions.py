@@ -9,7 +9,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_
 
 from webapp.core import clock
-from webapp.core.errors import NotAllowed, NotFound, TaskConflict
+from webapp.core.errors import FormInvalid, NotAllowed, NotFound, TaskConflict
 from webapp.extensions import db
 
 from . import host, markings, store
@@ -66,7 +66,7 @@ def transfer_candidates(row):
 def transfer(task_row_id, user, target_user_id, reason):
     """转办: hand the task to another user of the same role in the same unit, with a reason."""
     if not (reason or "").strip():
-        raise TaskConflict("请填写转办理由。")
+        raise FormInvalid({"reason": ["请填写转办理由。"]})
     row, instance = _open_row_locked(task_row_id, user)
     target = host.current.person(target_user_id)
     if target is None or target.id == user.id or target.id not in {c.id for c in transfer_candidates(row)}:
@@ -152,7 +152,7 @@ def _performer(row):
 def return_to(task_row_id, user, target_row_id, reason):
     """退回: send the instance back to an earlier step that ran; its performer gets it with the reason."""
     if not (reason or "").strip():
-        raise TaskConflict("请填写退回理由。")
+        raise FormInvalid({"reason": ["请填写退回理由。"]})
     target_row = db.session.get(HumanTask, target_row_id)
     row, instance, workflow, task = locked_task(task_row_id, user)
     if target_row is None or target_row.instance_id != row.instance_id or target_row.state != "completed":

@@ -5,20 +5,19 @@ Each verb answers a person with a flash message and a redirect back, and an API 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import audit, idempotency
+from webapp import idempotency
+from webapp.audit.views_helper import viewed
 from webapp.core.errors import AppError, FormInvalid, NotFound
 from webapp.core.forms import load
 from webapp.core.responses import wants_json
-from webapp.engine import task_actions
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.inputs.messages import first_message
 from webapp.inputs.urls import safe_target
-from webapp.notices import events
 
 from . import access, operations, pages, queries, subjects
 from .schemas import CopySchema, PhraseSchema, ReturnSchema, TransferSchema, UrgeSchema
-from .views import bp
+from .views import bp, render_task
 
 
 def _done(message, target):
@@ -36,20 +35,29 @@ def _refused(exc, target):
         db.session.commit()
     else:
         db.session.rollback()
-    # A verb has no form to mark up: a refused field is named in the message itself.
+    # A verb without a form of its own to mark up names a refused field in the message itself.
     flash(first_message(exc.fields) if isinstance(exc, FormInvalid) else exc.message, "error")
     return redirect(target)
 
 
-def _verb(row_id, run, message, after=None):
+def _verb(row_id, run, message, after=None, form_name=None):
     """Run one verb on a task row; on success go to `after` (default: back to the task page).
 
-    Someone outside the step's unit or clearance is told it does not exist before the verb looks at its state.
+    A verb with a form on the task page (`form_name`: transfer, return) shows a refused field on that form (422).
     """
     back = url_for("inbox.task", row_id=row_id)
     try:
-        queries.known_task(current_user, row_id)
         run()
+    except FormInvalid as exc:
+        if form_name is None or wants_json():
+            return _refused(exc, back)
+        db.session.rollback()
+        try:
+            row = queries.task_for(current_user, row_id)  # the page only for whoever may see it
+        except AppError as refused:
+            return _refused(refused, back)
+        return render_task(row, status=exc.status, verb_errors={form_name: exc.fields},
+                           verb_values={form_name: request.form.to_dict()})
     except AppError as exc:
         return _refused(exc, back)
     return _done(message, after or back)
@@ -58,13 +66,13 @@ def _verb(row_id, run, message, after=None):
 @bp.route("/tasks/<int:row_id>/claim", methods=["POST"])
 @login_required
 def claim(row_id):
-    return _verb(row_id, lambda: task_actions.claim(row_id, current_user), "已签收，该任务只在您的待办中显示。")
+    return _verb(row_id, lambda: operations.claim_task(current_user, row_id), "已签收，该任务只在您的待办中显示。")
 
 
 @bp.route("/tasks/<int:row_id>/release", methods=["POST"])
 @login_required
 def release(row_id):
-    return _verb(row_id, lambda: task_actions.release(row_id, current_user), "已退回签收，本岗位人员均可办理。",
+    return _verb(row_id, lambda: operations.release_task(current_user, row_id), "已退回签收，本岗位人员均可办理。",
                  url_for("inbox.todo"))
 
 
@@ -73,10 +81,9 @@ def release(row_id):
 def transfer(row_id):
     def run():
         form = load(TransferSchema, request.form)
-        row = task_actions.transfer(row_id, current_user, form["target_user_id"], form["reason"])
-        events.task_transferred(row)
+        operations.transfer_task(current_user, row_id, form["target_user_id"], form["reason"])
 
-    return _verb(row_id, run, "已转办。", url_for("inbox.todo"))
+    return _verb(row_id, run, "已转办。", url_for("inbox.todo"), form_name="transfer")
 
 
 @bp.route("/tasks/<int:row_id>/return", methods=["POST"])
@@ -84,20 +91,18 @@ def transfer(row_id):
 def return_to(row_id):
     def run():
         form = load(ReturnSchema, request.form)
-        task_actions.return_to(row_id, current_user, form["target_row_id"], form["reason"])
+        operations.return_task(current_user, row_id, form["target_row_id"], form["reason"])
 
-    return _verb(row_id, run, "已退回。", url_for("inbox.todo"))
+    return _verb(row_id, run, "已退回。", url_for("inbox.todo"), form_name="return")
 
 
 @bp.route("/tasks/<int:row_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(row_id):
     try:
-        queries.known_task(current_user, row_id)
-        instance = task_actions.withdraw(row_id, current_user)
+        reopened = operations.withdraw_task(current_user, row_id)
     except AppError as exc:
         return _refused(exc, safe_target(request.referrer, url_for("inbox.task", row_id=row_id)))
-    reopened = pages.reopened_for(instance, current_user)
     return _done("已撤回，可修改后重新提交。", url_for("inbox.task", row_id=reopened.id) if reopened
                  else url_for("inbox.todo"))
 
@@ -121,12 +126,15 @@ def copy(instance_id):
     back = url_for("inbox.item", instance_id=instance_id)
     idempotency.claim(optional=wants_json())  # a repeated 抄送 would add a second history entry
     try:
-        instance = access.viewable_instance(current_user, instance_id)
-        if instance is None:
-            raise NotFound("事项不存在或您无权查看。")
+        instance = _viewable(instance_id)
         form = load(CopySchema, {"user_ids": request.form.getlist("user_ids"),
                                  "unit_ids": request.form.getlist("unit_ids"), "note": request.form.get("note", "")})
         copied = operations.copy_to(instance, current_user, form["user_ids"], form["unit_ids"], form["note"])
+    except FormInvalid as exc:
+        if wants_json():
+            raise
+        db.session.rollback()  # the key unclaimed too: the corrected form is a new submit
+        return _item_page(_viewable(instance_id), status=exc.status, copy_errors=exc.fields)
     except AppError as exc:
         return _refused(exc, back)
     message = f"已抄送：{'、'.join(u.name for u in copied) or '（均已抄送过）'}"
@@ -149,14 +157,24 @@ def add_phrase():
 @login_required
 def item(instance_id):
     """An item read-only, for whoever may see it: the starter, its performers, the copied, the domain's."""
+    instance = _viewable(instance_id)
+    operations.mark_copy_read(instance_id, current_user)
+    db.session.commit()
+    return _item_page(instance)
+
+
+def _viewable(instance_id):
     instance = access.viewable_instance(current_user, instance_id)
     if instance is None:
         raise NotFound("事项不存在或您无权查看。")
-    operations.mark_copy_read(instance_id, current_user)
-    latest = (db.session.query(HumanTask).filter_by(instance_id=instance_id).order_by(HumanTask.id.desc()).first())
+    return instance
+
+
+def _item_page(instance, status=200, copy_errors=None):
+    latest = pages.latest_row(instance.id)
     context = subjects.context_for(latest) if latest else {}
     context.pop("notice_template", None)
-    audit.record_view(instance, current_user)
-    db.session.commit()  # the copy's read mark, and the view of a secret item in the audit log
-    return render_template("inbox/item.html", instance=instance, latest=latest, task=None,
-                           **pages.item_page(instance, current_user), **context)
+    page = render_template("inbox/item.html", instance=instance, latest=latest, task=None,
+                           copy_errors=copy_errors or {}, **pages.item_page(instance, current_user), **context)
+    viewed(instance, current_user)
+    return page, status

@@ -1,14 +1,17 @@
-"""Writes of the inbox beside the engine's verbs: urging (催办), copying for information (抄送), phrases.
+"""Writes of the inbox: a task's verbs through the engine (办理/暂存/签收/退回签收/转办/退回/撤回), urging (催办),
+copying for information (抄送), phrases.
 
-Each flushes; the request commits. Notifications are queued in the same transaction.
+The task page, the API and the item page call these, never the engine. Each flushes; the request commits.
+Notifications are queued in the same transaction.
 """
 from datetime import timedelta
 
 from flask import current_app
 
+from webapp import engine
 from webapp.auth.models import Unit, User
 from webapp.core import clock
-from webapp.core.errors import NotAllowed, NotFound, TaskConflict
+from webapp.core.errors import FormInvalid, NotAllowed, NotFound, TaskConflict
 from webapp.core.formats import local_dt
 from webapp.core.links import path_for
 from webapp.engine import store
@@ -18,12 +21,65 @@ from webapp.extensions import db
 from webapp.notices import events
 from webapp.notices import operations as notices
 
+from . import queries
 from .access import may_view_instance
 from .models import InstanceCopy, OpinionPhrase, Urge
 
 SYSTEM_PHRASES = ("同意。", "拟同意，请领导审定。", "请按要求修改后重报。", "请核实有关情况后再报。",
                   "请抓紧办理，按时报结。", "已阅。")
 
+
+# --- a task's verbs -------------------------------------------------------------------------------------------------
+# Someone outside the step's unit or clearance is told it does not exist before a verb looks at its state.
+
+def complete_task(user, task_row_id, form):
+    """办理: submit a task's form; returns the instance (its `last_incident` says whether what followed failed)."""
+    row = queries.task_for(user, task_row_id)
+    return engine.complete(row.id, user, form)
+
+
+def save_task_draft(user, task_row_id, form):
+    """暂存: keep what was typed so far (empty fields are not kept)."""
+    row = queries.task_for(user, task_row_id)
+    engine.save_draft(row.id, user, {k: v for k, v in form.items() if v != ""})
+    return row
+
+
+def claim_task(user, task_row_id):
+    """签收: an open group task becomes the user's alone."""
+    queries.known_task(user, task_row_id)
+    return engine.claim(task_row_id, user)
+
+
+def release_task(user, task_row_id):
+    """退回签收: a claimed task goes back to everyone of its role in the unit."""
+    queries.known_task(user, task_row_id)
+    return engine.release(task_row_id, user)
+
+
+def transfer_task(user, task_row_id, target_user_id, reason):
+    """转办 to a colleague of the same role, who is told why."""
+    queries.known_task(user, task_row_id)
+    row = engine.transfer(task_row_id, user, target_user_id, reason)
+    events.task_transferred(row)
+    return row
+
+
+def return_task(user, task_row_id, target_row_id, reason):
+    """退回 to an earlier step that ran; its performer gets it back with the reason."""
+    queries.known_task(user, task_row_id)
+    return engine.return_to(task_row_id, user, target_row_id, reason)
+
+
+def withdraw_task(user, task_row_id):
+    """撤回 a submission nobody has acted on yet; returns the task it gave back to the user (or None)."""
+    queries.known_task(user, task_row_id)
+    instance = engine.withdraw(task_row_id, user)
+    return (db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open", assignee_id=user.id)
+            .order_by(HumanTask.id.desc()).first())
+
+
+# --- urging, copying, phrases ----------------------------------------------------------------------------------------
 
 def urge(task_row_id, user, note="", notify_leader=False):
     """催办 the holder of an open task; refused within URGE_INTERVAL_MINUTES of the last urge of that task.
@@ -76,7 +132,7 @@ def copy_to(instance, user, user_ids=(), unit_ids=(), note=""):
         for member in db.session.query(User).filter_by(unit_id=unit.id, is_active_user=True):
             recipients.setdefault(member.id, (member, unit.id))
     if not recipients:
-        raise TaskConflict("请选择抄送的人员或单位。")
+        raise FormInvalid({"user_ids": ["请选择抄送的人员或单位。"]})
     too_low = [u.name for u, via in recipients.values() if u.clearance < instance.secrecy and via is None]
     if too_low:
         raise NotAllowed(f"{'、'.join(too_low)}的密级权限低于该事项，不能抄送。")

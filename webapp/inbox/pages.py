@@ -1,6 +1,8 @@
 """Reads behind the task page and the read-only item page: which verbs a user has, and on what."""
 from webapp.auth.models import Unit, User
+from webapp.core import hooks
 from webapp.engine import task_actions
+from webapp.engine.diagram import diagram_state
 from webapp.engine.models import HumanTask
 from webapp.engine.runner import may_act
 from webapp.extensions import db
@@ -34,7 +36,8 @@ def copy_choices(user):
 
 def task_page(row, user):
     """What the task page offers beside the form."""
-    context = {"phrases": phrases_for(user), "urges": [u for u in _urges(row.instance_id) if u.task_id == row.id]}
+    context = {"phrases": phrases_for(user), "urges": [u for u in _urges(row.instance_id) if u.task_id == row.id],
+               **hooks.extras("inbox.task", obj=row, user=user)}
     if row.state == "open" and may_act(user, row):
         context.update(
             can_claim=row.assignee_id is None,
@@ -50,16 +53,16 @@ def task_page(row, user):
     return context
 
 
+def latest_row(instance_id):
+    """The instance's newest step row: what the item page is titled after and whose domain shows the subject."""
+    return db.session.query(HumanTask).filter_by(instance_id=instance_id).order_by(HumanTask.id.desc()).first()
+
+
 def item_page(instance, user):
     """What the read-only item page shows: open steps to urge, one's own last submission to withdraw, copies."""
     open_rows = db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").order_by(HumanTask.id)
     own = _latest_own_completion(instance.id, user)
     problem = task_actions.withdrawable(own, user) if own is not None else None
     return {"open_rows": open_rows.all(), "own_submission": own if own is not None and problem is None else None,
-            "urges": _urges(instance.id), "copies": _copies(instance.id), **copy_choices(user)}
-
-
-def reopened_for(instance, user):
-    """The task a withdraw gave back to the user."""
-    return (db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open", assignee_id=user.id)
-            .order_by(HumanTask.id.desc()).first())
+            "urges": _urges(instance.id), "copies": _copies(instance.id), **copy_choices(user),
+            "diagram": diagram_state(instance), **hooks.extras("inbox.item", obj=instance, user=user)}

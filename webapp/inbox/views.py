@@ -2,16 +2,15 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import audit
+from webapp.audit.views_helper import viewed
 from webapp.core import clock
 from webapp.core.errors import FormInvalid
 from webapp.core.roles import SECRECY_LEVELS, URGENCY_LEVELS
-from webapp.engine import runner
 from webapp.extensions import db
 from webapp.inputs.bodies import form_values
 from webapp.reports import queries as report_queries
 
-from . import queries, schemas, subjects
+from . import operations, pages, queries, schemas, subjects
 from .items import kind_of
 
 bp = Blueprint("inbox", __name__)
@@ -69,11 +68,10 @@ def urges():
     return _render_list("urges")
 
 
-def _render_task(row, values=None, errors=None, status=200):
-    from . import pages
-
+def render_task(row, values=None, errors=None, status=200, **extra):
+    """The task page; `extra` marks up a verb's form refused for a field (`verb_errors`, `verb_values`)."""
     return render_template("inbox/task.html", task=row, values=values or {}, errors=errors or {},
-                           **pages.task_page(row, current_user), **subjects.context_for(row)), status
+                           **pages.task_page(row, current_user), **subjects.context_for(row), **extra), status
 
 
 @bp.route("/tasks/<int:row_id>", methods=["GET", "POST"])
@@ -81,21 +79,21 @@ def _render_task(row, values=None, errors=None, status=200):
 def task(row_id):
     row = queries.task_for(current_user, row_id)
     if request.method == "GET":
-        if audit.record_view(row, current_user):  # a secret item's view goes to the audit log
-            db.session.commit()
-        return _render_task(row)
+        page = render_task(row)
+        viewed(row, current_user)
+        return page
     form = form_values(request.form, drop=("csrf_token",))
     action = form.pop("action", "submit")
     try:
         if action == "draft":
-            runner.save_draft(row.id, current_user, {k: v for k, v in form.items() if v != ""})
+            operations.save_task_draft(current_user, row.id, form)
             db.session.commit()
             flash("草稿已保存。")
             return redirect(url_for("inbox.task", row_id=row.id))
-        instance = runner.complete(row.id, current_user, form)
+        instance = operations.complete_task(current_user, row.id, form)
     except FormInvalid as exc:
         db.session.rollback()
-        return _render_task(row, values=form, errors=exc.fields, status=422)
+        return render_task(row, values=form, errors=exc.fields, status=422)
     db.session.commit()
     if instance.last_incident:
         flash(f"已提交，但后续系统处理出错：{instance.last_incident}（已记录为异常，待管理员处理）", "error")

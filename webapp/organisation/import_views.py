@@ -4,7 +4,7 @@ import hashlib
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from webapp import audit, idempotency
+from webapp import idempotency
 from webapp.attachments import storage
 from webapp.attachments.limits import clean_filename
 from webapp.attachments.models import size_label
@@ -13,7 +13,7 @@ from webapp.core.access import role_required
 from webapp.exports import file_response, workbook
 from webapp.extensions import db
 
-from . import excel, import_plan
+from . import excel, import_plan, operations
 
 bp = Blueprint("org_import", __name__)
 
@@ -43,9 +43,9 @@ def template():
 @bp.route("/export.xlsx")
 @role_required(*IMPORTERS)
 def export():
-    audit.record("organisation.export", summary="导出全部单位和用户", target_type="organisation")
+    data = operations.export_organisation(current_user._get_current_object())
     db.session.commit()
-    return _no_store(file_response(excel.export_file(), "组织机构导出.xlsx"))
+    return _no_store(file_response(data, "组织机构导出.xlsx"))
 
 
 @bp.route("/import/check", methods=["POST"])

@@ -22,6 +22,7 @@ from webapp.engine.runner import record_event
 from webapp.extensions import db
 
 from . import queries
+from .excel import export_file
 from .models import UnitName
 
 TEMP_PASSWORD_LENGTH = 12
@@ -274,3 +275,9 @@ def hand_over(actor, user, successor_id, keep_unit_id=None):
                  target_id=user.id, detail={"released": released, "handed": handed,
                                             "successor_id": successor.id if successor else None})
     return {"released": released, "handed": handed}
+
+
+def export_organisation(user):
+    """导出 every unit and user to Excel (the workbook's bytes); the export is recorded. The caller commits."""
+    audit.record("organisation.export", summary="导出全部单位和用户", target_type="organisation", user=user)
+    return export_file()

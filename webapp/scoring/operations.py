@@ -1,5 +1,5 @@
 """Writes of scoring: a new version of the table, a 批示 on an item, publishing the month's circular."""
-from webapp import months
+from webapp import audit, months
 from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotAllowed, TaskConflict
 from webapp.core.forms import load
@@ -27,6 +27,9 @@ def save_version(raw, user):
                              comment=form["comment"].strip(), author_id=user.id, created_dt=clock.now())
     db.session.add(version)
     db.session.flush()
+    audit.record("admin.scoring.save", summary=f"保存考核计分办法（{version.effective_from}起生效）",
+                 target_type="scoring_version", target_id=str(version.id),
+                 detail={"effective_from": version.effective_from.isoformat(), "rules": version.rules}, user=user)
     return version
 
 

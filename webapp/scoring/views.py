@@ -110,11 +110,6 @@ def rules():
             db.session.rollback()
             errors, status = exc.fields, exc.status
         else:
-            from webapp import audit
-
-            audit.record("admin.scoring.save", summary=f"保存考核计分办法（{version.effective_from}起生效）",
-                         target_type="scoring_version", target_id=str(version.id),
-                         detail={"effective_from": version.effective_from.isoformat(), "rules": version.rules})
             idempotency.remember(url_for("scoring.rules"))
             db.session.commit()
             flash(f"考核计分办法已保存，自 {version.effective_from:%Y-%m-%d} 起生效。")

@@ -1,9 +1,11 @@
 """Writes of the working-day calendar; each flushes, the request commits."""
+from webapp import audit
 from webapp.core import clock, hooks
 from webapp.extensions import db
 
 from .models import CalendarDay, CalendarYear
 from .queries import days_of_year
+from .schemas import format_lines
 
 
 def replace_year(year, entries, user):
@@ -51,9 +53,17 @@ def save_year(year, entries, complete, note, user):
     Returns (rows, how many waiting deadlines were computed now that the year is known: the receivers of
     `hooks.calendar_year_ready`).
     """
+    before = format_lines(days_of_year(year))
     rows = replace_year(year, entries, user)
-    if not complete:
+    recomputed = 0
+    if complete:
+        confirm_year(year, user, note)
+        recomputed = sum(answer or 0 for _receiver, answer in hooks.calendar_year_ready.send(year, user=user))
+    else:
         unconfirm_year(year)
-        return rows, 0
-    confirm_year(year, user, note)
-    return rows, sum(answer or 0 for _receiver, answer in hooks.calendar_year_ready.send(year, user=user))
+    state = "已确认全部录入" if complete else "尚未确认全部录入"
+    audit.record("admin.calendar.save", summary=f"保存 {year} 年节假日安排（{len(entries)} 天，{state}）",
+                 target_type="calendar_year", target_id=year,
+                 detail={"before": before, "after": format_lines(entries), "complete": complete, "note": note},
+                 user=user)
+    return rows, recomputed

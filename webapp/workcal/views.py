@@ -3,7 +3,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from webapp import audit
 from webapp.core import clock
 from webapp.core.access import role_required
 from webapp.extensions import db
@@ -38,15 +37,9 @@ def calendar():
         form = YearEntriesSchema().load(request.form)
     except ValidationError as exc:
         return _render(submitted=request.form.to_dict(), errors=exc.normalized_messages(), status=422)
-    before = format_lines(queries.days_of_year(form["year"]))
     _rows, recomputed = operations.save_year(form["year"], form["entries"], form["complete"], form["note"],
                                              current_user)
     state = "已确认全部录入" if form["complete"] else "尚未确认全部录入"
-    audit.record("admin.calendar.save",
-                 summary=f"保存 {form['year']} 年节假日安排（{len(form['entries'])} 天，{state}）",
-                 target_type="calendar_year", target_id=form["year"],
-                 detail={"before": before, "after": format_lines(form["entries"]), "complete": form["complete"],
-                         "note": form["note"]})
     db.session.commit()
     flash(f"{form['year']} 年节假日安排已保存（{len(form['entries'])} 天，{state}）。")
     if recomputed:
