@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 
 def read_back(data):
-    """(title, header, rows) of an .xlsx made by webapp.exports.workbook, every cell as the text it shows."""
+    """(title, header, rows) of an .xlsx made by webapp.workbooks.workbook, every cell as the text it shows."""
     sheet = load_workbook(BytesIO(data)).active
     values = [["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)]
     return values[0][0], values[1], values[2:]

@@ -62,6 +62,11 @@ class Config:
     NOTICE_RETRY_SECONDS = float(os.environ.get("NOTICE_RETRY_SECONDS", "60"))  # doubled after each failure
     NOTICE_REQUEUE_AFTER_SECONDS = float(os.environ.get("NOTICE_REQUEUE_AFTER_SECONDS", "120"))
     NOTICE_BASE_URL = os.environ.get("NOTICE_BASE_URL", "")  # e.g. https://govflow.example.gov.cn for links
+    # Where the site is served, so links built outside a request (RQ jobs, the timer sweep) match the pages':
+    # `core.links.path_for` binds the URL map to these (e.g. govflow.example.gov.cn, https, /govflow).
+    SERVER_NAME = os.environ.get("GOVFLOW_SERVER_NAME") or None
+    PREFERRED_URL_SCHEME = os.environ.get("GOVFLOW_URL_SCHEME", "http")
+    APPLICATION_ROOT = os.environ.get("GOVFLOW_APPLICATION_ROOT", "/")
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ["MAIL_PORT"]) if os.environ.get("MAIL_PORT") else None  # None: 465 / 587 / 25
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")

@@ -4,7 +4,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData
 
 naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -22,16 +22,3 @@ login_manager.login_message = "请先登录。"
 # Limits are declared on the views they guard (the login POST); storage comes from RATELIMIT_STORAGE_URI.
 limiter = Limiter(key_func=get_remote_address)
 
-
-def listen_on_session(listeners):
-    """Attach (event name, function) pairs to every session of `db` (idempotent)."""
-    for name, fn in listeners:
-        if not event.contains(db.session, name, fn):
-            event.listen(db.session, name, fn)
-
-
-def stop_listening_on_session(listeners):
-    """Detach them again (tests)."""
-    for name, fn in listeners:
-        if event.contains(db.session, name, fn):
-            event.remove(db.session, name, fn)

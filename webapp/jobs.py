@@ -47,8 +47,8 @@ def fire_timer(timer_id):
     Not due yet (an extension moved it; the new due time has its own job) or no longer armed (already
     fired, cancelled, or a duplicate delivery of this job): nothing happens.
     """
+    from webapp import engine
     from webapp.core import clock
-    from webapp.engine import runner
     from webapp.engine.models import Timer
     from webapp.extensions import db
 
@@ -57,7 +57,7 @@ def fire_timer(timer_id):
             timer = db.session.get(Timer, timer_id)
             fired = 0
             if timer is not None and timer.state == "armed" and timer.due_dt <= clock.now():
-                fired = runner.fire_timers(timer.instance_id)  # locks the instance; a second firer finds it fired
+                fired = engine.fire_timers(timer.instance_id)  # locks the instance; a second firer finds it fired
             db.session.commit()
             return fired
         finally:

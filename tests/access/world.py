@@ -20,7 +20,7 @@ from webapp.auth.models import LoginThrottle, Unit, User
 from webapp.cases.operations import register_case
 from webapp.commissions import operations as commission_operations
 from webapp.emergencies import operations as emergency_operations
-from webapp.engine import task_actions
+from webapp.engine import verbs
 from webapp.engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from webapp.extensions import db
 from webapp.inbox import operations as inbox_operations
@@ -196,7 +196,7 @@ class Builder:
         # 退回 to the first step by the verifier.
         sec_back = self.item("item-secret-returned", "writer_a3", 2)
         verify = open_task(sec_back.ids["instance_id"])
-        task_actions.return_to(verify.id, org.users["verifier_a"], _completed(sec_back.ids["instance_id"],
+        verbs.return_to(verify.id, org.users["verifier_a"], _completed(sec_back.ids["instance_id"],
                                                                                "compose").id, "请补充数据")
         db.session.commit()
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import login, logout
 from tests.helpers import new_item, open_task
 from webapp.auth.models import Unit, User
-from webapp.engine import task_actions
+from webapp.engine import verbs
 from webapp.extensions import db
 
 SECRET = "秘密信息：矿区安全隐患排查情况"
@@ -81,7 +81,7 @@ def test_a_moved_users_claimed_step_is_back_in_the_groups_inbox(org, live_server
     db.session.commit()
     item = new_item(org, title="春耕进展：已签收后调动")
     row = open_task(item.instance_id)
-    task_actions.claim(row.id, org.users["verifier_a"])
+    verbs.claim(row.id, org.users["verifier_a"])
     db.session.commit()
 
     login(page, live_server, "verifier_a2")

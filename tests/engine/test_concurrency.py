@@ -79,7 +79,7 @@ def test_two_sweepers_fire_each_timer_exactly_once(app, org):
 
 
 def test_two_verifiers_claiming_one_group_task_at_once(app, org):
-    from webapp.engine import task_actions
+    from webapp.engine import verbs
 
     org.user("verifier_a2", "county-a", ["verifier"])
     db.session.commit()
@@ -88,7 +88,7 @@ def test_two_verifiers_claiming_one_group_task_at_once(app, org):
     ids = [org.users["verifier_a"].id, org.users["verifier_a2"].id]
 
     def claim(index):
-        task_actions.claim(row_id, db.session.get(User, ids[index]))
+        verbs.claim(row_id, db.session.get(User, ids[index]))
         return "ok"
 
     results = _in_threads(app, 2, claim)
@@ -102,7 +102,7 @@ def test_two_verifiers_claiming_one_group_task_at_once(app, org):
 
 
 def test_a_claim_racing_a_colleagues_submit_never_leaves_a_completed_task_claimed_by_another(app, org):
-    from webapp.engine import task_actions
+    from webapp.engine import verbs
 
     org.user("verifier_a2", "county-a", ["verifier"])
     db.session.commit()
@@ -112,7 +112,7 @@ def test_a_claim_racing_a_colleagues_submit_never_leaves_a_completed_task_claime
 
     def work(index):
         if index == 0:
-            task_actions.claim(row_id, db.session.get(User, claimer))
+            verbs.claim(row_id, db.session.get(User, claimer))
         else:
             runner.complete(row_id, db.session.get(User, submitter), {"decision": "pass"})
         return "ok"

@@ -6,7 +6,7 @@ from tests.helpers import act, completed_row, new_item, open_task
 from tests.web_helpers import login, once
 from webapp.cases.models import InstructionCase
 from webapp.core.errors import FormInvalid, NotAllowed
-from webapp.engine import store, task_actions
+from webapp.engine import store, verbs
 from webapp.engine.models import HumanTask, InstanceEvent, ProcessInstance
 from webapp.extensions import db
 from webapp.inbox.operations import copy_to
@@ -43,7 +43,7 @@ def _return(org, instance_id, at_step, by, to_step):
     """退回 from the open step `at_step` to `to_step`, then check the step it landed on."""
     row = open_task(instance_id)
     assert row.step_key == at_step
-    task_actions.return_to(row.id, org.users[by], completed_row(instance_id, to_step).id, "请补充")
+    verbs.return_to(row.id, org.users[by], completed_row(instance_id, to_step).id, "请补充")
     db.session.commit()
     assert open_task(instance_id).step_key == to_step
 
@@ -67,7 +67,7 @@ def test_a_return_from_the_upper_office_to_the_writer_keeps_them(org):
     item = _internal_item(org)
     act(org, "leader_a", item.instance_id, {"decision": "pass"})
     edit = open_task(item.instance_id)
-    task_actions.return_to(edit.id, org.users["editor"], completed_row(item.instance_id, "compose").id, "口径不一")
+    verbs.return_to(edit.id, org.users["editor"], completed_row(item.instance_id, "compose").id, "口径不一")
     db.session.commit()
     _assert_kept(item.instance_id, 1, "urgent")
     assert _item_markings(item) == (1, "urgent")
@@ -76,7 +76,7 @@ def test_a_return_from_the_upper_office_to_the_writer_keeps_them(org):
 def test_a_withdraw_keeps_them(org):
     item = new_item(org, title=SECRET_TITLE, secrecy="1", urgency="very_urgent")
     compose = completed_row(item.instance_id, "compose")
-    task_actions.withdraw(compose.id, org.users["writer_a"])
+    verbs.withdraw(compose.id, org.users["writer_a"])
     db.session.commit()
     assert open_task(item.instance_id).step_key == "compose"
     _assert_kept(item.instance_id, 1, "very_urgent")
@@ -86,8 +86,8 @@ def test_transfer_claim_and_copy_keep_them(org):
     org.user("verifier_a2", "county-a", ["verifier"])
     item = new_item(org, title=SECRET_TITLE, secrecy="1", urgency="urgent")
     row = open_task(item.instance_id)
-    task_actions.claim(row.id, org.users["verifier_a"])
-    task_actions.transfer(row.id, org.users["verifier_a"], org.users["verifier_a2"].id, "出差")
+    verbs.claim(row.id, org.users["verifier_a"])
+    verbs.transfer(row.id, org.users["verifier_a"], org.users["verifier_a2"].id, "出差")
     copy_to(db.session.get(ProcessInstance, item.instance_id), org.users["writer_a"],
             user_ids=[org.users["leader_a"].id])
     db.session.commit()
@@ -105,7 +105,7 @@ def test_a_finished_step_of_an_internal_item_does_not_open_for_an_uncleared_coll
 def test_after_a_return_to_the_first_step_an_uncleared_user_still_reads_nothing(client, org):
     item = _internal_item(org)
     sign = open_task(item.instance_id)
-    task_actions.return_to(sign.id, org.users["leader_a"], completed_row(item.instance_id, "compose").id, "请补充")
+    verbs.return_to(sign.id, org.users["leader_a"], completed_row(item.instance_id, "compose").id, "请补充")
     db.session.commit()
     verify = db.session.query(HumanTask).filter_by(instance_id=item.instance_id, step_key="verify").one()
     login(client, "writer_a2")
@@ -157,7 +157,7 @@ def test_starting_above_clearance_is_refused(org):
 def test_raising_secrecy_reaches_every_row_and_is_in_the_history(org):
     item = new_item(org, title=SECRET_TITLE)  # 公开
     compose = completed_row(item.instance_id, "compose")
-    task_actions.withdraw(compose.id, org.users["writer_a"])
+    verbs.withdraw(compose.id, org.users["writer_a"])
     db.session.commit()
     from tests.helpers import COMPOSE
 

@@ -7,7 +7,7 @@ from lxml import html as lxml_html
 from tests.cases.helpers import local, new_case, travel_to
 from tests.helpers import COMPOSE, act, completed_row, new_item, open_task
 from tests.web_helpers import login, once
-from webapp.engine import task_actions
+from webapp.engine import verbs
 from webapp.extensions import db
 from webapp.inbox import operations as inbox
 from webapp.notices.models import Notice
@@ -59,7 +59,7 @@ def test_a_new_task_reaches_its_role_in_its_unit_and_a_returned_one_only_its_ass
     act(org, "writer_a", item.instance_id, COMPOSE)
     act(org, "verifier_a", item.instance_id, {"decision": "pass", "opinion": "属实"})
     sign = open_task(item.instance_id)
-    task_actions.return_to(sign.id, org.users["leader_a"], _completed(item, "compose").id, "标题不准确")
+    verbs.return_to(sign.id, org.users["leader_a"], _completed(item, "compose").id, "标题不准确")
     db.session.commit()
     assert _rows(as_user("writer_a"))[0] == (f"被退回「采编」：{TITLE}", "退回理由：标题不准确", "未读")
     assert [r[0] for r in _rows(as_user("leader_a"))] == [f"新待办「审签」：{TITLE}"]
@@ -165,7 +165,7 @@ def test_an_item_marked_secret_later_hides_the_notices_sent_while_it_was_public(
     titles = [title for title, _body, _state in _rows(as_user(uncleared.username))]
     assert titles == ["新待办「核实审核」：公开时发出的通知标题"]
 
-    task_actions.withdraw(completed_row(item.instance_id, "compose").id, org.users["writer_a"])
+    verbs.withdraw(completed_row(item.instance_id, "compose").id, org.users["writer_a"])
     db.session.commit()
     act(org, "writer_a", item.instance_id, {**COMPOSE, "title": "公开时发出的通知标题", "secrecy": "1"})
     assert _rows(as_user(uncleared.username)) == []

@@ -2,7 +2,7 @@
 from tests.helpers import new_item, open_task
 from tests.web_helpers import login
 from webapp.audit.models import AuditEntry
-from webapp.engine import task_actions
+from webapp.engine import verbs
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 
@@ -15,7 +15,7 @@ def _claimed_step(org):
     db.session.commit()
     item = new_item(org, title=TITLE)
     row = open_task(item.instance_id)
-    task_actions.claim(row.id, org.users["verifier_a"])
+    verbs.claim(row.id, org.users["verifier_a"])
     db.session.commit()
     return row
 
@@ -51,9 +51,9 @@ def test_moving_a_user_puts_their_claimed_step_back_in_the_groups_todo(app, org)
 
 def test_a_step_given_by_name_waits_for_a_successor_before_a_user_is_deactivated(app, org):
     row = _claimed_step(org)
-    task_actions.release(row.id, org.users["verifier_a"])
-    task_actions.claim(row.id, org.users["verifier_a2"])
-    task_actions.transfer(row.id, org.users["verifier_a2"], org.users["verifier_a"].id, "请你办")  # by name
+    verbs.release(row.id, org.users["verifier_a"])
+    verbs.claim(row.id, org.users["verifier_a2"])
+    verbs.transfer(row.id, org.users["verifier_a2"], org.users["verifier_a"].id, "请你办")  # by name
     db.session.commit()
     admin = app.test_client()
     token = login(admin, "admin")

@@ -4,7 +4,7 @@ from lxml import html
 from tests.cases.helpers import new_case
 from tests.supervision.helpers import desk_of, nos
 from tests.web_helpers import login
-from webapp.engine import task_actions
+from webapp.engine import verbs
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 
@@ -48,7 +48,7 @@ def test_a_cleared_assignee_or_a_cleared_colleague_is_enough(app, org):
     secret = new_case(org, secrecy="2")
     colleague = org.user("handler_a2", "county-a", ["handler"], clearance=2)
     db.session.commit()
-    row = task_actions.claim(db.session.query(HumanTask)
+    row = verbs.claim(db.session.query(HumanTask)
                              .filter_by(instance_id=secret.instance_id, state="open").one().id, colleague)
     db.session.commit()
     org.users["handler_a"].clearance = 0

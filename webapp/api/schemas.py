@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields
 
 from webapp.core import clock
-from webapp.emergencies import rules as emergency_rules
+from webapp.emergencies import limits as emergency_rules
 from webapp.inbox.items import kind_of
 from webapp.inbox.queries import due_state
 

@@ -5,7 +5,7 @@ from flask import current_app
 
 from webapp.core import clock
 from webapp.core.errors import NotAllowed, TaskConflict
-from webapp.engine.runner import record_event
+from webapp.engine import record_event
 from webapp.extensions import db
 
 from . import limits, pending_files, queries, storage

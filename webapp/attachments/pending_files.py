@@ -1,7 +1,8 @@
 """Files follow the transaction: one written in it is deleted unless it commits; one removed goes only once it does."""
 import logging
 
-from webapp.extensions import db, listen_on_session
+from webapp.core.hooks import listen_on_session
+from webapp.extensions import db
 
 log = logging.getLogger(__name__)
 

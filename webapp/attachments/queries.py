@@ -2,8 +2,8 @@
 from flask import current_app
 
 from webapp.core.errors import NotFound
+from webapp.engine import may_act
 from webapp.engine.models import HumanTask, ProcessInstance
-from webapp.engine.runner import may_act
 from webapp.extensions import db
 from webapp.inbox.access import may_view_instance
 

@@ -15,10 +15,11 @@ from flask_login import current_user
 from sqlalchemy import insert, select, update
 
 from webapp.core import clock
+from webapp.core.hooks import listen_on_session, stop_listening_on_session
 from webapp.core.roles import SECRECY_LEVELS
 from webapp.engine import host
 from webapp.engine.models import InstanceEvent
-from webapp.extensions import db, listen_on_session, stop_listening_on_session
+from webapp.extensions import db
 
 from .chain import HASHED_FIELDS, chain_hash
 from .models import GENESIS_HASH, AuditEntry, AuditHead

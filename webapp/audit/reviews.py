@@ -1,5 +1,5 @@
 """The auditor's own acts on the log — verifying the chain, exporting what was found — each leaving an entry."""
-from . import chain, export, queries
+from . import chain, queries, workbook
 from .operations import record
 
 
@@ -13,7 +13,7 @@ def verify_log(user):
 
 def export_log(filters, shown_args, total, limit, user):
     """The found entries as an Excel workbook (masked above the user's clearance); the export is recorded."""
-    data = export.workbook(queries.masked_export_rows(filters, limit, user.clearance))
+    data = workbook.workbook(queries.masked_export_rows(filters, limit, user.clearance))
     record("admin.audit.export", summary=f"导出审计日志 {total} 条", detail={"filters": shown_args, "rows": total},
            user=user)
     return data

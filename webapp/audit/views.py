@@ -8,7 +8,7 @@ from webapp.core.access import role_required
 from webapp.core.formats import local_dt
 from webapp.extensions import db
 
-from . import export, queries, reviews
+from . import queries, reviews, workbook
 from .schemas import ACTION_CHOICES, AuditFilterSchema
 
 bp = Blueprint("audit", __name__)
@@ -50,7 +50,7 @@ def verify():
     return redirect(url_for("audit.index"))
 
 
-@bp.route("/export.xlsx")
+@bp.route("/workbook.xlsx")
 @role_required("auditor")
 def export_xlsx():
     filters, errors = _filters()
@@ -66,4 +66,4 @@ def export_xlsx():
     data = reviews.export_log(filters, args, total, limit, current_user._get_current_object())
     db.session.commit()
     name = f"audit-log-{local_dt(clock.now(), '%Y%m%d-%H%M')}.xlsx"
-    return send_file(data, mimetype=export.XLSX, as_attachment=True, download_name=name)
+    return send_file(data, mimetype=workbook.XLSX, as_attachment=True, download_name=name)

@@ -4,10 +4,9 @@ from dataclasses import asdict
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from webapp import audit
+from webapp import audit, engine
 from webapp.core import clock
 from webapp.core.errors import NotAllowed
-from webapp.engine import runner, store
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.extensions import db
 
@@ -37,7 +36,7 @@ def register_case(user):
         raise NotAllowed("只有督查室可以登记批示件。")
     data = {"unit_id": user.unit_id, "registrar_id": user.id, "case_no": _next_case_no(),
             "title": NEW_CASE_TITLE, "secrecy": 0, "urgency": "normal"}
-    instance = runner.start(PROCESS_KEY, user, data, business_key=data["case_no"])
+    instance = engine.start(PROCESS_KEY, user, data, business_key=data["case_no"])
     task = db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").one()
     return db.session.query(InstructionCase).filter_by(instance_id=instance.id).one(), task
 
@@ -52,7 +51,7 @@ def record_site_visit(case, values, user):
     visit = SiteVisit(case_id=case.id, recorded_by_id=user.id, recorded_dt=clock.now(), **values)
     db.session.add(visit)
     db.session.flush()
-    runner.record_event(case.instance_id, "site_visit", user, step_key="site_visit", step_label="派人督办",
+    engine.record_event(case.instance_id, "site_visit", user, step_key="site_visit", step_label="派人督办",
                         opinion=values["findings"],
                         data={"visit_id": visit.id, "inspectors": values["inspectors"],
                               "visit_date": values["visit_date"].isoformat()})
@@ -80,8 +79,8 @@ def recompute_unknown_deadlines(user=None):
     waiting = (db.session.query(InstructionCase.instance_id)
                .join(ProcessInstance, ProcessInstance.id == InstructionCase.instance_id)
                .filter(InstructionCase.deadline_known.is_(False), ProcessInstance.status == "running").all())
-    store.lock_instances(instance_id for (instance_id,) in waiting)  # several locks: all first, in id order
-    return sum(runner.signal(instance_id, RECOMPUTE_SIGNAL, user) for (instance_id,) in waiting)
+    engine.lock_instances(instance_id for (instance_id,) in waiting)  # several locks: all first, in id order
+    return sum(engine.signal(instance_id, RECOMPUTE_SIGNAL, user) for (instance_id,) in waiting)
 
 
 def on_calendar_year_ready(_year, user=None):

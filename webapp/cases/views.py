@@ -9,7 +9,7 @@ from webapp.core import clock, hooks
 from webapp.core.access import role_required
 from webapp.core.errors import FormInvalid, NotFound
 from webapp.core.forms import load
-from webapp.engine.diagram import diagram_state
+from webapp.engine import diagram_state
 from webapp.extensions import db
 
 from . import operations, queries

@@ -4,11 +4,11 @@ With it the ranking (考核通报) opens on a month with figures, ready for the 
 """
 from datetime import datetime, time, timedelta
 
+from webapp import engine
 from webapp.auth.models import Unit, User
 from webapp.commissions.models import Commission, CommissionTarget
 from webapp.commissions.operations import answer
 from webapp.core import clock
-from webapp.engine import runner
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.months import previous_month
@@ -51,7 +51,7 @@ def _unit(code):
 
 def _step(item, user, form):
     row = db.session.query(HumanTask).filter_by(instance_id=item.instance_id, state="open").one()
-    runner.complete(row.id, user, form)
+    engine.complete(row.id, user, form)
 
 
 def _item(tag, day, title, decision, publication, problem, commission=None):

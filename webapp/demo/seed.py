@@ -4,13 +4,13 @@ from datetime import datetime, time, timedelta
 
 from werkzeug.security import generate_password_hash
 
+from webapp import engine
 from webapp.auth.models import Unit, User
 from webapp.cases.models import InstructionCase
 from webapp.cases.operations import register_case
 from webapp.core import clock
 from webapp.emergencies import operations as emergency_ops
 from webapp.emergencies.models import Emergency
-from webapp.engine import runner
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.reports.models import InfoItem
@@ -80,12 +80,12 @@ def _walk(title, importance, steps, writer):
     compose = {"title": title, "body": SAMPLE_BODY.format(title=title, n=120 + len(title)), "category": "经济运行",
                "urgency": "normal", "importance": importance, "secrecy": "0", "source_unit": writer.unit.name}
     if not steps:
-        runner.save_draft(task.id, writer, compose)
+        engine.save_draft(task.id, writer, compose)
         return
     for step in steps:
         row = db.session.query(HumanTask).filter_by(instance_id=item.instance_id, state="open").one()
         if step == "submit":
-            runner.complete(row.id, writer, compose)
+            engine.complete(row.id, writer, compose)
             continue
         role, decision = step
         actor = _user_for(role, row.unit_id)
@@ -94,7 +94,7 @@ def _walk(title, importance, steps, writer):
             form["opinion"] = "数据需进一步核实，请补充来源。"
         if decision == "adopt":
             form.update(publication="汇要", opinion="内容翔实，予以采用。")
-        runner.complete(row.id, actor, form)
+        engine.complete(row.id, actor, form)
 
 
 CASE_SAMPLES = [
@@ -115,18 +115,18 @@ CASE_CLOSE = ("经核查，问题属实，主要原因是日常监管不到位�
 def _case(title, leader, level, urgency, unit_code, steps, supervisor):
     unit = db.session.query(Unit).filter_by(code=unit_code).one()
     case, task = register_case(supervisor)
-    runner.complete(task.id, supervisor, {
+    engine.complete(task.id, supervisor, {
         "title": title, "source_leader": leader, "level": level, "urgency": urgency, "secrecy": "0",
         "instruction": CASE_TEXT.format(unit=unit.name), "instruction_date": "2026-01-05", "lead_unit_id": unit.id})
     row = db.session.query(HumanTask).filter_by(instance_id=case.instance_id, state="open").one()
-    runner.complete(row.id, supervisor, CASE_ASSIGN)
+    engine.complete(row.id, supervisor, CASE_ASSIGN)
     for step in steps:
         row = db.session.query(HumanTask).filter_by(instance_id=case.instance_id, state="open").one()
         handler = _user_for("handler", row.unit_id)
         if step == "progress":
-            runner.complete(row.id, handler, CASE_PROGRESS)
+            engine.complete(row.id, handler, CASE_PROGRESS)
         else:
-            runner.complete(row.id, handler, {"decision": "close", "report": CASE_CLOSE, "doc_no": "青办字〔2026〕8号"})
+            engine.complete(row.id, handler, {"decision": "close", "report": CASE_CLOSE, "doc_no": "青办字〔2026〕8号"})
 
 
 EMERGENCY_SAMPLES = {
@@ -180,7 +180,7 @@ def _act(emergency_or_followup, at, form):
     """Complete the open step as the first user of its unit and role (信息科 or 总值班室 by the hour it arrived)."""
     clock.set_fixed(at)
     row = db.session.query(HumanTask).filter_by(instance_id=emergency_or_followup.instance_id, state="open").one()
-    runner.complete(row.id, _user_for(row.role, row.unit_id), form)
+    engine.complete(row.id, _user_for(row.role, row.unit_id), form)
 
 
 def _emergencies():

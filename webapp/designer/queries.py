@@ -2,8 +2,7 @@
 from sqlalchemy import func
 
 from webapp.core.errors import NotFound
-from webapp.engine import migration, versions
-from webapp.engine.diagram import diagram_state
+from webapp.engine import diagram_state, migration, versions
 from webapp.engine.models import ProcessDefinition, ProcessInstance
 from webapp.extensions import db
 

@@ -19,6 +19,6 @@ DOMAIN = Domain(
            "emergency_followup": "webapp.emergencies.queries:link_for_followup_instance"},
     services={"emergencies": "webapp.emergencies.services:service"},
     handlers=("handlers.emergencies",),
-    setup="webapp.emergencies.rules:check_config",
+    setup="webapp.emergencies.limits:check_config",
 )
 

@@ -3,13 +3,12 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 
-from webapp import audit, staffing
+from webapp import audit, engine, staffing
 from webapp.auth.models import Unit
 from webapp.core import clock, forms
 from webapp.core.errors import FormInvalid, NotAllowed, TaskConflict
 from webapp.core.formats import local_dt
 from webapp.core.roles import SECRECY_LEVELS
-from webapp.engine import runner
 from webapp.extensions import db
 
 from . import queries
@@ -76,7 +75,7 @@ def record_phone(user, raw):
             "event_time_reason": form["event_time_reason"], "phone": phone}
     emergency = _start(user, data)
     label = f"补录：来电 {local_dt(datetime.fromisoformat(at))}，录入 {local_dt(entered)}" if backfill else None
-    runner.record_event(emergency.instance_id, "phone", user, step_label=label, opinion=form["summary"],
+    engine.record_event(emergency.instance_id, "phone", user, step_label=label, opinion=form["summary"],
                         data={"caller": form["caller"], "caller_phone": form["caller_phone"], "at": at,
                               "entered_at": entered.isoformat(), "backfill": backfill})
     return emergency
@@ -90,7 +89,7 @@ def _route_of(user):
 
 
 def _start(user, data):
-    instance = runner.start(REPORT_KEY, user, data)
+    instance = engine.start(REPORT_KEY, user, data)
     emergency = queries.emergency_for_instance(instance.id)
     if instance.status == "incident":
         raise TaskConflict(f"紧急信息已保存，但流程出现异常：{instance.last_incident}。请联系管理员。",
@@ -114,7 +113,7 @@ def add_followup(user, emergency, raw):
     label = "终报" if form["followup_kind"] == "final" else "续报"
     data = _followup_data(emergency, title=f"{emergency.title}（{label}）", requested=False, request_due_at=None,
                           author_id=user.id, **form)
-    instance = runner.start(FOLLOWUP_KEY, user, data)
+    instance = engine.start(FOLLOWUP_KEY, user, data)
     return queries.followup_for_instance(instance.id)
 
 
@@ -129,7 +128,7 @@ def request_followup(user, emergency, raw):
                           request_due_at=_utc(form["due_time"]), request_note=form["note"],
                           requested_by_id=user.id, requested_at=clock.now().isoformat(), followup_kind="followup",
                           sign_mode="leader", skip_reason="")
-    instance = runner.start(FOLLOWUP_KEY, user, data)
+    instance = engine.start(FOLLOWUP_KEY, user, data)
     return queries.followup_for_instance(instance.id)
 
 

@@ -12,8 +12,8 @@ from webapp.core.links import path_for
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 
+from .limits import level_unit
 from .models import Emergency, EmergencyFollowUp, EmergencyLevel, ReportingFault
-from .rules import level_unit
 
 REPORTER_ROLES = ("writer", "duty")
 OFFICE_ROLES = ("editor", "duty")

@@ -6,12 +6,12 @@ from webapp.core import clock
 from webapp.core.links import path_for
 from webapp.extensions import db
 
-from . import rules
+from . import limits
 from .models import Emergency, EmergencyLevel
 
 
 def _hop(kind, unit_id, due_at, **extra):
-    return {"kind": kind, "unit_id": unit_id, "due_at": due_at, "warn_at": rules.warn_at(due_at) if due_at else None,
+    return {"kind": kind, "unit_id": unit_id, "due_at": due_at, "warn_at": limits.warn_at(due_at) if due_at else None,
             **extra}
 
 
@@ -21,11 +21,11 @@ class EmergencyService:
         """The relay state a report starts with: its chain of levels and the reporting unit's first hop.
 
         After a phone report the hop is the written report's, due a set time after the call."""
-        chain = rules.plan_chain(unit_id, datetime.fromisoformat(event_at), phone)
+        chain = limits.plan_chain(unit_id, datetime.fromisoformat(event_at), phone)
         if phone:
-            hop = _hop("written", int(unit_id), rules.written_due(phone["at"]), level=0)
+            hop = _hop("written", int(unit_id), limits.written_due(phone["at"]), level=0)
         else:
-            hop = _hop("report", int(unit_id), rules.effective_due(chain, 0), level=0)
+            hop = _hop("report", int(unit_id), limits.effective_due(chain, 0), level=0)
         return {"chain": chain, "stage": 0, "done": False, "hop": hop}
 
     @staticmethod
@@ -38,13 +38,13 @@ class EmergencyService:
         level, now = relay["chain"][stage], clock.now()
         level["written_at"] = now.isoformat()
         if not level["reached_at"]:
-            level.update(reached_at=now.isoformat(), via="written", late_minutes=rules.late_minutes(level, now))
+            level.update(reached_at=now.isoformat(), via="written", late_minutes=limits.late_minutes(level, now))
         if level["unit_id"] is None or stage == len(relay["chain"]) - 1:  # the centre: the last hop is made
             relay.update(done=True, hop=None)
             return relay
-        route, office = rules.route(level["unit_id"], now)
+        route, office = limits.route(level["unit_id"], now)
         level.update(route=route, office_unit_id=office.id)
-        relay["hop"] = _hop("relay", level["unit_id"], rules.effective_due(relay["chain"], stage + 1), level=stage,
+        relay["hop"] = _hop("relay", level["unit_id"], limits.effective_due(relay["chain"], stage + 1), level=stage,
                             route=route, office_unit_id=office.id, office_name=office.name)
         return relay
 

@@ -12,11 +12,11 @@ from webapp.core.errors import FormInvalid, NotAllowed, NotFound
 from webapp.core.formats import local_dt
 from webapp.core.forms import load
 from webapp.core.roles import SECRECY_LEVELS
-from webapp.engine.diagram import diagram_state
+from webapp.engine import diagram_state
 from webapp.extensions import db
 from webapp.inputs.schemas import MonthArgs
 
-from . import export, operations, queries, rules
+from . import limits, operations, queries, summary
 from .models import FAULT_LABELS, LEVEL_LABELS, Emergency
 from .process import FOLLOWUP_KEY
 from .schemas import SIGN_DECISIONS, SIGN_MODES, URGENCIES, RecordArgs
@@ -49,7 +49,7 @@ def _may_record_fault(user):
 
 def alert_of(emergency, now):
     """red: at or past the limit it travels against; yellow: within the warning lead of it."""
-    return rules.light(emergency.next_due_dt, now)
+    return limits.light(emergency.next_due_dt, now)
 
 
 def _subject_context(emergency, followup=None):
@@ -137,7 +137,7 @@ def index():
 
 def _chain_preview(user):
     """The levels a report from the user's unit goes through, with their limits from the event."""
-    return rules.plan_chain(queries.level_unit_id(user), clock.now())
+    return limits.plan_chain(queries.level_unit_id(user), clock.now())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -349,10 +349,10 @@ def report():
     if not _may_see_summary(current_user):
         raise NotAllowed("只有信息部门、总值班室、督查室和领导可以查看紧急信息报送统计。")
     year, month = _month()
-    table = export.summary_table(queries.monthly_summary(current_user, year, month))
+    table = summary.summary_table(queries.monthly_summary(current_user, year, month))
     if request.args.get("format") == "xlsx":
-        data = export.workbook(table, f"{year}年{month}月紧急信息报送情况")
-        return send_file(data, mimetype=export.XLSX, as_attachment=True,
+        data = summary.workbook(table, f"{year}年{month}月紧急信息报送情况")
+        return send_file(data, mimetype=summary.XLSX, as_attachment=True,
                          download_name=f"emergency-report-{year}-{month:02d}.xlsx")
     return render_template("emergencies/report.html", table=table, year=year, month=month,
                            unit=db.session.get(Unit, queries.level_unit_id(current_user)))

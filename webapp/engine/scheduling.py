@@ -21,7 +21,7 @@ from redis.exceptions import LockError
 from sqlalchemy import inspect
 
 from webapp.core import clock
-from webapp.extensions import listen_on_session, stop_listening_on_session
+from webapp.core.hooks import listen_on_session, stop_listening_on_session
 
 from .models import Timer
 

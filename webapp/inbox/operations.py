@@ -14,9 +14,8 @@ from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotAllowed, NotFound, TaskConflict
 from webapp.core.formats import local_dt
 from webapp.core.links import path_for
-from webapp.engine import store
+from webapp.engine import record_event
 from webapp.engine.models import HumanTask
-from webapp.engine.runner import record_event
 from webapp.extensions import db
 from webapp.notices import events
 from webapp.notices import operations as notices
@@ -90,7 +89,7 @@ def urge(task_row_id, user, note="", notify_leader=False):
     row = db.session.get(HumanTask, task_row_id)
     if row is None or not may_view_instance(user, row.instance):
         raise NotFound("任务不存在或您无权查看。")
-    store.lock_instance(row.instance_id)
+    engine.lock_instance(row.instance_id)
     row = db.session.query(HumanTask).filter_by(id=task_row_id).populate_existing().one()
     if row.state != "open":
         raise TaskConflict("该环节已办理完毕，无需催办。")

@@ -1,10 +1,9 @@
 """Reads behind the task page and the read-only item page: which verbs a user has, and on what."""
+from webapp import engine
 from webapp.auth.models import Unit, User
 from webapp.core import hooks
-from webapp.engine import task_actions
-from webapp.engine.diagram import diagram_state
+from webapp.engine import diagram_state, may_act
 from webapp.engine.models import HumanTask
-from webapp.engine.runner import may_act
 from webapp.extensions import db
 
 from .models import InstanceCopy, Urge
@@ -42,13 +41,13 @@ def task_page(row, user):
         context.update(
             can_claim=row.assignee_id is None,
             can_release=row.assignee_id == user.id and row.claimed_dt is not None,
-            return_targets=task_actions.return_targets(row),
-            transfer_to=[u for u in task_actions.transfer_candidates(row) if u.id != user.id],
+            return_targets=engine.return_targets(row),
+            transfer_to=[u for u in engine.transfer_candidates(row) if u.id != user.id],
         )
     elif row.state == "completed" and row.completed_by_id == user.id:
         latest = _latest_own_completion(row.instance_id, user)
         if latest is not None and latest.id == row.id:
-            context["withdraw_problem"] = task_actions.withdrawable(row, user)
+            context["withdraw_problem"] = engine.withdrawable(row, user)
             context["may_withdraw"] = context["withdraw_problem"] is None
     return context
 
@@ -62,7 +61,7 @@ def item_page(instance, user):
     """What the read-only item page shows: open steps to urge, one's own last submission to withdraw, copies."""
     open_rows = db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").order_by(HumanTask.id)
     own = _latest_own_completion(instance.id, user)
-    problem = task_actions.withdrawable(own, user) if own is not None else None
+    problem = engine.withdrawable(own, user) if own is not None else None
     return {"open_rows": open_rows.all(), "own_submission": own if own is not None and problem is None else None,
             "urges": _urges(instance.id), "copies": _copies(instance.id), **copy_choices(user),
             "diagram": diagram_state(instance), **hooks.extras("inbox.item", obj=instance, user=user)}

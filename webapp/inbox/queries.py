@@ -10,9 +10,9 @@ from webapp.auth.models import Unit
 from webapp.core import clock
 from webapp.core.domain import registry
 from webapp.core.errors import NotAllowed, NotFound
-from webapp.emergencies import rules as emergency_rules
+from webapp.emergencies import limits as emergency_rules
+from webapp.engine import may_act
 from webapp.engine.models import HumanTask, ProcessDefinition, ProcessInstance
-from webapp.engine.runner import may_act
 from webapp.extensions import db
 
 from .access import may_view_instance
@@ -132,7 +132,7 @@ EMERGENCY_STATES = {"red": "overdue", "yellow": "near_due"}
 def due_state(due_dt, now, kind=None):
     """'overdue' (red) once past due, 'near_due' (yellow) within INBOX_NEAR_DUE_HOURS, else None.
 
-    An emergency's step (`kind` 'emergency') is lit by the emergency rule instead (emergencies.rules.light: red at
+    An emergency's step (`kind` 'emergency') is lit by the emergency rule instead (emergencies.limits.light: red at
     the limit, yellow within GOVFLOW_EMERGENCY_WARN_MINUTES), as its countdown and its pages are: 24 hours of
     yellow beside a green countdown would say two different things about one limit."""
     if due_dt is None:

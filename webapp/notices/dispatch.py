@@ -20,7 +20,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import inspect
 
 from webapp.core import clock
-from webapp.extensions import db, listen_on_session
+from webapp.core.hooks import listen_on_session
+from webapp.extensions import db
 
 from . import channels, delivery, queries
 from .models import NoticeDelivery

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from webapp.auth.models import UNIT_KINDS, Unit, User, UserRole
 from webapp.core.errors import AppError
 from webapp.core.roles import ROLES, SECRECY_LEVELS
-from webapp.exports import sheets_workbook
 from webapp.extensions import db
+from webapp.workbooks import sheets_workbook
 
 UNIT_SHEET, USER_SHEET = "单位", "用户"
 UNIT_COLUMNS = ("单位编码", "单位名称", "类型", "上级单位编码", "职能")

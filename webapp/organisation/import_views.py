@@ -10,8 +10,8 @@ from webapp.attachments.limits import clean_filename
 from webapp.attachments.models import size_label
 from webapp.auth.models import UNIT_KINDS
 from webapp.core.access import role_required
-from webapp.exports import file_response, workbook
 from webapp.extensions import db
+from webapp.workbooks import file_response, workbook
 
 from . import excel, import_plan, operations
 

@@ -10,15 +10,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from webapp import audit
+from webapp import audit, engine
 from webapp.auth.models import LoginThrottle, Unit, User
 from webapp.auth.operations import end_all_sessions
 from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotAllowed, NotFound
 from webapp.core.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS
-from webapp.engine import store
+from webapp.engine import record_event
 from webapp.engine.models import HumanTask
-from webapp.engine.runner import record_event
 from webapp.extensions import db
 
 from . import queries
@@ -247,7 +246,7 @@ def hand_over(actor, user, successor_id, keep_unit_id=None):
     successor = db.session.get(User, successor_id) if successor_id else None
     if named and successor is None:
         raise _invalid("successor_id", f"{user.name} 有 {len(named)} 个指定由其办理的待办，请选择接替人。")
-    store.lock_instances(row.instance_id for row in claimed + named)
+    engine.lock_instances(row.instance_id for row in claimed + named)
     ids = [row.id for row in claimed + named]
     rows = (db.session.execute(select(HumanTask).where(HumanTask.id.in_(ids)).execution_options(populate_existing=True))
             .scalars().all())

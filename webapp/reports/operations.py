@@ -1,6 +1,6 @@
 """Writes of information items; each flushes, the request commits."""
+from webapp import engine
 from webapp.core.errors import NotAllowed
-from webapp.engine import runner
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 
@@ -16,6 +16,6 @@ def create_item(user, commission_id=None):
     data = {"unit_id": user.unit_id, "author_id": user.id, "secrecy": 0, "urgency": "normal"}
     if commission_id is not None:  # checked by the caller (`commissions.operations.answer`)
         data["commission_id"] = commission_id
-    instance = runner.start(PROCESS_KEY, user, data)
+    instance = engine.start(PROCESS_KEY, user, data)
     task = db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").one()
     return item_for_instance(instance.id), task

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from webapp import idempotency
 from webapp.audit.views_helper import viewed
 from webapp.core import clock, hooks
-from webapp.engine.diagram import diagram_state
+from webapp.engine import diagram_state
 from webapp.extensions import db
 
 from . import operations, queries

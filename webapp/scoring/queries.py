@@ -13,12 +13,12 @@ from webapp.commissions.models import Commission, CommissionTarget
 from webapp.core import clock
 from webapp.core.errors import NotFound
 from webapp.emergencies.models import Emergency, ReportingFault
-from webapp.exports import percent
 from webapp.extensions import db
 from webapp.months import local_midnight, next_month
 from webapp.reports.models import InfoItem
 from webapp.reports.queries import reporting_units
 from webapp.reports.schemas import PUBLICATIONS
+from webapp.workbooks import percent
 
 from .models import Circular, ItemInstruction, ScoringVersion
 from .rules import DEFAULT_RULES, INSTRUCTION_LEVELS, plain_number, points

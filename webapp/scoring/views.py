@@ -2,7 +2,7 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import exports, idempotency, months
+from webapp import idempotency, months, workbooks
 from webapp.core import clock
 from webapp.core.access import role_required
 from webapp.core.errors import FormInvalid, NotAllowed, NotFound
@@ -149,9 +149,9 @@ def _versions_text(versions):
 
 def _file(fmt, title, columns, rows, subtitle, remark=""):
     if fmt == "xlsx":
-        return exports.xlsx_response(title, columns, rows, f"{title}.xlsx")
+        return workbooks.xlsx_response(title, columns, rows, f"{title}.xlsx")
     if fmt == "pdf":
         response = Response(table_pdf(title, subtitle, columns, rows, remark), mimetype="application/pdf")
-        response.headers["Content-Disposition"] = exports.content_disposition(f"{title}.pdf")
+        response.headers["Content-Disposition"] = workbooks.content_disposition(f"{title}.pdf")
         return response
     raise NotFound("不支持的导出格式。")

@@ -1,16 +1,16 @@
-"""Pages of the reports (统计报表): overdue cases, emergency faults, monthly case tables; each prints and exports."""
+"""Pages of the reports (统计报表): overdue cases, emergency faults, monthly case tables; each prints and workbooks."""
 from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import exports, months
+from webapp import months, workbooks
 from webapp.cases.models import LEVELS, InstructionCase
 from webapp.core import clock, forms
 from webapp.core.errors import NotAllowed, NotFound
 from webapp.emergencies.models import LEVEL_LABELS
-from webapp.exports import Report
 from webapp.extensions import db
+from webapp.workbooks import Report
 
 from . import (
     models,  # noqa: F401  (the tables join the metadata)
@@ -45,7 +45,7 @@ def _capped(rows):
 def _show(report, template_args, filename):
     """The page, or with `format=xlsx` the same report as an Excel file."""
     if request.args.get("format") == "xlsx":
-        return exports.report_response(report, filename)
+        return workbooks.report_response(report, filename)
     return render_template("statistics/report.html", report=report, **template_args)
 
 
@@ -175,7 +175,7 @@ def monthly():
         note="本月交办、办结按北京时间计；报结率 = 年度累计办结 ÷ 年度累计交办。"
              "报表生成后数字冻结，确认后不再重新生成。数字只计您的密级可以查看的批示件。")
     if request.args.get("format") == "xlsx":
-        return exports.report_response(report)
+        return workbooks.report_response(report)
     unconfirmed = [t for t in tables if t.confirmed_dt is None]
     return render_template("statistics/monthly.html", report=report, month=first, office=office, tables=tables,
                            unconfirmed=unconfirmed, month_over=first < months.this_month())
@@ -211,7 +211,7 @@ def _month_cells(figures):
     if figures is None:
         return ["—"] * (len(models.CaseMonthTable.FIGURES) + 1)
     return [*(figures[name] for name in models.CaseMonthTable.FIGURES),
-            exports.percent(figures["closed_to_date"], figures["received_to_date"])]
+            workbooks.percent(figures["closed_to_date"], figures["received_to_date"])]
 
 
 def _local(moment):

@@ -1,8 +1,8 @@
 """Writes of the supervision desk: 催办 one case, or every open case a filter shows. They flush; the view commits."""
 from dataclasses import dataclass, field
 
+from webapp import engine
 from webapp.core.errors import TaskConflict
-from webapp.engine import store
 from webapp.inbox import operations as inbox_operations
 
 from . import queries
@@ -39,7 +39,7 @@ def urge_matching(scope, desk_filter, user, note=""):
     result.capped = len(matches) > BULK_LIMIT
     # Each urge locks its case's instance. Taking them all first, in id order (the one order for several locks),
     # keeps two bulk urges over differently sorted sets from each holding a lock the other waits for.
-    store.lock_instances(case.instance_id for case, task in matches[:BULK_LIMIT] if task is not None)
+    engine.lock_instances(case.instance_id for case, task in matches[:BULK_LIMIT] if task is not None)
     for case, task in matches[:BULK_LIMIT]:
         if task is None:
             result.no_task.append(case)

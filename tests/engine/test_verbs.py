@@ -7,7 +7,7 @@ from tests.cases.helpers import CLOSE, PROGRESS, armed, new_case, reload, step, 
 from tests.helpers import act, completed_row, new_item, open_task
 from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotAllowed, TaskConflict
-from webapp.engine import runner, store, task_actions
+from webapp.engine import runner, store, verbs
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 
@@ -29,12 +29,12 @@ def test_a_claimed_group_task_leaves_the_other_users_inbox(org):
     from webapp.inbox.queries import todo
 
     assert row in todo(org.users["verifier_a2"])
-    task_actions.claim(row.id, org.users["verifier_a"])
+    verbs.claim(row.id, org.users["verifier_a"])
     db.session.commit()
     assert row not in todo(org.users["verifier_a2"])
     assert row in todo(org.users["verifier_a"])
     with pytest.raises(TaskConflict, match="已由用户verifier_a签收"):
-        task_actions.claim(row.id, org.users["verifier_a2"])
+        verbs.claim(row.id, org.users["verifier_a2"])
     db.session.rollback()
     with pytest.raises(TaskConflict, match="已由用户verifier_a签收"):
         act(org, "verifier_a2", item.instance_id, {"decision": "pass"})
@@ -43,7 +43,7 @@ def test_a_claimed_group_task_leaves_the_other_users_inbox(org):
         act(org, "verifier_b", item.instance_id, {"decision": "pass"})
     db.session.rollback()
 
-    task_actions.release(row.id, org.users["verifier_a"])
+    verbs.release(row.id, org.users["verifier_a"])
     db.session.commit()
     assert row in todo(org.users["verifier_a2"])
     actions = [e.action for e in db.session.query(InstanceEvent).filter_by(instance_id=item.instance_id)
@@ -55,7 +55,7 @@ def test_release_needs_a_claim_and_completing_claims(org):
     item = new_item(org)
     row = open_task(item.instance_id)
     with pytest.raises(TaskConflict, match="只有签收人"):
-        task_actions.release(row.id, org.users["verifier_a"])
+        verbs.release(row.id, org.users["verifier_a"])
     db.session.rollback()
     act(org, "verifier_a", item.instance_id, {"decision": "pass"})
     assert db.session.get(HumanTask, row.id).assignee_id == org.users["verifier_a"].id
@@ -66,17 +66,17 @@ def test_transfer_goes_to_a_colleague_of_the_same_role_with_the_reason(org):
     item = new_item(org)
     row = open_task(item.instance_id)
     with pytest.raises(NotAllowed, match="同一岗位"):
-        task_actions.transfer(row.id, org.users["verifier_a"], org.users["leader_a"].id, "出差")
+        verbs.transfer(row.id, org.users["verifier_a"], org.users["leader_a"].id, "出差")
     db.session.rollback()
     with pytest.raises(NotAllowed):
-        task_actions.transfer(row.id, org.users["verifier_a"], org.users["verifier_b"].id, "出差")
+        verbs.transfer(row.id, org.users["verifier_a"], org.users["verifier_b"].id, "出差")
     db.session.rollback()
     with pytest.raises(FormInvalid) as refused:
-        task_actions.transfer(row.id, org.users["verifier_a"], org.users["verifier_a2"].id, "  ")
+        verbs.transfer(row.id, org.users["verifier_a"], org.users["verifier_a2"].id, "  ")
     assert (refused.value.status, refused.value.fields) == (422, {"reason": ["请填写转办理由。"]})
     db.session.rollback()
 
-    task_actions.transfer(row.id, org.users["verifier_a"], org.users["verifier_a2"].id, "本人出差，请代为审核")
+    verbs.transfer(row.id, org.users["verifier_a"], org.users["verifier_a2"].id, "本人出差，请代为审核")
     db.session.commit()
     row = db.session.get(HumanTask, row.id)
     assert (row.assignee_id, row.arrival, row.arrival_note) == (org.users["verifier_a2"].id, "transferred",
@@ -101,11 +101,11 @@ def test_an_upper_editor_returns_an_item_to_its_writer_past_three_steps(org):
     act(org, "leader_a", item.instance_id, {"decision": "pass"})
     edit = open_task(item.instance_id)
     assert edit.step_key == "edit"
-    targets = [r.step_key for r in task_actions.return_targets(edit)]
+    targets = [r.step_key for r in verbs.return_targets(edit)]
     assert targets == ["compose", "verify", "sign"]
 
     compose = completed_row(item.instance_id, "compose")
-    task_actions.return_to(edit.id, org.users["editor"], compose.id, "数据口径与统计局不一致，请核实后重报")
+    verbs.return_to(edit.id, org.users["editor"], compose.id, "数据口径与统计局不一致，请核实后重报")
     db.session.commit()
 
     back = open_task(item.instance_id)
@@ -124,7 +124,7 @@ def test_an_upper_editor_returns_an_item_to_its_writer_past_three_steps(org):
                                             "category": "经济运行", "urgency": "normal", "importance": "general",
                                             "secrecy": "0", "source_unit": "县农业农村局"})
     verify = open_task(item.instance_id)
-    assert [r.step_key for r in task_actions.return_targets(verify)] == ["compose"]
+    assert [r.step_key for r in verbs.return_targets(verify)] == ["compose"]
     act(org, "verifier_a", item.instance_id, {"decision": "pass"})
     act(org, "leader_a", item.instance_id, {"decision": "pass"})
     act(org, "editor", item.instance_id, {"decision": "adopt", "publication": "汇要"})
@@ -137,15 +137,15 @@ def test_return_needs_a_reason_and_a_step_on_the_way(org):
     sign = open_task(item.instance_id)
     compose = completed_row(item.instance_id, "compose")
     with pytest.raises(FormInvalid) as refused:
-        task_actions.return_to(sign.id, org.users["leader_a"], compose.id, "")
+        verbs.return_to(sign.id, org.users["leader_a"], compose.id, "")
     assert (refused.value.status, refused.value.fields) == (422, {"reason": ["请填写退回理由。"]})
     db.session.rollback()
     other = new_item(org, title="另一条信息")
     with pytest.raises(TaskConflict, match="已办理过的环节"):
-        task_actions.return_to(sign.id, org.users["leader_a"], completed_row(other.instance_id, "compose").id, "x")
+        verbs.return_to(sign.id, org.users["leader_a"], completed_row(other.instance_id, "compose").id, "x")
     db.session.rollback()
     with pytest.raises(NotAllowed):
-        task_actions.return_to(sign.id, org.users["verifier_a"], compose.id, "不是我的任务")
+        verbs.return_to(sign.id, org.users["verifier_a"], compose.id, "不是我的任务")
     db.session.rollback()
     assert open_task(item.instance_id).id == sign.id
 
@@ -159,10 +159,10 @@ def test_a_case_returned_from_review_to_handling_keeps_its_deadline_timers(org):
     act(org, "principal_a", case.instance_id, {"decision": "sign"})
     review = open_task(case.instance_id)
     assert review.step_key == "review"
-    assert [r.step_key for r in task_actions.return_targets(review)] == ["register", "assign", "handle",
+    assert [r.step_key for r in verbs.return_targets(review)] == ["register", "assign", "handle",
                                                                          "principal_sign"]
     travel(days=2)
-    task_actions.return_to(review.id, org.users["dc"], completed_row(case.instance_id, "handle").id,
+    verbs.return_to(review.id, org.users["dc"], completed_row(case.instance_id, "handle").id,
                            "整改成效缺少数据支撑")
     db.session.commit()
     case = reload(case)
@@ -183,7 +183,7 @@ def test_a_case_returned_to_assignment_is_reassigned_with_the_same_deadline(org)
     before = armed(case)
     travel(days=3)
     handle = open_task(case.instance_id)
-    task_actions.return_to(handle.id, org.users["handler_a"], completed_row(case.instance_id, "assign").id,
+    verbs.return_to(handle.id, org.users["handler_a"], completed_row(case.instance_id, "assign").id,
                            "该事项不属我县职责，请改交有关部门")
     db.session.commit()
     case = reload(case)
@@ -201,7 +201,7 @@ def test_a_returned_case_whose_deadline_passed_meanwhile_is_still_overdue(org):
     act(org, "principal_a", case.instance_id, {"decision": "sign"})
     travel(days=20)
     review = open_task(case.instance_id)
-    task_actions.return_to(review.id, org.users["dc"], completed_row(case.instance_id, "handle").id, "请补充")
+    verbs.return_to(review.id, org.users["dc"], completed_row(case.instance_id, "handle").id, "请补充")
     db.session.commit()
     assert reload(case).alert == "red"
 
@@ -212,8 +212,8 @@ def test_a_returned_case_whose_deadline_passed_meanwhile_is_still_overdue(org):
 def test_a_writer_withdraws_until_the_verifier_acts(org):
     item = new_item(org)
     compose = completed_row(item.instance_id, "compose")
-    assert task_actions.withdrawable(compose, org.users["writer_a"]) is None
-    task_actions.withdraw(compose.id, org.users["writer_a"])
+    assert verbs.withdrawable(compose, org.users["writer_a"]) is None
+    verbs.withdraw(compose.id, org.users["writer_a"])
     db.session.commit()
     back = open_task(item.instance_id)
     assert (back.step_key, back.assignee_id, back.arrival) == ("compose", org.users["writer_a"].id, "withdrawn")
@@ -225,15 +225,15 @@ def test_a_writer_withdraws_until_the_verifier_acts(org):
                                             "category": "经济运行", "urgency": "normal", "importance": "general",
                                             "secrecy": "0", "source_unit": "县农业农村局"})
     verify = open_task(item.instance_id)
-    task_actions.claim(verify.id, org.users["verifier_a"])
+    verbs.claim(verify.id, org.users["verifier_a"])
     db.session.commit()
     compose = completed_row(item.instance_id, "compose")
-    assert "已由用户verifier_a签收" in task_actions.withdrawable(compose, org.users["writer_a"])
+    assert "已由用户verifier_a签收" in verbs.withdrawable(compose, org.users["writer_a"])
     with pytest.raises(TaskConflict, match="无法撤回"):
-        task_actions.withdraw(compose.id, org.users["writer_a"])
+        verbs.withdraw(compose.id, org.users["writer_a"])
     db.session.rollback()
     with pytest.raises(TaskConflict, match="本人提交"):
-        task_actions.withdraw(compose.id, org.users["verifier_a"])
+        verbs.withdraw(compose.id, org.users["verifier_a"])
     db.session.rollback()
 
 
@@ -242,7 +242,7 @@ def test_a_handler_withdraws_a_closing_report_before_the_leader_signs(org):
     before = armed(case)
     act(org, "handler_a", case.instance_id, CLOSE)
     close = completed_row(case.instance_id, "handle")
-    task_actions.withdraw(close.id, org.users["handler_a"])
+    verbs.withdraw(close.id, org.users["handler_a"])
     db.session.commit()
     case = reload(case)
     assert step(case) == "handle"
@@ -257,7 +257,7 @@ def test_withdraw_is_refused_once_the_process_ended_or_a_timer_moved_it(org):
     act(org, "leader_a", item.instance_id, {"decision": "pass"})
     act(org, "editor", item.instance_id, {"decision": "adopt", "publication": "汇要"})
     edit = completed_row(item.instance_id, "edit")
-    assert "办结" in task_actions.withdrawable(edit, org.users["editor"])
+    assert "办结" in verbs.withdrawable(edit, org.users["editor"])
 
 
 def test_withdraw_after_a_timer_fired_keeps_the_fired_timer(org):
@@ -266,6 +266,6 @@ def test_withdraw_after_a_timer_fired_keeps_the_fired_timer(org):
     clock.set_fixed(clock.now() + timedelta(days=8))  # past the urgent first-feedback time
     act(org, "handler_a", case.instance_id, CLOSE)
     close = completed_row(case.instance_id, "handle")
-    task_actions.withdraw(close.id, org.users["handler_a"])
+    verbs.withdraw(close.id, org.users["handler_a"])
     db.session.commit()
     assert "feedback" not in armed(reload(case))

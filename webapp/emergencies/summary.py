@@ -1,11 +1,11 @@
 """The monthly emergency summary as a table of display values: the page renders it, the Excel file writes it."""
 from dataclasses import dataclass
 
-from webapp import exports
+from webapp import workbooks
 
 HEADER = ("单位", "报告数", "按时", "迟报次数", "迟报分钟合计", "漏报", "瞒报", "电话补录", "及时率")
 WIDTHS = (30, 10, 10, 12, 16, 10, 10, 12, 12)
-XLSX = exports.XLSX
+XLSX = workbooks.XLSX
 
 
 @dataclass
@@ -36,5 +36,5 @@ def summary_table(summaries):
 
 def workbook(table, title):
     """An .xlsx file (a file object at position 0): a title line, the header, one line per unit, the total."""
-    return exports.workbook(table.header, [cells for _unit, cells in table.rows], title=title, total=table.total,
+    return workbooks.workbook(table.header, [cells for _unit, cells in table.rows], title=title, total=table.total,
                             widths=WIDTHS, sheet_name="紧急信息报送情况")

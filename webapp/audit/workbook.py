@@ -1,7 +1,7 @@
 """The Excel export of audit entries: fixed column widths, rows streamed to the file as they come."""
 import json
 
-from webapp import exports
+from webapp import workbooks
 from webapp.core.formats import local_dt
 
 from .models import action_label, role_labels
@@ -9,7 +9,7 @@ from .models import action_label, role_labels
 HEADER = ("序号", "时间", "用户名", "姓名", "角色", "单位", "IP 地址", "操作", "操作代码", "对象类型", "对象编号",
           "摘要", "详情", "哈希")
 WIDTHS = (8, 20, 14, 12, 16, 22, 15, 14, 20, 10, 10, 50, 50, 20)
-XLSX = exports.XLSX
+XLSX = workbooks.XLSX
 
 
 def _values(row):
@@ -21,4 +21,4 @@ def _values(row):
 
 def workbook(rows):
     """An .xlsx file (a seekable file object at position 0): the header, then one line per audit entry row."""
-    return exports.workbook(HEADER, (_values(row) for row in rows), widths=WIDTHS, sheet_name="审计日志")
+    return workbooks.workbook(HEADER, (_values(row) for row in rows), widths=WIDTHS, sheet_name="审计日志")
