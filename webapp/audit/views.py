@@ -50,7 +50,7 @@ def verify():
     return redirect(url_for("audit.index"))
 
 
-@bp.route("/workbook.xlsx")
+@bp.route("/export.xlsx")
 @role_required("auditor")
 def export_xlsx():
     filters, errors = _filters()

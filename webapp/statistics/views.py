@@ -1,4 +1,4 @@
-"""Pages of the reports (统计报表): overdue cases, emergency faults, monthly case tables; each prints and workbooks."""
+"""Pages of the reports (统计报表): overdue cases, emergency faults, monthly case tables; each prints and exports."""
 from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
