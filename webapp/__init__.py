@@ -123,6 +123,9 @@ def register_blueprints(app):
     from . import filters
 
     filters.init_app(app)
+    from . import ops
+
+    ops.init_app(app)  # /healthz, /readyz, /metrics, request ids and JSON logs (docs/deployment.md)
 
 
 def register_errorhandlers(app):
