@@ -13,6 +13,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from webapp.auth.models import User
 from webapp.extensions import db
+from webapp.ops import steps
 
 from . import clock, definitions, forms, markings, serializer, store
 from .environment import HandlerFailure
@@ -174,6 +175,7 @@ def _validated_form(task_row_id, user, raw_form, partial=False):
     return forms.validate(row.form_key, raw_form, partial=partial) if row.form_key else {}
 
 
+@steps.measured  # step latency and SQL statements by process and step (webapp/ops/steps.py)
 def complete(task_row_id, user, raw_form):
     """Complete an open user task with a validated form; returns the instance."""
     form = _validated_form(task_row_id, user, raw_form)

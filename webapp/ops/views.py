@@ -1,7 +1,8 @@
-"""Operations endpoints, open without login: /healthz (the process answers), /readyz (it can serve)."""
-from flask import Blueprint, jsonify
+"""Operations endpoints, open without login: /healthz (the process answers), /readyz (it can serve), /metrics
+(Prometheus; only from METRICS_ALLOW addresses or with METRICS_TOKEN)."""
+from flask import Blueprint, Response, abort, jsonify
 
-from . import health
+from . import access, health, metrics
 
 bp = Blueprint("ops", __name__)
 
@@ -21,3 +22,11 @@ def readyz():
     response.status_code = 200 if ready else 503
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/metrics")
+def metrics_text():
+    if not access.may_scrape():
+        abort(403)
+    body, content_type = metrics.exposition()
+    return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})
