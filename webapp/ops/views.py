@@ -2,7 +2,8 @@
 (Prometheus; only from METRICS_ALLOW addresses or with METRICS_TOKEN)."""
 from flask import Blueprint, Response, abort, jsonify
 
-from . import access, health, metrics
+from . import access, health
+from . import metrics as exposition
 
 bp = Blueprint("ops", __name__)
 
@@ -25,8 +26,8 @@ def readyz():
 
 
 @bp.get("/metrics")
-def metrics_text():
+def metrics():
     if not access.may_scrape():
         abort(403)
-    body, content_type = metrics.exposition()
+    body, content_type = exposition.exposition()
     return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})
