@@ -5,6 +5,7 @@ import sys
 from datetime import timedelta
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.helpers import open_task
 from webapp import create_app
@@ -191,3 +192,26 @@ def test_multiprocess_mode_adds_up_every_process(app, tmp_path, monkeypatch):
     assert sample(text, "govflow_http_request_duration_seconds_count", **labels) == 2  # this process writes none
     assert sample(text, "govflow_http_request_duration_seconds_sum", **labels) == pytest.approx(2.0)
     assert sample(text, "govflow_timers_armed") == 0  # the system gauges are still there
+
+
+def test_the_dashboard_and_the_alerts_name_only_metrics_that_exist(app, org, deploy, scrape):
+    import re
+    from pathlib import Path
+
+    deploy("timed_approval")
+    _start(org)
+    app.config["REDIS_URL"] = "redis://127.0.0.1:6379/14"  # the queue's gauges come with Redis
+    try:
+        text = scrape()
+    finally:
+        app.config["REDIS_URL"] = None
+    exposed = set()
+    for family in text_string_to_metric_families(text):  # a histogram nobody observed yet still has its TYPE
+        suffixes = ("", "_bucket", "_count", "_sum") if family.type == "histogram" else ("",)
+        exposed |= {family.name + suffix for suffix in suffixes}
+    root = Path(__file__).resolve().parents[2] / "deploy"
+    for path in ("grafana-dashboard.json", "prometheus-alerts.yml"):
+        named = set(re.findall(r"\bgovflow_[a-z_]+", (root / path).read_text()))
+        named = {n for n in named if n != "govflow_ops"}  # the dashboard's uid
+        assert named, path
+        assert named <= exposed, (path, sorted(named - exposed))
