@@ -1,19 +1,27 @@
-"""Operations: health and readiness probes, Prometheus metrics, structured logs, `flask govflow doctor`."""
+"""Operations: health and readiness probes, Prometheus metrics, request ids and structured logs, the doctor."""
 import os
 
 from webapp.config import ConfigError
 
 
 def init_app(app):
-    from . import access, metrics
+    from . import access, logs, metrics, request_ids
     from .views import bp
 
     config = app.config
     config.setdefault("METRICS_ALLOW", os.environ.get("METRICS_ALLOW", access.DEFAULT_ALLOW))
     config.setdefault("METRICS_TOKEN", os.environ.get("METRICS_TOKEN") or None)
+    config.setdefault("LOG_FORMAT", os.environ.get("LOG_FORMAT") or None)
+    config.setdefault("LOG_LEVEL", os.environ.get("LOG_LEVEL", "INFO"))
     try:
         config["METRICS_ALLOW_NETWORKS"] = access.parse_networks(config["METRICS_ALLOW"])
     except ValueError as exc:
         raise ConfigError(f"METRICS_ALLOW: {exc}") from exc
+    if config["LOG_FORMAT"]:
+        try:
+            logs.configure(config["LOG_FORMAT"], config["LOG_LEVEL"])
+        except ValueError as exc:
+            raise ConfigError(f"LOG_FORMAT / LOG_LEVEL: {exc}") from exc
+    request_ids.init_app(app)
     metrics.init_app(app)
     app.register_blueprint(bp)
