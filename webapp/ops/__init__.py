@@ -5,7 +5,7 @@ from webapp.config import ConfigError
 
 
 def init_app(app):
-    from . import access, logs, metrics, request_ids
+    from . import access, logs, metrics, request_ids, unavailable
     from .views import bp
 
     config = app.config
@@ -23,5 +23,6 @@ def init_app(app):
         except ValueError as exc:
             raise ConfigError(f"LOG_FORMAT / LOG_LEVEL: {exc}") from exc
     request_ids.init_app(app)
+    unavailable.init_app(app)
     metrics.init_app(app)
     app.register_blueprint(bp)
