@@ -35,6 +35,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -57,6 +58,7 @@ PROCESS_KEY = "bench_timer"
 QUEUE = "govflow-chaos"
 SWEEP_SECONDS = 2          # the workers' sweep: what catches the timers whose jobs Redis lost
 WEB_WORKERS = RQ_WORKERS = 2
+BACKOFF_SECONDS = 0.5      # a load client waits this long after a 5xx or a lost connection
 RECOVERY_LIMIT = 90        # seconds: a disruption the system has not recovered from by then counts as this long
 CHAOS = (  # fraction of the duration, event
     (0.15, "kill -9 gunicorn worker"),
@@ -240,6 +242,10 @@ class Tally:
             self.connection_errors += 1
 
 
+class Stopped(Exception):
+    """The run ended while a client was still logging in again."""
+
+
 class LoadClient(threading.Thread):
     """Completes its counties' items over HTTP until told to stop or out of work; survives lost connections."""
 
@@ -250,13 +256,19 @@ class LoadClient(threading.Thread):
         self.error = None
 
     def session(self, username):
+        """A logged-in session (GET /login, POST /login, GET /api/session), logging in again after a lost one."""
         while username not in self.sessions:
             try:
                 self.sessions[username] = Session(self.port, username)
-            except (OSError, http.client.HTTPException, RuntimeError, ValueError, AttributeError):
+                for _ in range(3):
+                    self.tally.add(200)
+            except RuntimeError as exc:  # "login of … answered <status>"
+                answered = re.search(r"answered (\d+)", str(exc))
+                self.tally.add(int(answered.group(1))) if answered else self.tally.refused()
+            except (OSError, http.client.HTTPException, ValueError, AttributeError):
                 self.tally.refused()
-                if self.stop.wait(0.3):
-                    raise
+            if username not in self.sessions and self.stop.wait(BACKOFF_SECONDS):
+                raise Stopped
         return self.sessions[username]
 
     def call(self, username, method, path, payload=None):
@@ -265,9 +277,11 @@ class LoadClient(threading.Thread):
         except (OSError, http.client.HTTPException):
             self.tally.refused()
             self.sessions.pop(username, None)
-            self.stop.wait(0.2)
+            self.stop.wait(BACKOFF_SECONDS)
             return None, b""
         self.tally.add(status)
+        if status >= 500:
+            self.stop.wait(BACKOFF_SECONDS)  # as a browser's user or an API client honouring Retry-After would
         return status, body
 
     def run(self):
@@ -280,6 +294,8 @@ class LoadClient(threading.Thread):
             while not self.stop.is_set():  # out of items: keep reading until the run ends
                 self.call("editor", "GET", "/api/tasks?tab=todo")
                 self.call(f"writer-{self.counties[0]}", "GET", "/api/session")
+        except Stopped:
+            return
         except Exception as exc:  # reported by the main thread
             self.error = exc
 
