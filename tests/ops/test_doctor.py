@@ -116,3 +116,11 @@ def test_the_flask_command_exits_1_on_errors(tmp_path):
     assert "migrations not at head" in result.stdout  # a new SQLite file nobody upgraded
     assert "Redis unreachable" in result.stdout
     assert "GOVFLOW_ENV is 'development'" in result.stdout
+
+
+def test_a_missing_metrics_directory_is_an_error(app, production, monkeypatch, tmp_path):
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "absent"))
+    assert "PROMETHEUS_MULTIPROC_DIR missing or not writable" in "\n".join(
+        _lines(doctor.examine(production), doctor.ERROR))
+    (tmp_path / "absent").mkdir()
+    assert "metrics directory writable" in "\n".join(_lines(doctor.examine(production), doctor.OK))

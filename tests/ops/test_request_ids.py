@@ -132,3 +132,22 @@ def test_entries_without_a_request_id_hash_as_before(app):
     assert canonical(fields) == canonical({**fields, "request_id": None})  # the text before the column existed
     assert "request_id" not in canonical(fields)
     assert verify_cli(app)[0] == 0
+
+
+def test_rq_lines_go_through_the_json_handler_once():
+    rq_logger = logging.getLogger("rq.worker")
+    rq_text = logging.StreamHandler(io.StringIO())  # what rq's command line adds before the app exists
+    rq_logger.addHandler(rq_text)
+    stream = io.StringIO()
+    handler = logs.configure("json", "INFO", stream)
+    try:
+        assert rq_text not in rq_logger.handlers
+        with request_ids.bound(GIVEN):
+            rq_logger.warning("job failed")
+    finally:
+        logging.getLogger().removeHandler(handler)
+        rq_logger.removeHandler(rq_text)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [(line["message"], line["request_id"], line["logger"]) for line in lines] == [
+        ("job failed", GIVEN, "rq.worker")]
+    assert rq_text.stream.getvalue() == ""

@@ -244,13 +244,23 @@ def check_attachment_dir(cfg):
     return [Finding(OK, f"附件目录可写：{directory}", f"attachment directory writable: {directory}")]
 
 
+def check_metrics_dir(cfg):
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        return []
+    if not os.path.isdir(directory) or not os.access(directory, os.W_OK):
+        return [Finding(ERROR, f"PROMETHEUS_MULTIPROC_DIR 不存在或不可写：{directory}",
+                        f"PROMETHEUS_MULTIPROC_DIR missing or not writable: {directory} (metrics would fail)")]
+    return [Finding(OK, f"指标目录可写：{directory}", f"metrics directory writable: {directory}")]
+
+
 def _short(exc):
     return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
 
 CHECKS = (check_environment, check_secret_key, check_database_kind, check_demo_clock, check_cookies,
           check_proxy_fix, check_hsts, check_ops_settings, check_database, check_redis,
-          check_attachment_dir)
+          check_attachment_dir, check_metrics_dir)
 
 
 def report(findings, echo=print):

@@ -1,8 +1,8 @@
 """Log output: JSON lines (LOG_FORMAT=json) or plain text lines (LOG_FORMAT=text), each naming its request id.
 
 Unset LOG_FORMAT leaves logging as Python, Flask and the test runner set it up (development). The level is
-LOG_LEVEL (default INFO). Timestamps are the machine's real time in UTC: a log line says when it was written,
-whatever the demo clock says.
+LOG_LEVEL (default INFO). gunicorn's own lines (workers starting, timeouts) keep gunicorn's format. Timestamps
+are the machine's real time in UTC: a log line says when it was written, whatever the demo clock says.
 """
 import logging
 import sys
@@ -14,6 +14,7 @@ FORMATS = ("json", "text")
 TEXT_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(process)d"
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+HANDING_OVER = ("rq.worker", "rq.scheduler")  # loggers with a handler of their own that should use ours
 
 
 class _UTCText(logging.Formatter):
@@ -43,4 +44,8 @@ def configure(kind, level="INFO", stream=None):
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    for name in HANDING_OVER:
+        # rq's command line gave its loggers a text handler before the app existed; from now on they go through
+        # this one (once, in this format) instead of both.
+        logging.getLogger(name).handlers = []
     return handler
