@@ -54,9 +54,11 @@ bench: venv services
 	$(BIN)/python -m bench.timer_burst --db postgresql --pending 100000 --burst 10000
 	$(BIN)/python -m bench.timer_lag --db sqlite --rq
 	$(BIN)/python -m bench.timer_lag --db postgresql --url $(PG_TEST_URL) --rq --stale-stats
+	$(BIN)/python -m bench.chaos
 
 bench-quick: venv services
 	$(BIN)/python -m bench.engine_throughput --items 40 --rounds 4 --out /tmp/govflow-bench/engine_throughput.json
 	$(BIN)/python -m bench.http_load --size 60 --clients 4 --session-gets 20 --out /tmp/govflow-bench
 	$(BIN)/python -m bench.read_paths --size 0.01 --rounds 5 --out /tmp/govflow-bench/read_paths.json
 	$(BIN)/python -m bench.timer_burst --pending 1000 --burst 200 --spread 5 --out /tmp/govflow-bench
+	$(BIN)/python -m bench.chaos --duration 30 --size 150 --timers 40 --out /tmp/govflow-bench

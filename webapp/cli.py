@@ -159,5 +159,13 @@ def advance_clock_cmd(hours):
     click.echo(f"demo clock offset now {offset}; now = {clock.now().isoformat()}")
 
 
+@govflow.command("doctor", with_appcontext=False)
+def doctor_cmd():
+    """Check this configuration for production and name what is wrong (exit 1 on errors)."""
+    from webapp.ops import doctor
+
+    raise SystemExit(doctor.report(doctor.examine(), echo=click.echo))
+
+
 def init_app(app):
     app.cli.add_command(govflow)

@@ -163,6 +163,13 @@ class Worker(SimpleWorker):
         if self._watchdog is None:  # the first round runs after rq forked its scheduler process
             self._watchdog = scheduling.start_watchdog(q, Config.TIMER_SWEEP_SECONDS)
 
+    def perform_job(self, job, *args, **kwargs):
+        """Run the job under the request id it was enqueued with (log lines, audit entries), else a fresh one."""
+        from webapp.core import request_ids
+
+        with request_ids.bound(request_ids.of_job(job)):
+            return super().perform_job(job, *args, **kwargs)
+
     def teardown(self):
         if self._watchdog is not None:
             self._watchdog.set()

@@ -26,6 +26,7 @@ class Entry:
     json: bool = False  # the POST body goes as JSON
     no_post_reason: str = ""  # a POST the matrix does not send, and why
     reads_all: object = None  # rule: who may meet every title here (the audit log is the admins', docs/audit.md)
+    public: bool = False  # answers without login: the signed-out visitor is judged by `get` like everyone else
 
 
 def anyone(p, o, w):
@@ -337,6 +338,11 @@ MATRIX = {
                                 body=lambda w, p, o: {"roles": "writer", "clearance": "1"}),
     "organisation.locks": Entry(get=secadmin),
     "organisation.unlock": Entry(("lock",), post=nobody_else(secadmin)),
+    # --- operations (docs/deployment.md): probes without login, metrics from METRICS_ALLOW (the test client's
+    # 127.0.0.1) or with the bearer token; none of them carries a title ------------------------------------------
+    "ops.healthz": Entry(get=anyone, public=True),
+    "ops.readyz": Entry(get=anyone, public=True),
+    "ops.metrics": Entry(get=anyone, public=True),
 }
 
 # Leaks known and being fixed outside the domains (engine); strict: the test fails once the leak is gone, so

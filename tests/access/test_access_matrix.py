@@ -144,7 +144,7 @@ class Checker:
         client, _token = self.clients[person.username]
         response = client.get(self.url)
         allowed = self.entry.get(person, self.obj, self.world) if person.username != ANONYMOUS else (
-            self.endpoint == "auth.login")
+            self.endpoint == "auth.login" or (self.entry.public and self.entry.get(person, self.obj, self.world)))
         self.judge(person, "GET", response, allowed)
 
     def judge(self, person, method, response, allowed):

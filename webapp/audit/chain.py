@@ -9,15 +9,17 @@ from webapp.extensions import db
 
 from .models import GENESIS_HASH, AuditEntry, AuditHead
 
-# The fields a hash covers: every stored column but id, prev_hash and hash.
+# The fields a hash covers: every stored column but id, prev_hash and hash; request_id only when it is set.
 HASHED_FIELDS = ("seq", "event_dt", "user_id", "username", "user_name", "role", "unit_id", "unit_name", "ip",
                  "action", "target_type", "target_id", "summary", "detail")
+OPTIONAL_HASHED_FIELDS = ("request_id",)  # added later: absent (NULL) leaves the canonical text as it was
 PAGE_SIZE = 2000  # entries read per query while verifying: memory stays bounded however long the log is
 
 
 def canonical(fields):
     """The hashed text of an entry's fields: sorted keys, no spaces, the time in UTC ISO form."""
     values = {name: fields[name] for name in HASHED_FIELDS}
+    values.update({name: fields[name] for name in OPTIONAL_HASHED_FIELDS if fields.get(name) is not None})
     values["event_dt"] = values["event_dt"].isoformat()
     return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -98,7 +100,7 @@ def _head():
 def _entries(up_to_seq, page_size):
     """Entries in seq order, read page by page (keyset on seq) as plain rows outside the identity map."""
     columns = [AuditEntry.id, AuditEntry.prev_hash, AuditEntry.hash,
-               *(getattr(AuditEntry, name) for name in HASHED_FIELDS)]
+               *(getattr(AuditEntry, name) for name in HASHED_FIELDS + OPTIONAL_HASHED_FIELDS)]
     after = None
     while True:
         query = select(*columns).order_by(AuditEntry.seq).limit(page_size)

@@ -46,6 +46,9 @@ class AuditEntry(db.Model):
     target_id = db.Column(db.String(64))
     summary = db.Column(db.Text, nullable=False, default="")
     detail = db.Column(db.JSON)
+    # The request (or the RQ job's originating request) that wrote the entry, as on its log lines; hashed when set,
+    # so entries written before the column existed keep their hashes.
+    request_id = db.Column(db.String(64), index=True)
     prev_hash = db.Column(db.String(64), nullable=False)
     hash = db.Column(db.String(64), nullable=False)
 

@@ -14,7 +14,7 @@ from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import insert, select, update
 
-from webapp.core import clock
+from webapp.core import clock, request_ids
 from webapp.core.hooks import listen_on_session, stop_listening_on_session
 from webapp.core.roles import SECRECY_LEVELS
 from webapp.engine import host
@@ -31,7 +31,7 @@ SYSTEM_USERNAME = "system"
 SYSTEM_NAME = "系统"
 HEAD_ID = 1
 _LENGTHS = {"username": 64, "user_name": 64, "role": 128, "unit_name": 128, "ip": 45, "action": 64,
-            "target_type": 32, "target_id": 64}
+            "target_type": 32, "target_id": 64, "request_id": 64}
 _VIEW_TARGETS = {"info_items": "info_item", "instruction_cases": "case", "process_instances": "instance",
                  "human_tasks": "task"}
 
@@ -150,6 +150,7 @@ def append(session, entries):
     for entry in entries:
         seq += 1
         fields = {name: entry.get(name) for name in HASHED_FIELDS}
+        fields["request_id"] = entry.get("request_id") or request_ids.current()  # at commit: the writer's
         for name, length in _LENGTHS.items():
             if fields[name] is not None:
                 fields[name] = str(fields[name])[:length]

@@ -3,6 +3,7 @@
 The engine imports no domain and not `auth`: who a lane's role is, who a person is, who else may take a task,
 what a service task calls and which services a handler sees are all the host's answers, given here.
 """
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 
@@ -17,6 +18,7 @@ class Host:
     handler: object = lambda operation: None  # service-task operator -> the handler function, or None
     handler_error: type = field(default=Exception)  # a handler's own, user-readable failure
     services: object = lambda instance_id: {}  # instance id -> {name: service} handed to handlers as ctx.<name>
+    observe_step: object = lambda task_row_id: nullcontext()  # a context manager around each submit (metrics)
 
 
 current = Host()

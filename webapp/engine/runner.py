@@ -176,6 +176,11 @@ def _validated_form(task_row_id, user, raw_form, partial=False):
 
 def complete(task_row_id, user, raw_form):
     """Complete an open user task with a validated form; returns the instance."""
+    with host.current.observe_step(task_row_id):  # the host's measure of each step (webapp/ops/steps.py)
+        return _complete(task_row_id, user, raw_form)
+
+
+def _complete(task_row_id, user, raw_form):
     form = _validated_form(task_row_id, user, raw_form)
     row, instance, workflow, task = locked_task(task_row_id, user)
     if row.form_key:

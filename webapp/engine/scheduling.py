@@ -77,10 +77,10 @@ def connection(url=None):
 
 
 def queue(name=None, url=None):
-    """The RQ queue of the app (`RQ_QUEUE` on `REDIS_URL`)."""
-    from rq import Queue
+    """The RQ queue of the app (`RQ_QUEUE` on `REDIS_URL`); its jobs carry the request id (core.request_ids)."""
+    from webapp.core.request_ids import TracedQueue
 
-    return Queue(name or current_app.config["RQ_QUEUE"], connection=connection(url))
+    return TracedQueue(name or current_app.config["RQ_QUEUE"], connection=connection(url))
 
 
 def sweep_interval(seconds=None):
