@@ -96,6 +96,9 @@ class Config:
     # Where the limiter counts: unset, REDIS_URL when set (shared by every web machine), else this process.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
     RATELIMIT_HEADERS_ENABLED = True
+    # While Redis is down the login limit counts per process instead of answering 500 (account lockout lives in
+    # the database and is not affected): docs/reliability.md.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # An account name with this many failed logins within the window is locked for LOGIN_LOCKOUT_MINUTES.
     LOGIN_LOCKOUT_FAILURES = int(os.environ.get("GOVFLOW_LOGIN_LOCKOUT_FAILURES", "5"))
     LOGIN_LOCKOUT_WINDOW_MINUTES = float(os.environ.get("GOVFLOW_LOGIN_LOCKOUT_WINDOW_MINUTES", "15"))
