@@ -240,6 +240,13 @@ MATRIX = {
     "emergencies.report": Entry(get=role(*SUMMARY_ROLES)),
     "emergencies.detail": Entry(("emergency",), get=opener),
     "emergencies.by_instance": Entry(("emergency",), get=opener),
+    # --- printable sheets: exactly who may open the detail page they print -----------------------------------------
+    "sheets.item": Entry(ITEMS, get=opener),
+    "sheets.item_pdf": Entry(ITEMS, get=opener),
+    "sheets.case": Entry(("case",), get=opener, query=lambda w, o: {"form": "supervision"}),
+    "sheets.case_pdf": Entry(("case",), get=opener, query=lambda w, o: {"form": "report"}),
+    "sheets.emergency": Entry(("emergency",), get=opener),
+    "sheets.emergency_pdf": Entry(("emergency",), get=opener),
     "emergencies.followups": Entry(("emergency",), post=reporter_of,
                                    body=lambda w, p, o: {"followup_kind": "followup", "summary": "续报内容。",
                                                          "sign_mode": "leader"}),
