@@ -87,6 +87,7 @@ def register_blueprints(app):
     from .notices.views import bp as notices_bp
     from .organisation.import_views import bp as org_import_bp
     from .organisation.views import bp as organisation_bp
+    from .reports import draft_views as _report_drafts  # noqa: F401  (its routes join the reports blueprint)
     from .reports.views import bp as reports_bp
     from .scoring.views import bp as scoring_bp
     from .sheets.views import bp as sheets_bp

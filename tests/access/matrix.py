@@ -200,6 +200,8 @@ MATRIX = {
     # --- information items ---------------------------------------------------------------------------------------
     "reports.index": Entry(get=anyone),
     "reports.new": Entry(post=nobody_else(role("writer"))),
+    "reports.compose": Entry(get=role("writer")),
+    "reports.discard": Entry(ITEMS, post=nobody_else(role("writer")), body=lambda w, p, o: {"reason": "矩阵"}),
     "reports.detail": Entry(ITEMS, get=opener),
     "api.report": Entry(ITEMS, get=opener),
     "api.create_report": Entry(post=nobody_else(role("writer"))),

@@ -42,7 +42,7 @@ def _pages(data):
     draft_row = db.session.query(HumanTask).filter_by(instance_id=data["draft_task"].instance_id, state="open").one()
     return {
         "writer_a": [("todo", "/"), ("done", "/done"), ("started", "/started"), ("copied", "/copied"),
-                     ("urges", "/urges"), ("compose", f"/tasks/{draft_row.id}"),
+                     ("urges", "/urges"), ("compose-new", "/reports/compose"), ("compose", f"/tasks/{draft_row.id}"),
                      ("item", f"/items/{data['item'].instance_id}"), ("reports", "/reports/"),
                      ("emergency-new", "/emergencies/new"), ("emergencies", "/emergencies/"),
                      ("emergency", f"/emergencies/{data['emergency'].id}"),

@@ -48,7 +48,7 @@ class InfoItem(db.Model):
     STATUS_LABELS = {
         "draft": "采编中", "returned": "已退回", "verifying": "待核实", "signing": "待审签",
         "principal": "待主要领导审签", "editing": "已上报待采用", "adopted": "已采用",
-        "rejected": "未采用",
+        "rejected": "未采用", "discarded": "已作废",
     }
     OUTCOME_LABELS = {"adopt": "采用", "reject": "不采用", "return": "退回修改"}
 

@@ -1,15 +1,15 @@
-"""Pages of information items: list, new, detail with history."""
-from flask import Blueprint, redirect, render_template, request, url_for
+"""Pages of information items: list and detail with history (new and discard: draft_views.py)."""
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from webapp import audit, idempotency
+from webapp import audit
 from webapp.engine import clock
 from webapp.extensions import db
 from webapp.inbox import access, subjects
 from webapp.scoring import queries as scoring_queries
 from webapp.scoring.rules import INSTRUCTION_LEVELS
 
-from . import operations, queries
+from . import drafts, queries
 from .process import PROCESS_KEY
 from .schemas import CATEGORIES, PUBLICATIONS
 
@@ -21,7 +21,8 @@ def task_subject(row):
     item = queries.item_for_instance(row.instance_id)
     return {"item": item, "history": queries.history(item) if item else [], "categories": CATEGORIES,
             "publications": PUBLICATIONS, "task_data": item.form_values() if item else {},
-            "notice_template": "reports/_task_notice.html", "subject_template": "reports/_task_subject.html"}
+            "notice_template": "reports/_task_notice.html", "subject_template": "reports/_task_subject.html",
+            "discardable": drafts.discardable_task(current_user, item) is not None}
 
 
 subjects.register(PROCESS_KEY, task_subject)
@@ -35,17 +36,6 @@ def index():
     if scope not in {"unit", "mine", "received"}:
         scope = "unit"
     return render_template("reports/list.html", items=queries.list_for(current_user, scope), scope=scope)
-
-
-@bp.route("/new", methods=["POST"])
-@login_required
-def new():
-    idempotency.claim()
-    _item, task = operations.create_item(current_user)
-    target = url_for("inbox.task", row_id=task.id)
-    idempotency.remember(target)
-    db.session.commit()
-    return redirect(target)
 
 
 @bp.route("/<int:item_id>")
