@@ -90,6 +90,7 @@ def register_blueprints(app):
     from .reports import draft_views as _report_drafts  # noqa: F401  (its routes join the reports blueprint)
     from .reports.views import bp as reports_bp
     from .scoring.views import bp as scoring_bp
+    from .search.views import bp as search_bp
     from .sheets.views import bp as sheets_bp
     from .statistics.views import bp as statistics_bp
     from .supervision.views import bp as supervision_bp
@@ -108,6 +109,7 @@ def register_blueprints(app):
     app.register_blueprint(emergencies_bp, url_prefix="/emergencies")
     app.register_blueprint(notices_bp, url_prefix="/notices")
     app.register_blueprint(sheets_bp, url_prefix="/sheets")
+    app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(workcal_bp, url_prefix="/admin/calendar")
     app.register_blueprint(api_bp, url_prefix="/api")
