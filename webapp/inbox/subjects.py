@@ -17,6 +17,12 @@ def register_done_message(process_key, message):
 
 
 def done_message(row):
-    """What the person who just completed `row` is told: the domain's words, else "“<step>”已办理。"."""
+    """What the person who just completed `row` is told: the domain's words, else "“<step>”已办理，" and where the
+    work went (webapp/inbox/next_steps.py)."""
     message = _done_messages.get(row.process_key)
-    return (message(row) if message else None) or f"“{row.step_label}”已办理。"
+    if domain := (message(row) if message else None):
+        return domain
+    from .next_steps import where_it_went
+
+    went = where_it_went(row)
+    return f"“{row.step_label}”已办理{'，' + went if went else ''}。"

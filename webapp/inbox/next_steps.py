@@ -1,0 +1,25 @@
+"""Where a step sent the work: the flash after a verb names the next steps, who holds them and by when."""
+from webapp.auth.roles import ROLES
+from webapp.engine.models import HumanTask
+from webapp.extensions import db
+from webapp.filters import local_dt
+
+
+def _holder(row):
+    if row.assignee is not None:
+        return f"{row.unit.name} {row.assignee.name}"
+    return f"{row.unit.name}{ROLES.get(row.role, row.role)}"
+
+
+def where_it_went(row):
+    """「已转至“核实审核”（a县委办公室办公室主任，办理期限 …）」, 「流程已办结」, or "" when it waits elsewhere."""
+    following = (db.session.query(HumanTask).filter(HumanTask.instance_id == row.instance_id,
+                                                    HumanTask.state == "open", HumanTask.id != row.id)
+                 .order_by(HumanTask.id).all())
+    if not following:
+        return "流程已办结" if row.instance.status == "completed" else ""
+    steps = []
+    for step in following:
+        due = f"，办理期限 {local_dt(step.due_dt)}" if step.due_dt else ""
+        steps.append(f"“{step.step_label}”（{_holder(step)}{due}）")
+    return "已转至" + "、".join(steps)
