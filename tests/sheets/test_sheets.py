@@ -61,6 +61,7 @@ def test_each_sheet_pdf_says_what_its_page_says(app, org):
         squeezed = "".join(html_text.split())
         for word in words:
             assert "".join(word.split()) in squeezed, (kind, word)
+    assert client.get(paths["case-report"].replace("/report", "/other")).status_code == 404  # no such sheet
 
 
 def test_an_opinion_line_names_the_step_the_person_the_role_and_the_time(app, org):

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from webapp import audit, exports
 from webapp.cases import queries as case_queries
 from webapp.emergencies import queries as emergency_queries
+from webapp.engine.errors import NotFound
 from webapp.extensions import db
 from webapp.reports import queries as report_queries
 
@@ -36,6 +37,8 @@ def _item(item_id, as_pdf):
 
 
 def _case(case_id, form, as_pdf):
+    if form not in CASE_SHEETS:
+        raise NotFound("没有这种单据。")
     subject = case_queries.get_visible(current_user, case_id)
     return _respond(subject, CASE_SHEETS[form], url_for("cases.detail", case_id=case_id),
                     url_for(".case_pdf", case_id=case_id, form=form), as_pdf)
@@ -59,13 +62,13 @@ def item_pdf(item_id):
     return _item(item_id, as_pdf=True)
 
 
-@bp.route("/cases/<int:case_id>/<any(supervision, report):form>")
+@bp.route("/cases/<int:case_id>/<form>")
 @login_required
 def case(case_id, form):
     return _case(case_id, form, as_pdf=False)
 
 
-@bp.route("/cases/<int:case_id>/<any(supervision, report):form>.pdf")
+@bp.route("/cases/<int:case_id>/<form>.pdf")
 @login_required
 def case_pdf(case_id, form):
     return _case(case_id, form, as_pdf=True)
