@@ -23,6 +23,7 @@ import sys
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from urllib.parse import quote
 
 from bench import dataset
 from bench.figures import emit, statements_counted
@@ -56,6 +57,11 @@ def pages(now):
         ("overdue.by_month", "c0su0", "GET", "/statistics/overdue?by=month", None, 500),
         ("monthly.produce", "c0su0", "POST", "/statistics/monthly/produce", {"month": month}, 500),
         ("monthly.table", "c0su0", "GET", f"/statistics/monthly?month={month}", None, 500),
+        # The shell's search box (docs/ui.md): a word in every title, and one in none.
+        ("search.writer_common", "c0u0wr0", "GET", f"/search/?q={quote('春耕进展')}", None, 300),
+        ("search.editor_common", "c0in0", "GET", f"/search/?q={quote('春耕进展')}", None, 300),
+        ("search.supervisor_case", "c0su0", "GET", f"/search/?q={quote('河道整治')}", None, 300),
+        ("search.editor_absent", "c0in0", "GET", f"/search/?q={quote('台风登陆')}", None, 300),
     ]
 
 

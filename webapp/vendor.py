@@ -10,6 +10,8 @@ FILES = {
     "echarts.min.js": "echarts/dist/echarts.min.js",
     "bpmn-modeler.js": "bpmn-js/dist/bpmn-modeler.production.min.js",
     "bpmn-viewer.js": "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
+    "bootstrap.min.css": "bootstrap/dist/css/bootstrap.min.css",
+    "bootstrap.bundle.min.js": "bootstrap/dist/js/bootstrap.bundle.min.js",
 }
 FOLDERS = {"bpmn-js": "bpmn-js/dist/assets"}  # its CSS and the icon font the CSS loads
 

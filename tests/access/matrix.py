@@ -201,6 +201,8 @@ MATRIX = {
     # --- information items ---------------------------------------------------------------------------------------
     "reports.index": Entry(get=anyone),
     "reports.new": Entry(post=nobody_else(role("writer"))),
+    "reports.compose": Entry(get=role("writer")),
+    "reports.discard": Entry(ITEMS, post=nobody_else(role("writer")), body=lambda w, p, o: {"reason": "矩阵"}),
     "reports.detail": Entry(ITEMS, get=opener),
     "api.report": Entry(ITEMS, get=opener),
     "api.create_report": Entry(post=nobody_else(role("writer"))),
@@ -241,6 +243,15 @@ MATRIX = {
     "emergencies.report": Entry(get=role(*SUMMARY_ROLES)),
     "emergencies.detail": Entry(("emergency",), get=opener),
     "emergencies.by_instance": Entry(("emergency",), get=opener),
+    # --- the search box: a word in every title of the world, so each person meets exactly what they may read ----
+    "search.index": Entry(get=anyone, query=lambda w, o: {"q": "标题"}),
+    # --- printable sheets: exactly who may open the detail page they print -----------------------------------------
+    "sheets.item": Entry(ITEMS, get=opener),
+    "sheets.item_pdf": Entry(ITEMS, get=opener),
+    "sheets.case": Entry(("case",), get=opener, query=lambda w, o: {"form": "supervision"}),
+    "sheets.case_pdf": Entry(("case",), get=opener, query=lambda w, o: {"form": "report"}),
+    "sheets.emergency": Entry(("emergency",), get=opener),
+    "sheets.emergency_pdf": Entry(("emergency",), get=opener),
     "emergencies.followups": Entry(("emergency",), post=reporter_of,
                                    body=lambda w, p, o: {"followup_kind": "followup", "summary": "续报内容。",
                                                          "sign_mode": "leader"}),

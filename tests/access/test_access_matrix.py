@@ -9,6 +9,8 @@ import json
 
 import pytest
 from openpyxl import load_workbook
+from pdfminer.high_level import extract_text
+from pdfminer.psparser import PSException
 from sqlalchemy import text
 
 from tests.web_helpers import once
@@ -65,7 +67,7 @@ def _params():
 
 def _url(app, endpoint, obj, world):
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    values = {arg: obj.ids[arg] for arg in rule.arguments} if obj is not None else {}
+    values = {arg: obj.ids[arg] for arg in rule.arguments if arg in obj.ids} if obj is not None else {}
     entry = MATRIX[endpoint]
     if entry.query:
         values.update(entry.query(world, obj))
@@ -73,12 +75,17 @@ def _url(app, endpoint, obj, world):
 
 
 def _text(response):
-    """What a person reads in the response: JSON unescaped, a workbook's cells, a page's text."""
+    """What a person reads in the response: JSON unescaped, a workbook's cells, a PDF's text, a page's text."""
     if response.is_json:
         return json.dumps(response.get_json(), ensure_ascii=False)
     if response.mimetype == XLSX:
         book = load_workbook(io.BytesIO(response.get_data()), read_only=True)
         return "\n".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
+    if response.mimetype == "application/pdf":  # a sheet; an uploaded file may be no real PDF: read its bytes
+        try:
+            return extract_text(io.BytesIO(response.get_data()))
+        except PSException:
+            return response.get_data().decode("utf-8", "replace")
     return response.get_data(as_text=True)
 
 

@@ -90,8 +90,26 @@ def login(page, base, username, password=PASSWORD):
     expect(page.locator("header .me")).to_contain_text(f"用户{username}")
 
 
+def unfold_menu(page):
+    """On a narrow window the menu is folded behind 菜单: unfold it and wait until it stops moving."""
+    toggler = page.locator("header nav .navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bcollapse show\b"))
+
+
+def navigate(page, group, name):
+    """Open a page from the shell's menu: unfold 菜单 on a phone, open the group, click the link."""
+    nav = page.locator("header nav")
+    unfold_menu(page)
+    if group:
+        nav.get_by_role("button", name=group).click()
+    nav.get_by_role("link", name=name, exact=True).click()
+
+
 def logout(page):
     """Log out with the header's 退出 button; ends on the login page."""
+    unfold_menu(page)
     page.locator("header").get_by_role("button", name="退出").click()
     page.wait_for_url(re.compile(r"/login(\?.*)?$"))
     expect(page.locator("header")).to_have_count(0)

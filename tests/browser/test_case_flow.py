@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, logout
+from tests.browser.conftest import login, logout, navigate
 
 TITLE = "关于青山县河道整治的批示（浏览器测试）"
 LEADER = "省委书记 王某"
@@ -70,7 +70,7 @@ def test_provincial_case_is_registered_handled_returned_once_and_archived(org, l
 
     # 1. 督查室 registers the case through the form and sends it to 交办.
     login(page, base, "dc")
-    page.locator("header nav").get_by_role("link", name="批示件督办").click()
+    navigate(page, "督查督办", "批示件督办")
     page.wait_for_url(re.compile(r"/cases/$"))
     page.get_by_role("button", name="登记批示件").click()
     page.wait_for_url(TASK_URL)

@@ -5,7 +5,7 @@ import re
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, navigate
 from tests.statistics.conftest import generate
 
 
@@ -17,7 +17,7 @@ def _table(page, selector):
 def test_desk_red_filter_urge_and_monthly_download(page, live_server, org, tmp_path):
     cases = generate(org)  # now 2026-04-02 10:00: p2 (b县) is the only open case past its deadline
     login(page, live_server, "dc")
-    page.locator("header nav").get_by_role("link", name="督查台").click()
+    navigate(page, "督查督办", "督查台")
     expect(page.locator("#light-counts [data-light=red] strong")).to_have_text("1")
     page.locator("#light-filter").select_option("red")
     page.locator("#apply-filter").click()
@@ -35,7 +35,7 @@ def test_desk_red_filter_urge_and_monthly_download(page, live_server, org, tmp_p
     expect(page.locator("#charts")).to_have_attribute("data-drawn", "1")
     expect(page.locator("#chart-lights canvas")).to_have_count(1)
 
-    page.locator("header nav").get_by_role("link", name="统计报表").click()
+    navigate(page, "统计考核", "统计报表")
     page.locator("#report-monthly").click()
     expect(page.locator("h1")).to_contain_text("2026年03月领导批示件月报表")
     page.locator("#produce-monthly").click()

@@ -55,7 +55,7 @@ def _text(element):
 
 def _row_errors(form, name):
     """The error messages shown in the row of the field `name` (an amount shares its row with its unit)."""
-    rows = form.xpath(f".//div[contains(concat(' ', @class, ' '), ' row ')][.//*[@name='{name}']]")
+    rows = form.xpath(f".//div[contains(concat(' ', @class, ' '), ' field ')][.//*[@name='{name}']]")
     assert len(rows) == 1
     return [_text(e) for e in _select(rows[0], ".err")]
 

@@ -21,7 +21,7 @@ def _options(doc):
 
 
 def _row_errors(doc, name):
-    [row] = doc.xpath(f"//form//div[contains(concat(' ', @class, ' '), ' row ')][.//*[@name='{name}']]")
+    [row] = doc.xpath(f"//form//div[contains(concat(' ', @class, ' '), ' field ')][.//*[@name='{name}']]")
     return [_text(e) for e in row.xpath(".//div[@class='err']")]
 
 

@@ -37,7 +37,7 @@ def _doc(response, status):
 
 
 def _row_errors(doc, name):
-    [row] = doc.xpath(f"//form//div[contains(concat(' ', @class, ' '), ' row ')][.//*[@name='{name}']]")
+    [row] = doc.xpath(f"//form//div[contains(concat(' ', @class, ' '), ' field ')][.//*[@name='{name}']]")
     return [" ".join(e.text_content().split()) for e in row.xpath(".//div[@class='err']")]
 
 

@@ -41,7 +41,7 @@ def _flash(doc):
 
 
 def _row_errors(doc, name):
-    row = _one(doc, f"//form//div[contains(concat(' ', @class, ' '), ' row ')][.//*[@name='{name}']]")
+    row = _one(doc, f"//form//div[contains(concat(' ', @class, ' '), ' field ')][.//*[@name='{name}']]")
     return [_text(e) for e in row.xpath(".//div[@class='err']")]
 
 

@@ -107,7 +107,7 @@ def test_the_leader_returns_the_report_the_writer_resubmits_and_the_limit_keeps_
     corrected = {name: REPORT[name] for name in ("title", "place", "summary", "measures")}
     doc = _post(writer, f"/tasks/{revise.id}", writer_token, **corrected, casualties="经核实，1人轻伤，转移群众42人",
                 sign_mode="leader", skip_reason="")
-    assert _flash(doc) == ["“退回修改”已办理。"]
+    assert _flash(doc) == ["“退回修改”已办理，已转至“值班领导核签”（a县委办公室分管领导，办理期限 2026-03-09 11:00）。"]
     resign = open_task(emergency.instance_id)
     assert (resign.step_key, resign.due_dt) == ("u_sign", sign.due_dt)
     assert "经核实，1人轻伤" in _text(_page(leader.get(f"/tasks/{resign.id}")))
@@ -132,7 +132,9 @@ def test_a_relay_sign_cannot_be_returned(app, org):
     editor, editor_token = _client(app, "editor")
     doc = _post(editor, f"/tasks/{open_task(emergency.instance_id).id}", editor_token, decision="relay",
                 sign_mode="leader", skip_reason="", opinion="")
-    assert _flash(doc) == ["“信息部门接报”已办理。"]  # nothing left the city yet: its leader signs first
+    # nothing left the city yet: its leader signs first
+    assert _flash(doc) == ["“信息部门接报”已办理，已转至“值班领导核签”"
+                           "（临江市委办公室分管领导，办理期限 2026-03-09 15:00）。"]
     row = open_task(emergency.instance_id)
     leader, token = _client(app, "leader_city")
     assert not _page(leader.get(f"/tasks/{row.id}")).xpath("//button[@name='decision' and @value='return']")

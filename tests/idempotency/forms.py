@@ -118,7 +118,8 @@ class CreatingForm:
 
 
 FORMS = [
-    CreatingForm("reports.new", "writer_a", lambda ctx: "/", _rows(InfoItem), lambda ctx: "/reports/new",
+    CreatingForm("reports.new", "writer_a", lambda ctx: "/reports/compose", _rows(InfoItem),
+                 lambda ctx: "/reports/new", fill=lambda ctx, org: {"title": "某县春耕进展", "action": "draft"},
                  starts_instance=True),
     CreatingForm("cases.new", "dc", lambda ctx: "/cases/", _rows(InstructionCase), lambda ctx: "/cases/new",
                  starts_instance=True),

@@ -173,6 +173,8 @@ def _url_value(arg, converter, world, draw):
         return world["process_key"]
     if arg == "fmt":
         return draw(st.sampled_from(["xlsx", "pdf", "csv"]))
+    if arg == "form":  # a case's sheet
+        return draw(st.sampled_from(["supervision", "report"]))
     return draw(st.sampled_from(["x", "abc.js", "echarts/dist/echarts.min.js"]))
 
 

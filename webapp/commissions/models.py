@@ -16,6 +16,8 @@ class Commission(db.Model):
     created_by = db.relationship("User")
     created_dt = db.Column(UTCDateTime(), nullable=False)
     targets = db.relationship("CommissionTarget", back_populates="commission", order_by="CommissionTarget.unit_id")
+    # The items answering it; `item.commission` comes from here, so the items' model knows nothing of 约稿.
+    answers = db.relationship("InfoItem", backref=db.backref("commission"))
 
 
 class CommissionTarget(db.Model):

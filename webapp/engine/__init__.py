@@ -11,7 +11,7 @@ An import-linter contract in pyproject.toml holds the domains to that.
 """
 from .diagram import diagram_state
 from .host import configure
-from .runner import complete, fire_timers, may_act, record_event, retry, save_draft, signal, start
+from .runner import complete, fire_timers, may_act, record_event, retry, save_draft, signal, start, terminate
 from .store import lock_instance, lock_instances
 from .verbs import (
     claim,
@@ -26,7 +26,6 @@ from .verbs import (
 
 __all__ = [
     "claim", "complete", "configure", "diagram_state", "fire_timers", "lock_instance", "lock_instances", "may_act",
-    "record_event", "release", "retry",
-    "return_targets", "return_to", "save_draft", "signal", "start", "transfer", "transfer_candidates", "withdraw",
-    "withdrawable",
+    "record_event", "release", "retry", "return_targets", "return_to", "save_draft", "signal", "start", "terminate",
+    "transfer", "transfer_candidates", "withdraw", "withdrawable",
 ]

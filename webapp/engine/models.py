@@ -144,7 +144,7 @@ class InstanceEvent(db.Model):
         "claim": "签收", "release": "退回签收", "transfer": "转办", "return": "退回", "withdraw": "撤回",
         "urge": "催办", "copy": "抄送", "attach": "上传附件", "detach": "删除附件",
         "shortcut": "越过核签", "phone": "电话接报", "migrate": "迁移版本", "marking": "变更密级/紧急程度",
-        "handover": "人员调整移交", "handover_release": "人员调整退回组内",
+        "handover": "人员调整移交", "handover_release": "人员调整退回组内", "discard": "作废",
     }
 
     @property

@@ -17,7 +17,7 @@ from webapp.extensions import db
 
 from . import definitions, host, markings, serializer, store
 from .environment import HandlerFailure
-from .models import HumanTask, Incident, InstanceEvent, ProcessInstance
+from .models import HumanTask, Incident, InstanceEvent, ProcessInstance, Timer
 from .projection import find_task, project
 
 
@@ -275,3 +275,20 @@ def _take_markings(instance, form, user, row):
 def _loggable(form):
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in form.items()}
 
+
+def terminate(instance_id, user, action, row=None, opinion=None):
+    """End a running instance where it stands (a draft discarded, 作废): its open steps are cancelled, its armed
+    timers too, and the history says who and why. Under the instance lock; returns the instance."""
+    instance = store.lock_instance(instance_id)
+    if instance.status != "running":
+        raise TaskConflict("该流程已结束，不能再作废。")
+    now = clock.now()
+    for open_row in db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open"):
+        open_row.state, open_row.completed_dt = "cancelled", now
+    for timer in db.session.query(Timer).filter(Timer.instance_id == instance.id,
+                                                Timer.state.in_(("armed", "held"))):
+        timer.state = "cancelled"
+    instance.status, instance.ended_dt = "terminated", now
+    record_event(instance.id, action, user, row=row, opinion=opinion)
+    db.session.flush()
+    return instance

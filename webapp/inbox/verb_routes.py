@@ -5,7 +5,7 @@ Each verb answers a person with a flash message and a redirect back, and an API 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import idempotency
+from webapp import idempotency, step_messages
 from webapp.audit.views_helper import viewed
 from webapp.core.errors import AppError, FormInvalid, NotFound
 from webapp.core.forms import load
@@ -15,7 +15,7 @@ from webapp.extensions import db
 from webapp.inputs.messages import first_message
 from webapp.inputs.urls import safe_target
 
-from . import access, operations, pages, queries, subjects
+from . import access, operations, pages, queries
 from .schemas import CopySchema, PhraseSchema, ReturnSchema, TransferSchema, UrgeSchema
 from .views import bp, render_task
 
@@ -172,7 +172,7 @@ def _viewable(instance_id):
 
 def _item_page(instance, status=200, copy_errors=None):
     latest = pages.latest_row(instance.id)
-    context = subjects.context_for(latest) if latest else {}
+    context = step_messages.context_for(latest) if latest else {}
     context.pop("notice_template", None)
     page = render_template("inbox/item.html", instance=instance, latest=latest, task=None,
                            copy_errors=copy_errors or {}, **pages.item_page(instance, current_user), **context)

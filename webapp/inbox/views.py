@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from webapp import step_messages
 from webapp.audit.views_helper import viewed
 from webapp.core import clock
 from webapp.core.errors import FormInvalid
@@ -10,7 +11,7 @@ from webapp.extensions import db
 from webapp.inputs.bodies import form_values
 from webapp.reports import queries as report_queries
 
-from . import operations, pages, queries, schemas, subjects
+from . import operations, pages, queries, schemas
 from .items import kind_of
 
 bp = Blueprint("inbox", __name__)
@@ -71,7 +72,7 @@ def urges():
 def render_task(row, values=None, errors=None, status=200, **extra):
     """The task page; `extra` marks up a verb's form refused for a field (`verb_errors`, `verb_values`)."""
     return render_template("inbox/task.html", task=row, values=values or {}, errors=errors or {},
-                           **pages.task_page(row, current_user), **subjects.context_for(row), **extra), status
+                           **pages.task_page(row, current_user), **step_messages.context_for(row), **extra), status
 
 
 @bp.route("/tasks/<int:row_id>", methods=["GET", "POST"])
@@ -98,5 +99,5 @@ def task(row_id):
     if instance.last_incident:
         flash(f"已提交，但后续系统处理出错：{instance.last_incident}（已记录为异常，待管理员处理）", "error")
     else:
-        flash(subjects.done_message(row))
+        flash(step_messages.done_message(row))
     return redirect(url_for("inbox.todo"))

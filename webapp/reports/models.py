@@ -16,7 +16,6 @@ class InfoItem(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     instance_id = db.Column(db.Integer, db.ForeignKey("process_instances.id"), nullable=False, unique=True)
     instance = db.relationship("ProcessInstance")
-    commission = db.relationship("Commission")
     unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False)
     unit = db.relationship("Unit", foreign_keys=[unit_id])
     author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
@@ -48,7 +47,7 @@ class InfoItem(db.Model):
     STATUS_LABELS = {
         "draft": "采编中", "returned": "已退回", "verifying": "待核实", "signing": "待审签",
         "principal": "待主要领导审签", "editing": "已上报待采用", "adopted": "已采用",
-        "rejected": "未采用",
+        "rejected": "未采用", "discarded": "已作废",
     }
     OUTCOME_LABELS = {"adopt": "采用", "reject": "不采用", "return": "退回修改"}
 

@@ -54,3 +54,9 @@ class EditSchema(FormSchema):
 
 
 FORMS = {"reports.compose": ComposeSchema, "reports.review": ReviewSchema, "reports.edit": EditSchema}
+
+
+class DiscardSchema(FormSchema):
+    """作废草稿: an optional reason, kept in the item's history."""
+
+    reason = Text(500, label="作废原因")

@@ -1,14 +1,12 @@
-"""Pages of information items: list, new, detail with history."""
-from flask import Blueprint, redirect, render_template, request, url_for
+"""Pages of information items: list and detail with history (new and discard: draft_views.py)."""
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from webapp import idempotency
 from webapp.audit.views_helper import viewed
 from webapp.core import clock, hooks
 from webapp.engine import diagram_state
-from webapp.extensions import db
 
-from . import operations, queries
+from . import drafts, queries
 from .schemas import CATEGORIES, PUBLICATIONS
 
 bp = Blueprint("reports", __name__)
@@ -19,7 +17,8 @@ def task_subject(row):
     item = queries.item_for_instance(row.instance_id)
     return {"item": item, "history": queries.history(item) if item else [], "categories": CATEGORIES,
             "publications": PUBLICATIONS, "task_data": item.form_values() if item else {},
-            "notice_template": "reports/_task_notice.html", "subject_template": "reports/_task_subject.html"}
+            "notice_template": "reports/_task_notice.html", "subject_template": "reports/_task_subject.html",
+            "discardable": drafts.discardable_task(current_user, item) is not None}
 
 
 
@@ -31,17 +30,6 @@ def index():
     if scope not in {"unit", "mine", "received"}:
         scope = "unit"
     return render_template("reports/list.html", items=queries.list_for(current_user, scope), scope=scope)
-
-
-@bp.route("/new", methods=["POST"])
-@login_required
-def new():
-    idempotency.claim()
-    _item, task = operations.create_item(current_user)
-    target = url_for("inbox.task", row_id=task.id)
-    idempotency.remember(target)
-    db.session.commit()
-    return redirect(target)
 
 
 @bp.route("/<int:item_id>")

@@ -11,7 +11,9 @@
     lights.setOption({
       title: { text: "在办批示件状态", left: "center" },
       tooltip: { trigger: "item", renderMode: TOOLTIP },
-      series: [{ type: "pie", radius: ["35%", "65%"],
+      // The ring sits below the title and keeps its labels apart (they overlapped the title at 35%/65%).
+      series: [{ type: "pie", radius: ["30%", "55%"], center: ["50%", "58%"], avoidLabelOverlap: true,
+        minShowLabelAngle: 4, label: { formatter: "{b} {c}" },
         data: keys.map(function (k) { return { name: data.light_labels[k], value: data.lights[k], itemStyle: { color: COLORS[k] } }; }) }]
     });
     var units = echarts.init(document.getElementById("chart-units"));

@@ -60,12 +60,29 @@
     statusEl.className = 'designer-status ' + (kind || '');
   }
 
+  /* Fit the diagram into the canvas to the right of the palette, which floats over the canvas's left edge:
+     the palette never covers the first lane. */
+  function fitBesidePalette() {
+    canvas.zoom('fit-viewport');
+    const container = canvas.getContainer();
+    const palette = container.querySelector('.djs-palette');
+    if (!palette) return;
+    const reserve = palette.getBoundingClientRect().right - container.getBoundingClientRect().left + 12;
+    const box = canvas.viewbox();
+    const inner = box.inner;
+    if (!inner.width || !inner.height) return;
+    const scale = Math.min(1, (container.clientWidth - reserve - 12) / inner.width,
+      (container.clientHeight - 24) / inner.height);
+    canvas.viewbox({ x: inner.x - reserve / scale, y: inner.y - 12 / scale,
+      width: container.clientWidth / scale, height: container.clientHeight / scale });
+  }
+
   async function open(xml, source) {
     clearProblems();
     try {
       const result = await modeler.importXML(xml);
       original = new DOMParser().parseFromString(xml, 'application/xml');
-      canvas.zoom('fit-viewport');
+      fitBesidePalette();
       const warnings = result.warnings.length ? `（${result.warnings.length} 处导入提示，见浏览器控制台）` : '';
       result.warnings.forEach((w) => console.warn(w.message));
       status(`已打开${source}${warnings}`, 'ok');

@@ -8,6 +8,17 @@
   'use strict';
 
   const SPIFF = 'http://spiffworkflow.org/bpmn/schema/1.0/core';
+  // What the panel calls an element: its kind in Chinese and its name; the raw id only in the tooltip.
+  const TYPE_LABELS = {
+    'bpmn:UserTask': '人工环节', 'bpmn:ServiceTask': '系统处理', 'bpmn:ScriptTask': '脚本环节', 'bpmn:Task': '环节',
+    'bpmn:CallActivity': '调用子流程', 'bpmn:SubProcess': '子流程', 'bpmn:SequenceFlow': '连线',
+    'bpmn:ExclusiveGateway': '排他网关', 'bpmn:ParallelGateway': '并行网关', 'bpmn:InclusiveGateway': '包容网关',
+    'bpmn:EventBasedGateway': '事件网关', 'bpmn:StartEvent': '开始事件', 'bpmn:EndEvent': '结束事件',
+    'bpmn:IntermediateCatchEvent': '中间事件', 'bpmn:IntermediateThrowEvent': '中间事件',
+    'bpmn:BoundaryEvent': '边界事件', 'bpmn:Lane': '泳道（角色）', 'bpmn:Participant': '流程池', 'bpmn:Process': '流程',
+    'bpmn:TextAnnotation': '注释', 'bpmn:Group': '分组', 'bpmn:DataObjectReference': '数据对象',
+    'bpmn:DataStoreReference': '数据存储',
+  };
   const TIMER_TYPES = { timeDate: '到期时间（日期表达式）', timeDuration: '时长（如 \'P5D\'）', timeCycle: '循环（如 \'R3/PT1H\'）' };
 
   function h(tag, attrs, ...children) {
@@ -138,10 +149,21 @@
       return h('datalist', { id: id }, values.map(([v, label]) => h('option', { value: v, label: label })));
     }
 
+    function describe(element) {
+      const bo = element.businessObject;
+      const kind = TYPE_LABELS[element.type] || '流程元素';
+      if (element.type === 'bpmn:SequenceFlow') {
+        const ends = [element.source, element.target].map((end) => (end && end.businessObject.name) || '未命名');
+        const isDefault = element.source && element.source.businessObject.default === bo;
+        return kind + '：' + ends.join(' → ') + (isDefault ? '（默认路径）' : '') + (bo.name ? ' · ' + bo.name : '');
+      }
+      return bo.name ? kind + '：' + bo.name : kind + '（未命名）';
+    }
+
     function common(element) {
       const bo = element.businessObject;
       return [
-        h('p', { class: 'panel-type', text: element.type.replace('bpmn:', '') + ' · ' + bo.id }),
+        h('p', { class: 'panel-type', title: bo.id, text: describe(element) }),
         element.type === 'bpmn:Lane' ? null
           : field('名称', input(bo.name, (v) => modeling.updateLabel(element, v), { name: 'name' })),
       ];
@@ -275,26 +297,29 @@
       canvas.scrollToElement(boundary);
     }
 
+    // Sections leave out what does not apply as null: never appended (append(null) would print "null").
+    const add = (...parts) => container.append(...parts.flat().filter(Boolean));
+
     function render(element) {
       current = element;
       container.replaceChildren();
       container.append(datalist('gf-timer-vars', catalog.timer_variables.map((v) => [v.expression, v.label])));
       if (!element) {
         const root = canvas.getRootElement();
-        container.append(h('p', { class: 'muted', text: '选中图中的元素以编辑其属性。' }), ...processFields(root));
+        add(h('p', { class: 'muted', text: '选中图中的元素以编辑其属性。' }), processFields(root));
         return;
       }
       const bo = element.businessObject;
       const type = element.type;
-      container.append(...common(element));
-      if (type === 'bpmn:Participant' || type === 'bpmn:Process') container.append(...processFields(element));
-      if (type === 'bpmn:Lane') container.append(...laneFields(element));
-      if (type === 'bpmn:UserTask') container.append(...userTaskFields(element));
-      if (type === 'bpmn:ServiceTask') container.append(...serviceTaskFields(element));
-      if (type === 'bpmn:CallActivity') container.append(...callActivityFields(element));
-      if (bo.eventDefinitions && timerOf(bo)) container.append(...timerFields(element));
-      if (type === 'bpmn:SequenceFlow') container.append(...flowFields(element));
-      if (/Task$|CallActivity|SubProcess/.test(type)) container.append(...activityActions(element));
+      add(common(element));
+      if (type === 'bpmn:Participant' || type === 'bpmn:Process') add(processFields(element));
+      if (type === 'bpmn:Lane') add(laneFields(element));
+      if (type === 'bpmn:UserTask') add(userTaskFields(element));
+      if (type === 'bpmn:ServiceTask') add(serviceTaskFields(element));
+      if (type === 'bpmn:CallActivity') add(callActivityFields(element));
+      if (bo.eventDefinitions && timerOf(bo)) add(timerFields(element));
+      if (type === 'bpmn:SequenceFlow') add(flowFields(element));
+      if (/Task$|CallActivity|SubProcess/.test(type)) add(activityActions(element));
     }
 
     modeler.get('eventBus').on('selection.changed', (e) => render(e.newSelection.length === 1 ? e.newSelection[0] : null));

@@ -1,4 +1,5 @@
-/* Read-only instance diagram: marks the steps done, the current steps and the armed timers. */
+/* Read-only instance diagram: marks the steps done, the current steps and the armed timers; fits the diagram to
+   the width of the page (the box takes the diagram's proportions) and offers 放大 / 缩小 / 适合宽度 buttons; drag to pan. */
 (function () {
   'use strict';
 
@@ -20,13 +21,56 @@
     });
   }
 
+  const MIN_HEIGHT = 220;
+  const ZOOM_STEP = 1.25;
+
+  /* The box gets the diagram's proportions at the page's width (never taller than most of the window), and the
+     diagram fills it: fitting the viewport is then fitting the width. Heights go through the CSSOM (CSP). */
+  function fitWidth(viewer, container) {
+    const canvas = viewer.get('canvas');
+    const inner = canvas.viewbox().inner;
+    if (inner.width > 0) {
+      const wanted = container.clientWidth * (inner.height + 40) / (inner.width + 40);
+      const cap = Math.max(MIN_HEIGHT, window.innerHeight * 0.75);
+      container.style.height = Math.round(Math.min(cap, Math.max(MIN_HEIGHT, wanted))) + 'px';
+      canvas.resized();
+    }
+    canvas.zoom('fit-viewport', 'auto');
+  }
+
+  function zoomBy(viewer, factor) {
+    const canvas = viewer.get('canvas');
+    canvas.zoom(canvas.zoom() * factor, 'auto');
+  }
+
+  function controls(viewer, container) {
+    const bar = container.parentElement.querySelector('.diagram-zoom');
+    if (!bar) return;
+    bar.hidden = false;
+    bar.addEventListener('click', (event) => {
+      const button = event.target.closest('button[data-zoom]');
+      if (!button) return;
+      const how = button.dataset.zoom;
+      if (how === 'in') zoomBy(viewer, ZOOM_STEP);
+      else if (how === 'out') zoomBy(viewer, 1 / ZOOM_STEP);
+      else fitWidth(viewer, container);
+      container.dataset.zoom = viewer.get('canvas').zoom().toFixed(3);
+    });
+  }
+
   /* Draw `xml` into `container`; resolves with the viewer, or rejects with a readable message. */
   async function render(container, xml, state) {
     const viewer = new BpmnJS({ container: container });
     try {
       const result = await viewer.importXML(xml);
-      viewer.get('canvas').zoom('fit-viewport');
-      if (state) mark(viewer, state);
+      if (state) {
+        fitWidth(viewer, container);
+        controls(viewer, container);
+        mark(viewer, state);
+      } else {
+        viewer.get('canvas').zoom('fit-viewport');
+      }
+      container.dataset.zoom = viewer.get('canvas').zoom().toFixed(3);
       container.dataset.rendered = 'true';
       container.dataset.warnings = String(result.warnings.length);
       return viewer;
