@@ -44,7 +44,7 @@ def register_extensions(app):
 
 # Every domain declares what it brings in its package's __init__.py (`core.domain.Domain`); this is the list.
 DOMAINS = ("auth", "audit", "organisation", "workcal", "notices", "attachments", "reports", "commissions", "scoring",
-           "cases", "supervision", "emergencies", "statistics", "inbox", "designer", "admin", "api")
+           "cases", "supervision", "keytasks", "emergencies", "statistics", "inbox", "designer", "admin", "api")
 
 
 def register_engine(app):
