@@ -6,6 +6,7 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tests.audit.helpers import entries
 from tests.keytasks.helpers import more_units
 from tests.web_helpers import login, once
 from webapp.extensions import db
@@ -90,6 +91,9 @@ def test_a_38_item_ledger_in_8_areas_imports_at_once(dc):
     done = confirm(client, token, ledger_id, page)
     assert done.status_code == 302 and done.headers["Location"].endswith(f"/keytasks/{ledger_id}")
     assert counts() == (38, 8, 76)
+    (entry,) = entries(action="keytasks.import")  # one entry for the import, none per task
+    assert entry.action_label == "导入督查台账" and "38 项（8 个领域）" in entry.summary
+    assert not entries(action="keytasks.task.add")
     areas = [a.name for a in db.session.query(KeyTaskArea).order_by(KeyTaskArea.position)]
     assert areas == list(AREAS)
     task = db.session.query(KeyTask).filter_by(number="6").one()
