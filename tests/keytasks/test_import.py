@@ -112,17 +112,19 @@ def test_every_row_problem_is_listed_and_nothing_is_imported(dc):
     rows[12][3] = ""  # row 14: no leader
     rows[15][2] = "=A1"  # row 17: a formula
     rows[20][5] = rows[20][4]  # row 22: the lead unit cooperates with itself
+    rows[24][4] = "市委办信息科"  # row 26: nobody there could report
     data = xlsx(rows)
     page = upload(client, token, ledger_id, data)
     assert page.status_code == 200
     found = problems(page)
-    assert set(found) == {"5", "8", "11", "14", "17", "22"}
+    assert set(found) == {"5", "8", "11", "14", "17", "22", "26"}
     assert "序号与第 2 行重复" in found["5"]
     assert "牵头单位“不存在的单位”不存在" in found["8"]
     assert "应写成“日期 内容”" in found["11"]
     assert "责任领导不能为空" in found["14"]
     assert "重点任务含公式" in found["17"]
     assert "牵头单位不能同时作为配合单位" in found["22"]
+    assert "没有在岗的承办人" in found["26"]
     assert 'id="import-confirm"' not in page.get_data(as_text=True)
     # a confirm forged for the checked file is refused: it is checked again, whole
     refused = client.post(f"/keytasks/{ledger_id}/import/confirm",

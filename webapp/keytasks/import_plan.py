@@ -8,7 +8,7 @@ from webapp import audit
 from webapp.auth.models import Unit
 from webapp.extensions import db
 
-from . import operations
+from . import operations, queries
 from .models import KeyTask
 from .schemas import parse_milestones
 
@@ -56,6 +56,7 @@ def _unit(text, by_code, by_name, column, row):
 def check(rows, ledger):
     """The dry run: each row's problems against the ledger and the units as they are now; nothing is written."""
     by_code, by_name = _unit_lookup()
+    staffed = queries.staffed_unit_ids()
     taken = {n for (n,) in db.session.query(KeyTask.number).filter_by(ledger_id=ledger.id)}
     first = {}
     for row in rows:
@@ -70,6 +71,8 @@ def check(rows, ledger):
             if number in taken:
                 row.problems.append(f"序号“{number}”已在本台账中使用")
         lead = _unit(row["牵头单位"], by_code, by_name, "牵头单位", row) if row["牵头单位"] else None
+        if lead is not None and lead not in staffed:
+            row.problems.append(f"牵头单位“{row['牵头单位']}”没有在岗的承办人，无法报送进展")
         cooperating = []
         for part in (p.strip() for p in UNIT_SPLIT.split(row["配合单位"])):
             if part:
@@ -92,9 +95,9 @@ def apply(plan, ledger, importer, sha256, filename):
     """Add every row of a problem-free plan to the ledger; the caller commits (or nothing is written)."""
     if not plan.ok:
         raise ValueError("a plan with problems is never applied")
-    areas = {}
+    areas, staffed = {}, queries.staffed_unit_ids()
     for row in plan.rows:
-        operations.add_task(ledger, row.cells["_values"], importer, areas=areas, audited=False)
+        operations.add_task(ledger, row.cells["_values"], importer, areas=areas, audited=False, staffed=staffed)
     audit.record("keytasks.import", user=importer, target_type="keytask_ledger", target_id=ledger.id,
                  summary=f"台账“{ledger.title}”导入重点任务 {len(plan.rows)} 项（{len(plan.areas)} 个领域）",
                  detail={"tasks": len(plan.rows), "areas": len(plan.areas), "sha256": sha256, "filename": filename})

@@ -5,7 +5,7 @@ from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotAllowed, TaskConflict
 from webapp.extensions import db
 
-from . import checkpoints
+from . import checkpoints, queries
 from .models import KeyTask, KeyTaskArea, KeyTaskLedger, KeyTaskMilestone, KeyTaskReport
 from .process import PROCESS_KEY
 from .schemas import parse_milestones
@@ -40,13 +40,15 @@ def area_named(ledger, name, areas=None):
     return areas[name]
 
 
-def add_task(ledger, values, user, areas=None, audited=True):
-    """One task with its milestones; the number is unique in the ledger."""
+def add_task(ledger, values, user, areas=None, audited=True, staffed=None):
+    """One task with its milestones; the number is unique in the ledger, the lead unit has a 承办人."""
     if db.session.query(KeyTask.id).filter_by(ledger_id=ledger.id, number=values["number"]).first():
         raise FormInvalid({"number": [f"序号“{values['number']}”已在本台账中使用"]})
     units = [values["lead_unit_id"], *(values.get("cooperating_unit_ids") or [])]
     if db.session.query(Unit).filter(Unit.id.in_(units)).count() != len(set(units)):
         raise FormInvalid({"lead_unit_id": ["单位不存在"]})
+    if values["lead_unit_id"] not in (staffed if staffed is not None else queries.staffed_unit_ids()):
+        raise FormInvalid({"lead_unit_id": ["牵头单位没有在岗的承办人，无法报送进展"]})
     milestones, problems = parse_milestones(values.get("milestones", ""))
     if problems:
         raise FormInvalid({"milestones": problems})

@@ -179,6 +179,12 @@ def units_by_id(ids):
     return {u.id: u for u in db.session.query(Unit).filter(Unit.id.in_(ids or {0}))}
 
 
+def staffed_unit_ids():
+    """Units with an active 承办人 (handler): only they can report a task's progress."""
+    return {uid for (uid,) in db.session.query(User.unit_id).join(UserRole, UserRole.user_id == User.id)
+            .filter(UserRole.role == "handler", User.is_active_user.is_(True))}
+
+
 def handling_units():
     """Units that can lead a task: those with a 承办人 (handler)."""
     return (db.session.query(Unit).join(User, User.unit_id == Unit.id).join(UserRole, UserRole.user_id == User.id)
