@@ -1,4 +1,4 @@
-"""decision supervision: key-task ledgers, areas, tasks, milestones and checkpoint progress reports
+"""decision supervision: key-task ledgers, areas, tasks, milestones, checkpoint progress reports, 派人督办
 
 Revision ID: a20d00000001
 Revises: a19a00000001
@@ -107,10 +107,26 @@ def upgrade():
     )
     with op.batch_alter_table('keytask_reports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_keytask_reports_task_id'), ['task_id'], unique=False)
+    op.create_table(
+        'keytask_site_visits',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('task_id', sa.Integer(), nullable=False),
+        sa.Column('inspectors', sa.String(length=200), nullable=False),
+        sa.Column('visit_date', sa.Date(), nullable=False),
+        sa.Column('findings', sa.Text(), nullable=False),
+        sa.Column('agreed', sa.Text(), nullable=False),
+        sa.Column('recorded_by_id', sa.Integer(), nullable=False),
+        sa.Column('recorded_dt', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], ),
+        sa.ForeignKeyConstraint(['task_id'], ['keytasks.id'], ),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table('keytask_site_visits', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_keytask_site_visits_task_id'), ['task_id'], unique=False)
 
 
 def downgrade():
-    for table, indexes in (('keytask_reports', ('task_id',)), ('keytask_milestones', ('task_id',)),
+    for table, indexes in (('keytask_site_visits', ('task_id',)), ('keytask_reports', ('task_id',)), ('keytask_milestones', ('task_id',)),
                            ('keytasks', ('area_id', 'lead_unit_id', 'ledger_id')), ('keytask_areas', ('ledger_id',)),
                            ('keytask_ledgers', ('unit_id',))):
         with op.batch_alter_table(table, schema=None) as batch_op:

@@ -20,7 +20,7 @@ from webapp.emergencies import operations as emergency_operations
 from webapp.emergencies.models import Emergency, EmergencyFollowUp, ReportingFault
 from webapp.engine.models import InstanceEvent, ProcessInstance
 from webapp.extensions import db
-from webapp.keytasks.models import KeyTask, KeyTaskLedger, KeyTaskReport
+from webapp.keytasks.models import KeyTask, KeyTaskLedger, KeyTaskReport, KeyTaskSiteVisit
 from webapp.reports.models import InfoItem
 from webapp.reports.queries import reporting_units
 from webapp.scoring.models import Circular, ItemInstruction, ScoringVersion
@@ -98,11 +98,11 @@ def _ledger(org):
 
     ledger = keytask_operations.create_ledger(org.users["dc"], {"year": 2026, "title": "市委重点工作任务",
                                                                 "checkpoint_mode": "half_year"})
-    keytask_operations.add_task(ledger, {"area": "经济发展", "number": "1", "title": "推进产业园区扩容提质",
-                                         "leader_name": "副市长 张某", "lead_unit_id": org.units["county-a"].id},
-                                org.users["dc"])
+    task = keytask_operations.add_task(ledger, {
+        "area": "经济发展", "number": "1", "title": "推进产业园区扩容提质", "leader_name": "副市长 张某",
+        "lead_unit_id": org.units["county-a"].id}, org.users["dc"])
     db.session.commit()
-    return {"ledger_id": ledger.id}
+    return {"ledger_id": ledger.id, "task_id": task.id}
 
 
 # --- rows -------------------------------------------------------------------------------------------------------
@@ -190,6 +190,10 @@ FORMS = [
                                    "milestones": "2026-08-31 主体完工"}),
     CreatingForm("keytasks.start_round", "dc", lambda ctx: f"/keytasks/{ctx['ledger_id']}", _rows(KeyTaskReport),
                  lambda ctx: f"/keytasks/{ctx['ledger_id']}/rounds", _ledger, starts_instance=True),
+    CreatingForm("keytasks.site_visit", "dc", lambda ctx: f"/keytasks/tasks/{ctx['task_id']}",
+                 _rows(KeyTaskSiteVisit), lambda ctx: f"/keytasks/tasks/{ctx['task_id']}/visits", _ledger,
+                 lambda ctx, org: {"inspectors": "督查室 李明", "visit_date": "2026-03-02",
+                                   "findings": "现场查看，园区规划尚未报批，已要求两周内报送。"}),
     CreatingForm("inbox.copy", "writer_a", lambda ctx: f"/items/{ctx['instance_id']}", _copy_events,
                  lambda ctx: f"/items/{ctx['instance_id']}/copy", _item,
                  lambda ctx, org: {"user_ids": [str(org.users["handler_b"].id)], "note": "供参考"}),

@@ -32,6 +32,7 @@ from webapp.inputs import fields as inputs
 from webapp.inputs.schemas import FormSchema, MonthArgs
 from webapp.keytasks import operations as keytask_operations
 from webapp.keytasks.schemas import LedgerSchema, StartRoundSchema, TaskSchema
+from webapp.keytasks.schemas import SiteVisitSchema as KeyTaskVisitSchema
 from webapp.organisation.schemas import (
     DeactivateUserSchema,
     EditUserSchema,
@@ -80,6 +81,7 @@ ENDPOINT_SCHEMAS = {
     "organisation.user": [EditUserSchema], "organisation.deactivate_user": [DeactivateUserSchema],
     "organisation.grant": [GrantSchema],
     "keytasks.new": [LedgerSchema], "keytasks.add_task": [TaskSchema], "keytasks.start_round": [StartRoundSchema],
+    "keytasks.site_visit": [KeyTaskVisitSchema],
 }
 TASK_ENDPOINTS = {"inbox.task", "api.complete"}
 

@@ -114,3 +114,22 @@ def test_a_bad_task_form_comes_back_in_chinese(app, ledger):
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "应写成“日期 内容”" in body
+
+
+def test_a_site_visit_is_recorded_by_the_ledgers_office_and_shown_to_the_unit(app, ledger):
+    _org, _book, (t_a, *_rest) = ledger
+    client, token = signed_in(app, "dc")
+    bad = client.post(f"/keytasks/tasks/{t_a.id}/visits", data={
+        "csrf_token": token, "idempotency_key": "v" * 20, "inspectors": "督查室 李明", "visit_date": "2026-03-09",
+        "findings": "太短"})
+    assert bad.status_code == 422 and "督办日期不能晚于今天" in bad.get_data(as_text=True)
+    done = client.post(f"/keytasks/tasks/{t_a.id}/visits", data={
+        "csrf_token": token, "idempotency_key": "w" * 20, "inspectors": "督查室 李明", "visit_date": "2026-03-02",
+        "findings": "现场查看，园区规划尚未报批。", "agreed": "两周内报批。"})
+    assert done.status_code == 302
+    unit, _token = signed_in(app, "handler_a")
+    doc = page_doc(unit.get(f"/keytasks/tasks/{t_a.id}"))
+    assert "园区规划尚未报批" in text_of(doc.xpath("//table[@id='site-visits']")[0])
+    assert not doc.xpath("//form[@id='site-visit-form']")
+    leader, token = signed_in(app, "city_leader")
+    assert leader.post(f"/keytasks/tasks/{t_a.id}/visits", data={"csrf_token": token}).status_code == 403

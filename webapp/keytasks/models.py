@@ -111,3 +111,19 @@ class KeyTaskReport(db.Model):
     @property
     def on_time(self):
         return self.reported_dt is not None and self.reported_dt <= self.due_dt
+
+
+class KeyTaskSiteVisit(db.Model):
+    """派人督办 of a lagging task: who the 督查室 sent, on which day, what they found and what was agreed."""
+
+    __tablename__ = "keytask_site_visits"
+
+    id = db.Column(db.Integer, primary_key=True)
+    task_id = db.Column(db.Integer, db.ForeignKey("keytasks.id"), nullable=False, index=True)
+    inspectors = db.Column(db.String(200), nullable=False)
+    visit_date = db.Column(db.Date, nullable=False)
+    findings = db.Column(db.Text, nullable=False)
+    agreed = db.Column(db.Text, nullable=False, default="")
+    recorded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    recorded_by = db.relationship("User")
+    recorded_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)

@@ -6,7 +6,7 @@ from webapp.core.errors import FormInvalid, NotAllowed, TaskConflict
 from webapp.extensions import db
 
 from . import checkpoints, queries
-from .models import KeyTask, KeyTaskArea, KeyTaskLedger, KeyTaskMilestone, KeyTaskReport
+from .models import KeyTask, KeyTaskArea, KeyTaskLedger, KeyTaskMilestone, KeyTaskReport, KeyTaskSiteVisit
 from .process import PROCESS_KEY
 from .schemas import parse_milestones
 
@@ -82,6 +82,19 @@ def mark_milestone_done(task, milestone_id, user):
     audit.record("keytasks.milestone.done", summary=f"确认重点任务 {task.number} 节点完成：{milestone.text}",
                  target_type="keytask", target_id=task.id, user=user)
     return milestone
+
+
+def record_site_visit(task, values, user):
+    """派人督办 of a task, recorded by the ledger's 督查室; it shows on the task's page beside its reports."""
+    if not (user.has_role("supervisor") and user.unit_id == task.ledger.unit_id):
+        raise NotAllowed("只有本台账的督查室可以记录派人督办。")
+    visit = KeyTaskSiteVisit(task_id=task.id, recorded_by_id=user.id, recorded_dt=clock.now(), **values)
+    db.session.add(visit)
+    db.session.flush()
+    audit.record("keytasks.site_visit", summary=f"重点任务 {task.number} 派人督办（{values['visit_date'].isoformat()}，"
+                                                f"{values['inspectors']}）", target_type="keytask", target_id=task.id,
+                 user=user)
+    return visit
 
 
 def start_round(ledger, checkpoint, user, tasks):

@@ -14,7 +14,7 @@ from webapp.extensions import db
 from webapp.workcal.deadlines import CalendarDataMissing
 from webapp.workcal.queries import load_calendar
 
-from .models import LIGHTS, KeyTask, KeyTaskArea, KeyTaskLedger, KeyTaskMilestone, KeyTaskReport
+from .models import LIGHTS, KeyTask, KeyTaskArea, KeyTaskLedger, KeyTaskMilestone, KeyTaskReport, KeyTaskSiteVisit
 
 LEADER_ROLES = {"leader", "principal"}
 
@@ -117,6 +117,11 @@ def reports_of(task_ids):
         for report in rows:
             found[report.task_id].append(report)
     return found
+
+
+def site_visits(task):
+    return (db.session.query(KeyTaskSiteVisit).filter_by(task_id=task.id)
+            .order_by(KeyTaskSiteVisit.visit_date, KeyTaskSiteVisit.id).all())
 
 
 def warning_horizon(today):

@@ -2,8 +2,9 @@
 import re
 from datetime import date
 
-from marshmallow import ValidationError, validates_schema
+from marshmallow import ValidationError, validates, validates_schema
 
+from webapp.core import clock
 from webapp.inputs.fields import Choice, ChoiceList, Day, Id, IdList, Text, Year
 from webapp.inputs.schemas import FormSchema
 
@@ -68,6 +69,20 @@ class TaskSchema(FormSchema):
         _found, problems = parse_milestones(data.get("milestones", ""))
         if problems:
             raise ValidationError(problems, "milestones")
+
+
+class SiteVisitSchema(FormSchema):
+    """派人督办: who went, on which day, what they found and what was agreed with the unit."""
+
+    inspectors = _text(200, required=True, min_len=2)
+    visit_date = Day(required=True)
+    findings = _text(5000, required=True, min_len=10)
+    agreed = _text(3000)
+
+    @validates("visit_date")
+    def _not_ahead(self, value, **kwargs):
+        if value > clock.local_today():
+            raise ValidationError("督办日期不能晚于今天")
 
 
 class StartRoundSchema(FormSchema):

@@ -11,7 +11,7 @@ from webapp.extensions import db
 
 from . import checkpoints, operations, queries
 from .models import CHECKPOINT_MODES, LIGHTS, RETURN_REASONS
-from .schemas import LedgerSchema, StartRoundSchema, TaskSchema
+from .schemas import LedgerSchema, SiteVisitSchema, StartRoundSchema, TaskSchema
 
 bp = Blueprint("keytasks", __name__)
 
@@ -132,17 +132,43 @@ def lights(ledger_id):
     return render_template("keytasks/lights.html", ledger=ledger, rows=rows, counts=counts, lights=LIGHTS)
 
 
-@bp.route("/tasks/<int:task_id>")
-@login_required
-def task(task_id):
-    task = queries.get_task(current_user, task_id)
+def _task_page(task, status=200, visit_errors=None, visit_values=None):
     milestones = queries.milestones_of([task.id])[task.id]
     reports = queries.reports_of([task.id])[task.id]
     today = clock.local_today()
     colour = queries.light(task, milestones, reports, today, queries.warning_horizon(today), clock.now())
     return render_template("keytasks/task.html", task=task, milestones=milestones, reports=reports, light=colour,
                            lights=LIGHTS, units=queries.units_by_id([task.lead_unit_id, *task.cooperating_unit_ids]),
-                           may_edit=queries.may_edit(current_user, task.ledger), today=today)
+                           may_edit=queries.may_edit(current_user, task.ledger), today=today,
+                           visits=queries.site_visits(task), visit_errors=visit_errors or {},
+                           visit_values=visit_values or {}), status
+
+
+@bp.route("/tasks/<int:task_id>")
+@login_required
+def task(task_id):
+    return _task_page(queries.get_task(current_user, task_id))
+
+
+@bp.route("/tasks/<int:task_id>/visits", methods=["POST"])
+@role_required("supervisor")
+def site_visit(task_id):
+    task = queries.get_task(current_user, task_id)
+    if not queries.may_edit(current_user, task.ledger):
+        raise NotFound("重点任务不存在或您无权查看。")
+    idempotency.claim()
+    form = _form()
+    try:
+        values = load(SiteVisitSchema, form)
+    except FormInvalid as exc:
+        db.session.rollback()  # nothing recorded, the key unclaimed: the corrected form is a new submit
+        return _task_page(task, 422, exc.fields, form)
+    operations.record_site_visit(task, values, current_user)
+    target = url_for("keytasks.task", task_id=task.id, _anchor="visits")
+    idempotency.remember(target)
+    db.session.commit()
+    flash(f"已记录派人督办（{values['visit_date'].isoformat()}，{values['inspectors']}）。")
+    return redirect(target)
 
 
 @bp.route("/tasks/<int:task_id>/milestones/<int:milestone_id>/done", methods=["POST"])
