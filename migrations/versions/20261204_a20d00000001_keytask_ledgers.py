@@ -1,4 +1,4 @@
-"""decision supervision: key-task ledgers, areas, tasks, milestones, checkpoint progress reports, 派人督办
+"""decision supervision: key-task ledgers, areas, tasks, milestones, checkpoint progress reports, 派人督办, 督查通报
 
 Revision ID: a20d00000001
 Revises: a19a00000001
@@ -123,9 +123,24 @@ def upgrade():
     )
     with op.batch_alter_table('keytask_site_visits', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_keytask_site_visits_task_id'), ['task_id'], unique=False)
+    op.create_table(
+        'keytask_circulars',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('ledger_id', sa.Integer(), nullable=False),
+        sa.Column('checkpoint', sa.Date(), nullable=False),
+        sa.Column('tables', sa.JSON(), nullable=False),
+        sa.Column('remark', sa.Text(), nullable=False),
+        sa.Column('published_by_id', sa.Integer(), nullable=False),
+        sa.Column('published_dt', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['ledger_id'], ['keytask_ledgers.id'], ),
+        sa.ForeignKeyConstraint(['published_by_id'], ['users.id'], ),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('ledger_id', 'checkpoint', name='uq_keytask_circulars_ledger_checkpoint'),
+    )
 
 
 def downgrade():
+    op.drop_table('keytask_circulars')
     for table, indexes in (('keytask_site_visits', ('task_id',)), ('keytask_reports', ('task_id',)), ('keytask_milestones', ('task_id',)),
                            ('keytasks', ('area_id', 'lead_unit_id', 'ledger_id')), ('keytask_areas', ('ledger_id',)),
                            ('keytask_ledgers', ('unit_id',))):

@@ -20,7 +20,7 @@ from webapp.emergencies import operations as emergency_operations
 from webapp.emergencies.models import Emergency, EmergencyFollowUp, ReportingFault
 from webapp.engine.models import InstanceEvent, ProcessInstance
 from webapp.extensions import db
-from webapp.keytasks.models import KeyTask, KeyTaskLedger, KeyTaskReport, KeyTaskSiteVisit
+from webapp.keytasks.models import KeyTask, KeyTaskCircular, KeyTaskLedger, KeyTaskReport, KeyTaskSiteVisit
 from webapp.reports.models import InfoItem
 from webapp.reports.queries import reporting_units
 from webapp.scoring.models import Circular, ItemInstruction, ScoringVersion
@@ -194,6 +194,9 @@ FORMS = [
                  _rows(KeyTaskSiteVisit), lambda ctx: f"/keytasks/tasks/{ctx['task_id']}/visits", _ledger,
                  lambda ctx, org: {"inspectors": "督查室 李明", "visit_date": "2026-03-02",
                                    "findings": "现场查看，园区规划尚未报批，已要求两周内报送。"}),
+    CreatingForm("keytasks.publish_circular", "dc", lambda ctx: f"/keytasks/{ctx['ledger_id']}/circular",
+                 _rows(KeyTaskCircular), lambda ctx: f"/keytasks/{ctx['ledger_id']}/circular", _ledger,
+                 lambda ctx, org: {"remark": "各牵头单位按时报送。"}),
     CreatingForm("inbox.copy", "writer_a", lambda ctx: f"/items/{ctx['instance_id']}", _copy_events,
                  lambda ctx: f"/items/{ctx['instance_id']}/copy", _item,
                  lambda ctx, org: {"user_ids": [str(org.users["handler_b"].id)], "note": "供参考"}),

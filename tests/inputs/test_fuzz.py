@@ -31,7 +31,7 @@ from webapp.inbox.schemas import UrgeSchema as TaskUrgeSchema
 from webapp.inputs import fields as inputs
 from webapp.inputs.schemas import FormSchema, MonthArgs
 from webapp.keytasks import operations as keytask_operations
-from webapp.keytasks.schemas import LedgerSchema, StartRoundSchema, TaskSchema
+from webapp.keytasks.schemas import CircularArgs, LedgerSchema, PublishCircularSchema, StartRoundSchema, TaskSchema
 from webapp.keytasks.schemas import SiteVisitSchema as KeyTaskVisitSchema
 from webapp.organisation.schemas import (
     DeactivateUserSchema,
@@ -81,7 +81,8 @@ ENDPOINT_SCHEMAS = {
     "organisation.user": [EditUserSchema], "organisation.deactivate_user": [DeactivateUserSchema],
     "organisation.grant": [GrantSchema],
     "keytasks.new": [LedgerSchema], "keytasks.add_task": [TaskSchema], "keytasks.start_round": [StartRoundSchema],
-    "keytasks.site_visit": [KeyTaskVisitSchema],
+    "keytasks.site_visit": [KeyTaskVisitSchema], "keytasks.circular": [CircularArgs],
+    "keytasks.circular_xlsx": [CircularArgs], "keytasks.publish_circular": [PublishCircularSchema],
 }
 TASK_ENDPOINTS = {"inbox.task", "api.complete"}
 

@@ -6,7 +6,7 @@ DOMAIN = Domain(
     name="keytasks", label="决策督查",
     models=("webapp.keytasks.models",),
     blueprints=(("webapp.keytasks.views:bp", "/keytasks"),),
-    routes=("webapp.keytasks.import_views",),
+    routes=("webapp.keytasks.import_views", "webapp.keytasks.circular_views"),
     process_keys={"key_task": ("keytask", "keytask")},
     forms="webapp.keytasks.process:forms",
     projectors={"key_task": "webapp.keytasks.process:project_report"},

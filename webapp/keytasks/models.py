@@ -127,3 +127,19 @@ class KeyTaskSiteVisit(db.Model):
     recorded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     recorded_by = db.relationship("User")
     recorded_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)
+
+
+class KeyTaskCircular(db.Model):
+    """督查通报 of one checkpoint as published: its figures frozen (never recomputed), the office's remark."""
+
+    __tablename__ = "keytask_circulars"
+    __table_args__ = (db.UniqueConstraint("ledger_id", "checkpoint", name="uq_keytask_circulars_ledger_checkpoint"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    ledger_id = db.Column(db.Integer, db.ForeignKey("keytask_ledgers.id"), nullable=False)
+    checkpoint = db.Column(db.Date, nullable=False)
+    tables = db.Column(db.JSON, nullable=False)  # [{"title", "columns", "rows", "total"}] as shown when published
+    remark = db.Column(db.Text, nullable=False, default="")
+    published_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    published_by = db.relationship("User")
+    published_dt = db.Column(UTCDateTime(), nullable=False)

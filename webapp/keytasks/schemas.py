@@ -6,7 +6,7 @@ from marshmallow import ValidationError, validates, validates_schema
 
 from webapp.core import clock
 from webapp.inputs.fields import Choice, ChoiceList, Day, Id, IdList, Text, Year
-from webapp.inputs.schemas import FormSchema
+from webapp.inputs.schemas import FormSchema, QuerySchema
 
 from .models import CHECKPOINT_MODES, RETURN_REASONS
 
@@ -89,6 +89,17 @@ class StartRoundSchema(FormSchema):
     """发起本期进展报送: the checkpoint of the ledger's year."""
 
     checkpoint = Day(required=True)
+
+
+class CircularArgs(QuerySchema):
+    checkpoint = Day(load_default=None)
+
+
+class PublishCircularSchema(FormSchema):
+    """发布督查通报: the checkpoint and the office's remark (按时、滞后情况的点评和要求)."""
+
+    checkpoint = Day(required=True)
+    remark = _text(5000)
 
 
 class ReportSchema(FormSchema):
