@@ -8,7 +8,7 @@ from webapp.extensions import db
 from webapp.notices.operations import send
 from webapp.workbooks import Report
 
-from . import checkpoints, queries
+from . import checkpoints, operations, queries
 from .models import KeyTaskCircular
 
 COLUMNS = ["任务数", "按时报送", "逾期报送", "逾期未报", "尚未报送", "曾被退回", "正常推进", "滞后", "已完成"]
@@ -71,6 +71,7 @@ def publish(user, ledger, checkpoint, remark):
         raise NotAllowed("只有本台账的督查室可以发布督查通报。")
     if checkpoint not in checkpoints.checkpoint_dates(ledger):
         raise FormInvalid({"checkpoint": ["不是本台账的报送节点"]})
+    operations.lock_ledger(ledger)
     if published(ledger, checkpoint) is not None:
         raise FormInvalid({"checkpoint": ["本节点的督查通报已发布"]})
     reports = draft(user, ledger, checkpoint)

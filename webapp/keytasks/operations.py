@@ -1,4 +1,6 @@
 """Writes of the ledgers: create, add tasks, tick milestones, start a checkpoint's round; each flushes only."""
+from sqlalchemy import update
+
 from webapp import audit, engine
 from webapp.auth.models import Unit
 from webapp.core import clock
@@ -26,6 +28,13 @@ def create_ledger(user, values):
     return ledger
 
 
+def lock_ledger(ledger):
+    """Take the ledger's row lock (PostgreSQL) or the write lock (SQLite) before checking what its unique indexes
+    guard (task numbers, one report per task and checkpoint, one circular per checkpoint): two requests racing
+    then check one after the other, and the second is refused in Chinese instead of failing on the index."""
+    db.session.execute(update(KeyTaskLedger).where(KeyTaskLedger.id == ledger.id).values(id=KeyTaskLedger.id))
+
+
 def area_named(ledger, name, areas=None):
     """The ledger's area of this name, added at the end when new; `areas` caches them by name."""
     areas = areas if areas is not None else {}
@@ -42,6 +51,7 @@ def area_named(ledger, name, areas=None):
 
 def add_task(ledger, values, user, areas=None, audited=True, staffed=None):
     """One task with its milestones; the number is unique in the ledger, the lead unit has a 承办人."""
+    lock_ledger(ledger)
     if db.session.query(KeyTask.id).filter_by(ledger_id=ledger.id, number=values["number"]).first():
         raise FormInvalid({"number": [f"序号“{values['number']}”已在本台账中使用"]})
     units = [values["lead_unit_id"], *(values.get("cooperating_unit_ids") or [])]
@@ -104,6 +114,7 @@ def start_round(ledger, checkpoint, user, tasks):
         raise NotAllowed("只有本台账的督查室可以发起进展报送。")
     if checkpoint not in checkpoints.checkpoint_dates(ledger):
         raise FormInvalid({"checkpoint": ["不是本台账的报送节点"]})
+    lock_ledger(ledger)
     due, remind = checkpoints.moments(checkpoint)
     started = set(tid for (tid,) in db.session.query(KeyTaskReport.task_id).filter_by(checkpoint=checkpoint)
                   .filter(KeyTaskReport.task_id.in_([t.id for t in tasks] or [0])))
