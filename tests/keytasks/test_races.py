@@ -74,3 +74,17 @@ def test_one_number_added_twice_at_once_is_taken_once(app, org):
     assert len(refused) == 1 and refused[0][0] == "refused" and "已在本台账中使用" in refused[0][1]
     db.session.expire_all()
     assert db.session.query(KeyTask).filter_by(number="9").count() == 1
+
+
+def test_one_ledger_created_twice_at_once_is_created_once(app, org):
+    _ledger_id, users = _setup(org)
+
+    def create(index):
+        return operations.create_ledger(db.session.get(User, users[index]), {
+            "year": 2027, "title": "市委重点工作任务", "checkpoint_mode": "quarterly"}).id
+
+    results = _in_threads(app, 2, _guarded(create))
+    refused = [r for r in results if isinstance(r, tuple)]
+    assert len(refused) == 1 and refused[0][0] == "refused" and "同名台账" in refused[0][1]
+    db.session.expire_all()
+    assert db.session.query(KeyTaskLedger).filter_by(year=2027).count() == 1

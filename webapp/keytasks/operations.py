@@ -14,8 +14,11 @@ from .schemas import parse_milestones
 
 
 def create_ledger(user, values):
+    """A new ledger of the user's 督查室; the office's unit row is locked first, so two identical ledgers created
+    at once end as one and a refusal."""
     if not (user.has_role("supervisor") and user.unit.function == "supervision"):
         raise NotAllowed("只有督查室可以建立督查台账。")
+    db.session.execute(update(Unit).where(Unit.id == user.unit_id).values(id=Unit.id))
     exists = db.session.query(KeyTaskLedger.id).filter_by(unit_id=user.unit_id, year=values["year"],
                                                           title=values["title"]).first()
     if exists:
