@@ -33,3 +33,13 @@ def accept(ctx, decision):
     words = "审核通过，任务认定完成" if decision == "complete" else "审核通过"
     ctx.notices.send(f"{_title(ctx)}{words}", unit_id=ctx.data["lead_unit_id"], role="handler")
     return {"accepted_at": ctx.now().isoformat()}
+
+
+@handler("keytasks.project_assigned")
+def project_assigned(ctx, unit_ids):
+    """An approved 专项督查: each supervised unit's leaders and 承办人 are told it is coming."""
+    title = f"专项督查《{ctx.data.get('title') or ''}》已立项，贵单位为被督查单位"
+    for unit_id in unit_ids or []:
+        for role in ("leader", "handler"):
+            ctx.notices.send(title, unit_id=unit_id, role=role, level="info")
+    return {"notified_at": ctx.now().isoformat()}

@@ -1,4 +1,4 @@
-"""decision supervision: key-task ledgers, areas, tasks, milestones, checkpoint progress reports, 派人督办, 督查通报
+"""decision supervision: key-task ledgers, areas, tasks, milestones, checkpoint progress reports, 派人督办, 督查通报, 专项督查
 
 Revision ID: a20d00000001
 Revises: a19a00000001
@@ -137,9 +137,36 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('ledger_id', 'checkpoint', name='uq_keytask_circulars_ledger_checkpoint'),
     )
+    op.create_table(
+        'keytask_projects',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('instance_id', sa.Integer(), nullable=False),
+        sa.Column('unit_id', sa.Integer(), nullable=False),
+        sa.Column('proposer_id', sa.Integer(), nullable=False),
+        sa.Column('title', sa.String(length=200), nullable=False),
+        sa.Column('scope', sa.Text(), nullable=False),
+        sa.Column('unit_ids', sa.JSON(), nullable=False),
+        sa.Column('findings', sa.Text(), nullable=False),
+        sa.Column('rectify_by', sa.Date(), nullable=True),
+        sa.Column('report', sa.Text(), nullable=False),
+        sa.Column('stage', sa.String(length=16), nullable=False),
+        sa.Column('approved_dt', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('closed_dt', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['instance_id'], ['process_instances.id'], ),
+        sa.ForeignKeyConstraint(['proposer_id'], ['users.id'], ),
+        sa.ForeignKeyConstraint(['unit_id'], ['units.id'], ),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('instance_id'),
+    )
+    with op.batch_alter_table('keytask_projects', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_keytask_projects_unit_id'), ['unit_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('keytask_projects', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_keytask_projects_unit_id'))
+    op.drop_table('keytask_projects')
     op.drop_table('keytask_circulars')
     for table, indexes in (('keytask_site_visits', ('task_id',)), ('keytask_reports', ('task_id',)), ('keytask_milestones', ('task_id',)),
                            ('keytasks', ('area_id', 'lead_unit_id', 'ledger_id')), ('keytask_areas', ('ledger_id',)),

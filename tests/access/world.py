@@ -25,6 +25,7 @@ from webapp.engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from webapp.extensions import db
 from webapp.inbox import operations as inbox_operations
 from webapp.keytasks import operations as keytask_operations
+from webapp.keytasks import projects as keytask_projects
 from webapp.keytasks.models import KeyTaskMilestone, KeyTaskReport
 from webapp.notices.models import Notice
 from webapp.reports.operations import create_item
@@ -57,6 +58,7 @@ NAMES = {
     "lock": ("lock-spare",),
     "ledger": ("ledger-city",),
     "keytask": ("keytask-a", "keytask-b"),
+    "project": ("project-city",),
 }
 
 
@@ -394,6 +396,15 @@ class Builder:
             self.add(Obj(f"keytask-{unit[-1]}", "keytask", 0, unit,
                          {"task_id": task.id, "milestone_id": milestone.id, "instance_id": report.instance_id},
                          title=task.title, readers=desk | own, openers=desk | own))
+        project, _task = keytask_projects.start_project(org.users["dc"])
+        db.session.commit()
+        title = _title(0)
+        act(org, "dc", project.instance_id, {"title": title, "scope": "矩阵测试：督查事项和依据。",
+                                             "unit_ids": [str(org.units["county-a"].id)]})
+        # Waiting for the city leader's approval: the desk reads it; county-a hears of it only once approved.
+        self.add(Obj("project-city", "project", 0, "city-dc",
+                     {"project_id": project.id, "instance_id": project.instance_id}, title=title,
+                     readers=desk, openers=desk))
 
 
 def _instance(obj):

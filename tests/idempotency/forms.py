@@ -20,7 +20,14 @@ from webapp.emergencies import operations as emergency_operations
 from webapp.emergencies.models import Emergency, EmergencyFollowUp, ReportingFault
 from webapp.engine.models import InstanceEvent, ProcessInstance
 from webapp.extensions import db
-from webapp.keytasks.models import KeyTask, KeyTaskCircular, KeyTaskLedger, KeyTaskReport, KeyTaskSiteVisit
+from webapp.keytasks.models import (
+    KeyTask,
+    KeyTaskCircular,
+    KeyTaskLedger,
+    KeyTaskReport,
+    KeyTaskSiteVisit,
+    SpecialProject,
+)
 from webapp.reports.models import InfoItem
 from webapp.reports.queries import reporting_units
 from webapp.scoring.models import Circular, ItemInstruction, ScoringVersion
@@ -197,6 +204,8 @@ FORMS = [
     CreatingForm("keytasks.publish_circular", "dc", lambda ctx: f"/keytasks/{ctx['ledger_id']}/circular",
                  _rows(KeyTaskCircular), lambda ctx: f"/keytasks/{ctx['ledger_id']}/circular", _ledger,
                  lambda ctx, org: {"remark": "各牵头单位按时报送。"}),
+    CreatingForm("keytasks.new_project", "dc", lambda ctx: "/keytasks/projects/", _rows(SpecialProject),
+                 lambda ctx: "/keytasks/projects/new", starts_instance=True),
     CreatingForm("inbox.copy", "writer_a", lambda ctx: f"/items/{ctx['instance_id']}", _copy_events,
                  lambda ctx: f"/items/{ctx['instance_id']}/copy", _item,
                  lambda ctx, org: {"user_ids": [str(org.users["handler_b"].id)], "note": "供参考"}),

@@ -143,3 +143,33 @@ class KeyTaskCircular(db.Model):
     published_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     published_by = db.relationship("User")
     published_dt = db.Column(UTCDateTime(), nullable=False)
+
+
+PROJECT_STAGES = {"proposing": "立项申请", "approving": "领导审批", "inspecting": "督查实施", "closing": "撰写结项报告",
+                  "signing": "领导审签", "closed": "已结项"}
+NEW_PROJECT_TITLE = "（新立项专项督查）"
+
+
+class SpecialProject(db.Model):
+    """专项督查立项: proposed by a 督查室, approved by its leader, carried out at units, closed with a report."""
+
+    __tablename__ = "keytask_projects"
+
+    id = db.Column(db.Integer, primary_key=True)
+    instance_id = db.Column(db.Integer, db.ForeignKey("process_instances.id"), nullable=False, unique=True)
+    unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)  # the 督查室
+    proposer_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    title = db.Column(db.String(200), nullable=False, default="")
+    scope = db.Column(db.Text, nullable=False, default="")
+    unit_ids = db.Column(db.JSON, nullable=False, default=list)  # the units supervised
+    findings = db.Column(db.Text, nullable=False, default="")
+    rectify_by = db.Column(db.Date)
+    report = db.Column(db.Text, nullable=False, default="")
+    stage = db.Column(db.String(16), nullable=False, default="proposing")
+    approved_dt = db.Column(UTCDateTime())
+    closed_dt = db.Column(UTCDateTime())
+    created_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)
+
+    @property
+    def stage_label(self):
+        return PROJECT_STAGES.get(self.stage, self.stage)

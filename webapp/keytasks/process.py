@@ -55,6 +55,7 @@ def project_report(instance, data):
 
 
 def forms():
+    """The forms of both diagrams (key_task, special_project)."""
     return dict(FORMS)
 
 

@@ -144,8 +144,43 @@ class ReviewSchema(DecisionSchema):
             raise ValidationError("退回时请选择退回原因", "return_reasons")
 
 
+class ProposeSchema(FormSchema):
+    """专项督查立项: what is supervised and why, which units, how and when."""
+
+    title = _text(200, required=True, min_len=4)
+    scope = _text(5000, required=True, min_len=10)
+    unit_ids = IdList("被督查单位", required=True)
+    plan = _text(3000)
+
+
+class ApproveSchema(DecisionSchema):
+    """The leader in charge approves the project, or sends it back."""
+
+    CHOICES = ("approve", "return")
+    NO = "return"
+
+
+class FindingsSchema(FormSchema):
+    """督查实施: what was found, what must be rectified and by when."""
+
+    findings = _text(10000, required=True, min_len=10)
+    requirements = _text(5000)
+    rectify_by = Day(as_text=True, required=True)
+
+
+class CloseSchema(FormSchema):
+    """结项报告."""
+
+    report = _text(10000, required=True, min_len=20)
+
+
 FORMS = {
     "keytasks.report": (ReportSchema, None),
     "keytasks.sign": (SignSchema, None),
     "keytasks.review": (ReviewSchema, None),
+    "keytasks.project_propose": (ProposeSchema, None),
+    "keytasks.project_approve": (ApproveSchema, None),
+    "keytasks.project_findings": (FindingsSchema, None),
+    "keytasks.project_close": (CloseSchema, None),
+    "keytasks.project_sign": (SignSchema, None),
 }

@@ -51,6 +51,7 @@ def index(errors=None, values=None, status=200):
     may_create = current_user.has_role("supervisor") and current_user.unit.function == "supervision"
     return render_template("keytasks/index.html", ledgers=queries.ledgers_for(current_user), may_create=may_create,
                            modes=CHECKPOINT_MODES, errors=errors or {}, values=values or {},
+                           watches=bool(queries.watched_offices(current_user)),
                            year=clock.local_today().year), status
 
 
