@@ -202,7 +202,7 @@ FORMS = [
                  lambda ctx, org: {"inspectors": "督查室 李明", "visit_date": "2026-03-02",
                                    "findings": "现场查看，园区规划尚未报批，已要求两周内报送。"}),
     CreatingForm("keytasks.publish_circular", "dc", lambda ctx: f"/keytasks/{ctx['ledger_id']}/circular",
-                 _rows(KeyTaskCircular), lambda ctx: f"/keytasks/{ctx['ledger_id']}/circular", _ledger,
+                 _rows(KeyTaskCircular), lambda ctx: f"/keytasks/{ctx['ledger_id']}/circulars", _ledger,
                  lambda ctx, org: {"remark": "各牵头单位按时报送。"}),
     CreatingForm("keytasks.new_project", "dc", lambda ctx: "/keytasks/projects/", _rows(SpecialProject),
                  lambda ctx: "/keytasks/projects/new", starts_instance=True),

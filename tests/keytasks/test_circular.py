@@ -52,7 +52,7 @@ def test_the_july_circular_counts_by_hand_and_freezes_when_published(app, org):
                                                                                                   "分牵头单位")]
     assert [sheet[1:] for sheet in sheets] == [BY_AREA, BY_UNIT]  # the header line, then the screen's rows
 
-    done = client.post(f"/keytasks/{ledger.id}/circular", data={"csrf_token": token, "checkpoint": "2026-07-10",
+    done = client.post(f"/keytasks/{ledger.id}/circulars", data={"csrf_token": token, "checkpoint": "2026-07-10",
                                                                 "remark": "c县逾期未报，予以通报。", **once()})
     assert done.status_code == 302
     assert db.session.query(Notice).filter(Notice.title.contains("督查通报已发布")).count() == 8  # 4 units × 2 roles
@@ -62,7 +62,7 @@ def test_the_july_circular_counts_by_hand_and_freezes_when_published(app, org):
     assert _tables(doc) == [BY_AREA, BY_UNIT]
     assert "c县逾期未报" in text_of(doc.xpath("//div[@id='circular-remark']")[0])
     assert not doc.xpath("//form[@id='publish-circular']")
-    again = client.post(f"/keytasks/{ledger.id}/circular", data={"csrf_token": token, "checkpoint": "2026-07-10",
+    again = client.post(f"/keytasks/{ledger.id}/circulars", data={"csrf_token": token, "checkpoint": "2026-07-10",
                                                                  **once()})
     assert again.status_code == 422 and "已发布" in again.get_data(as_text=True)
 
@@ -72,7 +72,7 @@ def test_only_the_desk_reads_the_circular(app, org):
     ledger, _tasks = ledger_with_tasks(org)
     leader, token = signed_in(app, "city_leader")
     assert leader.get(f"/keytasks/{ledger.id}/circular").status_code == 200
-    assert leader.post(f"/keytasks/{ledger.id}/circular", data={"csrf_token": token,
+    assert leader.post(f"/keytasks/{ledger.id}/circulars", data={"csrf_token": token,
                                                                 "checkpoint": "2026-07-10"}).status_code == 403
     unit, _token = signed_in(app, "handler_a")
     assert unit.get(f"/keytasks/{ledger.id}/circular").status_code == 404

@@ -52,7 +52,7 @@ def circular_xlsx(ledger_id):
     return file_response(data, f"{reports[0].title.removesuffix('（分领域）')}.xlsx")
 
 
-@bp.route("/<int:ledger_id>/circular", methods=["POST"])
+@bp.route("/<int:ledger_id>/circulars", methods=["POST"])
 @role_required("supervisor")
 def publish_circular(ledger_id):
     ledger = queries.get_editable(current_user, ledger_id)
