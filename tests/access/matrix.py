@@ -116,6 +116,18 @@ def org_template():
     return {"file": (io.BytesIO(template_file().read()), "org.xlsx")}
 
 
+def ledger_editor(p, o, w):
+    """The 督查室 that keeps the ledger."""
+    return p.unit == "city-dc" and p.has("supervisor")
+
+
+def keytask_template():
+    """The key-task import's template: a dry run of it writes nothing."""
+    from webapp.keytasks.excel import template_file
+
+    return {"file": (io.BytesIO(template_file().read()), "ledger.xlsx")}
+
+
 def reporter_of(p, o, w):
     """A follow-up: the reporting unit's writers and duty officers, cleared for it."""
     return None if (p.unit == o.unit and p.has("writer", "duty") and p.username in o.openers) else False
@@ -228,6 +240,33 @@ MATRIX = {
     "supervision.cockpit_data": Entry(get=desk),
     "supervision.urge": Entry(("case",), post=supervisor_of_case, body=lambda w, p, o: {"note": "请加快"}),
     "supervision.bulk_urge": Entry(post=nobody_else(role("supervisor")), body=lambda w, p, o: {"note": "请加快"}),
+    # --- key-task ledgers (决策督查) ---------------------------------------------------------------------------------
+    "keytasks.index": Entry(get=anyone),
+    "keytasks.new": Entry(post=nobody_else(role("supervisor"))),
+    "keytasks.ledger": Entry(("ledger",), get=opener),
+    "keytasks.lights": Entry(("ledger",), get=opener),
+    "keytasks.add_task": Entry(("ledger",), post=nobody_else(ledger_editor)),
+    "keytasks.start_round": Entry(("ledger",), post=nobody_else(ledger_editor),
+                                  body=lambda w, p, o: {"checkpoint": "2026-07-10"}),
+    "keytasks.task": Entry(("keytask",), get=opener),
+    "keytasks.by_instance": Entry(("keytask",), get=opener),
+    "keytasks.milestone_done": Entry(("keytask",), post=nobody_else(ledger_editor)),
+    "keytasks.site_visit": Entry(("keytask",), post=nobody_else(ledger_editor),
+                                 body=lambda w, p, o: {"inspectors": "督查室 矩阵", "visit_date": "2026-03-01",
+                                                       "findings": "矩阵测试：现场查看任务进度。"}),
+    "keytasks.circular": Entry(("ledger",), get=desk),
+    "keytasks.circular_xlsx": Entry(("ledger",), get=desk),
+    "keytasks.publish_circular": Entry(("ledger",), post=nobody_else(ledger_editor),
+                                       body=lambda w, p, o: {"checkpoint": "2026-07-10", "remark": "矩阵"}),
+    "keytasks.projects_index": Entry(get=desk),
+    "keytasks.new_project": Entry(post=nobody_else(role("supervisor"))),
+    "keytasks.project": Entry(("project",), get=desk),
+    "keytasks.project_by_instance": Entry(("project",), get=desk),
+    "keytasks.import_template": Entry(get=role("supervisor")),
+    "keytasks.import_page": Entry(("ledger",), get=ledger_editor),
+    "keytasks.import_check": Entry(("ledger",), post=nobody_else(ledger_editor),
+                                   body=lambda w, p, o: keytask_template()),
+    "keytasks.import_confirm": Entry(("ledger",), post=nobody_else(ledger_editor)),
     # --- emergencies ---------------------------------------------------------------------------------------------
     "emergencies.index": Entry(get=anyone),
     "emergencies.new": Entry(get=role("writer", "duty"), post=nobody_else(role("writer", "duty")),

@@ -24,6 +24,9 @@ from webapp.engine import verbs
 from webapp.engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from webapp.extensions import db
 from webapp.inbox import operations as inbox_operations
+from webapp.keytasks import operations as keytask_operations
+from webapp.keytasks import projects as keytask_projects
+from webapp.keytasks.models import KeyTaskMilestone, KeyTaskReport
 from webapp.notices.models import Notice
 from webapp.reports.operations import create_item
 from webapp.reports.queries import reporting_units
@@ -53,6 +56,9 @@ NAMES = {
     "unit": ("unit-spare",),
     "user": ("user-spare",),
     "lock": ("lock-spare",),
+    "ledger": ("ledger-city",),
+    "keytask": ("keytask-a", "keytask-b"),
+    "project": ("project-city",),
 }
 
 
@@ -227,6 +233,7 @@ class Builder:
         self._notices()
         self._office_rows()
         self._organisation()
+        self._keytasks()
         built = {kind: tuple(o.name for o in self.objects.values() if o.kind == kind) for kind in NAMES}
         assert built == NAMES, "world.NAMES must list what the builder makes"
         ids = {name: user.id for name, user in org.users.items()} | {ANONYMOUS: 0}
@@ -357,6 +364,47 @@ class Builder:
         self.add(Obj("unit-spare", "unit", 0, "city", {"unit_id": unit.id}))
         self.add(Obj("user-spare", "user", 0, "county-b", {"user_id": user.id}))
         self.add(Obj("lock-spare", "lock", 0, "", {"username": "spare_locked"}))
+
+
+    def _keytasks(self):
+        """The city 督查室's ledger: one task led by county-a, one by county-b, each with a July report started.
+        The desk sees the ledger whole; a unit sees the ledger and its own task (any of its people)."""
+        org, people = self.org, self.people
+        desk = frozenset(p.username for p in people.values()
+                         if p.unit == "city-dc" and p.has("supervisor")
+                         or p.unit == "city" and p.has("leader", "principal"))
+        ledger = keytask_operations.create_ledger(org.users["dc"], {"year": 2026, "title": _title(0),
+                                                                    "checkpoint_mode": "half_year"})
+        tasks = []
+        for code in ("county-a", "county-b"):
+            tasks.append(keytask_operations.add_task(ledger, {
+                "area": "经济发展", "number": code[-1], "title": _title(0), "leader_name": "副市长 张某",
+                "lead_unit_id": org.units[code].id, "cooperating_unit_ids": [],
+                "milestones": "2026-06-30 完成方案"}, org.users["dc"]))
+        keytask_operations.start_round(ledger, date(2026, 7, 10), org.users["dc"], tasks)
+        db.session.commit()
+        units = frozenset(p.username for p in people.values() if p.unit in ("county-a", "county-b"))
+        self.add(Obj("ledger-city", "ledger", 0, "city-dc", {"ledger_id": ledger.id}, title=ledger.title,
+                     readers=desk | units, openers=desk | units,
+                     extra={"editors": frozenset(p.username for p in people.values()
+                                                 if p.unit == "city-dc" and p.has("supervisor"))}))
+        for task in tasks:
+            unit = task.lead_unit.code
+            own = frozenset(p.username for p in people.values() if p.unit == unit)
+            report = db.session.query(KeyTaskReport).filter_by(task_id=task.id).one()
+            milestone = db.session.query(KeyTaskMilestone).filter_by(task_id=task.id).one()
+            self.add(Obj(f"keytask-{unit[-1]}", "keytask", 0, unit,
+                         {"task_id": task.id, "milestone_id": milestone.id, "instance_id": report.instance_id},
+                         title=task.title, readers=desk | own, openers=desk | own))
+        project, _task = keytask_projects.start_project(org.users["dc"])
+        db.session.commit()
+        title = _title(0)
+        act(org, "dc", project.instance_id, {"title": title, "scope": "矩阵测试：督查事项和依据。",
+                                             "unit_ids": [str(org.units["county-a"].id)]})
+        # Waiting for the city leader's approval: the desk reads it; county-a hears of it only once approved.
+        self.add(Obj("project-city", "project", 0, "city-dc",
+                     {"project_id": project.id, "instance_id": project.instance_id}, title=title,
+                     readers=desk, openers=desk))
 
 
 def _instance(obj):

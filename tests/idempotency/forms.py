@@ -20,6 +20,14 @@ from webapp.emergencies import operations as emergency_operations
 from webapp.emergencies.models import Emergency, EmergencyFollowUp, ReportingFault
 from webapp.engine.models import InstanceEvent, ProcessInstance
 from webapp.extensions import db
+from webapp.keytasks.models import (
+    KeyTask,
+    KeyTaskCircular,
+    KeyTaskLedger,
+    KeyTaskReport,
+    KeyTaskSiteVisit,
+    SpecialProject,
+)
 from webapp.reports.models import InfoItem
 from webapp.reports.queries import reporting_units
 from webapp.scoring.models import Circular, ItemInstruction, ScoringVersion
@@ -89,6 +97,19 @@ def _adopted_item(org):
     act(org, "leader_a", item.instance_id, {"decision": "pass"})
     act(org, "editor", item.instance_id, {"decision": "adopt", "publication": "专报", "opinion": ""})
     return {"item_id": item.id}
+
+
+def _ledger(org):
+    """A ledger of the city 督查室 with one task led by county-a."""
+    from webapp.keytasks import operations as keytask_operations
+
+    ledger = keytask_operations.create_ledger(org.users["dc"], {"year": 2026, "title": "市委重点工作任务",
+                                                                "checkpoint_mode": "half_year"})
+    task = keytask_operations.add_task(ledger, {
+        "area": "经济发展", "number": "1", "title": "推进产业园区扩容提质", "leader_name": "副市长 张某",
+        "lead_unit_id": org.units["county-a"].id}, org.users["dc"])
+    db.session.commit()
+    return {"ledger_id": ledger.id, "task_id": task.id}
 
 
 # --- rows -------------------------------------------------------------------------------------------------------
@@ -167,6 +188,25 @@ FORMS = [
                  lambda ctx: f"/cases/{ctx['case_id']}/visits", _case,
                  lambda ctx, org: {"inspectors": "督查室 李明、王芳", "visit_date": "2026-03-02",
                                    "findings": "现场查看，整治方案尚未上会，已要求一周内报送进展。"}),
+    CreatingForm("keytasks.new", "dc", lambda ctx: "/keytasks/", _rows(KeyTaskLedger), lambda ctx: "/keytasks/new",
+                 fill=lambda ctx, org: {"year": "2026", "title": "市委重点工作任务督查台账",
+                                        "checkpoint_mode": "half_year"}),
+    CreatingForm("keytasks.add_task", "dc", lambda ctx: f"/keytasks/{ctx['ledger_id']}", _rows(KeyTask),
+                 lambda ctx: f"/keytasks/{ctx['ledger_id']}/tasks", _ledger,
+                 lambda ctx, org: {"area": "民生保障", "number": "2", "title": "新建中小学校三所",
+                                   "leader_name": "副市长 李某", "lead_unit_id": str(org.units["county-b"].id),
+                                   "milestones": "2026-08-31 主体完工"}),
+    CreatingForm("keytasks.start_round", "dc", lambda ctx: f"/keytasks/{ctx['ledger_id']}", _rows(KeyTaskReport),
+                 lambda ctx: f"/keytasks/{ctx['ledger_id']}/rounds", _ledger, starts_instance=True),
+    CreatingForm("keytasks.site_visit", "dc", lambda ctx: f"/keytasks/tasks/{ctx['task_id']}",
+                 _rows(KeyTaskSiteVisit), lambda ctx: f"/keytasks/tasks/{ctx['task_id']}/visits", _ledger,
+                 lambda ctx, org: {"inspectors": "督查室 李明", "visit_date": "2026-03-02",
+                                   "findings": "现场查看，园区规划尚未报批，已要求两周内报送。"}),
+    CreatingForm("keytasks.publish_circular", "dc", lambda ctx: f"/keytasks/{ctx['ledger_id']}/circular",
+                 _rows(KeyTaskCircular), lambda ctx: f"/keytasks/{ctx['ledger_id']}/circulars", _ledger,
+                 lambda ctx, org: {"remark": "各牵头单位按时报送。"}),
+    CreatingForm("keytasks.new_project", "dc", lambda ctx: "/keytasks/projects/", _rows(SpecialProject),
+                 lambda ctx: "/keytasks/projects/new", starts_instance=True),
     CreatingForm("inbox.copy", "writer_a", lambda ctx: f"/items/{ctx['instance_id']}", _copy_events,
                  lambda ctx: f"/items/{ctx['instance_id']}/copy", _item,
                  lambda ctx, org: {"user_ids": [str(org.users["handler_b"].id)], "note": "供参考"}),

@@ -30,6 +30,9 @@ from webapp.inbox.schemas import CopySchema, ListArgs, PhraseSchema, ReturnSchem
 from webapp.inbox.schemas import UrgeSchema as TaskUrgeSchema
 from webapp.inputs import fields as inputs
 from webapp.inputs.schemas import FormSchema, MonthArgs
+from webapp.keytasks import operations as keytask_operations
+from webapp.keytasks.schemas import CircularArgs, LedgerSchema, PublishCircularSchema, StartRoundSchema, TaskSchema
+from webapp.keytasks.schemas import SiteVisitSchema as KeyTaskVisitSchema
 from webapp.organisation.schemas import (
     DeactivateUserSchema,
     EditUserSchema,
@@ -77,6 +80,9 @@ ENDPOINT_SCHEMAS = {
     "organisation.users": [UserSearchSchema], "organisation.new_user": [NewUserSchema],
     "organisation.user": [EditUserSchema], "organisation.deactivate_user": [DeactivateUserSchema],
     "organisation.grant": [GrantSchema],
+    "keytasks.new": [LedgerSchema], "keytasks.add_task": [TaskSchema], "keytasks.start_round": [StartRoundSchema],
+    "keytasks.site_visit": [KeyTaskVisitSchema], "keytasks.circular": [CircularArgs],
+    "keytasks.circular_xlsx": [CircularArgs], "keytasks.publish_circular": [PublishCircularSchema],
 }
 TASK_ENDPOINTS = {"inbox.task", "api.complete"}
 
@@ -149,9 +155,14 @@ def world(app, org):
     case, register = register_case(org.users["dc"])
     emergency = emergency_operations.report(org.users["writer_a"], {
         **REPORT, "event_time": f"{clock.now().astimezone(clock.LOCAL_TZ) - timedelta(minutes=30):%Y-%m-%dT%H:%M}"})
+    ledger = keytask_operations.create_ledger(org.users["dc"], {"year": 2026, "title": "模糊测试台账",
+                                                                "checkpoint_mode": "half_year"})
+    task = keytask_operations.add_task(ledger, {"area": "经济发展", "number": "1", "title": "模糊测试任务",
+                                                "leader_name": "副市长 张某", "lead_unit_id": org.units["county-a"].id,
+                                                "milestones": "2026-06-30 完成方案"}, org.users["dc"])
     db.session.commit()
     ids = {"row": compose.id, "instance": item.instance_id, "item": item.id, "case": case.id,
-           "emergency": emergency.id, "unit": org.users["writer_a"].unit_id,
+           "ledger": ledger.id, "task": task.id, "emergency": emergency.id, "unit": org.users["writer_a"].unit_id,
            "user": org.users["writer_b"].id, "task_rows": [compose.id, register.id]}
     clients = {}
     for username in USERS:
@@ -166,7 +177,7 @@ def _url_value(arg, converter, world, draw):
     if type(converter).__name__ == "IdConverter":
         real = {"row_id": draw(st.sampled_from(ids["task_rows"])), "instance_id": ids["instance"],
                 "item_id": ids["item"], "case_id": ids["case"], "emergency_id": ids["emergency"],
-                "unit_id": ids["unit"], "user_id": ids["user"],
+                "unit_id": ids["unit"], "user_id": ids["user"], "ledger_id": ids["ledger"], "task_id": ids["task"],
                 "version": world["version"]}.get(arg, 1)
         return draw(st.sampled_from([real, real, 1, 2**31 - 1]))
     if arg == "process_key":

@@ -70,6 +70,10 @@ class AuditEntry(db.Model):
         "auth.sso_refused": "统一身份认证被拒绝",
         "emergency.fault": "登记漏报瞒报", "organisation.import": "批量导入单位和用户",
         "organisation.export": "导出单位和用户", "user.rights": "批量修改密级或角色",
+        "keytasks.ledger.create": "建立督查台账", "keytasks.task.add": "新增重点任务",
+        "keytasks.import": "导入督查台账", "keytasks.milestone.done": "确认节点完成",
+        "keytasks.round.start": "发起重点任务进展报送", "keytasks.site_visit": "重点任务派人督办",
+        "keytasks.circular.publish": "发布督查通报",
     }
 
     @property

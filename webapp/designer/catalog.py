@@ -16,6 +16,8 @@ TIMER_VARIABLES = {
     "hop['warn_at']": "紧急信息本级时限将至",
     "hop['due_at']": "紧急信息本级报送时限",
     "request_due_at": "续报要求的期限",
+    "due_at": "重点任务本期进展报送截止时间",
+    "remind_at": "重点任务报送前提醒时间",
 }
 
 # Names every instance's data has from its start (start forms and projectors), besides the handlers' results.

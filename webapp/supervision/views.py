@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from webapp.cases.models import LEVELS
 from webapp.cases.queries import handling_units
+from webapp.core import hooks
 from webapp.core.access import role_required
 from webapp.core.errors import TaskConflict
 from webapp.core.forms import load
@@ -70,7 +71,8 @@ def bulk_urge():
 @role_required(*queries.DESK_ROLES)
 def cockpit():
     scope = queries.scope_of(current_user)
-    return render_template("supervision/cockpit.html", office=scope.office, data=queries.cockpit(scope))
+    return render_template("supervision/cockpit.html", office=scope.office, data=queries.cockpit(scope),
+                           **hooks.extras("supervision.cockpit", obj=scope.office, user=current_user))
 
 
 @bp.route("/cockpit.json")

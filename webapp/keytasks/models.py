@@ -1,0 +1,175 @@
+"""The yearly key-task ledger (督查台账): its areas, tasks, milestones and the progress report of each checkpoint."""
+from webapp.core import clock
+from webapp.core.types import UTCDateTime
+from webapp.extensions import db
+
+# When the lead units report, per ledger: (month, day) of each checkpoint in the ledger's year.
+CHECKPOINT_MODES = {"half_year": "每年两次（7月上旬、12月底）", "quarterly": "每季度末", "monthly": "每月末"}
+_MONTH_ENDS = ((1, 31), (2, 28), (3, 31), (4, 30), (5, 31), (6, 30), (7, 31), (8, 31), (9, 30), (10, 31), (11, 30),
+               (12, 31))
+CHECKPOINT_DAYS = {"half_year": ((7, 10), (12, 31)), "quarterly": ((3, 31), (6, 30), (9, 30), (12, 31)),
+                   "monthly": _MONTH_ENDS}
+LIGHTS = {"red": "滞后", "yellow": "临近节点", "green": "正常推进", "done": "已完成"}
+STAGES = {"reporting": "牵头单位报送", "signing": "单位领导审签", "reviewing": "督查室审核", "accepted": "已审核通过"}
+RETURN_REASONS = {"no_progress": "进展不实或无实质进展", "no_milestone": "未对照节点目标说明",
+                  "no_cooperation": "缺少配合单位情况", "no_measures": "缺少下一步措施"}
+
+
+class KeyTaskLedger(db.Model):
+    """One year's list of key tasks kept by a supervision office (督查室)."""
+
+    __tablename__ = "keytask_ledgers"
+    __table_args__ = (db.UniqueConstraint("unit_id", "year", "title", name="uq_keytask_ledgers_unit_year_title"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)  # the 督查室
+    unit = db.relationship("Unit")
+    year = db.Column(db.Integer, nullable=False)
+    title = db.Column(db.String(200), nullable=False)
+    checkpoint_mode = db.Column(db.String(16), nullable=False, default="half_year")
+    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    created_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)
+
+    @property
+    def checkpoint_label(self):
+        return CHECKPOINT_MODES.get(self.checkpoint_mode, self.checkpoint_mode)
+
+
+class KeyTaskArea(db.Model):
+    """An area of a ledger (e.g. 经济发展, 民生保障), in the ledger's order."""
+
+    __tablename__ = "keytask_areas"
+    __table_args__ = (db.UniqueConstraint("ledger_id", "name", name="uq_keytask_areas_ledger_name"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    ledger_id = db.Column(db.Integer, db.ForeignKey("keytask_ledgers.id"), nullable=False, index=True)
+    position = db.Column(db.Integer, nullable=False, default=0)
+    name = db.Column(db.String(100), nullable=False)
+
+
+class KeyTask(db.Model):
+    """One key task: who answers for it (a leader by name), the lead unit, the cooperating units, the targets."""
+
+    __tablename__ = "keytasks"
+    __table_args__ = (db.UniqueConstraint("ledger_id", "number", name="uq_keytasks_ledger_number"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    ledger_id = db.Column(db.Integer, db.ForeignKey("keytask_ledgers.id"), nullable=False, index=True)
+    ledger = db.relationship("KeyTaskLedger")
+    area_id = db.Column(db.Integer, db.ForeignKey("keytask_areas.id"), nullable=False, index=True)
+    area = db.relationship("KeyTaskArea")
+    position = db.Column(db.Integer, nullable=False, default=0)
+    number = db.Column(db.String(16), nullable=False)
+    title = db.Column(db.String(300), nullable=False)
+    leader_name = db.Column(db.String(100), nullable=False, default="")
+    lead_unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)
+    lead_unit = db.relationship("Unit")
+    cooperating_unit_ids = db.Column(db.JSON, nullable=False, default=list)
+    targets = db.Column(db.Text, nullable=False, default="")
+    done_dt = db.Column(UTCDateTime())  # the 督查室 accepted a report as the task's completion
+
+
+class KeyTaskMilestone(db.Model):
+    """A dated step of a task (节点目标); past its date and not done, the task turns red."""
+
+    __tablename__ = "keytask_milestones"
+
+    id = db.Column(db.Integer, primary_key=True)
+    task_id = db.Column(db.Integer, db.ForeignKey("keytasks.id"), nullable=False, index=True)
+    due_date = db.Column(db.Date, nullable=False)
+    text = db.Column(db.String(500), nullable=False)
+    done_dt = db.Column(UTCDateTime())
+
+
+class KeyTaskReport(db.Model):
+    """The progress report of one task at one checkpoint, projected from its key_task instance."""
+
+    __tablename__ = "keytask_reports"
+    __table_args__ = (db.UniqueConstraint("task_id", "checkpoint", name="uq_keytask_reports_task_checkpoint"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    task_id = db.Column(db.Integer, db.ForeignKey("keytasks.id"), nullable=False, index=True)
+    task = db.relationship("KeyTask")
+    checkpoint = db.Column(db.Date, nullable=False)
+    instance_id = db.Column(db.Integer, db.ForeignKey("process_instances.id"), nullable=False, unique=True)
+    stage = db.Column(db.String(16), nullable=False, default="reporting")
+    due_dt = db.Column(UTCDateTime(), nullable=False)
+    remind_dt = db.Column(UTCDateTime(), nullable=False)
+    reminded_dt = db.Column(UTCDateTime())
+    overdue_dt = db.Column(UTCDateTime())  # first seen unreported past its due time: stays for the circular
+    reported_dt = db.Column(UTCDateTime())  # the lead unit's first submission
+    accepted_dt = db.Column(UTCDateTime())
+    return_count = db.Column(db.Integer, nullable=False, default=0)
+    progress = db.Column(db.Text, nullable=False, default="")
+    started_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    started_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)
+
+    @property
+    def stage_label(self):
+        return STAGES.get(self.stage, self.stage)
+
+    @property
+    def on_time(self):
+        return self.reported_dt is not None and self.reported_dt <= self.due_dt
+
+
+class KeyTaskSiteVisit(db.Model):
+    """派人督办 of a lagging task: who the 督查室 sent, on which day, what they found and what was agreed."""
+
+    __tablename__ = "keytask_site_visits"
+
+    id = db.Column(db.Integer, primary_key=True)
+    task_id = db.Column(db.Integer, db.ForeignKey("keytasks.id"), nullable=False, index=True)
+    inspectors = db.Column(db.String(200), nullable=False)
+    visit_date = db.Column(db.Date, nullable=False)
+    findings = db.Column(db.Text, nullable=False)
+    agreed = db.Column(db.Text, nullable=False, default="")
+    recorded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    recorded_by = db.relationship("User")
+    recorded_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)
+
+
+class KeyTaskCircular(db.Model):
+    """督查通报 of one checkpoint as published: its figures frozen (never recomputed), the office's remark."""
+
+    __tablename__ = "keytask_circulars"
+    __table_args__ = (db.UniqueConstraint("ledger_id", "checkpoint", name="uq_keytask_circulars_ledger_checkpoint"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    ledger_id = db.Column(db.Integer, db.ForeignKey("keytask_ledgers.id"), nullable=False)
+    checkpoint = db.Column(db.Date, nullable=False)
+    tables = db.Column(db.JSON, nullable=False)  # [{"title", "columns", "rows", "total"}] as shown when published
+    remark = db.Column(db.Text, nullable=False, default="")
+    published_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    published_by = db.relationship("User")
+    published_dt = db.Column(UTCDateTime(), nullable=False)
+
+
+PROJECT_STAGES = {"proposing": "立项申请", "approving": "领导审批", "inspecting": "督查实施", "closing": "撰写结项报告",
+                  "signing": "领导审签", "closed": "已结项"}
+NEW_PROJECT_TITLE = "（新立项专项督查）"
+
+
+class SpecialProject(db.Model):
+    """专项督查立项: proposed by a 督查室, approved by its leader, carried out at units, closed with a report."""
+
+    __tablename__ = "keytask_projects"
+
+    id = db.Column(db.Integer, primary_key=True)
+    instance_id = db.Column(db.Integer, db.ForeignKey("process_instances.id"), nullable=False, unique=True)
+    unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)  # the 督查室
+    proposer_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    title = db.Column(db.String(200), nullable=False, default="")
+    scope = db.Column(db.Text, nullable=False, default="")
+    unit_ids = db.Column(db.JSON, nullable=False, default=list)  # the units supervised
+    findings = db.Column(db.Text, nullable=False, default="")
+    rectify_by = db.Column(db.Date)
+    report = db.Column(db.Text, nullable=False, default="")
+    stage = db.Column(db.String(16), nullable=False, default="proposing")
+    approved_dt = db.Column(UTCDateTime())
+    closed_dt = db.Column(UTCDateTime())
+    created_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)
+
+    @property
+    def stage_label(self):
+        return PROJECT_STAGES.get(self.stage, self.stage)
