@@ -6,11 +6,11 @@ from flask_login import current_user
 
 from webapp import idempotency
 from webapp.attachments import storage
-from webapp.attachments.limits import clean_filename
 from webapp.attachments.models import size_label
 from webapp.core.access import role_required
 from webapp.extensions import db
 from webapp.workbooks import file_response
+from webapp.xlsx_import import ImportRefused, checked_upload
 
 from . import excel, import_plan, queries
 from .views import bp
@@ -44,7 +44,7 @@ def import_check(ledger_id):
     upload = request.files.get("file")
     try:
         filename = _checked_upload(upload)
-    except excel.ImportRefused as exc:
+    except ImportRefused as exc:
         return _page(ledger, str(exc), 422)
     _drop_pending()
     key, _size, sha256 = storage.current().save(upload.stream)
@@ -52,7 +52,7 @@ def import_check(ledger_id):
                         "ledger": ledger.id}
     try:
         plan = _plan(session[PENDING], ledger)
-    except excel.ImportRefused as exc:
+    except ImportRefused as exc:
         _drop_pending()
         return _page(ledger, str(exc), 422)
     return _no_store(render_template("keytasks/import_check.html", ledger=ledger, plan=plan,
@@ -72,7 +72,7 @@ def import_confirm(ledger_id):
         return redirect(url_for(".import_page", ledger_id=ledger.id))
     try:
         plan = _plan(pending, ledger)
-    except (excel.ImportRefused, FileNotFoundError):
+    except (ImportRefused, FileNotFoundError):
         _drop_pending()
         flash("待导入的文件已失效，请重新上传。", "error")
         return redirect(url_for(".import_page", ledger_id=ledger.id))
@@ -89,28 +89,14 @@ def import_confirm(ledger_id):
 
 
 def _checked_upload(upload):
-    filename = clean_filename(upload.filename if upload else "")
-    if not filename:
-        raise excel.ImportRefused("请选择要上传的 .xlsx 文件。")
-    if not filename.lower().endswith(".xlsx"):
-        raise excel.ImportRefused("只接受 .xlsx 文件（请使用模板填写）。")
-    stream = upload.stream
-    stream.seek(0, 2)
-    size = stream.tell()
-    stream.seek(0)
-    if size > excel.MAX_BYTES:
-        raise excel.ImportRefused(f"文件过大（上限 {size_label(excel.MAX_BYTES)}）。")
-    if stream.read(4) != b"PK\x03\x04":
-        raise excel.ImportRefused("文件内容不是 .xlsx 文件。")
-    stream.seek(0)
-    return filename
+    return checked_upload(upload, excel.MAX_BYTES)
 
 
 def _plan(pending, ledger):
     """Read the kept file again (never trusting what the page sent back) and check it against the ledger."""
     with storage.current().open(pending["key"]) as stream:
         if hashlib.sha256(stream.read()).hexdigest() != pending["sha256"]:
-            raise excel.ImportRefused("待导入的文件已改变，请重新上传。")
+            raise ImportRefused("待导入的文件已改变，请重新上传。")
         stream.seek(0)
         rows = excel.read(stream)
     return import_plan.check(rows, ledger)

@@ -6,12 +6,12 @@ from flask_login import current_user
 
 from webapp import idempotency
 from webapp.attachments import storage
-from webapp.attachments.limits import clean_filename
 from webapp.attachments.models import size_label
 from webapp.auth.models import UNIT_KINDS
 from webapp.core.access import role_required
 from webapp.extensions import db
 from webapp.workbooks import file_response, workbook
+from webapp.xlsx_import import ImportRefused, checked_upload
 
 from . import excel, import_plan, operations
 
@@ -55,14 +55,14 @@ def check():
     upload = request.files.get("file")
     try:
         filename = _checked_upload(upload)
-    except excel.ImportRefused as exc:
+    except ImportRefused as exc:
         return _refused(str(exc))
     _drop_pending()
     key, _size, sha256 = storage.current().save(upload.stream)
     session[PENDING] = {"key": key, "sha256": sha256, "filename": filename, "user": current_user.id}
     try:
         plan = _plan(session[PENDING])
-    except excel.ImportRefused as exc:
+    except ImportRefused as exc:
         _drop_pending()
         return _refused(str(exc))
     return _no_store(render_template("organisation/import_check.html", plan=plan, pending=session[PENDING],
@@ -81,7 +81,7 @@ def confirm():
         return redirect(url_for(".index"))
     try:
         plan = _plan(pending)
-    except (excel.ImportRefused, FileNotFoundError):
+    except (ImportRefused, FileNotFoundError):
         _drop_pending()
         flash("待导入的文件已失效，请重新上传。", "error")
         return redirect(url_for(".index"))
@@ -103,23 +103,7 @@ def confirm():
 
 
 def _checked_upload(upload):
-    """The upload's clean name; ImportRefused unless it is a .xlsx (a zip package) within the size limit."""
-    filename = clean_filename(upload.filename if upload else "")
-    if not filename:
-        raise excel.ImportRefused("请选择要上传的 .xlsx 文件。")
-    if not filename.lower().endswith(".xlsx"):
-        raise excel.ImportRefused("只接受 .xlsx 文件（请使用模板填写）。")
-    stream = upload.stream
-    stream.seek(0, 2)
-    size = stream.tell()
-    stream.seek(0)
-    max_bytes = excel.limits(current_app.config)[0]
-    if size > max_bytes:
-        raise excel.ImportRefused(f"文件过大（上限 {size_label(max_bytes)}）。")
-    if stream.read(4) != b"PK\x03\x04":
-        raise excel.ImportRefused("文件内容不是 .xlsx 文件。")
-    stream.seek(0)
-    return filename
+    return checked_upload(upload, excel.limits(current_app.config)[0])
 
 
 def _plan(pending):
@@ -127,7 +111,7 @@ def _plan(pending):
     with storage.current().open(pending["key"]) as stream:
         digest = hashlib.sha256(stream.read()).hexdigest()
         if digest != pending["sha256"]:
-            raise excel.ImportRefused("待导入的文件已改变，请重新上传。")
+            raise ImportRefused("待导入的文件已改变，请重新上传。")
         stream.seek(0)
         sheets = excel.read(stream, current_app.config)
     return import_plan.check(sheets, current_user._get_current_object())
