@@ -8,7 +8,7 @@ from webapp.core import clock
 from webapp.core.roles import SECRECY_LEVELS, URGENCY_LEVELS
 from webapp.extensions import db
 from webapp.inputs.fields import Choice, ChoiceList, Day, Id, IdList, IntChoice, Integer, Text
-from webapp.inputs.schemas import FormSchema
+from webapp.inputs.schemas import DecisionSchema, FormSchema
 
 from . import deadlines
 from .models import LEVELS, RETURN_REASONS
@@ -112,22 +112,6 @@ def check_approve_extension(form, data):
         return None
     problem = deadlines.extension_problem(data.get("deadlines"), date.fromisoformat(data["extend_until"]))
     return {"decision": [problem]} if problem else None
-
-
-class DecisionSchema(FormSchema):
-    """A yes/no step; the opinion is required when saying no."""
-
-    CHOICES = ()
-    NO = ""
-    decision = Text(32, required=True)
-    opinion = _text(2000)
-
-    @validates_schema
-    def _decision(self, data, **kwargs):
-        if data.get("decision") not in self.CHOICES:
-            raise ValidationError("请选择有效的处理意见", "decision")
-        if data.get("decision") == self.NO and not data.get("opinion", "").strip():
-            raise ValidationError("请填写意见", "opinion")
 
 
 class ApproveExtensionSchema(DecisionSchema):

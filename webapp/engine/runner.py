@@ -143,8 +143,8 @@ def start(process_key, user, data, business_key=None):
     return instance
 
 
-def locked_task(task_row_id, user):
-    """Lock the task's instance, re-read the row, check access; returns (row, instance, workflow, task)."""
+def lock_open_row(task_row_id, user):
+    """Lock the task's instance and re-read the open row the user may act on; returns (row, instance)."""
     row = db.session.get(HumanTask, task_row_id)
     if row is None:
         raise NotFound("任务不存在")
@@ -153,6 +153,12 @@ def locked_task(task_row_id, user):
     if row.state != "open":
         raise TaskConflict("该任务已被他人处理或已撤销，请刷新待办列表。")
     check_may_act(user, row)
+    return row, instance
+
+
+def locked_task(task_row_id, user):
+    """Lock the task's instance, re-read the row, check access; returns (row, instance, workflow, task)."""
+    row, instance = lock_open_row(task_row_id, user)
     if instance.status == "incident":
         raise TaskConflict("该流程处于异常状态，待管理员处理后再办理。")
     workflow = store.restore(instance)

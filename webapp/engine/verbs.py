@@ -15,28 +15,15 @@ from webapp.extensions import db
 from . import host, markings, store
 from .models import HumanTask, InstanceEvent
 from .projection import find_task
-from .runner import advance, check_may_act, locked_task, persist, record_event, run_guarded
+from .runner import advance, lock_open_row, locked_task, persist, record_event, run_guarded
 
 # Events by people that count as "the next step was acted on": after one, a withdraw is refused.
 ACTING_EVENTS = ("complete", "save_draft", "claim", "release", "transfer", "return", "withdraw")
 
 
-def _open_row_locked(task_row_id, user):
-    """Lock the instance and re-read the open row the user may act on (no workflow restore needed)."""
-    row = db.session.get(HumanTask, task_row_id)
-    if row is None:
-        raise NotFound("任务不存在")
-    instance = store.lock_instance(row.instance_id)
-    row = db.session.query(HumanTask).filter_by(id=task_row_id).populate_existing().one()
-    if row.state != "open":
-        raise TaskConflict("该任务已被他人处理或已撤销，请刷新待办列表。")
-    check_may_act(user, row)
-    return row, instance
-
-
 def claim(task_row_id, user):
     """签收: an open group task becomes the user's alone. Of two claims at once, the second sees the first."""
-    row, instance = _open_row_locked(task_row_id, user)
+    row, instance = lock_open_row(task_row_id, user)
     if row.assignee_id == user.id:
         return row
     row.assignee_id = user.id
@@ -48,7 +35,7 @@ def claim(task_row_id, user):
 
 def release(task_row_id, user):
     """退回签收: a claimed task goes back to every user of its role in the unit."""
-    row, instance = _open_row_locked(task_row_id, user)
+    row, instance = lock_open_row(task_row_id, user)
     if row.assignee_id != user.id or row.claimed_dt is None:
         raise TaskConflict("只有签收人可以退回签收；流程指定或转办给您的任务请使用“转办”。")
     row.assignee_id = None
@@ -67,7 +54,7 @@ def transfer(task_row_id, user, target_user_id, reason):
     """转办: hand the task to another user of the same role in the same unit, with a reason."""
     if not (reason or "").strip():
         raise FormInvalid({"reason": ["请填写转办理由。"]})
-    row, instance = _open_row_locked(task_row_id, user)
+    row, instance = lock_open_row(task_row_id, user)
     target = host.current.person(target_user_id)
     if target is None or target.id == user.id or target.id not in {c.id for c in transfer_candidates(row)}:
         raise NotAllowed("只能转办给本单位同一岗位、密级相符的其他人员。")

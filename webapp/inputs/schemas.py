@@ -2,10 +2,10 @@
 
 Both word every refusal in Chinese, including those of plain marshmallow fields and validators a schema uses.
 """
-from marshmallow import EXCLUDE, Schema, pre_load
+from marshmallow import EXCLUDE, Schema, ValidationError, pre_load, validates_schema
 
 from . import messages
-from .fields import Month
+from .fields import Month, Text
 
 
 class FormSchema(Schema):
@@ -36,3 +36,20 @@ class MonthArgs(QuerySchema):
     """A page's `?month=YYYY-MM`; None when not given (the page picks its own default)."""
 
     month = Month(load_default=None)
+
+
+class DecisionSchema(FormSchema):
+    """A yes/no step of a process (sign or return, approve or refuse …): `CHOICES` are the decisions it takes,
+    and the opinion is required when the decision is `NO`."""
+
+    CHOICES = ()
+    NO = ""
+    decision = Text(32, required=True)
+    opinion = Text(2000, min_length=0, error="长度应为0到2000字")
+
+    @validates_schema
+    def _decision(self, data, **kwargs):
+        if data.get("decision") not in self.CHOICES:
+            raise ValidationError("请选择有效的处理意见", "decision")
+        if data.get("decision") == self.NO and not data.get("opinion", "").strip():
+            raise ValidationError("请填写意见", "opinion")

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, validates, validates_schema
 
 from webapp.core import clock
 from webapp.inputs.fields import Choice, ChoiceList, Day, Id, IdList, Text, Year
-from webapp.inputs.schemas import FormSchema, QuerySchema
+from webapp.inputs.schemas import DecisionSchema, FormSchema, QuerySchema
 
 from .models import CHECKPOINT_MODES, RETURN_REASONS
 
@@ -108,20 +108,6 @@ class ReportSchema(FormSchema):
     progress = _text(5000, required=True, min_len=10)
     cooperation = _text(3000)
     next_steps = _text(2000)
-
-
-class DecisionSchema(FormSchema):
-    CHOICES = ()
-    NO = ""
-    decision = Text(32, required=True)
-    opinion = _text(2000)
-
-    @validates_schema
-    def _decision(self, data, **kwargs):
-        if data.get("decision") not in self.CHOICES:
-            raise ValidationError("请选择有效的处理意见", "decision")
-        if data.get("decision") == self.NO and not data.get("opinion", "").strip():
-            raise ValidationError("请填写意见", "opinion")
 
 
 class SignSchema(DecisionSchema):
