@@ -1,6 +1,7 @@
 """Every form of the app that creates something: whose it is, where it is rendered, what its user types in, and
 the rows it creates. Shared by the in-process tests and the concurrent posts against gunicorn."""
 import io
+import itertools
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -99,11 +100,16 @@ def _adopted_item(org):
     return {"item_id": item.id}
 
 
+_LEDGERS = itertools.count(1)
+
+
 def _ledger(org):
-    """A ledger of the city 督查室 with one task led by county-a."""
+    """A ledger of the city 督查室 with one task led by county-a; each its own title (a ledger's title is unique in
+    its year, and the concurrent test prepares every form on one database)."""
     from webapp.keytasks import operations as keytask_operations
 
-    ledger = keytask_operations.create_ledger(org.users["dc"], {"year": 2026, "title": "市委重点工作任务",
+    title = f"市委重点工作任务{next(_LEDGERS)}"
+    ledger = keytask_operations.create_ledger(org.users["dc"], {"year": 2026, "title": title,
                                                                 "checkpoint_mode": "half_year"})
     task = keytask_operations.add_task(ledger, {
         "area": "经济发展", "number": "1", "title": "推进产业园区扩容提质", "leader_name": "副市长 张某",
