@@ -31,7 +31,13 @@ from webapp.inbox.schemas import UrgeSchema as TaskUrgeSchema
 from webapp.inputs import fields as inputs
 from webapp.inputs.schemas import FormSchema, MonthArgs
 from webapp.keytasks import operations as keytask_operations
-from webapp.keytasks.schemas import CircularArgs, LedgerSchema, PublishCircularSchema, StartRoundSchema, TaskSchema
+from webapp.keytasks.schemas import (
+    CircularArgs,
+    LedgerSchema,
+    PublishCircularSchema,
+    StartRoundSchema,
+    TaskSchema,
+)
 from webapp.keytasks.schemas import SiteVisitSchema as KeyTaskVisitSchema
 from webapp.organisation.schemas import (
     DeactivateUserSchema,
@@ -44,8 +50,10 @@ from webapp.organisation.schemas import (
     UserSearchSchema,
 )
 from webapp.reports.operations import create_item
+from webapp.reports.schemas import DiscardSchema
 from webapp.scoring.rules import RulesForm
 from webapp.scoring.schemas import InstructionSchema, PublishSchema
+from webapp.search.schemas import SearchArgs
 from webapp.statistics.schemas import ConfirmSchema, MonthSchema, PeriodSchema, ProduceSchema
 from webapp.supervision.schemas import DeskFilterSchema, UrgeSchema
 from webapp.workcal.schemas import YearEntriesSchema
@@ -83,6 +91,7 @@ ENDPOINT_SCHEMAS = {
     "keytasks.new": [LedgerSchema], "keytasks.add_task": [TaskSchema], "keytasks.start_round": [StartRoundSchema],
     "keytasks.site_visit": [KeyTaskVisitSchema], "keytasks.circular": [CircularArgs],
     "keytasks.circular_xlsx": [CircularArgs], "keytasks.publish_circular": [PublishCircularSchema],
+    "reports.discard": [DiscardSchema], "search.index": [SearchArgs],
 }
 TASK_ENDPOINTS = {"inbox.task", "api.complete"}
 
