@@ -15,7 +15,7 @@ bp = Blueprint("notices", __name__)
 def index():
     notices = queries.for_user(current_user).limit(200).all()
     read = queries.read_ids(current_user, [n.id for n in notices])
-    return render_template("notices/list.html", notices=notices, read=read, link_of=queries.link_of)
+    return render_template("notices/list.html", notices=notices, read=read, links=queries.links_of(notices))
 
 
 @bp.route("/<int:notice_id>/open", methods=["POST"])
