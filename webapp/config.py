@@ -93,6 +93,8 @@ class Config:
     HSTS_SECONDS = int(os.environ.get("GOVFLOW_HSTS_SECONDS", str(365 * 24 * 3600)))
     # Failed login POSTs allowed per client address (Flask-Limiter notation); successful logins do not count.
     LOGIN_RATE_LIMIT = os.environ.get("GOVFLOW_LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
+    # Calls to /api/v1 allowed per access token (a session: per user), Flask-Limiter notation (docs/api.md).
+    API_RATE_LIMIT = os.environ.get("GOVFLOW_API_RATE_LIMIT", "600 per minute")
     # Where the limiter counts: unset, REDIS_URL when set (shared by every web machine), else this process.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
     RATELIMIT_HEADERS_ENABLED = True
@@ -147,6 +149,8 @@ def _security_settings(cfg, production, overrides):
     if cfg.get("TESTING") and "LOGIN_RATE_LIMIT" not in (overrides or {}):
         # The test suite logs in thousands of times from 127.0.0.1; tests/auth lower it to prove the limit.
         cfg["LOGIN_RATE_LIMIT"] = "100000 per minute"
+    if cfg.get("TESTING") and "API_RATE_LIMIT" not in (overrides or {}):
+        cfg["API_RATE_LIMIT"] = "100000 per minute"  # tests/api lowers it to prove the limit
 
 
 def _check_secret_key(key):

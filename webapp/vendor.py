@@ -13,7 +13,7 @@ FILES = {
     "bootstrap.min.css": "bootstrap/dist/css/bootstrap.min.css",
     "bootstrap.bundle.min.js": "bootstrap/dist/js/bootstrap.bundle.min.js",
 }
-FOLDERS = {"bpmn-js": "bpmn-js/dist/assets"}  # its CSS and the icon font the CSS loads
+FOLDERS = {"bpmn-js": "bpmn-js/dist/assets", "swagger-ui": "swagger-ui-dist"}  # its CSS and the icon font the CSS loads
 
 
 @bp.route("/vendor/<path:name>")

@@ -15,6 +15,7 @@ from tests.cases.helpers import REGISTER
 from tests.conftest import PASSWORD_HASH, START, OrgFactory
 from tests.emergencies.helpers import REPORT
 from tests.helpers import COMPOSE, act, open_task
+from webapp.api import tokens as api_tokens
 from webapp.attachments import operations as attachment_operations
 from webapp.auth.models import LoginThrottle, Unit, User
 from webapp.cases.operations import register_case
@@ -56,6 +57,7 @@ NAMES = {
     "unit": ("unit-spare",),
     "user": ("user-spare",),
     "lock": ("lock-spare",),
+    "token": ("token-writer-a",),
     "ledger": ("ledger-city",),
     "keytask": ("keytask-a", "keytask-b"),
     "project": ("project-city",),
@@ -364,6 +366,9 @@ class Builder:
         self.add(Obj("unit-spare", "unit", 0, "city", {"unit_id": unit.id}))
         self.add(Obj("user-spare", "user", 0, "county-b", {"user_id": user.id}))
         self.add(Obj("lock-spare", "lock", 0, "", {"username": "spare_locked"}))
+        token, _secret = api_tokens.issue(org.users["writer_a"], "矩阵令牌", ["read"], 30)
+        db.session.commit()
+        self.add(Obj("token-writer-a", "token", 0, "county-a", {"token_id": token.id}, openers=frozenset({"writer_a"})))
 
 
     def _keytasks(self):

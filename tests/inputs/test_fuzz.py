@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from tests.emergencies.helpers import REPORT
 from tests.web_helpers import login
 from webapp.admin.schemas import ClockSchema
+from webapp.api.token_schemas import IssueSchema
+from webapp.api.v1_schemas import EmergencyArgs
 from webapp.audit.schemas import AuditFilterSchema
 from webapp.auth.schemas import ChangePasswordSchema, SecurityPolicySchema
 from webapp.cases.operations import register_case
@@ -92,8 +94,10 @@ ENDPOINT_SCHEMAS = {
     "keytasks.site_visit": [KeyTaskVisitSchema], "keytasks.circular": [CircularArgs],
     "keytasks.circular_xlsx": [CircularArgs], "keytasks.publish_circular": [PublishCircularSchema],
     "reports.discard": [DiscardSchema], "search.index": [SearchArgs],
+    "api_v1.inbox": [ListArgs], "api_v1.report_emergency": [ReportSchema], "api_v1.emergencies": [EmergencyArgs],
+    "api_tokens.issue": [IssueSchema],
 }
-TASK_ENDPOINTS = {"inbox.task", "api.complete"}
+TASK_ENDPOINTS = {"inbox.task", "api.complete", "api_v1.complete"}
 
 HOSTILE_TEXT = st.sampled_from([
     "", " ", "\t\n ", "\x00", "a\x00b", "\x1b[31m", "\u202e", "\ufeff", "١٢", "1_000", "1.5", "-1", "0", "+7",

@@ -1,0 +1,194 @@
+"""/api/v1: tokens (issued once, hashed, scoped, revocable, expiring), problem details, ETag/If-Match, the OpenAPI
+document generated from the schemas, and the same rules as the pages (unit, clearance, idempotency)."""
+import hashlib
+import re
+from datetime import timedelta
+
+from tests.emergencies.helpers import REPORT, local
+from tests.helpers import COMPOSE
+from tests.web_helpers import login, once
+from webapp.api.models import ApiToken
+from webapp.audit.models import AuditEntry
+from webapp.core import clock
+from webapp.extensions import db
+
+
+def _issue(app, username, scopes=("read",), days="90", name="大屏"):
+    client = app.test_client()
+    csrf = login(client, username)
+    page = client.post("/settings/tokens", data={"csrf_token": csrf, "name": name, "days": days,
+                                                 "scopes": list(scopes), **once()})
+    assert page.status_code == 201, page.get_data(as_text=True)
+    secret = re.search(r'id="token-secret">(gf_[A-Za-z0-9_-]+)<', page.get_data(as_text=True)).group(1)
+    return client, csrf, secret
+
+
+def _bearer(secret):
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_a_token_is_shown_once_stored_hashed_and_acts_as_its_owner(app, org):
+    session_client, csrf, secret = _issue(app, "writer_a", scopes=("read", "act"))
+    row = db.session.query(ApiToken).one()
+    assert row.secret_hash == hashlib.sha256(secret.encode()).hexdigest() and secret not in row.prefix + row.name
+    listing = session_client.get("/settings/tokens").get_data(as_text=True)
+    assert secret not in listing and row.prefix in listing  # never shown again
+
+    api = app.test_client()
+    me = api.get("/api/v1/me", headers=_bearer(secret))
+    assert me.status_code == 200 and me.get_json()["username"] == "writer_a"
+    assert me.get_json()["token_scopes"] == ["act", "read"]
+    assert "Set-Cookie" not in me.headers  # a token starts no session
+
+    created = api.post("/api/v1/items", headers={**_bearer(secret), "Idempotency-Key": "key-0001"})  # no CSRF needed
+    assert created.status_code == 201, created.get_data(as_text=True)
+    again = api.post("/api/v1/items", headers={**_bearer(secret), "Idempotency-Key": "key-0001"})
+    assert again.get_json()["item"]["id"] == created.get_json()["item"]["id"]
+    item_id = created.get_json()["item"]["id"]
+    assert api.get(f"/api/v1/items/{item_id}", headers=_bearer(secret)).status_code == 200
+    entries = db.session.query(AuditEntry).filter(AuditEntry.action.like("api.%")).all()
+    assert [e.action for e in entries] == ["api.token_issued"] and entries[0].username == "writer_a"
+    started = db.session.query(AuditEntry).filter_by(action="task.start").one()
+    assert started.username == "writer_a"  # what a token does is recorded in its owner's name
+
+
+def test_scopes_revocation_expiry_and_bad_tokens_answer_problem_details(app, org):
+    _client, csrf, secret = _issue(app, "writer_a", scopes=("read",))
+    api = app.test_client()
+    refused = api.post("/api/v1/items", headers=_bearer(secret))
+    assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
+    body = refused.get_json()
+    assert body["code"] == "insufficient_scope" and body["required_scope"] == "act"
+    assert body["title"] == "您无权访问此页面。" and "权限范围" in body["detail"] and body["status"] == 403
+
+    for header in ({}, _bearer("gf_nonsense"), _bearer("x" * 5000), {"Authorization": "Basic abc"}):
+        answer = api.get("/api/v1/me", headers=header)
+        assert answer.status_code == 401 and answer.mimetype == "application/problem+json", header
+        assert answer.get_json()["code"] == "unauthorized"
+
+    row = db.session.query(ApiToken).one()
+    _client.post(f"/settings/tokens/{row.id}/revoke", data={"csrf_token": csrf})
+    assert api.get("/api/v1/me", headers=_bearer(secret)).status_code == 401
+    assert db.session.query(AuditEntry).filter_by(action="api.token_revoked").count() == 1
+
+    _c, _csrf, short = _issue(app, "writer_a", days="1", name="一天")
+    assert api.get("/api/v1/me", headers=_bearer(short)).status_code == 200
+    clock.set_fixed(clock.now() + timedelta(days=1, minutes=1))
+    assert api.get("/api/v1/me", headers=_bearer(short)).status_code == 401
+
+
+def test_admin_scope_only_for_admins_and_form_errors_in_chinese(app, org):
+    client = app.test_client()
+    csrf = login(client, "writer_a")
+    page = client.post("/settings/tokens", data={"csrf_token": csrf, "name": "", "days": "400",
+                                                 "scopes": ["admin"], **once()})
+    assert page.status_code == 422
+    text = page.get_data(as_text=True)
+    assert "有效天数" in text and db.session.query(ApiToken).count() == 0
+    page = client.post("/settings/tokens", data={"csrf_token": csrf, "name": "x", "days": "1",
+                                                 "scopes": ["admin"], **once()})
+    assert page.status_code == 422 and "只有系统管理员" in page.get_data(as_text=True)
+
+
+def test_unit_and_clearance_hold_through_a_token(app, org):
+    clock.set_fixed(local("2026-03-09 10:30:00"))
+    _c, _csrf, secret_a = _issue(app, "writer_a", scopes=("read", "act"))
+    _c, _csrf, secret_b = _issue(app, "writer_b", scopes=("read", "act"))
+    api = app.test_client()
+    created = api.post("/api/v1/emergencies", json={**REPORT, "event_time": "2026-03-09T10:00"},
+                       headers=_bearer(secret_a))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    emergency_id = created.get_json()["emergency"]["id"]
+    assert api.get(f"/api/v1/emergencies/{emergency_id}", headers=_bearer(secret_a)).status_code == 200
+    other = api.get(f"/api/v1/emergencies/{emergency_id}", headers=_bearer(secret_b))
+    assert other.status_code == 404 and other.mimetype == "application/problem+json"
+    missing = api.post("/api/v1/emergencies", json={**REPORT}, headers=_bearer(secret_a))
+    assert missing.status_code == 422 and missing.get_json()["fields"]["event_time"] == ["此项为必填项"]
+
+
+def test_completing_with_a_stale_etag_is_412_and_with_the_current_one_runs(app, org):
+    _c, _csrf, secret = _issue(app, "writer_a", scopes=("read", "act"))
+    api = app.test_client()
+    created = api.post("/api/v1/items", headers=_bearer(secret)).get_json()
+    task_id = created["task"]["id"]
+    read = api.get(f"/api/v1/tasks/{task_id}", headers=_bearer(secret))
+    assert read.status_code == 200
+    etag = read.headers["ETag"]
+    assert read.get_json()["etag"] == etag and {"name": "title", "type": "Text", "required": True} in \
+        read.get_json()["form_fields"]
+    form = {**COMPOSE, "title": "接口报送的信息"}
+    stale = api.post(f"/api/v1/tasks/{task_id}/complete", json=form,
+                     headers={**_bearer(secret), "If-Match": '"t1-v999-open"'})
+    assert stale.status_code == 412 and stale.get_json()["code"] == "precondition_failed"
+    done = api.post(f"/api/v1/tasks/{task_id}/complete", json=form, headers={**_bearer(secret), "If-Match": etag})
+    assert done.status_code == 200, done.get_data(as_text=True)
+    replay = api.post(f"/api/v1/tasks/{task_id}/complete", json=form, headers={**_bearer(secret), "If-Match": etag})
+    assert replay.status_code == 412  # the task moved on: the ETag names the state it was read in
+    inbox = api.get("/api/v1/inbox/done", headers=_bearer(secret)).get_json()
+    assert [t["id"] for t in inbox["tasks"]] == [task_id]
+    bad = api.get("/api/v1/inbox/todo?urgency=nonsense", headers=_bearer(secret))
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+    assert api.get("/api/v1/inbox/nothing", headers=_bearer(secret)).status_code == 404
+
+
+def test_the_session_still_needs_its_csrf_token(app, org):
+    client = app.test_client()
+    csrf = login(client, "writer_a")
+    assert client.post("/api/v1/items").status_code == 400
+    assert client.post("/api/v1/items", headers={"X-CSRF-Token": csrf}).status_code == 201
+    # A bearer header with a bad token is judged by the token, whatever session comes with it.
+    assert client.post("/api/v1/items", headers={"Authorization": "Bearer gf_bad"}).status_code == 401
+
+
+def test_the_openapi_document_is_generated_from_the_schemas(app, org):
+    client = app.test_client()
+    spec = client.get("/api/v1/openapi.json")
+    assert spec.status_code == 200
+    doc = spec.get_json()
+    assert doc["openapi"].startswith("3.1") and doc["info"]["title"] == "GovFlow 公共接口"
+    paths = doc["paths"]
+    for path in ("/api/v1/me", "/api/v1/inbox/{tab}", "/api/v1/tasks/{row_id}", "/api/v1/tasks/{row_id}/complete",
+                 "/api/v1/items", "/api/v1/items/{item_id}", "/api/v1/emergencies"):
+        assert path in paths, path
+    assert "TaskOut" in doc["components"]["schemas"] and "Problem" in doc["components"]["schemas"]
+    assert "412" in paths["/api/v1/tasks/{row_id}/complete"]["post"]["responses"]
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200 and "swagger-ui" in page.get_data(as_text=True)
+    assert client.get("/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_a_repeated_issue_post_issues_nothing_more_and_shows_no_secret(app, org):
+    client = app.test_client()
+    csrf = login(client, "writer_a")
+    body = {"csrf_token": csrf, "name": "大屏", "days": "30", "scopes": ["read"], **once()}
+    first = client.post("/settings/tokens", data=body)
+    second = client.post("/settings/tokens", data=body)
+    assert first.status_code == 201 and "gf_" in first.get_data(as_text=True)
+    assert second.status_code == 302 and second.headers["Location"].endswith("/settings/tokens")
+    assert db.session.query(ApiToken).count() == 1
+
+
+def test_nobody_revokes_another_persons_token(app, org):
+    owner, owner_csrf, secret = _issue(app, "writer_a")
+    row = db.session.query(ApiToken).one()
+    other = app.test_client()
+    other_csrf = login(other, "writer_b")
+    assert other.post(f"/settings/tokens/{row.id}/revoke", data={"csrf_token": other_csrf}).status_code == 404
+    assert app.test_client().get("/api/v1/me", headers=_bearer(secret)).status_code == 200
+
+
+def test_each_token_has_its_own_rate_limit(app, org):
+    _c, _csrf, first = _issue(app, "writer_a", name="甲")
+    _c, _csrf, second = _issue(app, "writer_a", name="乙")
+    api = app.test_client()
+    kept = app.config["API_RATE_LIMIT"]
+    app.config["API_RATE_LIMIT"] = "3/minute"
+    try:
+        answers = [api.get("/api/v1/me", headers=_bearer(first)).status_code for _ in range(4)]
+        assert answers == [200, 200, 200, 429]
+        limited = api.get("/api/v1/me", headers=_bearer(first))
+        assert limited.mimetype == "application/problem+json"
+        assert limited.get_json()["title"] == "请求过于频繁，请稍后再试。"
+        assert api.get("/api/v1/me", headers=_bearer(second)).status_code == 200  # another token, its own count
+    finally:
+        app.config["API_RATE_LIMIT"] = kept
