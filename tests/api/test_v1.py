@@ -192,3 +192,40 @@ def test_each_token_has_its_own_rate_limit(app, org):
         assert api.get("/api/v1/me", headers=_bearer(second)).status_code == 200  # another token, its own count
     finally:
         app.config["API_RATE_LIMIT"] = kept
+
+
+def test_the_task_verbs_and_notices_through_a_token(app, org):
+    _c, _csrf, writer = _issue(app, "writer_a", scopes=("read", "act"))
+    api = app.test_client()
+    created = api.post("/api/v1/items", headers=_bearer(writer)).get_json()
+    task_id = created["task"]["id"]
+    saved = api.post(f"/api/v1/tasks/{task_id}/draft", json={"title": "先存一下"}, headers=_bearer(writer))
+    assert saved.status_code == 200 and saved.get_json()["task"]["id"] == task_id
+    done = api.post(f"/api/v1/tasks/{task_id}/complete", json={**COMPOSE}, headers=_bearer(writer))
+    assert done.status_code == 200, done.get_data(as_text=True)
+    _c, _csrf, verifier = _issue(app, "verifier_a", scopes=("read", "act"))
+    todo = api.get("/api/v1/inbox/todo", headers=_bearer(verifier)).get_json()["tasks"]
+    verify_id = next(t["id"] for t in todo if t["instance_id"] == created["item"]["instance_id"])
+    targets = api.get(f"/api/v1/tasks/{verify_id}/return-targets", headers=_bearer(verifier)).get_json()["steps"]
+    assert [t["step_key"] for t in targets] == ["compose"]
+    empty = api.post(f"/api/v1/tasks/{verify_id}/return", json={"target_row_id": targets[0]["id"]},
+                     headers=_bearer(verifier))
+    assert empty.status_code == 422 and empty.mimetype == "application/problem+json"
+    assert "reason" in empty.get_json()["fields"]
+    wrong_type = api.post(f"/api/v1/tasks/{verify_id}/return", json={"target_row_id": "x", "reason": "补充"},
+                          headers=_bearer(verifier))
+    assert wrong_type.status_code == 422 and wrong_type.get_json()["fields"]["target_row_id"]
+    back = api.post(f"/api/v1/tasks/{verify_id}/return",
+                    json={"target_row_id": targets[0]["id"], "reason": "请补充数据"}, headers=_bearer(verifier))
+    assert back.status_code == 200, back.get_data(as_text=True)
+    reopened = back.get_json()["task"]
+    assert (reopened["step_key"], reopened["state"], reopened["assignee_id"]) == ("compose", "open",
+                                                                                   org.users["writer_a"].id)
+    notices = api.get("/api/v1/notices?unread=1", headers=_bearer(writer)).get_json()["notices"]
+    returned = [n for n in notices if n["instance_id"] == created["item"]["instance_id"]]
+    assert returned and not returned[0]["read"]
+    read = api.post(f"/api/v1/notices/{returned[0]['id']}/read", headers=_bearer(writer))
+    assert read.status_code == 200
+    assert api.post(f"/api/v1/notices/{returned[0]['id']}/read", headers=_bearer(verifier)).status_code == 404
+    again = api.post(f"/api/v1/tasks/{verify_id}/claim", headers=_bearer(verifier))
+    assert again.status_code in (404, 409) and again.mimetype == "application/problem+json"  # the step moved on

@@ -29,16 +29,20 @@ blp.before_request(bearer.authenticate)
 
 PROBLEMS = {code: {"description": text, "content": {"application/problem+json": {"schema": s.Problem}}}
             for code, text in ((401, "未登录或令牌无效"), (403, "无权或令牌缺少权限范围"), (404, "不存在或无权查看"),
-                               (422, "提交的内容有误"))}
+                               (409, "任务已被他人处理或状态已变"), (422, "提交的内容有误"))}
 
 
-def _documented(*codes):
+def documented(*codes):
     def decorate(view):
         for code in codes:
             blp.alt_response(code, description=PROBLEMS[code]["description"], schema=s.Problem,
                              content_type="application/problem+json")(view)
         return view
     return decorate
+
+
+FREE_FORM = {"required": True, "description": "该环节表单的字段（见 GET /tasks/{id} 的 form_fields）",
+             "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}}}
 
 
 def _created(make):
@@ -55,7 +59,7 @@ def _etag(row, instance):
 
 @blp.route("/me")
 @blp.response(200, s.Me)
-@_documented(401)
+@documented(401)
 @bearer.requires("read")
 def me():
     """当前调用者：用户、单位、角色、密级许可，以及令牌的权限范围。"""
@@ -69,7 +73,7 @@ def me():
 @blp.route("/inbox/<string:tab>")
 @blp.arguments(ListArgs, location="query", as_kwargs=False)
 @blp.response(200, s.InboxPage)
-@_documented(401, 404, 422)
+@documented(401, 404, 422)
 @bearer.requires("read")
 def inbox(args, tab):
     """待办（todo）、已办（done）、我发起的（started）、抄送我的（copied）、催办记录（urges），筛选与页面相同。"""
@@ -87,7 +91,7 @@ def inbox(args, tab):
 
 @blp.route("/tasks/<int:row_id>")
 @blp.response(200, s.TaskDetail)
-@_documented(401, 403, 404)
+@documented(401, 403, 404)
 @bearer.requires("read")
 def task(row_id):
     """一项任务：表单字段和 ETag（办理时以 If-Match 回传）。"""
@@ -102,8 +106,9 @@ def task(row_id):
 
 
 @blp.route("/tasks/<int:row_id>/complete", methods=["POST"])
+@blp.doc(requestBody=FREE_FORM)
 @blp.response(200, s.Completed)
-@_documented(401, 403, 404, 422)
+@documented(401, 403, 404, 422)
 @blp.alt_response(412, description="If-Match 与任务当前状态不符：表单已过期", schema=s.Problem,
                   content_type="application/problem+json")
 @bearer.requires("act")
@@ -124,7 +129,7 @@ def complete(row_id):
 
 @blp.route("/items", methods=["POST"])
 @blp.response(201, s.ItemCreated)
-@_documented(401, 403)
+@documented(401, 403)
 @bearer.requires("act")
 def create_item():
     """新建信息：为调用者所在单位起草一条信息，返回信息和撰写任务。支持 Idempotency-Key。"""
@@ -136,7 +141,7 @@ def create_item():
 
 @blp.route("/items/<int:item_id>")
 @blp.response(200, s.ItemDetail)
-@_documented(401, 404)
+@documented(401, 404)
 @bearer.requires("read")
 def item(item_id):
     """一条信息（按单位、角色、密级判断可见，与页面相同）。"""
@@ -145,7 +150,7 @@ def item(item_id):
 
 @blp.route("/items/<int:item_id>/history")
 @blp.response(200, s.History)
-@_documented(401, 404)
+@documented(401, 404)
 @bearer.requires("read")
 def item_history(item_id):
     """一条信息的办理过程。"""
@@ -156,7 +161,7 @@ def item_history(item_id):
 @blp.route("/emergencies")
 @blp.arguments(s.EmergencyArgs, location="query", as_kwargs=False)
 @blp.response(200, s.EmergencyList)
-@_documented(401, 422)
+@documented(401, 422)
 @bearer.requires("read")
 def emergencies(args):
     """调用者可见的紧急信息（scope：all / open / own），未办结的在前。"""
@@ -165,7 +170,7 @@ def emergencies(args):
 
 @blp.route("/emergencies", methods=["POST"])
 @blp.response(201, s.EmergencyDetail)
-@_documented(401, 403, 422)
+@documented(401, 403, 422)
 @bearer.requires("act")
 def report_emergency():
     """报告紧急信息（与 /emergencies/new 页面的表单相同）。支持 Idempotency-Key。"""
@@ -178,7 +183,7 @@ def report_emergency():
 
 @blp.route("/emergencies/<int:emergency_id>")
 @blp.response(200, s.EmergencyDetail)
-@_documented(401, 404)
+@documented(401, 404)
 @bearer.requires("read")
 def emergency(emergency_id):
     """一条紧急信息及其各级报送情况。"""

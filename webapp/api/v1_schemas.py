@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields
 
 from webapp.inbox.schemas import TABS
-from webapp.inputs.fields import Choice
+from webapp.inputs.fields import Choice, Flag
 from webapp.inputs.schemas import QuerySchema
 
 from .schemas import EmergencyOut, EventOut, ItemOut, TaskOut
@@ -80,3 +80,63 @@ class Problem(Schema):
     detail = fields.String()
     code = fields.String()
     fields_ = fields.Dict(data_key="fields", metadata={"description": "表单错误：字段名 → 错误信息列表"})
+
+
+class TaskOnly(Schema):
+    task = fields.Nested(TaskOut)
+
+
+class Withdrawn(Schema):
+    task = fields.Nested(TaskOut, allow_none=True, metadata={"description": "撤回后重新回到调用者待办的任务"})
+
+
+class Person(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    unit_id = fields.Integer()
+
+
+class People(Schema):
+    people = fields.List(fields.Nested(Person))
+
+
+class Steps(Schema):
+    steps = fields.List(fields.Nested(TaskOut))
+
+
+class Urged(Schema):
+    urge_id = fields.Integer()
+    task_id = fields.Integer()
+
+
+class Recipient(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class Copied(Schema):
+    copied = fields.List(fields.Nested(Recipient))
+
+
+class NoticeArgs(QuerySchema):
+    unread = Flag(load_default=False)
+
+
+class NoticeOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    body = fields.String()
+    level = fields.String(metadata={"enum": ["info", "warning", "danger"]})
+    created_dt = fields.DateTime()
+    instance_id = fields.Integer(allow_none=True)
+    link = fields.String(allow_none=True)
+    read = fields.Boolean()
+
+
+class NoticeList(Schema):
+    notices = fields.List(fields.Nested(NoticeOut))
+
+
+class NoticeRead(Schema):
+    id = fields.Integer()
+    read = fields.Boolean()

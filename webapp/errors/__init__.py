@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from webapp.core.errors import AppError, TaskConflict
+from webapp.core.errors import AppError, FormInvalid, TaskConflict
 from webapp.core.responses import HTTP_MESSAGES, respond
 from webapp.extensions import db
 from webapp.inputs.messages import is_chinese
@@ -53,7 +53,20 @@ def _http(exc):
     # A description written for our users is Chinese; werkzeug's own (and JSON decoding's) are English.
     custom = exc.description != type(exc).description and is_chinese(exc.description or "")
     message = exc.description if custom else HTTP_MESSAGES.get(exc.code, "请求有误。")
+    refused = _parsed_fields(exc)
+    if refused is not None:  # /api/v1 arguments read by webargs: the fields at fault, as a form's
+        invalid = FormInvalid(refused)
+        return respond(invalid.status, invalid.message, invalid.code, fields=refused)
     return respond(exc.code, message, exc.name.lower().replace(" ", "_"))
+
+
+def _parsed_fields(exc):
+    """The refused fields of a webargs 422 ({location: {field: messages}}), merged over locations, or None."""
+    messages = (getattr(exc, "data", None) or {}).get("messages") if exc.code == 422 else None
+    if not isinstance(messages, dict):
+        return None
+    return {name: errors for located in messages.values() if isinstance(located, dict)
+            for name, errors in located.items()}
 
 
 def _too_large(exc):

@@ -65,9 +65,12 @@ def transfer_task(user, task_row_id, target_user_id, reason):
 
 
 def return_task(user, task_row_id, target_row_id, reason):
-    """退回 to an earlier step that ran; its performer gets it back with the reason."""
+    """退回 to an earlier step that ran; its performer gets it back with the reason. Returns the step reopened."""
     queries.known_task(user, task_row_id)
-    return engine.return_to(task_row_id, user, target_row_id, reason)
+    target = db.session.get(HumanTask, target_row_id)
+    instance = engine.return_to(task_row_id, user, target_row_id, reason)
+    return (db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open", step_key=target.step_key)
+            .order_by(HumanTask.id.desc()).first())
 
 
 def withdraw_task(user, task_row_id):
