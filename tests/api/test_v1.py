@@ -4,6 +4,7 @@ import hashlib
 import re
 from datetime import timedelta
 
+from tests.cases.helpers import REGISTER
 from tests.emergencies.helpers import REPORT, local
 from tests.helpers import COMPOSE
 from tests.web_helpers import login, once
@@ -229,3 +230,25 @@ def test_the_task_verbs_and_notices_through_a_token(app, org):
     assert api.post(f"/api/v1/notices/{returned[0]['id']}/read", headers=_bearer(verifier)).status_code == 404
     again = api.post(f"/api/v1/tasks/{verify_id}/claim", headers=_bearer(verifier))
     assert again.status_code in (404, 409) and again.mimetype == "application/problem+json"  # the step moved on
+
+
+def test_cases_through_a_token_and_a_secret_read_is_audited(app, org):
+    _c, _csrf, desk = _issue(app, "dc", scopes=("read", "act"))
+    _c, _csrf, writer = _issue(app, "writer_a", scopes=("read", "act"))
+    api = app.test_client()
+    assert api.post("/api/v1/cases", headers=_bearer(writer)).status_code == 403
+    registered = api.post("/api/v1/cases", headers={**_bearer(desk), "Idempotency-Key": "case-key-1"})
+    assert registered.status_code == 201, registered.get_data(as_text=True)
+    body = registered.get_json()
+    assert body["case"]["alert"] == "pending" and body["task"]["step_key"] == "register"
+    form = {**REGISTER, "secrecy": "2", "lead_unit_id": str(org.units["county-a"].id)}
+    done = api.post(f"/api/v1/tasks/{body['task']['id']}/complete", json=form, headers=_bearer(desk))
+    assert done.status_code == 200, done.get_data(as_text=True)
+    listed = api.get("/api/v1/cases", headers=_bearer(desk)).get_json()["cases"]
+    assert [c["id"] for c in listed] == [body["case"]["id"]] and listed[0]["secrecy"] == 2
+    assert api.get("/api/v1/cases?alert=purple", headers=_bearer(desk)).status_code == 422
+    before = db.session.query(AuditEntry).filter_by(action="item.view_secret").count()
+    detail = api.get(f"/api/v1/cases/{body['case']['id']}", headers=_bearer(desk))
+    assert detail.status_code == 200 and detail.get_json()["case"]["case_no"] == body["case"]["case_no"]
+    assert db.session.query(AuditEntry).filter_by(action="item.view_secret").count() == before + 1
+    assert api.get(f"/api/v1/cases/{body['case']['id']}", headers=_bearer(writer)).status_code == 404

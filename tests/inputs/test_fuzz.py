@@ -16,7 +16,7 @@ from tests.emergencies.helpers import REPORT
 from tests.web_helpers import login
 from webapp.admin.schemas import ClockSchema
 from webapp.api.token_schemas import IssueSchema
-from webapp.api.v1_schemas import EmergencyArgs, NoticeArgs
+from webapp.api.v1_schemas import CaseArgs, EmergencyArgs, NoticeArgs
 from webapp.audit.schemas import AuditFilterSchema
 from webapp.auth.schemas import ChangePasswordSchema, SecurityPolicySchema
 from webapp.cases.operations import register_case
@@ -97,6 +97,7 @@ ENDPOINT_SCHEMAS = {
     "api_v1.inbox": [ListArgs], "api_v1.report_emergency": [ReportSchema], "api_v1.emergencies": [EmergencyArgs],
     "api_tokens.issue": [IssueSchema], "api_v1.transfer": [TransferSchema], "api_v1.return_to": [ReturnSchema],
     "api_v1.urge": [TaskUrgeSchema], "api_v1.copy": [CopySchema], "api_v1.notices": [NoticeArgs],
+    "api_v1.cases": [CaseArgs],
 }
 TASK_ENDPOINTS = {"inbox.task", "api.complete", "api_v1.complete", "api_v1.draft"}
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from webapp import engine, idempotency
+from webapp.audit.views_helper import viewed
 from webapp.core import forms
 from webapp.core.errors import AppError, FormInvalid, NotFound
 from webapp.emergencies import operations as emergency_operations
@@ -45,11 +46,19 @@ FREE_FORM = {"required": True, "description": "该环节表单的字段（见 GE
              "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}}}
 
 
-def _created(make):
+def created(make):
     """A creating call: at most once per Idempotency-Key (a repeat gets the first answer), 201."""
     idempotency.claim(optional=True)
     response = idempotency.answer(make(), 201)
     db.session.commit()
+    return response
+
+
+def shown(schema_cls, data, subject):
+    """The answer for a page-like read of `subject`: dumped first, then a secret subject's view is audited (as the
+    pages do with `viewed`) — a read that failed to serialise was not seen."""
+    response = jsonify(schema_cls().dump(data))
+    viewed(subject, current_user)
     return response
 
 
@@ -100,7 +109,7 @@ def task(row_id):
     fields = [{"name": name, "type": type(field).__name__, "required": bool(field.required)}
               for name, field in (schema_cls().fields.items() if schema_cls else ())]
     etag = _etag(row, row.instance)
-    response = jsonify(s.TaskDetail().dump({"task": row, "form_fields": fields, "etag": etag}))
+    response = shown(s.TaskDetail, {"task": row, "form_fields": fields, "etag": etag}, row)
     response.headers["ETag"] = etag
     return response
 
@@ -136,7 +145,7 @@ def create_item():
     def make():
         item, row = report_operations.create_item(current_user)
         return {"item": item_schema.dump(item), "task": task_schema.dump(row)}
-    return _created(make)
+    return created(make)
 
 
 @blp.route("/items/<int:item_id>")
@@ -145,7 +154,8 @@ def create_item():
 @bearer.requires("read")
 def item(item_id):
     """一条信息（按单位、角色、密级判断可见，与页面相同）。"""
-    return {"item": report_queries.get_visible(current_user, item_id)}
+    found = report_queries.get_visible(current_user, item_id)
+    return shown(s.ItemDetail, {"item": found}, found)
 
 
 @blp.route("/items/<int:item_id>/history")
@@ -155,7 +165,7 @@ def item(item_id):
 def item_history(item_id):
     """一条信息的办理过程。"""
     found = report_queries.get_visible(current_user, item_id)
-    return {"history": report_queries.history(found)}
+    return shown(s.History, {"history": report_queries.history(found)}, found)
 
 
 @blp.route("/emergencies")
@@ -178,7 +188,7 @@ def report_emergency():
         found = emergency_operations.report(current_user, json_object())
         return {"emergency": emergency_schema.dump(found),
                 "history": event_schema.dump(emergency_queries.history(found), many=True)}
-    return _created(make)
+    return created(make)
 
 
 @blp.route("/emergencies/<int:emergency_id>")
@@ -188,7 +198,7 @@ def report_emergency():
 def emergency(emergency_id):
     """一条紧急信息及其各级报送情况。"""
     found = emergency_queries.get_visible(current_user, emergency_id)
-    return {"emergency": found, "history": emergency_queries.history(found)}
+    return shown(s.EmergencyDetail, {"emergency": found, "history": emergency_queries.history(found)}, found)
 
 
 class Stale(AppError):

@@ -140,3 +140,59 @@ class NoticeList(Schema):
 class NoticeRead(Schema):
     id = fields.Integer()
     read = fields.Boolean()
+
+
+class CaseOut(Schema):
+    """A 批示件 as the desk and the case page show it; `alert` is its light."""
+
+    id = fields.Integer()
+    instance_id = fields.Integer()
+    case_no = fields.String()
+    unit_id = fields.Integer(metadata={"description": "登记的督查室"})
+    title = fields.String()
+    source_leader = fields.String()
+    level = fields.String(allow_none=True)
+    level_label = fields.String()
+    instruction = fields.String()
+    instruction_date = fields.Date(allow_none=True)
+    urgency = fields.String()
+    secrecy = fields.Integer()
+    lead_unit_id = fields.Integer(allow_none=True)
+    assist_unit_ids = fields.List(fields.Integer())
+    requirements = fields.String()
+    stage = fields.String()
+    stage_label = fields.String()
+    registered_dt = fields.DateTime()
+    assigned_dt = fields.DateTime(allow_none=True)
+    due_dt = fields.DateTime(allow_none=True)
+    feedback_due_dt = fields.DateTime(allow_none=True)
+    original_due_dt = fields.DateTime(allow_none=True)
+    extensions = fields.List(fields.Dict())
+    rule_text = fields.String(allow_none=True)
+    alert = fields.String(metadata={"enum": ["red", "yellow", "green", "unknown", "pending", "closed"]})
+    alert_label = fields.String()
+    progress_count = fields.Integer()
+    return_count = fields.Integer()
+    last_report_dt = fields.DateTime(allow_none=True)
+    last_report_kind = fields.String(allow_none=True)
+    closed_dt = fields.DateTime(allow_none=True)
+
+
+class CaseArgs(QuerySchema):
+    alert = Choice(["red", "yellow", "unknown"], "红黄灯")
+
+
+class CaseList(Schema):
+    cases = fields.List(fields.Nested(CaseOut))
+
+
+class CaseDetail(Schema):
+    case = fields.Nested(CaseOut)
+    open_tasks = fields.List(fields.Nested(TaskOut))
+    reports = fields.List(fields.Nested(EventOut), metadata={"description": "承办单位的进展、报结与延期申请"})
+    history = fields.List(fields.Nested(EventOut))
+
+
+class CaseCreated(Schema):
+    case = fields.Nested(CaseOut)
+    task = fields.Nested(TaskOut, metadata={"description": "登记任务：以 POST /tasks/{id}/complete 填写批示内容"})

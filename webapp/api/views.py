@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from webapp import idempotency
+from webapp.audit.views_helper import viewed
 from webapp.auth.csrf import token
 from webapp.core.errors import NotFound
 from webapp.emergencies import operations as emergency_operations
@@ -68,7 +69,10 @@ def create_report():
 @login_required
 def report(item_id):
     item = report_queries.get_visible(current_user, item_id)
-    return jsonify(item=item_schema.dump(item), history=event_schema.dump(report_queries.history(item), many=True))
+    response = jsonify(item=item_schema.dump(item),
+                       history=event_schema.dump(report_queries.history(item), many=True))
+    viewed(item, current_user)  # a secret item's view is audited, as on its page
+    return response
 
 
 @bp.route("/emergencies")
@@ -106,5 +110,7 @@ def phone_emergency():
 @login_required
 def emergency(emergency_id):
     found = emergency_queries.get_visible(current_user, emergency_id)
-    return jsonify(emergency=emergency_schema.dump(found),
-                   history=event_schema.dump(emergency_queries.history(found), many=True))
+    response = jsonify(emergency=emergency_schema.dump(found),
+                       history=event_schema.dump(emergency_queries.history(found), many=True))
+    viewed(found, current_user)
+    return response

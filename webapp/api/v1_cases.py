@@ -1,0 +1,43 @@
+"""/api/v1: 批示件 (instruction cases) — the list with its lights, a case, registering one. What follows
+(交办, 办理, 进展, 延期申请与审批, 报结, 审核) is the case's tasks, done through /tasks/{id}/complete."""
+from flask_login import current_user
+
+from webapp.cases import operations as case_operations
+from webapp.cases import queries as case_queries
+
+from . import bearer
+from . import v1_schemas as s
+from .v1 import blp, created, documented, shown
+
+
+@blp.route("/cases")
+@blp.arguments(s.CaseArgs, location="query", as_kwargs=False)
+@blp.response(200, s.CaseList)
+@documented(401, 422)
+@bearer.requires("read")
+def cases(args):
+    """调用者可见的批示件（最多 200 件，未办结的按期限在前）；alert 只列红灯、黄灯或期限待定的。"""
+    return {"cases": case_queries.list_for(current_user, args.get("alert"))}
+
+
+@blp.route("/cases/<int:case_id>")
+@blp.response(200, s.CaseDetail)
+@documented(401, 404)
+@bearer.requires("read")
+def case(case_id):
+    """一件批示件：办理情况、当前任务、承办单位的报告与全部过程。"""
+    found = case_queries.get_visible(current_user, case_id)
+    return shown(s.CaseDetail, {"case": found, "open_tasks": case_queries.open_tasks(found),
+                                "reports": case_queries.reports(found), "history": case_queries.history(found)}, found)
+
+
+@blp.route("/cases", methods=["POST"])
+@blp.response(201, s.CaseCreated)
+@documented(401, 403)
+@bearer.requires("act")
+def register():
+    """登记批示件（督查室）：返回批示件和登记任务。支持 Idempotency-Key。"""
+    def make():
+        found, task = case_operations.register_case(current_user)
+        return s.CaseCreated().dump({"case": found, "task": task})
+    return created(make)
