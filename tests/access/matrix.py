@@ -400,6 +400,11 @@ MATRIX = {
     "designer.rollback": Entry(("definition",), post=nobody_else(admin)),
     "designer.check": Entry(post=nobody_else(admin), json=True, body=lambda w, p, o: {"xml": "<x/>"}),
     "designer.deploy": Entry(post=nobody_else(admin), json=True, body=lambda w, p, o: {"xml": "<x/>"}),
+    "api_v1.definitions": Entry(get=admin),
+    "api_v1.versions": Entry(("definition",), get=admin),
+    "api_v1.rollback": Entry(("definition",), post=nobody_else(admin)),
+    "api_v1.validate": Entry(post=nobody_else(admin), json=True, body=lambda w, p, o: {"xml": "<x/>"}),
+    "api_v1.deploy": Entry(post=nobody_else(admin), json=True, body=lambda w, p, o: {"xml": "<x/>"}),
     # --- 系统管理 → 单位 / 用户 (系统管理员), 授权与密级 / 账号解锁 (安全保密管理员): 三员分立 ------------------------
     "organisation.units": Entry(get=admin),
     "organisation.new_unit": Entry(post=nobody_else(admin),

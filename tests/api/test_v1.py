@@ -152,7 +152,9 @@ def test_the_openapi_document_is_generated_from_the_schemas(app, org):
                  "/api/v1/items", "/api/v1/items/{item_id}", "/api/v1/emergencies"):
         assert path in paths, path
     assert "TaskOut" in doc["components"]["schemas"] and "Problem" in doc["components"]["schemas"]
-    assert "412" in paths["/api/v1/tasks/{row_id}/complete"]["post"]["responses"]
+    complete = paths["/api/v1/tasks/{row_id}/complete"]["post"]["responses"]
+    assert {"200", "401", "403", "404", "412", "422"} <= set(complete)
+    assert "application/problem+json" in complete["403"]["content"]
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and "swagger-ui" in page.get_data(as_text=True)
     assert client.get("/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
@@ -252,3 +254,37 @@ def test_cases_through_a_token_and_a_secret_read_is_audited(app, org):
     assert detail.status_code == 200 and detail.get_json()["case"]["case_no"] == body["case"]["case_no"]
     assert db.session.query(AuditEntry).filter_by(action="item.view_secret").count() == before + 1
     assert api.get(f"/api/v1/cases/{body['case']['id']}", headers=_bearer(writer)).status_code == 404
+
+
+def test_process_definitions_need_an_admin_and_the_admin_scope(app, org):
+    from pathlib import Path
+
+    xml = Path("processes/info_report.bpmn").read_text(encoding="utf-8")
+    _c, _csrf, admin_read = _issue(app, "admin", scopes=("read",), name="只读")
+    _c, _csrf, admin = _issue(app, "admin", scopes=("read", "admin"), name="管理")
+    _c, _csrf, writer = _issue(app, "writer_a", scopes=("read",))
+    api = app.test_client()
+    assert api.get("/api/v1/definitions", headers=_bearer(admin_read)).get_json()["code"] == "insufficient_scope"
+    assert api.get("/api/v1/definitions", headers=_bearer(writer)).status_code == 403
+    listed = api.get("/api/v1/definitions", headers=_bearer(admin)).get_json()["processes"]
+    latest = {p["definition"]["process_key"]: p["definition"]["version"] for p in listed}
+    assert "info_report" in latest
+    hostile = xml.replace('decision == ', '__import__("os").system("id") or decision == ', 1)
+    checked = api.post("/api/v1/definitions/validate", json={"xml": hostile}, headers=_bearer(admin)).get_json()
+    assert not checked["ok"] and checked["errors"]
+    refused = api.post("/api/v1/definitions", json={"xml": hostile, "comment": "攻击"}, headers=_bearer(admin))
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert refused.get_json()["errors"]
+    no_comment = api.post("/api/v1/definitions", json={"xml": xml}, headers=_bearer(admin))
+    assert no_comment.status_code == 422 and no_comment.get_json()["fields"]["comment"] == ["请填写版本说明"]
+    changed = xml.replace('name="信息报送"', 'name="信息报送（接口部署）"', 1)
+    assert changed != xml
+    deployed = api.post("/api/v1/definitions", json={"xml": changed, "comment": "接口部署"}, headers=_bearer(admin))
+    assert deployed.status_code == 201, deployed.get_data(as_text=True)
+    version = deployed.get_json()["version"]
+    assert version == latest["info_report"] + 1 and deployed.get_json()["created"]
+    versions = api.get("/api/v1/definitions/info_report/versions", headers=_bearer(admin)).get_json()["versions"]
+    assert [v["definition"]["version"] for v in versions][:2] == [version, version - 1]
+    back = api.post(f"/api/v1/definitions/info_report/versions/{version - 1}/rollback", headers=_bearer(admin))
+    assert back.status_code == 200 and back.get_json()["is_latest"]
+    assert db.session.query(AuditEntry).filter_by(action="admin.rollback").count() == 1

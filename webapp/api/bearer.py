@@ -8,10 +8,12 @@ from functools import wraps
 from flask import current_app, g, request
 from flask_login import current_user
 
-from webapp.core.errors import AppError
+from webapp.core.errors import AppError, NotAllowed
 from webapp.extensions import limiter
 
 from . import tokens
+
+ROLE_REFUSALS = {"admin": "只有系统管理员可以管理流程定义。"}
 
 
 class Unauthorized(AppError):
@@ -61,14 +63,17 @@ def token_key():
     return request.remote_addr or ""
 
 
-def requires(scope):
-    """A token must carry `scope`; a session acts with its user's own rights (the operations decide the rest)."""
+def requires(scope, role=None):
+    """A token must carry `scope`, and the caller hold `role` when one is named; a session acts with its user's own
+    rights (the operations decide the rest). Put right under the route: it is judged before the body is read."""
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             row = getattr(g, "api_token", None)
             if row is not None and scope not in row.scopes:
                 raise ScopeMissing(f"该访问令牌没有“{scope}”权限范围。", required_scope=scope)
+            if role is not None and not current_user.has_role(role):
+                raise NotAllowed(ROLE_REFUSALS.get(role, "您无权使用此接口。"))
             return view(*args, **kwargs)
         # Counted per token (or session user) once the caller is known: the limiter runs inside the view.
         return limiter.limit(_rate_limit, key_func=token_key)(wrapped)

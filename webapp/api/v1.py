@@ -36,8 +36,8 @@ PROBLEMS = {code: {"description": text, "content": {"application/problem+json": 
 def documented(*codes):
     def decorate(view):
         for code in codes:
-            blp.alt_response(code, description=PROBLEMS[code]["description"], schema=s.Problem,
-                             content_type="application/problem+json")(view)
+            view = blp.alt_response(code, description=PROBLEMS[code]["description"], schema=s.Problem,
+                                    content_type="application/problem+json")(view)
         return view
     return decorate
 
@@ -67,9 +67,9 @@ def _etag(row, instance):
 
 
 @blp.route("/me")
+@bearer.requires("read")
 @blp.response(200, s.Me)
 @documented(401)
-@bearer.requires("read")
 def me():
     """当前调用者：用户、单位、角色、密级许可，以及令牌的权限范围。"""
     user = current_user
@@ -80,10 +80,10 @@ def me():
 
 
 @blp.route("/inbox/<string:tab>")
+@bearer.requires("read")
 @blp.arguments(ListArgs, location="query", as_kwargs=False)
 @blp.response(200, s.InboxPage)
 @documented(401, 404, 422)
-@bearer.requires("read")
 def inbox(args, tab):
     """待办（todo）、已办（done）、我发起的（started）、抄送我的（copied）、催办记录（urges），筛选与页面相同。"""
     if tab not in TABS:
@@ -99,9 +99,9 @@ def inbox(args, tab):
 
 
 @blp.route("/tasks/<int:row_id>")
+@bearer.requires("read")
 @blp.response(200, s.TaskDetail)
 @documented(401, 403, 404)
-@bearer.requires("read")
 def task(row_id):
     """一项任务：表单字段和 ETag（办理时以 If-Match 回传）。"""
     row = inbox_queries.task_for(current_user, row_id)
@@ -115,12 +115,12 @@ def task(row_id):
 
 
 @blp.route("/tasks/<int:row_id>/complete", methods=["POST"])
+@bearer.requires("act")
 @blp.doc(requestBody=FREE_FORM)
 @blp.response(200, s.Completed)
 @documented(401, 403, 404, 422)
 @blp.alt_response(412, description="If-Match 与任务当前状态不符：表单已过期", schema=s.Problem,
                   content_type="application/problem+json")
-@bearer.requires("act")
 def complete(row_id):
     """办理：提交任务表单（JSON 对象，字段见 GET /tasks/{id}）。可带 If-Match（GET 返回的 ETag）。"""
     form = json_object()
@@ -137,9 +137,9 @@ def complete(row_id):
 
 
 @blp.route("/items", methods=["POST"])
+@bearer.requires("act")
 @blp.response(201, s.ItemCreated)
 @documented(401, 403)
-@bearer.requires("act")
 def create_item():
     """新建信息：为调用者所在单位起草一条信息，返回信息和撰写任务。支持 Idempotency-Key。"""
     def make():
@@ -149,9 +149,9 @@ def create_item():
 
 
 @blp.route("/items/<int:item_id>")
+@bearer.requires("read")
 @blp.response(200, s.ItemDetail)
 @documented(401, 404)
-@bearer.requires("read")
 def item(item_id):
     """一条信息（按单位、角色、密级判断可见，与页面相同）。"""
     found = report_queries.get_visible(current_user, item_id)
@@ -159,9 +159,9 @@ def item(item_id):
 
 
 @blp.route("/items/<int:item_id>/history")
+@bearer.requires("read")
 @blp.response(200, s.History)
 @documented(401, 404)
-@bearer.requires("read")
 def item_history(item_id):
     """一条信息的办理过程。"""
     found = report_queries.get_visible(current_user, item_id)
@@ -169,19 +169,19 @@ def item_history(item_id):
 
 
 @blp.route("/emergencies")
+@bearer.requires("read")
 @blp.arguments(s.EmergencyArgs, location="query", as_kwargs=False)
 @blp.response(200, s.EmergencyList)
 @documented(401, 422)
-@bearer.requires("read")
 def emergencies(args):
     """调用者可见的紧急信息（scope：all / open / own），未办结的在前。"""
     return {"emergencies": emergency_queries.list_for(current_user, args["scope"])}
 
 
 @blp.route("/emergencies", methods=["POST"])
+@bearer.requires("act")
 @blp.response(201, s.EmergencyDetail)
 @documented(401, 403, 422)
-@bearer.requires("act")
 def report_emergency():
     """报告紧急信息（与 /emergencies/new 页面的表单相同）。支持 Idempotency-Key。"""
     def make():
@@ -192,9 +192,9 @@ def report_emergency():
 
 
 @blp.route("/emergencies/<int:emergency_id>")
+@bearer.requires("read")
 @blp.response(200, s.EmergencyDetail)
 @documented(401, 404)
-@bearer.requires("read")
 def emergency(emergency_id):
     """一条紧急信息及其各级报送情况。"""
     found = emergency_queries.get_visible(current_user, emergency_id)

@@ -11,19 +11,19 @@ from .v1 import blp, created, documented, shown
 
 
 @blp.route("/cases")
+@bearer.requires("read")
 @blp.arguments(s.CaseArgs, location="query", as_kwargs=False)
 @blp.response(200, s.CaseList)
 @documented(401, 422)
-@bearer.requires("read")
 def cases(args):
     """调用者可见的批示件（最多 200 件，未办结的按期限在前）；alert 只列红灯、黄灯或期限待定的。"""
     return {"cases": case_queries.list_for(current_user, args.get("alert"))}
 
 
 @blp.route("/cases/<int:case_id>")
+@bearer.requires("read")
 @blp.response(200, s.CaseDetail)
 @documented(401, 404)
-@bearer.requires("read")
 def case(case_id):
     """一件批示件：办理情况、当前任务、承办单位的报告与全部过程。"""
     found = case_queries.get_visible(current_user, case_id)
@@ -32,9 +32,9 @@ def case(case_id):
 
 
 @blp.route("/cases", methods=["POST"])
+@bearer.requires("act")
 @blp.response(201, s.CaseCreated)
 @documented(401, 403)
-@bearer.requires("act")
 def register():
     """登记批示件（督查室）：返回批示件和登记任务。支持 Idempotency-Key。"""
     def make():

@@ -196,3 +196,54 @@ class CaseDetail(Schema):
 class CaseCreated(Schema):
     case = fields.Nested(CaseOut)
     task = fields.Nested(TaskOut, metadata={"description": "登记任务：以 POST /tasks/{id}/complete 填写批示内容"})
+
+
+class DefinitionOut(Schema):
+    id = fields.Integer()
+    process_key = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    sha256 = fields.String()
+    is_latest = fields.Boolean()
+    deployed_by_id = fields.Integer(allow_none=True)
+    deployed_dt = fields.DateTime()
+    comment = fields.String()
+
+
+class ProcessOut(Schema):
+    definition = fields.Nested(DefinitionOut, metadata={"description": "新发起的流程所用的版本"})
+    running = fields.Integer(metadata={"description": "办理中（含异常）的实例数"})
+
+
+class ProcessList(Schema):
+    processes = fields.List(fields.Nested(ProcessOut))
+
+
+class VersionOut(Schema):
+    definition = fields.Nested(DefinitionOut)
+    running = fields.Integer()
+    summary = fields.String(metadata={"description": "与上一版本相比的变化"})
+
+
+class VersionList(Schema):
+    versions = fields.List(fields.Nested(VersionOut))
+
+
+class BpmnProblem(Schema):
+    element_id = fields.String(allow_none=True)
+    message = fields.String()
+    rule = fields.String()
+
+
+class Validation(Schema):
+    ok = fields.Boolean()
+    process_ids = fields.List(fields.String())
+    errors = fields.List(fields.Nested(BpmnProblem))
+    warnings = fields.List(fields.Nested(BpmnProblem))
+
+
+class Deployed(Schema):
+    process_key = fields.String()
+    version = fields.Integer()
+    created = fields.Boolean(metadata={"description": "false：与当前版本相同，未新建版本"})
+    warnings = fields.List(fields.Nested(BpmnProblem))

@@ -23,10 +23,10 @@ def _task(row):
 
 
 @blp.route("/tasks/<int:row_id>/draft", methods=["POST"])
+@bearer.requires("act")
 @blp.doc(requestBody=FREE_FORM)
 @blp.response(200, s.TaskOnly)
 @documented(401, 403, 404, 409, 422)
-@bearer.requires("act")
 def draft(row_id):
     """暂存：保存已填写的部分表单，不提交。"""
     row = inbox_operations.save_task_draft(current_user, row_id, json_object())
@@ -35,9 +35,9 @@ def draft(row_id):
 
 
 @blp.route("/tasks/<int:row_id>/claim", methods=["POST"])
+@bearer.requires("act")
 @blp.response(200, s.TaskOnly)
 @documented(401, 403, 404, 409)
-@bearer.requires("act")
 def claim(row_id):
     """签收：本岗位的任务由调用者独自办理。"""
     row = inbox_operations.claim_task(current_user, row_id)
@@ -46,9 +46,9 @@ def claim(row_id):
 
 
 @blp.route("/tasks/<int:row_id>/release", methods=["POST"])
+@bearer.requires("act")
 @blp.response(200, s.TaskOnly)
 @documented(401, 403, 404, 409)
-@bearer.requires("act")
 def release(row_id):
     """退回签收：任务回到本岗位所有人员的待办。"""
     row = inbox_operations.release_task(current_user, row_id)
@@ -57,9 +57,9 @@ def release(row_id):
 
 
 @blp.route("/tasks/<int:row_id>/transfer-candidates")
+@bearer.requires("read")
 @blp.response(200, s.People)
 @documented(401, 403, 404)
-@bearer.requires("read")
 def transfer_candidates(row_id):
     """转办可选的同岗位人员。"""
     row = inbox_queries.task_for(current_user, row_id)
@@ -68,10 +68,10 @@ def transfer_candidates(row_id):
 
 
 @blp.route("/tasks/<int:row_id>/transfer", methods=["POST"])
+@bearer.requires("act")
 @blp.arguments(TransferSchema)
 @blp.response(200, s.TaskOnly)
 @documented(401, 403, 404, 409, 422)
-@bearer.requires("act")
 def transfer(form, row_id):
     """转办给同岗位的同事，并说明理由。"""
     row = inbox_operations.transfer_task(current_user, row_id, form["target_user_id"], form["reason"])
@@ -80,9 +80,9 @@ def transfer(form, row_id):
 
 
 @blp.route("/tasks/<int:row_id>/return-targets")
+@bearer.requires("read")
 @blp.response(200, s.Steps)
 @documented(401, 403, 404)
-@bearer.requires("read")
 def return_targets(row_id):
     """可退回的此前环节（target_row_id 取其 id）。"""
     row = inbox_queries.task_for(current_user, row_id)
@@ -90,10 +90,10 @@ def return_targets(row_id):
 
 
 @blp.route("/tasks/<int:row_id>/return", methods=["POST"])
+@bearer.requires("act")
 @blp.arguments(ReturnSchema)
 @blp.response(200, s.TaskOnly)
 @documented(401, 403, 404, 409, 422)
-@bearer.requires("act")
 def return_to(form, row_id):
     """退回到此前的环节，并说明理由；该环节的办理人收回任务。"""
     row = inbox_operations.return_task(current_user, row_id, form["target_row_id"], form["reason"])
@@ -102,9 +102,9 @@ def return_to(form, row_id):
 
 
 @blp.route("/tasks/<int:row_id>/withdraw", methods=["POST"])
+@bearer.requires("act")
 @blp.response(200, s.Withdrawn)
 @documented(401, 403, 404, 409)
-@bearer.requires("act")
 def withdraw(row_id):
     """撤回：下一环节尚未办理时收回已提交的任务；返回重新打开的任务。"""
     reopened = inbox_operations.withdraw_task(current_user, row_id)
@@ -113,10 +113,10 @@ def withdraw(row_id):
 
 
 @blp.route("/tasks/<int:row_id>/urge", methods=["POST"])
+@bearer.requires("act")
 @blp.arguments(UrgeSchema)
 @blp.response(201, s.Urged)
 @documented(401, 404, 409, 422)
-@bearer.requires("act")
 def urge(form, row_id):
     """催办该环节的办理人（同一环节的两次催办至少间隔 URGE_INTERVAL_MINUTES）。"""
     sent = inbox_operations.urge(row_id, current_user, form["note"], form["notify_leader"])
@@ -125,10 +125,10 @@ def urge(form, row_id):
 
 
 @blp.route("/instances/<int:instance_id>/copy", methods=["POST"])
+@bearer.requires("act")
 @blp.arguments(CopySchema)
 @blp.response(201, s.Copied)
 @documented(401, 403, 404, 422)
-@bearer.requires("act")
 def copy(form, instance_id):
     """抄送给人员或整个单位（密级不够的人员不会收到）。支持 Idempotency-Key。"""
     idempotency.claim(optional=True)
@@ -142,10 +142,10 @@ def copy(form, instance_id):
 
 
 @blp.route("/notices")
+@bearer.requires("read")
 @blp.arguments(s.NoticeArgs, location="query", as_kwargs=False)
 @blp.response(200, s.NoticeList)
 @documented(401, 422)
-@bearer.requires("read")
 def notices(args):
     """调用者的消息（最新的在前，最多 200 条；unread=true 只列未读）。"""
     rows = notice_queries.for_user(current_user, unread_only=args["unread"]).limit(200).all()
@@ -157,9 +157,9 @@ def notices(args):
 
 
 @blp.route("/notices/<int:notice_id>/read", methods=["POST"])
+@bearer.requires("act")
 @blp.response(200, s.NoticeRead)
 @documented(401, 404)
-@bearer.requires("act")
 def read_notice(notice_id):
     """标记一条消息为已读。"""
     notice = notice_operations.mark_read(current_user, notice_id)
