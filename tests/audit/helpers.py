@@ -6,8 +6,10 @@ from webapp.extensions import db
 
 
 def entries(**filters):
+    """The entries in chain order, those not sealed yet after them in the order they were appended."""
     db.session.expire_all()
-    return db.session.query(AuditEntry).filter_by(**filters).order_by(AuditEntry.seq).all()
+    query = db.session.query(AuditEntry).filter_by(**filters)
+    return query.order_by(AuditEntry.seq.is_(None), AuditEntry.seq, AuditEntry.id).all()
 
 
 def actions():
