@@ -1,5 +1,6 @@
-"""audit entries are appended unsealed (no lock) and sealed into the chain later: seq, prev_hash and hash
-nullable until then, appended_dt, and a partial index on the unsealed ones
+"""audit entries appended unsealed (no lock), sealed into the chain later: seq/prev_hash/hash nullable, appended_dt
+
+Until sealed an entry has no seq, prev_hash or hash; a partial index finds the unsealed ones.
 
 Revision ID: a21a00000001
 Revises: a20d00000001
