@@ -5,8 +5,7 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from tests.audit.helpers import entries, verify_cli
-from tests.audit.test_sealing import SEALED_WITHIN, sealing_thread, wait_until_sealed  # noqa: F401  (a fixture)
+from tests.audit.helpers import SEALED_WITHIN, entries, verify_cli, wait_until_sealed
 from tests.helpers import new_item, open_task
 from webapp import audit
 from webapp.audit import operations, sealing

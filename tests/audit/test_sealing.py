@@ -1,13 +1,12 @@
 """Sealing: entries are appended unsealed and hash-linked later, in the order the sealer finds them committed;
 `flask audit verify` tells entries waiting too long, and the sealing thread and the RQ job seal within seconds."""
-import time
 from datetime import timedelta
 
 import pytest
 from rq import Queue
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert
 
-from tests.audit.helpers import entries, verify_cli
+from tests.audit.helpers import SEALED_WITHIN, entries, unsealed, verify_cli, wait_until_sealed
 from tests.conftest import START
 from tests.engine.test_rq_timers import _redis_url, rq_app, rq_workers  # noqa: F401  (fixtures)
 from webapp import audit
@@ -17,45 +16,11 @@ from webapp.core import clock
 from webapp.engine import scheduling
 from webapp.extensions import db
 
-SEALED_WITHIN = 5.0  # seconds allowed in a test (the sealer's aim is one second; the test machine is shared)
-
-
-@pytest.fixture
-def no_sealer(monkeypatch):
-    """A sealer that is not running: commits append, nothing seals."""
-    monkeypatch.setattr(sealer, "request", lambda: None)
-
-
-@pytest.fixture
-def sealing_thread(app):
-    """The embedded default's mode: a sealing thread woken after each commit; stopped before the tables are emptied."""
-    saved = app.config["AUDIT_SEALER"]
-    app.config["AUDIT_SEALER"] = "thread"
-    try:
-        yield app
-    finally:
-        sealer.stop(app)
-        app.config["AUDIT_SEALER"] = saved
-
 
 def record(count, action="test.append", start=0):
     for n in range(start, start + count):
         audit.record(action, summary=f"第 {n} 次记录", detail={"n": n})
         db.session.commit()
-
-
-def unsealed():
-    db.session.rollback()
-    return db.session.execute(select(func.count()).where(AuditEntry.seq.is_(None))).scalar()
-
-
-def wait_until_sealed(timeout=SEALED_WITHIN):
-    """Seconds it took until no entry was left unsealed; fails after `timeout`."""
-    started = time.monotonic()
-    while unsealed():
-        assert time.monotonic() - started < timeout, f"{unsealed()} entries still unsealed after {timeout} s"
-        time.sleep(0.02)
-    return time.monotonic() - started
 
 
 def test_a_commit_appends_unsealed_entries_and_the_sealer_chains_them(app, org, no_sealer):
