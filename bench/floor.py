@@ -9,14 +9,8 @@ transaction per step holding only the rows a durable engine cannot do without, i
 
 The start of an item is one transaction too (INSERT the instance, its first task row, one history row, one audit
 row). The handlers' services are answered from memory, as on the `raw` side.
-
-`StatementCounter` counts the SQL statements GovFlow's side sends (a SQLAlchemy `before_cursor_execute`
-listener on its engine), for `engine.sql_per_step`.
 """
 import json
-import threading
-
-from sqlalchemy import event
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS floor_instances (
@@ -118,22 +112,3 @@ class Floor:
                 task_row = self._open_task(cur, instance_id, workflow)
                 self._history_and_audit(cur, instance_id, "complete", step_key, json.loads(json.dumps(form)))
         assert status == "completed"
-
-
-class StatementCounter:
-    """Counts the statements a SQLAlchemy engine sends from the thread that made it while `counting` is on: the
-    request path's, not the audit sealing thread's (it seals a batch of steps in a few statements, off the path)."""
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.count = 0
-        self.counting = False
-        self.thread = threading.get_ident()
-        event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *_args):
-        if self.counting and threading.get_ident() == self.thread:
-            self.count += 1
-
-    def close(self):
-        event.remove(self.engine, "before_cursor_execute", self._seen)

@@ -13,10 +13,10 @@ the request path. Sealing failures are logged, never raised to the request; `fla
 left unsealed longer than AUDIT_UNSEALED_ALERT_SECONDS.
 """
 import logging
-import threading
 
 from flask import current_app, has_app_context
 
+from webapp.core import background
 from webapp.extensions import db
 
 from . import sealing
@@ -26,8 +26,6 @@ log = logging.getLogger(__name__)
 SEAL_AUDIT = "webapp.jobs.seal_audit"
 REQUEST_TTL = 10  # seconds a "seal job asked for" mark lives without its job starting
 MODES = ("rq", "thread", "inline")
-_SEALER = "govflow_audit_sealer"  # app.extensions key: the thread of the `thread` mode
-_sealer_lock = threading.Lock()
 
 
 def mode(app=None):
@@ -79,8 +77,13 @@ def enqueue(app):
     from webapp.engine import scheduling
 
     redis = scheduling.connection()
-    if redis.set(request_key(app), "1", nx=True, ex=REQUEST_TTL):
+    if not redis.set(request_key(app), "1", nx=True, ex=REQUEST_TTL):
+        return
+    try:
         scheduling.queue().enqueue(SEAL_AUDIT, at_front=True, description="seal the audit log")
+    except Exception:
+        redis.delete(request_key(app))  # no job was enqueued: the next commit asks again
+        raise
 
 
 def run_job():
@@ -94,47 +97,6 @@ def run_job():
 
 # --- thread --------------------------------------------------------------------------------------------------------
 
-class Sealer:
-    """The sealing thread of an app: woken after commits, and every AUDIT_SEAL_SECONDS."""
-
-    def __init__(self, app):
-        self.app = app
-        self.woken = threading.Event()
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._loop, name="govflow-audit-sealer", daemon=True)
-
-    def _loop(self):
-        interval = float(self.app.config["AUDIT_SEAL_SECONDS"])
-        while not self.stopped.is_set():
-            self.woken.clear()  # before sealing: a commit during the round wakes the next one
-            with self.app.app_context():
-                try:
-                    seal_pending()
-                except Exception:
-                    log.exception("audit sealing round failed")
-                finally:
-                    db.session.remove()
-            self.woken.wait(interval)
-
-    def stop(self, timeout=10):
-        self.stopped.set()
-        self.woken.set()
-        self.thread.join(timeout)
-
-
-def wake(app):
-    """Wake the app's sealer, starting it first when this process has none (or a fork lost it)."""
-    with _sealer_lock:
-        sealer = app.extensions.get(_SEALER)
-        if sealer is None or not sealer.thread.is_alive():
-            sealer = app.extensions[_SEALER] = Sealer(app)
-            sealer.thread.start()
-    sealer.woken.set()
-
-
-def stop(app):
-    """Stop the app's sealer thread, if it runs (tests; shutting down); it finishes its round first."""
-    with _sealer_lock:
-        sealer = app.extensions.pop(_SEALER, None)
-    if sealer is not None:
-        sealer.stop()
+SEALING_THREAD = background.Background("govflow-audit-sealer", seal_pending, "AUDIT_SEAL_SECONDS")
+wake = SEALING_THREAD.wake  # wake(app): seal now, starting the thread first if this process has none
+stop = SEALING_THREAD.stop  # stop(app): tests; shutting down
