@@ -1,5 +1,8 @@
 """Sealing: entries are appended unsealed and hash-linked later, in the order the sealer finds them committed;
 `flask audit verify` tells entries waiting too long, and the sealing thread and the RQ job seal within seconds."""
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -12,6 +15,7 @@ from tests.engine.test_rq_timers import _redis_url, rq_app, rq_workers  # noqa: 
 from webapp import audit
 from webapp.audit import sealer
 from webapp.audit.models import AuditEntry
+from webapp.config import ROOT
 from webapp.core import clock
 from webapp.engine import scheduling
 from webapp.extensions import db
@@ -129,3 +133,19 @@ def test_a_real_worker_seals_what_the_requests_appended(app, org, rq_sealing, tm
         record(10, start=20)
         assert wait_until_sealed() < SEALED_WITHIN
     assert verify_cli(app) == (0, "审计日志完整：30 条\n")
+
+
+def test_a_command_that_commits_and_exits_at_once_leaves_nothing_unsealed(app):
+    """The embedded default's thread is a daemon: a `flask` command's process ends right after its commit, and the
+    sealing of that commit must not end with it (a final round at exit)."""
+    script = ("from webapp import create_app, audit\nfrom webapp.extensions import db\n"
+              "app = create_app({'AUDIT_SEALER': 'thread', 'AUDIT_SEAL_SECONDS': 3600})\n"
+              "with app.app_context():\n"
+              "    for n in range(3):\n"
+              "        audit.record('test.command', summary=f'命令 {n}')\n"
+              "        db.session.commit()\n")
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "test",
+           "GOVFLOW_DEMO_CLOCK": "0"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    assert [(e.action, e.seq) for e in entries()] == [("test.command", 1), ("test.command", 2), ("test.command", 3)]

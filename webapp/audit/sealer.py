@@ -97,6 +97,6 @@ def run_job():
 
 # --- thread --------------------------------------------------------------------------------------------------------
 
-SEALING_THREAD = background.Background("govflow-audit-sealer", seal_pending, "AUDIT_SEAL_SECONDS")
+SEALING_THREAD = background.Background("govflow-audit-sealer", seal_pending, "AUDIT_SEAL_SECONDS", final_round=True)
 wake = SEALING_THREAD.wake  # wake(app): seal now, starting the thread first if this process has none
 stop = SEALING_THREAD.stop  # stop(app): tests; shutting down
