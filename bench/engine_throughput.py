@@ -21,10 +21,14 @@ tasks and the two service tasks (submit upward, record feedback) between them.
   timers fired first, the task run, the state saved, the rows projected (task rows, item row, history), the
   audit entries and notices written. On a fresh database of each kind (a SQLite file, or a PostgreSQL
   database of the run's own), schema by the migrations.
+* floor (PostgreSQL only): the durable floor, `bench/floor.py`: serialized, plus one psycopg transaction per step
+  with the minimal rows (lock and state, close and open the task rows, one history row, one audit row), in
+  tables of its own in the same database.
 
-The two take turns in --rounds rounds, so that both see the machine alike. Prints `figure` lines (items per
-second of each, the ratio govflow/raw per database) and writes bench/results/engine_throughput.json.
-Target (docs/performance.md): the ratio at least 0.40 on both databases.
+The sides take turns in --rounds rounds, so that all see the machine alike. Prints `figure` lines (items per
+second of each, the ratio govflow/raw per database, GovFlow's SQL statements per step, and on PostgreSQL
+`engine.govflow_over_floor`: GovFlow's time per step over the floor's) and writes
+bench/results/engine_throughput.json. Target (issue 24, docs/performance.md): GovFlow's step at most 2× the floor.
 """
 import argparse
 import cProfile
@@ -33,12 +37,13 @@ import json
 import pstats
 import sys
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import dataset
-from bench.figures import emit
+from bench.figures import emit, statements_counted
+from bench.floor import Floor
 from bench.timer_lag import DEFAULT_PG_URL, fresh_database, machine
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -139,7 +144,8 @@ def run_database(kind, args):
     from webapp.extensions import db
 
     with ExitStack() as stack:
-        app = dataset.schema(stack.enter_context(fresh_database(kind, args.url)))
+        url = stack.enter_context(fresh_database(kind, args.url))
+        app = dataset.schema(url)
         with app.app_context():
             org, _units, _users = dataset.make_org(db, 0.0001, "bench")
             cell = dataset.Cell(db, org)
@@ -147,14 +153,22 @@ def run_database(kind, args):
             target = {"id": info.id, "name": info.name}
             sides = {"raw": Raw(cell, target), "serialized": Raw(cell, target, serialized=True),
                      "govflow": Engine(db, cell)}
+            if kind == "postgresql":
+                sides["floor"] = Floor(url, sides["serialized"], STEPS)
+                stack.callback(sides["floor"].close)
             for side in sides.values():  # warm-up: parse cache, statement cache, first-use imports
                 timed(side, 5, 0)
             per_round = max(1, args.items // args.rounds)
             seconds = dict.fromkeys(sides, 0.0)
+            statements = 0  # sent by GovFlow's side from this thread: its request path, not the audit sealer's
             first = 10
             for index in range(args.rounds):
                 for name in list(sides)[::1 if index % 2 == 0 else -1]:
-                    seconds[name] += timed(sides[name], per_round, first)
+                    counting = (statements_counted(db.engine, this_thread_only=True) if name == "govflow"
+                                else nullcontext([0]))
+                    with counting as count:
+                        seconds[name] += timed(sides[name], per_round, first)
+                    statements += count[0]
                     first += per_round
             engine = sides["govflow"]
             profile = _profile(engine, min(per_round, 100), first) if args.profile else None
@@ -167,7 +181,13 @@ def run_database(kind, args):
               **{f"{name}_items_per_s": round(items / spent, 1) for name, spent in seconds.items()}}
     result["ratio"] = round(result["govflow_items_per_s"] / result["raw_items_per_s"], 3)
     result["serialized_ratio"] = round(result["serialized_items_per_s"] / result["raw_items_per_s"], 3)
-    result["govflow_ms_per_step"] = round(seconds["govflow"] * 1000 / (items * (len(STEPS) + 1)), 2)
+    steps = items * (len(STEPS) + 1)  # the start is a step (a transaction) too
+    result["govflow_ms_per_step"] = round(seconds["govflow"] * 1000 / steps, 2)
+    result["sql_per_step"] = round(statements / steps, 1)
+    if "floor" in seconds:
+        result["floor_items_per_s"] = round(items / seconds["floor"], 1)
+        result["floor_ms_per_step"] = round(seconds["floor"] * 1000 / steps, 2)
+        result["govflow_over_floor"] = round(seconds["govflow"] / seconds["floor"], 2)
     result["profile"] = profile
     return result
 
@@ -203,6 +223,12 @@ def main(argv=None):
         emit(f"engine.{kind}.ms_per_step", result["govflow_ms_per_step"], "ms")
         emit(f"engine.{kind}.ratio", result["ratio"], "ratio")
         emit(f"engine.{kind}.serialized_ratio", result["serialized_ratio"], "ratio")
+        emit(f"engine.{kind}.sql_per_step", result["sql_per_step"], "statements")
+        if "govflow_over_floor" in result:
+            emit(f"engine.{kind}.floor", result["floor_items_per_s"], "items/s")
+            emit(f"engine.{kind}.floor_ms_per_step", result["floor_ms_per_step"], "ms")
+            emit("engine.govflow_over_floor", result["govflow_over_floor"], "x")
+            emit("engine.sql_per_step", result["sql_per_step"], "statements")
         if result["profile"]:
             print(result["profile"])
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -44,15 +44,20 @@ def children(pid):
 
 
 @contextmanager
-def statements_counted(engine):
+def statements_counted(engine, this_thread_only=False):
     """Count the SQL statements `engine` runs inside the block: `with statements_counted(e) as count: ...`,
-    then `count[0]`."""
+    then `count[0]`. `this_thread_only`: those of the calling thread (the request path, not a background
+    thread such as the audit sealer)."""
+    import threading
+
     from sqlalchemy import event
 
     count = [0]
+    caller = threading.get_ident()
 
     def counted(*_args):
-        count[0] += 1
+        if not this_thread_only or threading.get_ident() == caller:
+            count[0] += 1
 
     event.listen(engine, "before_cursor_execute", counted)
     try:

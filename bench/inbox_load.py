@@ -303,11 +303,9 @@ def run_database(kind, args, now):
 
 
 def _dispose(app):
-    from webapp.extensions import db
+    from bench.timer_lag import dispose
 
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
 
 
 def print_report(report):

@@ -741,8 +741,10 @@ ENGINE_TABLES = ("process_instances", "timers", "instance_events")
 
 
 def dispose(app):
+    from webapp.audit import sealer
     from webapp.extensions import db
 
+    sealer.stop(app)  # the embedded default's sealing thread, if the run started it
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -57,7 +57,7 @@ class IsolatedClient(FlaskClient):
 def app(tmp_path_factory):
     url = _database_url(tmp_path_factory)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test", "DEMO_CLOCK": False,
-                      "ENGINE_MAX_STEPS": 200})
+                      "ENGINE_MAX_STEPS": 200, "AUDIT_SEALER": "inline"})
     app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()

@@ -82,11 +82,12 @@ def serve_cmd(host, port):
     """Run the embedded default: web server plus the in-process timer sweeper (no Redis)."""
     from werkzeug.serving import run_simple
 
-    from webapp.duties import produce_month_tables, prune_idempotency_keys
+    from webapp.duties import produce_month_tables, prune_idempotency_keys, seal_audit
     from webapp.engine.timers import start_sweeper
 
     app = current_app._get_current_object()
-    start_sweeper(app, app.config["TIMER_SWEEP_SECONDS"], duties=[produce_month_tables, prune_idempotency_keys])
+    duties = [seal_audit, produce_month_tables, prune_idempotency_keys]  # seal_audit: what a previous process left
+    start_sweeper(app, app.config["TIMER_SWEEP_SECONDS"], duties=duties)
     click.echo(f"GovFlow 已启动：http://{host}:{port}/  （Ctrl+C 退出）")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 

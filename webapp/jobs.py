@@ -1,6 +1,6 @@
-"""RQ entry points, enqueued by dotted name with ids only: `fire_timer(timer_id)`, `sweep()`, `deliver_notice(id)`;
-the sweep also runs the duties of `webapp.duties` (last month's case tables at month end, and once an hour
-forgetting old idempotency keys).
+"""RQ entry points, enqueued by dotted name with ids only: `fire_timer(timer_id)`, `sweep()`, `deliver_notice(id)`,
+`seal_audit()`; the sweep also runs the duties of `webapp.duties` (sealing audit entries a lost job left, last
+month's case tables at month end, and once an hour forgetting old idempotency keys).
 
 Nothing is built at import time. The Flask app is created lazily, once per process, by the first job
 (`_app()`); each job runs inside its own `app.app_context()`, commits once and removes the session.
@@ -84,6 +84,7 @@ def sweep():
             return 0
         finally:
             _requeue_lost_deliveries()
+            duties.seal_audit()
             duties.produce_month_tables()
             duties.prune_idempotency_keys()
             db.session.remove()
@@ -117,6 +118,19 @@ def deliver_notice(delivery_id):
             state = delivery.attempt(delivery_id)
             db.session.commit()
             return state
+        finally:
+            db.session.remove()
+
+
+def seal_audit():
+    """Seal the audit entries committed so far into the hash chain (enqueued after commits that appended some,
+    see `webapp.audit.sealer`); returns how many were sealed."""
+    from webapp.audit import sealer
+    from webapp.extensions import db
+
+    with _app().app_context():
+        try:
+            return sealer.run_job()
         finally:
             db.session.remove()
 

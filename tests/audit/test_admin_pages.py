@@ -155,3 +155,17 @@ def test_the_auditor_verifies_the_chain_from_the_page_and_a_tampered_entry_is_na
         conn.execute(text("UPDATE audit_entries SET summary = '已被改写' WHERE seq = 2"))
     page = admin.post("/admin/audit/verify", data={"csrf_token": token}, follow_redirects=True)
     assert "审计日志已被破坏" in page.get_data(as_text=True) and "第 2 条" in page.get_data(as_text=True)
+
+
+def test_the_page_shows_unsealed_entries_and_verify_names_those_waiting_too_long(no_sealer, admin):
+    from tests.web_helpers import csrf
+
+    token = csrf(admin, URL)
+    waiting = entries()  # the sealer is stopped: every entry waits
+    assert waiting and all(e.seq is None for e in waiting)
+    html = admin.get(URL).get_data(as_text=True)
+    assert f'data-seq="" data-id="{waiting[-1].id}"' in html and "待封存" in html
+    # The fixture's first logins were two days ago (its clock moved on): they wait too long.
+    page = admin.post("/admin/audit/verify", data={"csrf_token": token}, follow_redirects=True).get_data(as_text=True)
+    assert "审计日志封存滞后" in page and f"最早一条 id {waiting[0].id}，" in page
+    assert "请检查封存程序是否在运行" in page

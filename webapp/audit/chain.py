@@ -2,9 +2,13 @@
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
+from webapp.core import clock
+from webapp.core.formats import local_dt
 from webapp.extensions import db
 
 from .models import GENESIS_HASH, AuditEntry, AuditHead
@@ -39,26 +43,82 @@ class Break:
 
 
 @dataclass(frozen=True)
+class Overdue:
+    """Entries appended more than AUDIT_UNSEALED_ALERT_SECONDS ago and still not sealed (the sealer is not running,
+    or something keeps it from sealing): until sealed they are not protected by the chain."""
+
+    count: int
+    first_id: int
+    first_dt: object
+    seconds: float
+
+    @property
+    def message(self):
+        return (f"{self.count} 条记录写入已超过 {self.seconds:g} 秒仍未封存入哈希链（最早一条 id {self.first_id}，"
+                f"写入于 {local_dt(self.first_dt, '%Y-%m-%d %H:%M:%S')}）：请检查封存程序是否在运行")
+
+
+@dataclass(frozen=True)
 class Verification:
-    count: int  # entries checked and found intact
+    count: int  # sealed entries checked and found intact
     broken: Break | None = None
+    unsealed: int = 0  # entries appended and not sealed yet (a recent few are normal)
+    overdue: Overdue | None = None
 
     @property
     def ok(self):
-        return self.broken is None
+        return self.broken is None and self.overdue is None
+
+    def messages(self):
+        """The Chinese lines an operator reads: what is wrong, or that the log is intact."""
+        if self.ok:
+            pending = f"（另有 {self.unsealed} 条新记录等待封存）" if self.unsealed else ""
+            return [f"审计日志完整：{self.count} 条{pending}"]
+        lines = []
+        if self.broken is not None:
+            lines.append(f"审计日志已被破坏：{self.broken.message}（此前 {self.count} 条完整）")
+        if self.overdue is not None:
+            lines.append(f"审计日志封存滞后：{self.overdue.message}")
+        return lines
 
 
 def verify(page_size=PAGE_SIZE):
     """The first broken entry of the log, or None when the whole chain holds."""
-    return check(page_size).broken
+    return _check_chain(page_size).broken
 
 
-def check(page_size=PAGE_SIZE):
-    """Walk the entries in seq order, recompute each hash, follow the links, and compare the end with the head.
+def check(page_size=PAGE_SIZE, alert_seconds=None):
+    """Walk the sealed entries in seq order, recompute each hash, follow the links, compare the end with the head;
+    then count the entries not sealed yet and name those waiting longer than `alert_seconds`
+    (AUDIT_UNSEALED_ALERT_SECONDS).
 
-    The head is read first and entries are walked up to its seq: entries appended meanwhile are not judged,
+    The head is read first and entries are walked up to its seq: entries sealed meanwhile are not judged,
     while entries the head does not cover at the end of the walk (a head moved back) are.
     """
+    verification = _check_chain(page_size)
+    if alert_seconds is None:
+        alert_seconds = float(current_app.config["AUDIT_UNSEALED_ALERT_SECONDS"])
+    unsealed, overdue = _unsealed(alert_seconds)
+    return Verification(verification.count, verification.broken, unsealed, overdue)
+
+
+def _unsealed(alert_seconds):
+    """(how many entries are unsealed, Overdue of those appended before now - alert_seconds or None)."""
+    unsealed = AuditEntry.seq.is_(None)
+    total = db.session.execute(select(func.count()).where(unsealed)).scalar()
+    if not total:
+        return 0, None
+    cutoff = clock.now() - timedelta(seconds=alert_seconds)
+    late = AuditEntry.appended_dt < cutoff
+    count = db.session.execute(select(func.count()).where(unsealed, late)).scalar()
+    if not count:
+        return total, None
+    first = db.session.execute(select(AuditEntry.id, AuditEntry.appended_dt).where(unsealed, late)
+                               .order_by(AuditEntry.id).limit(1)).one()
+    return total, Overdue(count, first.id, first.appended_dt, alert_seconds)
+
+
+def _check_chain(page_size):
     head = _head()
     expected, prev_hash, last_id = 1, GENESIS_HASH, None
     for row in _entries(head.last_seq if head else None, page_size):
@@ -103,7 +163,7 @@ def _entries(up_to_seq, page_size):
                *(getattr(AuditEntry, name) for name in HASHED_FIELDS + OPTIONAL_HASHED_FIELDS)]
     after = None
     while True:
-        query = select(*columns).order_by(AuditEntry.seq).limit(page_size)
+        query = select(*columns).where(AuditEntry.seq.is_not(None)).order_by(AuditEntry.seq).limit(page_size)
         if after is not None:
             query = query.where(AuditEntry.seq > after)
         if up_to_seq is not None:

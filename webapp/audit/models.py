@@ -1,10 +1,12 @@
-"""The append-only audit trail: hash-chained entries and the head row that holds the chain's end."""
+"""The append-only audit trail: entries appended at commit, sealed into a hash chain, and the head row that holds
+the chain's end."""
 from webapp.core.roles import ROLES
 from webapp.core.types import UTCDateTime
 from webapp.engine.models import InstanceEvent
 from webapp.extensions import db
 
 GENESIS_HASH = "0" * 64  # the prev_hash of entry 1
+UNSEALED = db.text("seq IS NULL")
 
 
 def role_labels(role):
@@ -21,17 +23,20 @@ def action_label(action):
 
 
 class AuditEntry(db.Model):
-    """One recorded action; `seq` is the chain order, `hash` covers `prev_hash` and every field below."""
+    """One recorded action. Appended at commit with only its `id` (the append sequence); sealed later: `seq` (the
+    chain order, contiguous), `prev_hash` and `hash`, which covers `prev_hash` and every field below."""
 
     __tablename__ = "audit_entries"
     __table_args__ = (
         db.Index("ix_audit_entries_event_dt", "event_dt"),
         db.Index("ix_audit_entries_user_id", "user_id"),
         db.Index("ix_audit_entries_action", "action"),
+        # What the sealer and `verify` look for: the few entries not sealed yet.
+        db.Index("ix_audit_entries_unsealed", "id", postgresql_where=UNSEALED, sqlite_where=UNSEALED),
     )
 
     id = db.Column(db.Integer, primary_key=True)
-    seq = db.Column(db.BigInteger, nullable=False, unique=True)
+    seq = db.Column(db.BigInteger, unique=True)  # NULL until sealed
     event_dt = db.Column(UTCDateTime(), nullable=False)
     user_id = db.Column(db.Integer, db.ForeignKey("users.id"))  # users are deactivated, never deleted
     # Snapshots taken when the action happened, so later renames and moves leave the record as it was.
@@ -49,8 +54,11 @@ class AuditEntry(db.Model):
     # The request (or the RQ job's originating request) that wrote the entry, as on its log lines; hashed when set,
     # so entries written before the column existed keep their hashes.
     request_id = db.Column(db.String(64), index=True)
-    prev_hash = db.Column(db.String(64), nullable=False)
-    hash = db.Column(db.String(64), nullable=False)
+    prev_hash = db.Column(db.String(64))  # NULL until sealed
+    hash = db.Column(db.String(64))  # NULL until sealed
+    # When the entry was appended (its transaction's commit): `verify` reports entries unsealed for too long. Not
+    # hashed: it only tells how long the sealer took.
+    appended_dt = db.Column(UTCDateTime())
 
     ACTION_LABELS = {
         "auth.login": "登录", "auth.login_failed": "登录失败", "auth.logout": "退出登录",
@@ -77,6 +85,10 @@ class AuditEntry(db.Model):
     }
 
     @property
+    def is_sealed(self):
+        return self.seq is not None
+
+    @property
     def action_label(self):
         return action_label(self.action)
 
@@ -86,7 +98,7 @@ class AuditEntry(db.Model):
 
 
 class AuditHead(db.Model):
-    """The single row (id 1) holding the last seq and hash: locked by every append, it serializes the chain."""
+    """The single row (id 1) holding the last sealed seq and hash: locked by the sealer only, never by a request."""
 
     __tablename__ = "audit_head"
 

@@ -1,18 +1,16 @@
-"""Recording the audit trail: entries are queued in the transaction and chained onto the log when it commits.
+"""Recording the audit trail: entries are queued in the transaction and appended to the log when it commits.
 
-`record` only queues. At the outermost commit (`before_commit`) the queued entries are appended in one go: the
-head row is locked (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite an UPDATE of it takes the database write
-lock), each entry gets the next `seq` and `hash = sha256(prev_hash + canonical JSON of its fields)`, and the head
-moves on. The head lock is the last lock a transaction takes, held only until its COMMIT, so it never waits
-behind a transaction that is itself waiting for a lock this one holds (no deadlock with the instance locks). A
-rollback drops the queue: an action that did not happen leaves no entry.
+`record` only queues. At the outermost commit (`before_commit`) the queued entries are inserted in one go, with
+an id from the table's sequence and no lock: requests never wait on one another for the log. After the commit the
+sealer is asked to hash-link them onto the chain (`sealer.py`, `sealing.py`). A rollback drops the queue: an
+action that did not happen leaves no entry.
 """
 import json
 import logging
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert
 
 from webapp.core import clock, request_ids
 from webapp.core.hooks import listen_on_session, stop_listening_on_session
@@ -21,15 +19,16 @@ from webapp.engine import host
 from webapp.engine.models import InstanceEvent
 from webapp.extensions import db
 
-from .chain import HASHED_FIELDS, chain_hash
-from .models import GENESIS_HASH, AuditEntry, AuditHead
+from . import sealer
+from .chain import HASHED_FIELDS
+from .models import AuditEntry
 
 log = logging.getLogger(__name__)
 
 _QUEUE = "govflow_audit_queue"  # session.info key: the entries recorded in the current transaction
+APPENDED = "govflow_audit_appended"  # session.info key: this transaction appended entries (the sealer is asked)
 SYSTEM_USERNAME = "system"
 SYSTEM_NAME = "系统"
-HEAD_ID = 1
 _LENGTHS = {"username": 64, "user_name": 64, "role": 128, "unit_name": 128, "ip": 45, "action": 64,
             "target_type": 32, "target_id": 64, "request_id": 64}
 _VIEW_TARGETS = {"info_items": "info_item", "instruction_cases": "case", "process_instances": "instance",
@@ -105,7 +104,7 @@ def _event_entry(ev):
             "_actor_id": ev.actor_id, "role": ev.actor_role}
 
 
-# --- appending to the chain --------------------------------------------------------------------------------
+# --- appending (no lock: the chain is sealed later, see sealing.py) ------------------------------------------------
 
 def _resolve_actor(session, entry):
     if "_actor_id" not in entry:
@@ -116,50 +115,23 @@ def _resolve_actor(session, entry):
     return entry
 
 
-def _lock_head(session):
-    """Lock the head row (creating it on first use) and return (last_seq, last_hash)."""
-    if session.connection().dialect.name == "sqlite":
-        # SQLite ignores FOR UPDATE: writing the row takes the database write lock, held until COMMIT.
-        session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(last_seq=AuditHead.last_seq))
-    query = select(AuditHead.last_seq, AuditHead.last_hash).where(AuditHead.id == HEAD_ID).with_for_update()
-    head = session.execute(query).one_or_none()
-    if head is None:
-        _create_head(session)
-        head = session.execute(query).one()
-    return head.last_seq, head.last_hash
-
-
-def _create_head(session):
-    last = session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
-    if last is not None:
-        log.warning("audit head row missing while entries exist: recreated at seq %s (verify reports it)", last.seq)
-    dialect = session.connection().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    values = {"id": HEAD_ID, "last_seq": last.seq if last else 0, "last_hash": last.hash if last else GENESIS_HASH}
-    session.execute(dialect_insert(AuditHead).values(**values).on_conflict_do_nothing(index_elements=["id"]))
-
-
 def append(session, entries):
-    """Chain `entries` onto the log in this transaction (called at commit); returns the rows written."""
-    entries = [_resolve_actor(session, entry) for entry in entries]
-    seq, prev_hash = _lock_head(session)
+    """Insert `entries` in this transaction (called at commit), unsealed; returns the rows written.
+
+    A plain INSERT: the id comes from the table's sequence, no row is locked, so concurrent transactions append
+    side by side. The sealer gives them their place in the chain once they are committed.
+    """
+    appended_dt = clock.now()
     rows = []
-    for entry in entries:
-        seq += 1
-        fields = {name: entry.get(name) for name in HASHED_FIELDS}
+    for entry in (_resolve_actor(session, entry) for entry in entries):
+        fields = {name: entry.get(name) for name in HASHED_FIELDS if name != "seq"}
         fields["request_id"] = entry.get("request_id") or request_ids.current()  # at commit: the writer's
         for name, length in _LENGTHS.items():
             if fields[name] is not None:
                 fields[name] = str(fields[name])[:length]
-        fields["seq"] = seq
-        digest = chain_hash(prev_hash, fields)
-        rows.append({**fields, "prev_hash": prev_hash, "hash": digest})
-        prev_hash = digest
+        rows.append({**fields, "appended_dt": appended_dt})
     session.execute(insert(AuditEntry), rows)
-    session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(last_seq=seq, last_hash=prev_hash))
+    session.info[APPENDED] = True
     return rows
 
 
@@ -185,11 +157,14 @@ def _after_commit(session):
     if late:
         log.error("%d audit entries were queued after the commit had begun and are lost: %s",
                   len(late), [entry["action"] for entry in late])
+    if session.info.pop(APPENDED, None):
+        sealer.request()
 
 
 def _after_transaction_end(session, transaction):
     if transaction.parent is None:  # the outermost transaction ended: a rollback drops what it recorded
         session.info.pop(_QUEUE, None)
+        session.info.pop(APPENDED, None)
 
 
 _LISTENERS = (

@@ -38,8 +38,8 @@ def _filtered(query, filters):
 
 
 def search(filters, page=1, per_page=PER_PAGE):
-    """A page of matching entries, newest (highest seq) first."""
-    query = _filtered(select(AuditEntry), filters).order_by(AuditEntry.seq.desc())
+    """A page of matching entries, newest (highest id: appended last) first; entries not sealed yet included."""
+    query = _filtered(select(AuditEntry), filters).order_by(AuditEntry.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
@@ -50,7 +50,7 @@ def count(filters):
 def export_rows(filters, limit):
     """At most `limit` matching entries, newest first, as plain rows fetched in batches."""
     query = (_filtered(select(*AuditEntry.__table__.columns), filters)
-             .order_by(AuditEntry.seq.desc()).limit(limit).execution_options(yield_per=EXPORT_BATCH))
+             .order_by(AuditEntry.id.desc()).limit(limit).execution_options(yield_per=EXPORT_BATCH))
     yield from db.session.execute(query)
 
 
@@ -68,9 +68,9 @@ def _instance_ref(entry):
 
 
 def above_clearance(entries, clearance):
-    """The seqs of `entries` about an instance marked above `clearance` as it stands NOW (an item marked 秘密 after
+    """The ids of `entries` about an instance marked above `clearance` as it stands NOW (an item marked 秘密 after
     the entry was written hides it too): their summary and detail are withheld from that reader."""
-    refs = {entry.seq: _instance_ref(entry) for entry in entries}
+    refs = {entry.id: _instance_ref(entry) for entry in entries}
     instance_ids = {ref[1] for ref in refs.values() if ref and ref[0] == "instance"}
     task_ids = {ref[1] for ref in refs.values() if ref and ref[0] == "task"}
     secrecy, of_task = {}, {}
@@ -82,12 +82,12 @@ def above_clearance(entries, clearance):
         secrecy = dict(db.session.execute(select(ProcessInstance.id, ProcessInstance.secrecy)
                                           .where(ProcessInstance.id.in_(instance_ids))).all())
     hidden = set()
-    for seq, ref in refs.items():
+    for entry_id, ref in refs.items():
         if ref is None:
             continue
         instance_id = of_task.get(ref[1]) if ref[0] == "task" else ref[1]
         if secrecy.get(instance_id, 0) > clearance:
-            hidden.add(seq)
+            hidden.add(entry_id)
     return hidden
 
 
@@ -105,6 +105,6 @@ def masked_export_rows(filters, limit, clearance):
 def _masked(rows, clearance):
     hidden = above_clearance(rows, clearance)
     for row in rows:
-        if row.seq in hidden:
+        if row.id in hidden:
             row = SimpleNamespace(**{**row._asdict(), "summary": HIDDEN_SUMMARY, "detail": None})
         yield row

@@ -6,8 +6,9 @@ from .operations import record
 def verify_log(user):
     """校验完整性: recompute every entry's hash (as `flask audit verify` does); returns the check's result."""
     result = chain.check()
-    record("admin.audit.verify", summary=f"校验审计日志：{'完整' if result.ok else '已被破坏'}",
-           detail={"ok": result.ok, "count": result.count}, user=user)
+    found = "完整" if result.ok else "已被破坏" if result.broken else "封存滞后"
+    record("admin.audit.verify", summary=f"校验审计日志：{found}",
+           detail={"ok": result.ok, "count": result.count, "unsealed": result.unsealed}, user=user)
     return result
 
 

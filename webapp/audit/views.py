@@ -43,9 +43,11 @@ def verify():
     """校验完整性: recompute every entry's hash (as `flask audit verify` does) and say what was found."""
     result = reviews.verify_log(current_user._get_current_object())
     if result.ok:
-        flash(f"审计日志完整：共 {result.count} 条，逐条校验哈希链未发现篡改或缺失。")
+        pending = f"另有 {result.unsealed} 条新记录等待封存。" if result.unsealed else ""
+        flash(f"审计日志完整：共 {result.count} 条，逐条校验哈希链未发现篡改或缺失。{pending}")
     else:
-        flash(f"审计日志已被破坏：{result.broken.message}（此前 {result.count} 条完整）。", "error")
+        for line in result.messages():
+            flash(f"{line}。", "error")
     db.session.commit()
     return redirect(url_for("audit.index"))
 

@@ -14,9 +14,10 @@ XLSX = workbooks.XLSX
 
 def _values(row):
     detail = "" if row.detail is None else json.dumps(row.detail, ensure_ascii=False, sort_keys=True)
-    return (row.seq, local_dt(row.event_dt, "%Y-%m-%d %H:%M:%S"), row.username, row.user_name,
+    number = row.seq if row.seq is not None else "待封存"
+    return (number, local_dt(row.event_dt, "%Y-%m-%d %H:%M:%S"), row.username, row.user_name,
             role_labels(row.role), row.unit_name, row.ip or "", action_label(row.action), row.action,
-            row.target_type or "", row.target_id or "", row.summary, detail, row.hash)
+            row.target_type or "", row.target_id or "", row.summary, detail, row.hash or "")
 
 
 def workbook(rows):

@@ -13,13 +13,12 @@ attempt set a later `next_attempt_dt`) is handed on only after that transaction 
 """
 import logging
 import math
-import threading
 from datetime import timedelta
 
 from flask import current_app, has_app_context
 from sqlalchemy import inspect
 
-from webapp.core import clock
+from webapp.core import background, clock
 from webapp.core.hooks import listen_on_session
 from webapp.extensions import db
 
@@ -32,8 +31,6 @@ DELIVER_NOTICE = "webapp.jobs.deliver_notice"
 BATCH = 500
 _PENDING = "govflow_notice_deliveries"  # session.info key: {delivery id: (attempts, next_attempt_dt)}
 _ALIVE = {"queued", "started", "scheduled", "deferred"}
-_DELIVERER = "govflow_notice_deliverer"  # app.extensions key
-_deliverer_lock = threading.Lock()
 
 
 def init_app(app):
@@ -171,59 +168,17 @@ def deliver_due(limit=BATCH):
     return sent
 
 
-class Deliverer:
-    """The in-process deliverer of an app: woken after commits, and every TIMER_SWEEP_SECONDS."""
-
-    def __init__(self, app):
-        self.app = app
-        self.woken = threading.Event()
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._loop, name="govflow-notice-deliverer", daemon=True)
-
-    def _loop(self):
-        interval = float(self.app.config["TIMER_SWEEP_SECONDS"])
-        while not self.stopped.is_set():
-            with self.app.app_context():
-                try:
-                    deliver_due()
-                except Exception:
-                    log.exception("notice delivery round failed")
-                finally:
-                    db.session.remove()
-            self.woken.wait(interval)
-            self.woken.clear()
-
-    def stop(self, timeout=10):
-        self.stopped.set()
-        self.woken.set()
-        self.thread.join(timeout)
-
-
-def wake(app):
-    """Wake the app's deliverer, starting it first when this process has none (or a fork lost it)."""
-    with _deliverer_lock:
-        deliverer = app.extensions.get(_DELIVERER)
-        if deliverer is not None and threading.current_thread() is deliverer.thread:
-            return  # its own commits: the loop looks again anyway
-        if deliverer is None or not deliverer.thread.is_alive():
-            deliverer = app.extensions[_DELIVERER] = Deliverer(app)
-            deliverer.thread.start()
-    deliverer.woken.set()
-
-
-def stop(app):
-    """Stop the app's deliverer, if it runs (tests; shutting down)."""
-    with _deliverer_lock:
-        deliverer = app.extensions.pop(_DELIVERER, None)
-    if deliverer is not None:
-        deliverer.stop()
+# The in-process deliverer of an app: woken after commits, and every TIMER_SWEEP_SECONDS.
+DELIVERER = background.Background("govflow-notice-deliverer", deliver_due, "TIMER_SWEEP_SECONDS")
+wake = DELIVERER.wake  # wake(app): deliver now, starting the deliverer first if this process has none
+stop = DELIVERER.stop  # stop(app): tests; shutting down
 
 
 def _start_with_first_request():
     """Embedded mode with a channel on: start delivering with the first request, so rows an earlier process
     left pending go out without waiting for the next notice."""
     app = current_app._get_current_object()
-    if app.extensions.get(_DELIVERER) is not None or app.config.get("REDIS_URL") or app.testing:
+    if DELIVERER.running(app) or app.config.get("REDIS_URL") or app.testing:
         return
     if channels.names(app.config):
         wake(app)

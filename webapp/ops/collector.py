@@ -52,11 +52,14 @@ def _notice_gauges():
 
 
 def _audit_gauges():
-    from webapp.audit.models import AuditHead
+    from webapp.audit.models import AuditEntry, AuditHead
 
     head = db.session.execute(select(AuditHead.last_seq).where(AuditHead.id == 1)).scalar()
     yield _gauge("govflow_audit_chain_sealed_seq", "Sequence number up to which the audit log is hash-chained "
                  "(audit_head.last_seq; `flask audit verify` checks it).", head or 0)
+    unsealed = db.session.execute(select(func.count()).where(AuditEntry.seq.is_(None))).scalar()
+    yield _gauge("govflow_audit_unsealed_entries", "Audit entries appended and not sealed into the chain yet "
+                 "(a few for about a second is normal; growing: the sealer is not running).", unsealed)
 
 
 def _queue_gauges():
