@@ -3,7 +3,7 @@
 Until sealed an entry has no seq, prev_hash or hash; a partial index finds the unsealed ones.
 
 Revision ID: a21a00000001
-Revises: a20d00000001
+Revises: a21t00000001
 Create Date: 2026-12-04 21:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a21a00000001'
-down_revision = 'a20d00000001'
+down_revision = 'a21t00000001'
 branch_labels = None
 depends_on = None
 

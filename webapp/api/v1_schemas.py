@@ -1,5 +1,5 @@
 """Schemas of /api/v1: what the OpenAPI document describes (inputs are FormSchemas: refusals in Chinese)."""
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 
 from webapp.inbox.schemas import TABS
 from webapp.inputs.fields import Choice, Flag
@@ -72,7 +72,11 @@ class EmergencyDetail(Schema):
 
 
 class Problem(Schema):
-    """RFC 9457 problem details; `title` and `detail` in Chinese."""
+    """RFC 9457 problem details; `title` and `detail` in Chinese; further members by kind (`required_scope`, the
+    `errors` and `warnings` of a refused diagram …)."""
+
+    class Meta:
+        unknown = INCLUDE
 
     type = fields.String()
     title = fields.String()

@@ -16,8 +16,11 @@ def token():
 def _check():
     if request.method in SAFE_METHODS or not request.endpoint:
         return
-    if request.path.startswith("/api/v1/") and request.headers.get("Authorization", "").lower().startswith("bearer "):
-        return  # judged by its token alone (webapp/api/bearer.py): a cross-site page cannot set the header
+    if request.path.startswith("/api/v1/") and (
+            request.headers.get("Authorization", "").lower().startswith("bearer ") or "_user_id" not in session):
+        # Judged by its token alone (webapp/api/bearer.py: a cross-site page cannot set the header), or by nobody:
+        # without a signed-in session there is no one to forge a request for, and the API answers 401.
+        return
     sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
     expected = session.get("csrf_token", "")
     if not expected or not hmac.compare_digest(sent, expected):

@@ -57,6 +57,7 @@ class Text(fields.String):
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"] = {"required": REQUIRED, "null": REQUIRED, **kwargs["error_messages"]}
         super().__init__(**kwargs)
+        self.metadata = {"maxLength": max_length, **self.metadata}  # what the OpenAPI document says of it
         self.min_length, self.max_length, self.label = min_length, max_length, label
         self.length_error = error or length_message(min_length or None, max_length, label=label)
 
@@ -77,6 +78,7 @@ class Integer(BlankIsAbsent, fields.Integer):
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"] = {"invalid": error or f"{label}应为整数", **kwargs["error_messages"]}
         super().__init__(**kwargs)
+        self.metadata = {"minimum": minimum, "maximum": maximum, **self.metadata}
         self.minimum, self.maximum = minimum, maximum
         self.range_error = error or range_message(minimum, maximum, label)
 
