@@ -7,16 +7,20 @@ from webapp.core.access import role_required
 from webapp.core.errors import NotFound
 from webapp.extensions import db
 
-from . import projects, queries
-from .models import SpecialProject
+from . import project_units, projects, queries
+from .models import UNIT_LIGHTS, SpecialProject
 from .views import bp
 
 
 def task_subject(row):
-    """The project beside its step's form, and the units a proposal may name."""
+    """The project beside its step's form, and the units a proposal may name; a per-unit step shows its unit's
+    row, the 督查室's and the leaders' steps every unit's (an inspected unit sees only its own)."""
     project = projects.for_instance(row.instance_id)
-    return {"project": project, "task_data": projects.form_values(project),
+    desk = row.role != "handler"
+    return {"project": project, "task_data": projects.form_values(project, row),
             "project_units": queries.units_by_id(project.unit_ids if project else []),
+            "project_unit": projects.unit_of_task(project, row), "unit_lights": UNIT_LIGHTS,
+            "project_unit_rows": project_units.units_of(project) if project and desk else [],
             "all_units": queries.handling_units(), "subject_template": "keytasks/_project.html"}
 
 
@@ -46,7 +50,8 @@ def new_project():
 def project(project_id):
     project = projects.get_visible(current_user, project_id)
     return render_template("keytasks/project.html", project=project, history=projects.history(project),
-                           project_units=queries.units_by_id(project.unit_ids))
+                           project_units=queries.units_by_id(project.unit_ids),
+                           project_unit_rows=project_units.units_of(project), unit_lights=UNIT_LIGHTS)
 
 
 @bp.route("/projects/instance/<int:instance_id>")
