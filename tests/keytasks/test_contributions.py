@@ -17,8 +17,8 @@ from tests.keytasks.helpers import (
     travel_to,
 )
 from tests.web_helpers import page_doc, signed_in, text_of
-from webapp.core.errors import FormInvalid, NotAllowed
-from webapp.engine import runner, serializer, store
+from webapp.core.errors import FormInvalid, NotAllowed, TaskConflict
+from webapp.engine import runner, serializer, store, verbs
 from webapp.engine.models import HumanTask, ProcessInstance
 from webapp.extensions import db
 from webapp.keytasks import operations
@@ -118,16 +118,42 @@ def test_a_task_without_cooperating_units_skips_the_step(two_cooperating):
     assert not db.session.query(HumanTask).filter_by(instance_id=report.instance_id, step_key=CONTRIBUTE_STEP).all()
 
 
+def _notices(words):
+    return db.session.query(Notice).filter(Notice.title.contains("重点任务1"), Notice.title.contains(words)).count()
+
+
 def test_a_missing_contribution_counts_as_unsent_at_the_reminder_and_the_deadline(two_cooperating):
     org, (task, _alone) = two_cooperating
     report = report_of(task)
     contribute(org, report, "handler_c")
     travel_to(local("2026-07-08 09:00:00"))
     assert report_of(task).reminded_dt is not None
-    assert db.session.query(Notice).filter(Notice.title.contains("重点任务1"), Notice.title.contains("截止报送")).count() \
-        == 1
+    assert _notices("截止报送") == 1
     travel_to(local("2026-07-11 09:00:00"))
     report = report_of(task)
     assert report.overdue_dt is not None and report.reported_dt is None and report.stage == "contributing"
-    assert db.session.query(Notice).filter(Notice.title.contains("重点任务1"), Notice.title.contains("尚未报送")).count() \
-        == 3
+    assert _notices("尚未报送") == 3  # the 督查室, the lead unit's leader and 承办人
+
+
+def test_a_part_withdrawn_and_sent_again_is_kept_once_and_no_return_reopens_one_unit(two_cooperating):
+    org, (task, _alone) = two_cooperating
+    report = report_of(task)
+    contribute(org, report, "handler_c")
+    sent = contribution_rows(report, "completed")[0]
+    assert verbs.withdrawable(sent, org.users["handler_c"]) is None  # county-d has not acted since
+    verbs.withdraw(sent.id, org.users["handler_c"])
+    db.session.commit()
+    assert sorted(r.unit_id for r in contribution_rows(report)) == sorted(
+        org.units[c].id for c in ("county-c", "county-d"))
+    contribute(org, report, "handler_c", contribution_progress="c县更正：配套道路已开工建设。")
+    contribute(org, report, "handler_d")
+    kept = db.session.query(KeyTaskContribution).filter_by(report_id=report_of(task).id).all()
+    assert sorted((c.unit_id, c.progress) for c in kept) == sorted(
+        [(org.units["county-c"].id, "c县更正：配套道路已开工建设。"),
+         (org.units["county-d"].id, CONTRIBUTION["contribution_progress"])])
+    # the lead unit cannot send the report back to one cooperating unit's step (退回 offers none of them)
+    row = open_task(report.instance_id)
+    assert row.step_key == "report" and not verbs.return_targets(row)
+    with pytest.raises(TaskConflict):
+        verbs.return_to(row.id, org.users["handler_a"], contribution_rows(report, "completed")[0].id, "请补充。")
+    db.session.rollback()

@@ -135,7 +135,8 @@ def test_starting_a_round_twice_starts_nothing_new(july):
 def test_state_round_trips_at_every_step(july):
     org, _ledger, (t_a, *_rest) = july
     report = report_of(t_a)
-    for username, form in (("handler_b", CONTRIBUTION), ("handler_a", PROGRESS), ("leader_a", {"decision": "sign"}), (None, None)):
+    steps = (("handler_b", CONTRIBUTION), ("handler_a", PROGRESS), ("leader_a", {"decision": "sign"}), (None, None))
+    for username, form in steps:
         instance = db.session.get(ProcessInstance, report.instance_id)
         assert "spec" not in json.loads(instance.state_json)
         workflow = store.restore(instance)

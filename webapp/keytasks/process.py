@@ -26,25 +26,25 @@ def _completed(instance_id):
 
 
 def _project_contributions(report):
-    """One row per cooperating unit that sent its part, from its completed step and what it submitted (the
-    workflow keeps none of it: the multi-instance task collects only the progress texts, and branch data is not
-    merged back)."""
-    have = {unit_id for (unit_id,) in db.session.query(KeyTaskContribution.unit_id).filter_by(report_id=report.id)}
+    """One row per cooperating unit that sent its part, from its latest completed step and what it submitted
+    (the workflow keeps none of it: the multi-instance task collects only the progress texts, and the instances'
+    data is not merged back). A part withdrawn and sent again replaces the first."""
+    kept = {row.unit_id: row for row in db.session.query(KeyTaskContribution).filter_by(report_id=report.id)}
     sent = (db.session.query(HumanTask, InstanceEvent)
             .join(InstanceEvent, InstanceEvent.task_id == HumanTask.id)
             .filter(HumanTask.instance_id == report.instance_id, HumanTask.step_key == CONTRIBUTE_STEP,
-                    HumanTask.state == "completed", InstanceEvent.action == "complete")
-            .order_by(HumanTask.id).all())
+                    HumanTask.state == "completed", HumanTask.superseded.is_(False), InstanceEvent.action == "complete")
+            .order_by(HumanTask.completed_dt, HumanTask.id, InstanceEvent.id).all())
     for row, event in sent:
-        if row.unit_id in have:
-            continue
         values = event.data or {}
-        db.session.add(KeyTaskContribution(
-            report_id=report.id, unit_id=row.unit_id, progress=str(values.get("contribution_progress") or ""),
-            problems=str(values.get("contribution_problems") or ""),
-            next_steps=str(values.get("contribution_next") or ""),
-            contributed_by_id=row.completed_by_id, contributed_dt=row.completed_dt))
-        have.add(row.unit_id)
+        part = kept.get(row.unit_id)
+        if part is None:
+            part = kept[row.unit_id] = KeyTaskContribution(report_id=report.id, unit_id=row.unit_id)
+            db.session.add(part)
+        part.progress = str(values.get("contribution_progress") or "")
+        part.problems = str(values.get("contribution_problems") or "")
+        part.next_steps = str(values.get("contribution_next") or "")
+        part.contributed_by_id, part.contributed_dt = row.completed_by_id, row.completed_dt
 
 
 def project_report(instance, data):
