@@ -83,23 +83,22 @@ class ProjectUnits:
             row.stage, row.accepted_dt = "accepted", clock.now()
         db.session.flush()
 
-    def reminded(self, unit_id):
-        """The reminder fired: whether the unit still owes its report (then it is reminded)."""
+    def _mark_owed(self, unit_id, column):
+        """A timer fired: when the unit still owes its report, stamp `column` once; returns whether it owes it."""
         row = self._row(unit_id)
         owed = row.stage == "rectifying"
-        if owed:
-            row.reminded_dt = row.reminded_dt or clock.now()
+        if owed and getattr(row, column) is None:
+            setattr(row, column, clock.now())
         db.session.flush()
         return owed
 
+    def reminded(self, unit_id):
+        """The reminder fired: whether the unit still owes its report (then it is reminded)."""
+        return self._mark_owed(unit_id, "reminded_dt")
+
     def overdue(self, unit_id):
         """The deadline passed: an owed report marks the unit overdue (it stays, so a late report counts late)."""
-        row = self._row(unit_id)
-        owed = row.stage == "rectifying"
-        if owed:
-            row.overdue_dt = row.overdue_dt or clock.now()
-        db.session.flush()
-        return owed
+        return self._mark_owed(unit_id, "overdue_dt")
 
 
 def service(instance_id):
