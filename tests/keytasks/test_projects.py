@@ -144,6 +144,8 @@ def test_a_project_with_three_units_from_proposal_to_closing_report(app, org, pr
               page_doc(desk.get(f"/keytasks/projects/{project.id}")).xpath("//table[@id='project-unit-rows']/tbody/tr")}
     assert lights == {org.units["county-a"].id: "done", org.units["county-c"].id: "done",
                       org.units["county-d"].id: "red"}
+    listed = page_doc(desk.get("/keytasks/projects/")).xpath(f"//tr[@data-project-id='{project.id}']")[0]
+    assert text_of(listed.xpath("td[@class='project-progress']")[0]) == "2 / 3"
     _round_trips(iid)
     _rectify(org, project, "county-d")
     _check(org, project, "county-d", "accept")

@@ -113,6 +113,16 @@ def units_of(project):
     return [(row, row.light(now)) for row in (rows.get(uid) for uid in project.unit_ids or []) if row is not None]
 
 
+def progress_of(project_ids):
+    """{project id: (units whose rectification was accepted, units inspected)}, one grouped count."""
+    if not project_ids:
+        return {}
+    accepted = db.func.sum(db.case((SpecialProjectUnit.accepted_dt.isnot(None), 1), else_=0))
+    rows = (db.session.query(SpecialProjectUnit.project_id, accepted, db.func.count(SpecialProjectUnit.id))
+            .filter(SpecialProjectUnit.project_id.in_(project_ids)).group_by(SpecialProjectUnit.project_id))
+    return {project_id: (int(done or 0), total) for project_id, done, total in rows}
+
+
 def unit_row(project, unit_id):
     if project is None or unit_id is None:
         return None

@@ -31,6 +31,7 @@ def projects_index():
         raise NotFound("只有督查室和本级领导可以查看专项督查。")
     rows = projects.visible_to(current_user).order_by(SpecialProject.id.desc()).all()
     return render_template("keytasks/projects.html", projects=rows,
+                           progress=project_units.progress_of([p.id for p in rows]),
                            may_propose=current_user.has_role("supervisor"))
 
 
