@@ -177,7 +177,8 @@ def test_a_project_with_three_units_from_proposal_to_closing_report(app, org, pr
 def test_each_unit_sees_only_its_own_rectification(app, org, project):
     _approved(org, project)
     for row in _open(project.instance_id, "findings"):
-        _do(org, "dc", row, {"unit_findings": "巡河记录缺失，整改台账未闭环。", "rectify_days": "10"})
+        code = next(c for c in UNITS if org.units[c].id == projects.unit_of_task(project, row).unit_id)
+        _do(org, "dc", row, {"unit_findings": f"{code}巡河记录缺失，整改台账未闭环。", "rectify_days": "10"})
     row = next(r for r in _open(project.instance_id, "rectify") if r.unit_id == org.units["county-c"].id)
     with pytest.raises(NotAllowed):
         runner.complete(row.id, org.users["handler_a"], {"rectification": "替别的单位报送整改情况。"})
@@ -187,9 +188,19 @@ def test_each_unit_sees_only_its_own_rectification(app, org, project):
     assert doc.xpath(f"//dl[@id='project-unit' and @data-unit-id='{org.units['county-c'].id}']")
     assert not doc.xpath("//table[@id='project-unit-rows']")  # the other units' findings are not shown to it
     assert unit.get(f"/keytasks/projects/{project.id}").status_code == 404
+    # county-a sends its rectification: the newest step is the 督查室's check of county-a; county-c, which may
+    # read the instance through its own step, is not shown county-a's findings on the item page
+    _rectify(org, project, "county-a", "a县已补齐巡河记录，整改台账逐项销号。")
+    page = unit.get(f"/items/{project.instance_id}")
+    assert page.status_code == 200
+    doc = page_doc(page)
+    assert not doc.xpath("//table[@id='project-unit-rows']") and not doc.xpath("//dl[@id='project-unit']")
+    assert "county-a巡河" not in page.get_data(as_text=True)
     desk, _token = signed_in(app, "dc")
     doc = page_doc(desk.get(f"/keytasks/projects/{project.id}"))
     assert len(doc.xpath("//table[@id='project-unit-rows']/tbody/tr")) == 3
+    doc = page_doc(desk.get(f"/items/{project.instance_id}"))  # the desk's item page has every unit
+    assert len(doc.xpath("//table[@id='project-unit-rows']/tbody/tr")) == 3 and doc.xpath("//dl[@id='project-unit']")
 
 
 def test_a_bad_deadline_is_refused_in_chinese(org, project):

@@ -13,14 +13,18 @@ from .views import bp
 
 
 def task_subject(row):
-    """The project beside its step's form, and the units a proposal may name; a per-unit step shows its unit's
-    row, the 督查室's and the leaders' steps every unit's (an inspected unit sees only its own)."""
+    """The project beside its step's form (and on its item page), and the units a proposal may name. The
+    office's desk (its 督查室 and leaders) sees every inspected unit's row; anyone else, such as an inspected unit's
+    承办人 at its own step, only the row of their own unit."""
     project = projects.for_instance(row.instance_id)
-    desk = row.role != "handler"
+    desk = project is not None and project.unit_id in queries.watched_offices(current_user)
+    unit = projects.unit_of_task(project, row)
+    if not desk and (unit is None or unit.unit_id != current_user.unit_id):
+        unit = None
     return {"project": project, "task_data": projects.form_values(project, row),
             "project_units": queries.units_by_id(project.unit_ids if project else []),
-            "project_unit": projects.unit_of_task(project, row), "unit_lights": UNIT_LIGHTS,
-            "project_unit_rows": project_units.units_of(project) if project and desk else [],
+            "project_unit": unit, "unit_lights": UNIT_LIGHTS,
+            "project_unit_rows": project_units.units_of(project) if desk else [],
             "all_units": queries.handling_units(), "subject_template": "keytasks/_project.html"}
 
 
