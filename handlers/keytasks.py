@@ -1,4 +1,5 @@
-"""Service tasks of a key task's checkpoint report (重点任务进展报送): reminder, overdue marking, acceptance."""
+"""Service tasks of a key task's checkpoint report (reminder, overdue marking, acceptance) and of a 专项督查
+(the units told, each inspected unit's deadline, reminder, overdue mark, report and check)."""
 from . import handler
 
 # The report is not sent while the lead unit's step or a cooperating unit's step (multi-instance) is open.
