@@ -62,7 +62,7 @@ def test_a_second_app_in_the_process_connects_no_receiver_twice(app, tmp_path):
 
 
 def test_handler_services_are_the_declared_ones(app):
-    assert set(registry.services_for(0)) == {"org", "notices", "history", "deadlines", "emergencies"}
+    assert set(registry.services_for(0)) == {"org", "notices", "history", "deadlines", "emergencies", "project_units"}
 
 
 def test_sqlite_engine_options_are_applied(tmp_path):

@@ -26,6 +26,7 @@ from webapp.core import clock, forms
 from webapp.designer.schemas import DeploySchema, MigrateSchema, ValidateSchema, VersionArgs
 from webapp.emergencies import operations as emergency_operations
 from webapp.emergencies.schemas import FaultSchema, FollowUpSchema, PhoneSchema, RecordArgs, ReportSchema, RequestSchema
+from webapp.engine import runner
 from webapp.engine.models import HumanTask, ProcessDefinition
 from webapp.extensions import db
 from webapp.inbox.schemas import CopySchema, ListArgs, PhraseSchema, ReturnSchema, TransferSchema
@@ -33,6 +34,8 @@ from webapp.inbox.schemas import UrgeSchema as TaskUrgeSchema
 from webapp.inputs import fields as inputs
 from webapp.inputs.schemas import FormSchema, MonthArgs
 from webapp.keytasks import operations as keytask_operations
+from webapp.keytasks import projects as keytask_projects
+from webapp.keytasks.checkpoints import checkpoint_dates
 from webapp.keytasks.schemas import (
     CircularArgs,
     LedgerSchema,
@@ -176,15 +179,38 @@ def world(app, org):
                                                 "leader_name": "副市长 张某", "lead_unit_id": org.units["county-a"].id,
                                                 "milestones": "2026-06-30 完成方案"}, org.users["dc"])
     db.session.commit()
+    multi = _multi_instance_rows(org, ledger)
     ids = {"row": compose.id, "instance": item.instance_id, "item": item.id, "case": case.id,
            "ledger": ledger.id, "task": task.id, "emergency": emergency.id, "unit": org.users["writer_a"].unit_id,
-           "user": org.users["writer_b"].id, "task_rows": [compose.id, register.id]}
+           "user": org.users["writer_b"].id, "task_rows": [compose.id, register.id, *multi]}
     clients = {}
     for username in USERS:
         client = app.test_client()
         clients[username] = (client, login(client, username))
     definition = db.session.query(ProcessDefinition).first()
     return {"ids": ids, "clients": clients, "process_key": definition.process_key, "version": definition.version}
+
+
+def _multi_instance_rows(org, ledger):
+    """One instance of each multi-instance step: county-a's contribution to a task county-b leads, and the
+    督查室's findings at county-a in an approved 专项督查 (their forms are fuzzed through the task page)."""
+    cooperated = keytask_operations.add_task(ledger, {
+        "area": "经济发展", "number": "2", "title": "模糊测试配合任务", "leader_name": "副市长 张某",
+        "lead_unit_id": org.units["county-b"].id, "cooperating_unit_ids": [org.units["county-a"].id],
+        "milestones": "2026-06-30 完成方案"}, org.users["dc"])
+    keytask_operations.start_round(ledger, checkpoint_dates(ledger)[0], org.users["dc"], [cooperated])
+    org.user("city_leader_fuzz", "city", ["leader"])
+    project, propose = keytask_projects.start_project(org.users["dc"])
+    runner.complete(propose.id, org.users["dc"], {"title": "模糊测试专项督查", "scope": "模糊测试：督查事项和依据。",
+                                                  "unit_ids": [str(org.units["county-a"].id)]})
+    approve = db.session.query(HumanTask).filter_by(instance_id=project.instance_id, state="open").one()
+    runner.complete(approve.id, org.users["city_leader_fuzz"], {"decision": "approve"})
+    db.session.commit()
+    rows = db.session.query(HumanTask).filter(HumanTask.state == "open",
+                                              HumanTask.form_key.in_(("keytasks.contribute",
+                                                                      "keytasks.project_unit_findings"))).all()
+    assert len(rows) == 2
+    return [row.id for row in rows]
 
 
 def _url_value(arg, converter, world, draw):

@@ -4,15 +4,22 @@ from datetime import date
 from tests.cases.helpers import local, travel_to
 from tests.helpers import open_task
 from webapp.core import clock
+from webapp.engine import runner
+from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.keytasks import operations, queries
 from webapp.keytasks.models import KeyTaskReport
+from webapp.keytasks.process import CONTRIBUTE_STEP
 
 JULY = date(2026, 7, 10)
 PROGRESS = {"progress": "园区规划修编已完成，新签约入园企业 8 家，完成年度目标的四成。",
             "cooperation": "配合单位已完成土地报批。", "next_steps": "加快标准厂房建设。"}
 
-__all__ = ["JULY", "PROGRESS", "ledger_with_tasks", "local", "more_units", "report_of", "start_july", "travel_to"]
+CONTRIBUTION = {"contribution_progress": "b县已完成园区用地报批，正在办理规划许可。",
+                "contribution_problems": "征迁进度偏慢。", "contribution_next": "月底前完成征迁。"}
+
+__all__ = ["CONTRIBUTION", "JULY", "PROGRESS", "contribute", "ledger_with_tasks", "local", "more_units", "report_of",
+           "start_july", "travel_to"]
 
 
 def more_units(org):
@@ -59,3 +66,16 @@ def step(report):
 
 def now():
     return clock.now()
+
+
+def contribution_rows(report, state="open"):
+    return (db.session.query(HumanTask).filter_by(instance_id=report.instance_id, step_key=CONTRIBUTE_STEP,
+                                                  state=state).order_by(HumanTask.id).all())
+
+
+def contribute(org, report, username, **fields):
+    """The cooperating unit of `username` sends its part of the report (its own step of the multi-instance)."""
+    user = org.users[username]
+    row = next(r for r in contribution_rows(report) if r.unit_id == user.unit_id)
+    runner.complete(row.id, user, {**CONTRIBUTION, **fields})
+    db.session.commit()

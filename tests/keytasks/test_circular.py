@@ -5,7 +5,16 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from tests.helpers import act
-from tests.keytasks.helpers import PROGRESS, ledger_with_tasks, local, more_units, report_of, start_july, travel_to
+from tests.keytasks.helpers import (
+    PROGRESS,
+    contribute,
+    ledger_with_tasks,
+    local,
+    more_units,
+    report_of,
+    start_july,
+    travel_to,
+)
 from tests.web_helpers import once, page_doc, signed_in, text_of
 from webapp.extensions import db
 from webapp.notices.models import Notice
@@ -28,6 +37,8 @@ def _july(org):
     start_july(org, ledger)
     for n, task, decision in (("a", t_a, "accept"), ("b", t_b, "complete"), ("d", t_d, "return")):
         report = report_of(task)
+        if n == "a":
+            contribute(org, report, "handler_b")  # county-b cooperates on task 1
         act(org, f"handler_{n}", report.instance_id, PROGRESS)
         act(org, f"leader_{n}", report.instance_id, {"decision": "sign"})
         act(org, "dc", report.instance_id, {"decision": decision, "opinion": "请补充。", "return_reasons":

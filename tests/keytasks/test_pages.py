@@ -3,7 +3,7 @@ task page beside a key_task step, milestones ticked by the 督查室."""
 import pytest
 
 from tests.helpers import open_task
-from tests.keytasks.helpers import ledger_with_tasks, more_units, report_of, start_july
+from tests.keytasks.helpers import contribute, ledger_with_tasks, more_units, report_of, start_july
 from tests.web_helpers import page_doc, signed_in, text_of
 from webapp.extensions import db
 from webapp.keytasks.models import KeyTaskMilestone
@@ -95,9 +95,13 @@ def test_the_step_page_shows_the_task_and_the_instance_links_to_it(app, ledger):
     org, book, (t_a, *_rest) = ledger
     start_july(org, book)
     report = report_of(t_a)
+    contribute(org, report, "handler_b")
     client, _token = signed_in(app, "handler_a")
     doc = page_doc(client.get(f"/tasks/{open_task(report.instance_id).id}"))
     assert "重点任务1" in text_of(doc.xpath("//div[@id='keytask']")[0])
+    # the lead unit's form shows what county-b sent, read-only, above its own fields
+    sent = doc.xpath(f"//form//div[@data-contribution-unit='{org.units['county-b'].id}']")
+    assert len(sent) == 1 and "园区用地报批" in text_of(sent[0]) and not sent[0].xpath(".//textarea")
     assert "b县委办公室" in text_of(doc.xpath("//dd[@id='keytask-cooperating']")[0])
     assert client.get(f"/keytasks/instance/{report.instance_id}").headers["Location"].endswith(
         f"/keytasks/tasks/{t_a.id}")

@@ -5,8 +5,10 @@ import pytest
 
 from tests.helpers import act, open_task
 from tests.keytasks.helpers import (
+    CONTRIBUTION,
     JULY,
     PROGRESS,
+    contribute,
     ledger_with_tasks,
     local,
     more_units,
@@ -34,6 +36,8 @@ def july(org):
 
 def _report_sign_accept(org, n, task, decision="accept"):
     report = report_of(task)
+    if n == "a":
+        contribute(org, report, "handler_b")  # county-b cooperates on task 1
     act(org, f"handler_{n}", report.instance_id, PROGRESS)
     act(org, f"leader_{n}", report.instance_id, {"decision": "sign"})
     act(org, "dc", report.instance_id, {"decision": decision, "opinion": "同意。"})
@@ -41,8 +45,8 @@ def _report_sign_accept(org, n, task, decision="accept"):
 
 def test_july_checkpoint_two_on_time_one_late_one_returned(july):
     org, ledger, (t_a, t_b, t_c, t_d) = july
-    row = open_task(report_of(t_a).instance_id)
-    assert (row.step_key, row.role, row.unit_id) == ("report", "handler", org.units["county-a"].id)
+    row = open_task(report_of(t_b).instance_id)
+    assert (row.step_key, row.role, row.unit_id) == ("report", "handler", org.units["county-b"].id)
     assert {t.kind for t in db.session.query(Timer).filter_by(instance_id=row.instance_id, state="armed")} == {
         "reminder", "deadline"}
 
@@ -97,6 +101,7 @@ def test_lights_green_yellow_red_from_milestones_and_reports(july):
 def test_only_the_right_people_act_and_forms_are_checked(july):
     org, _ledger, (t_a, *_rest) = july
     report = report_of(t_a)
+    contribute(org, report, "handler_b")
     row = open_task(report.instance_id)
     with pytest.raises(NotAllowed):
         runner.complete(row.id, org.users["handler_b"], PROGRESS)
@@ -130,7 +135,8 @@ def test_starting_a_round_twice_starts_nothing_new(july):
 def test_state_round_trips_at_every_step(july):
     org, _ledger, (t_a, *_rest) = july
     report = report_of(t_a)
-    for username, form in (("handler_a", PROGRESS), ("leader_a", {"decision": "sign"}), (None, None)):
+    steps = (("handler_b", CONTRIBUTION), ("handler_a", PROGRESS), ("leader_a", {"decision": "sign"}), (None, None))
+    for username, form in steps:
         instance = db.session.get(ProcessInstance, report.instance_id)
         assert "spec" not in json.loads(instance.state_json)
         workflow = store.restore(instance)

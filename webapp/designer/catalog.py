@@ -18,6 +18,8 @@ TIMER_VARIABLES = {
     "request_due_at": "续报要求的期限",
     "due_at": "重点任务本期进展报送截止时间",
     "remind_at": "重点任务报送前提醒时间",
+    "rectify['due_at']": "专项督查单位整改期限",
+    "rectify['remind_at']": "专项督查整改期限前提醒时间",
 }
 
 # Names every instance's data has from its start (start forms and projectors), besides the handlers' results.

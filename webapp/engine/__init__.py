@@ -9,7 +9,7 @@ The domains use only this interface and `engine.models`; the engine's own toolin
 versions, checks, migration; admin and the workers: timers, scheduling, demo_clock) uses its modules directly.
 An import-linter contract in pyproject.toml holds the domains to that.
 """
-from .diagram import diagram_state
+from .diagram import diagram_state, task_data
 from .host import configure
 from .runner import complete, fire_timers, may_act, record_event, retry, save_draft, signal, start, terminate
 from .store import lock_instance, lock_instances
@@ -26,6 +26,6 @@ from .verbs import (
 
 __all__ = [
     "claim", "complete", "configure", "diagram_state", "fire_timers", "lock_instance", "lock_instances", "may_act",
-    "record_event", "release", "retry", "return_targets", "return_to", "save_draft", "signal", "start", "terminate",
-    "transfer", "transfer_candidates", "withdraw", "withdrawable",
+    "record_event", "release", "retry", "return_targets", "return_to", "save_draft", "signal", "start", "task_data",
+    "terminate", "transfer", "transfer_candidates", "withdraw", "withdrawable",
 ]

@@ -4,7 +4,8 @@ from SpiffWorkflow.util.task import TaskState
 from webapp.extensions import db
 
 from . import store
-from .models import Timer
+from .models import ProcessInstance, Timer
+from .projection import find_task
 
 _CURRENT = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR
 
@@ -42,3 +43,13 @@ def diagram_state(instance):
     current -= {t["id"] for t in armed}
     return {"completed": sorted(completed - current), "current": sorted(current), "timers": armed}
 
+
+
+def task_data(row):
+    """A copy of the data of one task row's workflow task, for its page: what one instance of a multi-instance step
+    is about (which unit), which the projected rows do not say. Restores the workflow once; lists never call it."""
+    instance = db.session.get(ProcessInstance, row.instance_id)
+    if instance is None or not instance.state_json or instance.state_json == "{}":
+        return {}
+    task = find_task(store.restore(instance), row.task_uuid)
+    return dict(task.data) if task is not None else {}

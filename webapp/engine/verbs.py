@@ -81,11 +81,18 @@ def _latest_completions(instance_id, before=None):
     return latest
 
 
+# SpiffWorkflow names the steps of a multi-instance task's instances "<id> [child]".
+MULTI_INSTANCE_SUFFIX = " [child]"
+
+
 def return_targets(row):
     """Earlier steps the open task may be returned to: those that ran in this instance, latest run each,
-    oldest first, never the step itself. Projected rows only; the lock re-checks against the workflow."""
+    oldest first, never the step itself. Projected rows only; the lock re-checks against the workflow.
+    Not an instance of a multi-instance step: a reset would bring back the returning task's data, which lacks
+    the instance's item (its unit), and would reopen one instance of several."""
     latest = _latest_completions(row.instance_id, before=row.created_dt)
-    return [r for r in sorted(latest.values(), key=lambda r: r.completed_dt) if r.step_key != row.step_key]
+    return [r for r in sorted(latest.values(), key=lambda r: r.completed_dt)
+            if r.step_key != row.step_key and not r.step_key.endswith(MULTI_INSTANCE_SUFFIX)]
 
 
 def _ran_before(workflow, target, current):
@@ -147,6 +154,8 @@ def return_to(task_row_id, user, target_row_id, reason):
     target = find_task(workflow, target_row.task_uuid)
     if target is None or target.state != TaskState.COMPLETED or not _ran_before(workflow, target, task):
         raise TaskConflict(f"“{target_row.step_label}”不在当前环节之前的办理路径上，无法退回到该环节。")
+    if target_row.step_key.endswith(MULTI_INSTANCE_SUFFIX):
+        raise TaskConflict(f"“{target_row.step_label}”由多个单位分别办理，不能退回到该环节。")
     reason = reason.strip()
     data = dict(task.data)  # what was entered since stays, so the returned step's form is filled in
     data["returned"] = {"from": row.step_label, "reason": reason, "by": user.name}

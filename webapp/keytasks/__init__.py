@@ -18,6 +18,7 @@ DOMAIN = Domain(
     links={"key_task": "webapp.keytasks.queries:link_for_instance",
            "special_project": "webapp.keytasks.projects:link_for_instance"},
     page_extras={"supervision.cockpit": "webapp.keytasks.views:cockpit_panel"},
+    services={"project_units": "webapp.keytasks.project_units:service"},
     handlers=("handlers.keytasks",),
     setup="webapp.keytasks.process:init_app",
 )

@@ -10,7 +10,8 @@ _MONTH_ENDS = ((1, 31), (2, 28), (3, 31), (4, 30), (5, 31), (6, 30), (7, 31), (8
 CHECKPOINT_DAYS = {"half_year": ((7, 10), (12, 31)), "quarterly": ((3, 31), (6, 30), (9, 30), (12, 31)),
                    "monthly": _MONTH_ENDS}
 LIGHTS = {"red": "滞后", "yellow": "临近节点", "green": "正常推进", "done": "已完成"}
-STAGES = {"reporting": "牵头单位报送", "signing": "单位领导审签", "reviewing": "督查室审核", "accepted": "已审核通过"}
+STAGES = {"contributing": "配合单位报送", "reporting": "牵头单位报送",
+          "signing": "单位领导审签", "reviewing": "督查室审核", "accepted": "已审核通过"}
 RETURN_REASONS = {"no_progress": "进展不实或无实质进展", "no_milestone": "未对照节点目标说明",
                   "no_cooperation": "缺少配合单位情况", "no_measures": "缺少下一步措施"}
 
@@ -113,6 +114,25 @@ class KeyTaskReport(db.Model):
         return self.reported_dt is not None and self.reported_dt <= self.due_dt
 
 
+class KeyTaskContribution(db.Model):
+    """What one cooperating unit sent the lead unit for one checkpoint's report (配合单位报送), projected from its
+    step of the key_task instance; one per report and unit, so it is shown and counted once."""
+
+    __tablename__ = "keytask_contributions"
+    __table_args__ = (db.UniqueConstraint("report_id", "unit_id", name="uq_keytask_contributions_report_unit"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    report_id = db.Column(db.Integer, db.ForeignKey("keytask_reports.id"), nullable=False, index=True)
+    unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False)
+    unit = db.relationship("Unit")
+    progress = db.Column(db.Text, nullable=False, default="")
+    problems = db.Column(db.Text, nullable=False, default="")
+    next_steps = db.Column(db.Text, nullable=False, default="")
+    contributed_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    contributed_by = db.relationship("User")
+    contributed_dt = db.Column(UTCDateTime(), nullable=False)
+
+
 class KeyTaskSiteVisit(db.Model):
     """派人督办 of a lagging task: who the 督查室 sent, on which day, what they found and what was agreed."""
 
@@ -145,7 +165,8 @@ class KeyTaskCircular(db.Model):
     published_dt = db.Column(UTCDateTime(), nullable=False)
 
 
-PROJECT_STAGES = {"proposing": "立项申请", "approving": "领导审批", "inspecting": "督查实施", "closing": "撰写结项报告",
+PROJECT_STAGES = {"proposing": "立项申请", "approving": "领导审批", "inspecting": "督查实施（分单位）",
+                  "closing": "撰写结项报告",
                   "signing": "领导审签", "closed": "已结项"}
 NEW_PROJECT_TITLE = "（新立项专项督查）"
 
@@ -173,3 +194,50 @@ class SpecialProject(db.Model):
     @property
     def stage_label(self):
         return PROJECT_STAGES.get(self.stage, self.stage)
+
+
+UNIT_STAGES = {"inspecting": "督查中", "rectifying": "整改中", "checking": "整改待验收", "accepted": "整改已验收"}
+UNIT_LIGHTS = {"done": "已整改", "red": "逾期", "yellow": "临近期限", "green": "整改中", "none": "未下达整改"}
+
+
+class SpecialProjectUnit(db.Model):
+    """One inspected unit of a 专项督查: the 督查室's findings, the rectification deadline (working days), what the
+    unit reported and whether the 督查室 accepted it. Written by the service tasks of its branch of the diagram."""
+
+    __tablename__ = "keytask_project_units"
+    __table_args__ = (db.UniqueConstraint("project_id", "unit_id", name="uq_keytask_project_units_project_unit"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    project_id = db.Column(db.Integer, db.ForeignKey("keytask_projects.id"), nullable=False, index=True)
+    unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False)
+    unit = db.relationship("Unit")
+    stage = db.Column(db.String(16), nullable=False, default="inspecting")
+    findings = db.Column(db.Text, nullable=False, default="")
+    requirements = db.Column(db.Text, nullable=False, default="")
+    rectify_days = db.Column(db.Integer)
+    due_dt = db.Column(UTCDateTime())
+    remind_dt = db.Column(UTCDateTime())
+    reminded_dt = db.Column(UTCDateTime())
+    overdue_dt = db.Column(UTCDateTime())  # the deadline passed with the rectification owed: stays
+    rectification = db.Column(db.Text, nullable=False, default="")
+    reported_dt = db.Column(UTCDateTime())  # the unit's first rectification report
+    return_count = db.Column(db.Integer, nullable=False, default=0)
+    check_opinion = db.Column(db.Text, nullable=False, default="")
+    accepted_dt = db.Column(UTCDateTime())
+
+    @property
+    def stage_label(self):
+        return UNIT_STAGES.get(self.stage, self.stage)
+
+    def light(self, now):
+        """已整改 / 逾期 / 临近期限 / 整改中, from the clock over the row (never from timer firings)."""
+        if self.accepted_dt is not None:
+            return "done"
+        if self.due_dt is None:
+            return "none"
+        owed = self.stage == "rectifying"
+        if self.overdue_dt is not None or (owed and now > self.due_dt):
+            return "red"
+        if owed and self.remind_dt is not None and now >= self.remind_dt:
+            return "yellow"
+        return "green"

@@ -3,14 +3,16 @@ import os
 from datetime import date, datetime
 
 from webapp.core import clock
-from webapp.engine.models import HumanTask
+from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 
-from .models import KeyTask, KeyTaskReport
+from .models import KeyTask, KeyTaskContribution, KeyTaskReport
 from .schemas import FORMS
 
 PROCESS_KEY = "key_task"
-STEP_STAGES = {"report": "reporting", "sign": "signing", "review": "reviewing"}
+# SpiffWorkflow names each instance of a multi-instance task after the task with " [child]".
+CONTRIBUTE_STEP = "contribute [child]"
+STEP_STAGES = {CONTRIBUTE_STEP: "contributing", "report": "reporting", "sign": "signing", "review": "reviewing"}
 
 
 def _completed(instance_id):
@@ -21,6 +23,28 @@ def _completed(instance_id):
     returns = sum(1 for step, outcome, _done in rows if step in ("sign", "review") and outcome == "return")
     review = next((outcome for step, outcome, _done in reversed(rows) if step == "review"), None)
     return reported, returns, review
+
+
+def _project_contributions(report):
+    """One row per cooperating unit that sent its part, from its latest completed step and what it submitted
+    (the workflow keeps none of it: the multi-instance task collects only the progress texts, and the instances'
+    data is not merged back). A part withdrawn and sent again replaces the first."""
+    kept = {row.unit_id: row for row in db.session.query(KeyTaskContribution).filter_by(report_id=report.id)}
+    sent = (db.session.query(HumanTask, InstanceEvent)
+            .join(InstanceEvent, InstanceEvent.task_id == HumanTask.id)
+            .filter(HumanTask.instance_id == report.instance_id, HumanTask.step_key == CONTRIBUTE_STEP,
+                    HumanTask.state == "completed", HumanTask.superseded.is_(False), InstanceEvent.action == "complete")
+            .order_by(HumanTask.completed_dt, HumanTask.id, InstanceEvent.id).all())
+    for row, event in sent:
+        values = event.data or {}
+        part = kept.get(row.unit_id)
+        if part is None:
+            part = kept[row.unit_id] = KeyTaskContribution(report_id=report.id, unit_id=row.unit_id)
+            db.session.add(part)
+        part.progress = str(values.get("contribution_progress") or "")
+        part.problems = str(values.get("contribution_problems") or "")
+        part.next_steps = str(values.get("contribution_next") or "")
+        part.contributed_by_id, part.contributed_dt = row.completed_by_id, row.completed_dt
 
 
 def project_report(instance, data):
@@ -35,6 +59,7 @@ def project_report(instance, data):
         db.session.add(report)
     report.progress = str(data.get("progress") or report.progress or "")
     db.session.flush()
+    _project_contributions(report)
     report.reported_dt, report.return_count, review = _completed(instance.id)
     if report.reported_dt is None or report.reported_dt > report.due_dt:
         # Timers fire exactly at these moments, so each firing re-projects the report.

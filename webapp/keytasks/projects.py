@@ -8,12 +8,13 @@ from webapp.core.links import path_for
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 
-from . import queries
+from . import project_units, queries
 from .models import NEW_PROJECT_TITLE, SpecialProject
 
 PROCESS_KEY = "special_project"
-STEP_STAGES = {"propose": "proposing", "approve": "approving", "inspect": "inspecting", "close": "closing",
-               "sign": "signing"}
+# `inspect` is the single step of the first version; `findings`, `rectify`, `check` run per inspected unit.
+STEP_STAGES = {"propose": "proposing", "approve": "approving", "inspect": "inspecting", "findings": "inspecting",
+               "rectify": "inspecting", "check": "inspecting", "close": "closing", "sign": "signing"}
 
 
 def start_project(user):
@@ -81,8 +82,23 @@ def link_for_instance(instance_id):
     return path_for("keytasks.project_by_instance", instance_id=instance_id)
 
 
-def form_values(project):
-    """The proposal form filled from the project (a proposal sent back is not retyped)."""
+def form_values(project, row=None):
+    """The proposal form filled from the project (a proposal sent back is not retyped); the closing report drafted
+    from every unit's findings and rectification."""
     if project is None or project.title == NEW_PROJECT_TITLE:
         return {}
+    if row is not None and row.step_key == "close":
+        return {"report": project.report or project_units.closing_summary(project_units.units_of(project))}
     return {"title": project.title, "scope": project.scope, "unit_ids": project.unit_ids}
+
+
+UNIT_STEPS = ("findings", "rectify", "check")
+
+
+def unit_of_task(project, row):
+    """The inspected unit's row a per-unit step is about: the unit's own step names it by its unit; the 督查室's
+    steps (one per unit, a multi-instance call) only in their task data."""
+    if project is None or row.step_key not in UNIT_STEPS:
+        return None
+    unit_id = row.unit_id if row.step_key == "rectify" else engine.task_data(row).get("inspected_unit_id")
+    return project_units.unit_row(project, unit_id)

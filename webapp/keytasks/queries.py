@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from webapp.auth.models import Unit, User, UserRole
 from webapp.core import clock
@@ -14,7 +15,16 @@ from webapp.extensions import db
 from webapp.workcal.deadlines import CalendarDataMissing
 from webapp.workcal.queries import load_calendar
 
-from .models import LIGHTS, KeyTask, KeyTaskArea, KeyTaskLedger, KeyTaskMilestone, KeyTaskReport, KeyTaskSiteVisit
+from .models import (
+    LIGHTS,
+    KeyTask,
+    KeyTaskArea,
+    KeyTaskContribution,
+    KeyTaskLedger,
+    KeyTaskMilestone,
+    KeyTaskReport,
+    KeyTaskSiteVisit,
+)
 
 LEADER_ROLES = {"leader", "principal"}
 
@@ -116,6 +126,18 @@ def reports_of(task_ids):
                 .order_by(KeyTaskReport.checkpoint, KeyTaskReport.id))
         for report in rows:
             found[report.task_id].append(report)
+    return found
+
+
+def contributions_of(report_ids):
+    """The cooperating units' parts of each report, in the order they were sent."""
+    found = defaultdict(list)
+    if report_ids:
+        rows = (db.session.query(KeyTaskContribution).filter(KeyTaskContribution.report_id.in_(report_ids))
+                .options(joinedload(KeyTaskContribution.unit), joinedload(KeyTaskContribution.contributed_by))
+                .order_by(KeyTaskContribution.contributed_dt, KeyTaskContribution.id))
+        for row in rows:
+            found[row.report_id].append(row)
     return found
 
 

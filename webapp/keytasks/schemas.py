@@ -5,7 +5,7 @@ from datetime import date
 from marshmallow import ValidationError, validates, validates_schema
 
 from webapp.core import clock
-from webapp.inputs.fields import Choice, ChoiceList, Day, Id, IdList, Text, Year
+from webapp.inputs.fields import Choice, ChoiceList, Day, Id, IdList, Integer, Text, Year
 from webapp.inputs.schemas import DecisionSchema, FormSchema, QuerySchema
 
 from .models import CHECKPOINT_MODES, RETURN_REASONS
@@ -110,6 +110,14 @@ class ReportSchema(FormSchema):
     next_steps = _text(2000)
 
 
+class ContributeSchema(FormSchema):
+    """配合单位报送: a cooperating unit's part of the checkpoint's report, sent to the lead unit."""
+
+    contribution_progress = _text(3000, required=True, min_len=4)
+    contribution_problems = _text(2000)
+    contribution_next = _text(2000)
+
+
 class SignSchema(DecisionSchema):
     """The lead unit's leader signs the report, or sends it back."""
 
@@ -154,6 +162,27 @@ class FindingsSchema(FormSchema):
     rectify_by = Day(as_text=True, required=True)
 
 
+class UnitFindingsSchema(FormSchema):
+    """督查实施 at one unit: what was found, what must be rectified, and in how many working days."""
+
+    unit_findings = _text(10000, required=True, min_len=10)
+    unit_requirements = _text(5000)
+    rectify_days = Integer(1, 120, label="整改期限（工作日）", required=True)
+
+
+class RectifySchema(FormSchema):
+    """整改情况: what the inspected unit did about the findings."""
+
+    rectification = _text(10000, required=True, min_len=10)
+
+
+class RectifyCheckSchema(DecisionSchema):
+    """督查室 验收整改: accept the unit's rectification, or return it with the reason."""
+
+    CHOICES = ("accept", "return")
+    NO = "return"
+
+
 class CloseSchema(FormSchema):
     """结项报告."""
 
@@ -167,6 +196,10 @@ FORMS = {
     "keytasks.project_propose": (ProposeSchema, None),
     "keytasks.project_approve": (ApproveSchema, None),
     "keytasks.project_findings": (FindingsSchema, None),
+    "keytasks.contribute": (ContributeSchema, None),
+    "keytasks.project_unit_findings": (UnitFindingsSchema, None),
+    "keytasks.project_rectify": (RectifySchema, None),
+    "keytasks.project_rectify_check": (RectifyCheckSchema, None),
     "keytasks.project_close": (CloseSchema, None),
     "keytasks.project_sign": (SignSchema, None),
 }

@@ -34,7 +34,8 @@ def task_subject(row):
     ids = [task.id] if task else []
     return {"kt_report": report, "kt_task": task, "kt_milestones": queries.milestones_of(ids).get(task.id, [])
             if task else [], "kt_units": queries.units_by_id([task.lead_unit_id, *task.cooperating_unit_ids])
-            if task else {}, "return_reasons": RETURN_REASONS, "subject_template": "keytasks/_subject.html"}
+            if task else {}, "return_reasons": RETURN_REASONS, "subject_template": "keytasks/_subject.html",
+            "kt_contributions": queries.contributions_of([report.id])[report.id] if report else []}
 
 
 def cockpit_panel(office, user):
@@ -142,6 +143,7 @@ def _task_page(task, status=200, visit_errors=None, visit_values=None):
                            lights=LIGHTS, units=queries.units_by_id([task.lead_unit_id, *task.cooperating_unit_ids]),
                            may_edit=queries.may_edit(current_user, task.ledger), today=today,
                            visits=queries.site_visits(task), visit_errors=visit_errors or {},
+                           contributions=queries.contributions_of([r.id for r in reports]),
                            visit_values=visit_values or {}), status
 
 
