@@ -1,7 +1,7 @@
 """decision supervision: cooperating units' contributions to a checkpoint report; each inspected unit of a 专项督查
 
 Revision ID: a21p00000001
-Revises: a20d00000001
+Revises: a21a00000001
 Create Date: 2026-12-04 21:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a21p00000001'
-down_revision = 'a20d00000001'
+down_revision = 'a21a00000001'
 branch_labels = None
 depends_on = None
 
