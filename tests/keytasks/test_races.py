@@ -1,4 +1,4 @@
-"""Two 督查室 members at once on one ledger: a round is started once, a circular published once, a task number
+"""Two 督查室 members at once on one ledger: a round is started once, a circular drafted once, a task number
 taken once; the second is refused in Chinese, never a unique-index failure."""
 
 from sqlalchemy.exc import IntegrityError
@@ -46,16 +46,16 @@ def test_two_rounds_started_at_once_start_each_report_once(app, org):
     assert db.session.query(KeyTaskReport).count() == 4
 
 
-def test_two_circulars_published_at_once_make_one(app, org):
+def test_two_circulars_drafted_at_once_make_one(app, org):
     ledger_id, users = _setup(org)
 
-    def publish(index):
+    def draft(index):
         user, ledger = db.session.get(User, users[index]), db.session.get(KeyTaskLedger, ledger_id)
-        return circulars.publish(user, ledger, JULY, f"第{index}份").id
+        return circulars.start(user, ledger, JULY)[0].id
 
-    results = _in_threads(app, 2, _guarded(publish))
+    results = _in_threads(app, 2, _guarded(draft))
     refused = [r for r in results if isinstance(r, tuple)]
-    assert len(refused) == 1 and refused[0][0] == "refused" and "已发布" in refused[0][1]
+    assert len(refused) == 1 and refused[0][0] == "refused" and "已在起草或审签中" in refused[0][1]
     db.session.expire_all()
     assert db.session.query(KeyTaskCircular).count() == 1
 
