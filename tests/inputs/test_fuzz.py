@@ -34,10 +34,10 @@ from webapp.keytasks import operations as keytask_operations
 from webapp.keytasks.schemas import (
     CircularArgs,
     LedgerSchema,
-    PublishCircularSchema,
     StartRoundSchema,
     TaskSchema,
 )
+from webapp.keytasks.circular_forms import StartCircularSchema
 from webapp.keytasks.schemas import SiteVisitSchema as KeyTaskVisitSchema
 from webapp.organisation.schemas import (
     DeactivateUserSchema,
@@ -90,7 +90,7 @@ ENDPOINT_SCHEMAS = {
     "organisation.grant": [GrantSchema],
     "keytasks.new": [LedgerSchema], "keytasks.add_task": [TaskSchema], "keytasks.start_round": [StartRoundSchema],
     "keytasks.site_visit": [KeyTaskVisitSchema], "keytasks.circular": [CircularArgs],
-    "keytasks.circular_xlsx": [CircularArgs], "keytasks.publish_circular": [PublishCircularSchema],
+    "keytasks.circular_xlsx": [CircularArgs], "keytasks.draft_circular": [StartCircularSchema],
     "reports.discard": [DiscardSchema], "search.index": [SearchArgs],
 }
 TASK_ENDPOINTS = {"inbox.task", "api.complete"}
