@@ -24,8 +24,8 @@ from webapp.engine import verbs
 from webapp.engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from webapp.extensions import db
 from webapp.inbox import operations as inbox_operations
-from webapp.keytasks import operations as keytask_operations
 from webapp.keytasks import circulars as keytask_circulars
+from webapp.keytasks import operations as keytask_operations
 from webapp.keytasks import projects as keytask_projects
 from webapp.keytasks.models import KeyTaskMilestone, KeyTaskReport
 from webapp.notices.models import Notice

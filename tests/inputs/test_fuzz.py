@@ -31,13 +31,13 @@ from webapp.inbox.schemas import UrgeSchema as TaskUrgeSchema
 from webapp.inputs import fields as inputs
 from webapp.inputs.schemas import FormSchema, MonthArgs
 from webapp.keytasks import operations as keytask_operations
+from webapp.keytasks.circular_forms import StartCircularSchema
 from webapp.keytasks.schemas import (
     CircularArgs,
     LedgerSchema,
     StartRoundSchema,
     TaskSchema,
 )
-from webapp.keytasks.circular_forms import StartCircularSchema
 from webapp.keytasks.schemas import SiteVisitSchema as KeyTaskVisitSchema
 from webapp.organisation.schemas import (
     DeactivateUserSchema,

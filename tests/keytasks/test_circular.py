@@ -177,7 +177,8 @@ def test_the_printed_circular_and_its_pdf_say_what_the_page_says(app, org):
     squeezed = "".join(sheet.text_content().split())
     for words in ("密级：公开", "督查通报", "2026年第1期", "市委督查室编印", "2026年7月11日",
                   "关于2026年市委重点工作任务7月10日节点推进情况的通报", "一、总体情况", DRAFT["summary"],
-                  "民生保障：c县逾期未报，予以通报。", "四、派人督办情况", "督查一组王某、李某赴c县委办公室督办重点任务3",
+                  "民生保障：c县逾期未报，予以通报。", "四、派人督办情况",
+                  "督查一组王某、李某赴c县委办公室督办重点任务3",
                   "五、下一步要求", "报：临江市委办公室主要领导、分管领导", "送：—",
                   "发：a县委办公室、b县委办公室、c县委办公室、d县委办公室"):
         assert "".join(words.split()) in squeezed, words

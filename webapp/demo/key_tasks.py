@@ -104,7 +104,8 @@ def _walk(report, stage, at):
         return
     review = {"decision": stage, "opinion": "审核通过。", "return_reasons": []}
     if stage == "return":
-        review.update(opinion="请对照节点目标说明进度，补充下一步措施。", return_reasons=["no_milestone", "no_measures"])
+        review.update(opinion="请对照节点目标说明进度，补充下一步措施。",
+                      return_reasons=["no_milestone", "no_measures"])
     _step(report.instance_id, review, at + timedelta(hours=4), _user("dc_city"))
 
 
@@ -137,7 +138,7 @@ def _round(ledger, dc, checkpoint, base):
                     operations.mark_milestone_done(task, milestone.id, dc)
     lagging = next(t for t, stage in zip(tasks, STAGES, strict=True) if stage == "none")
     operations.record_site_visit(lagging, {"inspectors": "市委督查室 黄鹏飞、苏彩霞", "visit_date": base.date(),
-                                           "findings": "现场查看，项目前期手续尚未办结，资金未及时拨付，进度滞后于节点。",
+                                           "findings": "现场查看，项目前期手续尚未办结，资金未拨付，进度滞后于节点。",
                                            "agreed": "10个工作日内办结前期手续，每周向督查室报送进展。"}, dc)
 
 
