@@ -3,10 +3,10 @@ import re
 
 from webapp.extensions import db
 from webapp.inputs.fields import Day
-from webapp.inputs.schemas import DecisionSchema, FormSchema
+from webapp.inputs.schemas import FormSchema
 
 from .models import KeyTaskArea
-from .schemas import _text
+from .schemas import ApproveSchema, SignSchema, _text
 
 AREA_LINE = re.compile(r"^\s*([^：:]{1,100}?)\s*[：:]\s*(.+?)\s*$")
 
@@ -56,23 +56,8 @@ def check_draft(form, data):
     return None
 
 
-class CircularReviewSchema(DecisionSchema):
-    """督查室负责人 审核: pass to the leader, or return to the drafter with the reasons."""
-
-    CHOICES = ("approve", "return")
-    NO = "return"
-
-
-class CircularSignSchema(DecisionSchema):
-    """分管领导 签发: sign (the circular is frozen and sent), or return with the reasons."""
-
-    CHOICES = ("sign", "return")
-    NO = "return"
-
-
-
 FORMS = {
     "keytasks.circular_draft": (CircularDraftSchema, check_draft),
-    "keytasks.circular_review": (CircularReviewSchema, None),
-    "keytasks.circular_sign": (CircularSignSchema, None),
+    "keytasks.circular_review": (ApproveSchema, None),  # 审核通过 / 退回修改 with the reasons
+    "keytasks.circular_sign": (SignSchema, None),  # 签发 / 退回修改 with the reasons
 }
