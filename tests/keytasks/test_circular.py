@@ -108,6 +108,9 @@ def test_the_july_circular_from_draft_through_returns_to_signed(app, org):
     assert started.status_code == 302 and started.headers["Location"].startswith("/tasks/")
     circular = _circular()
     assert circular.stage == "drafting" and circular.tables is None
+    task_page = page_doc(client.get(started.headers["Location"]))
+    assert task_page.xpath("//textarea[@name='summary']") and task_page.xpath("//textarea[@name='area_remarks']")
+    assert _tables(task_page) == [BY_AREA, BY_UNIT]  # the live figures beside the draft form
     with pytest.raises(FormInvalid) as refused:
         act(org, "dc", circular.instance_id, {**DRAFT, "area_remarks": "农业农村：无"})
     assert refused.value.fields == {"area_remarks": ["领域“农业农村”不在本台账中"]}
@@ -124,7 +127,11 @@ def test_the_july_circular_from_draft_through_returns_to_signed(app, org):
     act(org, "handler_c", report_of(t_c).instance_id, PROGRESS)
     assert _circular().stage == "drafting"
     assert _tables(page_doc(client.get(url)))[0] == BY_AREA_LATER
-    assert open_task(circular.instance_id).assignee_id == org.users["dc"].id  # back to its drafter
+    redraft = open_task(circular.instance_id)
+    assert redraft.assignee_id == org.users["dc"].id  # back to its drafter, with the text as it was sent
+    task_page = page_doc(client.get(f"/tasks/{redraft.id}"))
+    assert task_page.xpath("//textarea[@name='summary']")[0].text == DRAFT["summary"]
+    assert _tables(task_page)[0] == BY_AREA_LATER
     act(org, "dc", circular.instance_id, DRAFT)
     assert _frozen(_circular())[0] == BY_AREA_LATER
 
