@@ -65,8 +65,15 @@ def circular_sheet(circular):
 
 
 def _widths(columns, width):
-    first = 30 * mm
+    first = 28 * mm
     return [first, *[(width - first) / (len(columns) - 1)] * (len(columns) - 1)]
+
+
+def _figures(rows, width):
+    """A circular's table: the names column wide, the figures narrow with tight padding (a heading on one line)."""
+    table = ruled_table(rows, _widths(rows[0], width), header=True)
+    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]))
+    return table
 
 
 def circular_pdf(sheet):
@@ -86,7 +93,7 @@ def circular_pdf(sheet):
         else:
             rows = [value.columns, *value.rows, *([value.total] if value.rows else [])] if value.rows else [
                 value.columns, ["暂无重点任务。"] + [""] * (len(value.columns) - 1)]
-            story += [Spacer(1, 2 * mm), ruled_table(rows, _widths(value.columns, width), header=True)]
+            story += [Spacer(1, 2 * mm), _figures(rows, width)]
     story += [Spacer(1, 8 * mm), red_rule()]
     story += [para(f"{label}：{names}", BODY) for label, names in sheet.distribution]
     story += [red_rule(), para(f"{sheet.issuer}　{sheet.date}印发", NUMBER)]
