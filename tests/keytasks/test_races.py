@@ -88,3 +88,28 @@ def test_one_ledger_created_twice_at_once_is_created_once(app, org):
     assert len(refused) == 1 and refused[0][0] == "refused" and "同名台账" in refused[0][1]
     db.session.expire_all()
     assert db.session.query(KeyTaskLedger).filter_by(year=2027).count() == 1
+
+
+def test_two_circulars_signed_at_once_take_the_next_two_issue_numbers(app, org):
+    """The 期号 is the ledger's next one, taken under the ledger's lock: two sign-offs at once get 1 and 2."""
+    from tests.helpers import act, open_task
+    from webapp.engine import runner
+
+    ledger_id, users = _setup(org)
+    ledger = db.session.get(KeyTaskLedger, ledger_id)
+    rows = []
+    for checkpoint in (JULY, JULY.replace(month=12, day=31)):
+        circular, _task = circulars.start(org.users["dc"], ledger, checkpoint)
+        db.session.commit()
+        act(org, "dc", circular.instance_id, {"summary": "总体推进有序，个别滞后。", "requirements": "按节点推进。"})
+        act(org, "dc2", circular.instance_id, {"decision": "approve"})
+        rows.append(open_task(circular.instance_id).id)
+    leader_id = org.users["city_leader"].id
+
+    def sign(index):
+        runner.complete(rows[index], db.session.get(User, leader_id), {"decision": "sign"})
+        return "signed"
+
+    assert _in_threads(app, 2, _guarded(sign)) == ["signed", "signed"]
+    db.session.expire_all()
+    assert sorted(c.issue_no for c in db.session.query(KeyTaskCircular)) == [1, 2]
