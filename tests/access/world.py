@@ -25,6 +25,7 @@ from webapp.engine import verbs
 from webapp.engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from webapp.extensions import db
 from webapp.inbox import operations as inbox_operations
+from webapp.keytasks import circulars as keytask_circulars
 from webapp.keytasks import operations as keytask_operations
 from webapp.keytasks import projects as keytask_projects
 from webapp.keytasks.models import KeyTaskMilestone, KeyTaskReport
@@ -61,6 +62,7 @@ NAMES = {
     "ledger": ("ledger-city",),
     "keytask": ("keytask-a", "keytask-b"),
     "project": ("project-city",),
+    "keytask_circular": ("keytask-circular",),
 }
 
 
@@ -410,6 +412,15 @@ class Builder:
         self.add(Obj("project-city", "project", 0, "city-dc",
                      {"project_id": project.id, "instance_id": project.instance_id}, title=title,
                      readers=desk, openers=desk))
+        # The July circular, drafted, reviewed and signed: the desk reads it, the lead units print it.
+        circular, _task = keytask_circulars.start(org.users["dc"], ledger, date(2026, 7, 10))
+        db.session.commit()
+        act(org, "dc", circular.instance_id, {"summary": "矩阵测试：总体推进有序。", "requirements": "对照节点推进。"})
+        act(org, "dc", circular.instance_id, {"decision": "approve"})
+        act(org, "leader_city", circular.instance_id, {"decision": "sign"})
+        self.add(Obj("keytask-circular", "keytask_circular", 0, "city-dc",
+                     {"circular_id": circular.id, "instance_id": circular.instance_id}, title=ledger.title,
+                     readers=desk | units, openers=desk | units))
 
 
 def _instance(obj):

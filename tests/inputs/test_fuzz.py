@@ -36,10 +36,10 @@ from webapp.inputs.schemas import FormSchema, MonthArgs
 from webapp.keytasks import operations as keytask_operations
 from webapp.keytasks import projects as keytask_projects
 from webapp.keytasks.checkpoints import checkpoint_dates
+from webapp.keytasks.circular_forms import StartCircularSchema
 from webapp.keytasks.schemas import (
     CircularArgs,
     LedgerSchema,
-    PublishCircularSchema,
     StartRoundSchema,
     TaskSchema,
 )
@@ -95,7 +95,7 @@ ENDPOINT_SCHEMAS = {
     "organisation.grant": [GrantSchema],
     "keytasks.new": [LedgerSchema], "keytasks.add_task": [TaskSchema], "keytasks.start_round": [StartRoundSchema],
     "keytasks.site_visit": [KeyTaskVisitSchema], "keytasks.circular": [CircularArgs],
-    "keytasks.circular_xlsx": [CircularArgs], "keytasks.publish_circular": [PublishCircularSchema],
+    "keytasks.circular_xlsx": [CircularArgs], "keytasks.draft_circular": [StartCircularSchema],
     "reports.discard": [DiscardSchema], "search.index": [SearchArgs],
     "api_v1.inbox": [ListArgs], "api_v1.report_emergency": [ReportSchema], "api_v1.emergencies": [EmergencyArgs],
     "api_tokens.issue": [IssueSchema], "api_v1.transfer": [TransferSchema], "api_v1.return_to": [ReturnSchema],

@@ -1,4 +1,4 @@
-"""Two 督查室 members at once on one ledger: a round is started once, a circular published once, a task number
+"""Two 督查室 members at once on one ledger: a round is started once, a circular drafted once, a task number
 taken once; the second is refused in Chinese, never a unique-index failure."""
 
 from sqlalchemy.exc import IntegrityError
@@ -46,16 +46,16 @@ def test_two_rounds_started_at_once_start_each_report_once(app, org):
     assert db.session.query(KeyTaskReport).count() == 4
 
 
-def test_two_circulars_published_at_once_make_one(app, org):
+def test_two_circulars_drafted_at_once_make_one(app, org):
     ledger_id, users = _setup(org)
 
-    def publish(index):
+    def draft(index):
         user, ledger = db.session.get(User, users[index]), db.session.get(KeyTaskLedger, ledger_id)
-        return circulars.publish(user, ledger, JULY, f"第{index}份").id
+        return circulars.start(user, ledger, JULY)[0].id
 
-    results = _in_threads(app, 2, _guarded(publish))
+    results = _in_threads(app, 2, _guarded(draft))
     refused = [r for r in results if isinstance(r, tuple)]
-    assert len(refused) == 1 and refused[0][0] == "refused" and "已发布" in refused[0][1]
+    assert len(refused) == 1 and refused[0][0] == "refused" and "已在起草或审签中" in refused[0][1]
     db.session.expire_all()
     assert db.session.query(KeyTaskCircular).count() == 1
 
@@ -88,3 +88,28 @@ def test_one_ledger_created_twice_at_once_is_created_once(app, org):
     assert len(refused) == 1 and refused[0][0] == "refused" and "同名台账" in refused[0][1]
     db.session.expire_all()
     assert db.session.query(KeyTaskLedger).filter_by(year=2027).count() == 1
+
+
+def test_two_circulars_signed_at_once_take_the_next_two_issue_numbers(app, org):
+    """The 期号 is the ledger's next one, taken under the ledger's lock: two sign-offs at once get 1 and 2."""
+    from tests.helpers import act, open_task
+    from webapp.engine import runner
+
+    ledger_id, users = _setup(org)
+    ledger = db.session.get(KeyTaskLedger, ledger_id)
+    rows = []
+    for checkpoint in (JULY, JULY.replace(month=12, day=31)):
+        circular, _task = circulars.start(org.users["dc"], ledger, checkpoint)
+        db.session.commit()
+        act(org, "dc", circular.instance_id, {"summary": "总体推进有序，个别滞后。", "requirements": "按节点推进。"})
+        act(org, "dc2", circular.instance_id, {"decision": "approve"})
+        rows.append(open_task(circular.instance_id).id)
+    leader_id = org.users["city_leader"].id
+
+    def sign(index):
+        runner.complete(rows[index], db.session.get(User, leader_id), {"decision": "sign"})
+        return "signed"
+
+    assert _in_threads(app, 2, _guarded(sign)) == ["signed", "signed"]
+    db.session.expire_all()
+    assert sorted(c.issue_no for c in db.session.query(KeyTaskCircular)) == [1, 2]

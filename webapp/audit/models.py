@@ -81,7 +81,7 @@ class AuditEntry(db.Model):
         "keytasks.ledger.create": "建立督查台账", "keytasks.task.add": "新增重点任务",
         "keytasks.import": "导入督查台账", "keytasks.milestone.done": "确认节点完成",
         "keytasks.round.start": "发起重点任务进展报送", "keytasks.site_visit": "重点任务派人督办",
-        "keytasks.circular.publish": "发布督查通报",
+        "keytasks.circular.publish": "签发印发督查通报",
     }
 
     @property

@@ -16,7 +16,7 @@ from webapp.extensions import db
 from webapp.reports.models import InfoItem
 from webapp.reports.operations import create_item
 
-from . import information_work
+from . import information_work, key_tasks
 from .org_data import DEMO_LOGINS, DEMO_PASSWORD, UNITS, USERS
 
 SAMPLE_BODY = (
@@ -244,6 +244,7 @@ def load():
             emergencies = _emergencies()
     with _backdated():
         scored = information_work.load()
+    key_tasks.load()
     return (f"demo: {len(units)} units ({new_units} new), {len(USERS)} users ({new_users} new), "
             f"{samples} sample items, {cases} sample cases, {emergencies} sample emergencies, "
             f"{scored} items of last month's information work")

@@ -149,20 +149,48 @@ class KeyTaskSiteVisit(db.Model):
     recorded_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)
 
 
+CIRCULAR_STAGES = {"drafting": "督查室起草", "reviewing": "督查室负责人审核", "signing": "分管领导签发",
+                   "published": "已签发"}
+
+
 class KeyTaskCircular(db.Model):
-    """督查通报 of one checkpoint as published: its figures frozen (never recomputed), the office's remark."""
+    """督查通报 of one checkpoint, walked through `key_task_circular` (draft, review, sign-off): its figures are
+    frozen into the draft at each submission and never recomputed once signed; rows published before the sign-off
+    step existed have no instance."""
 
     __tablename__ = "keytask_circulars"
-    __table_args__ = (db.UniqueConstraint("ledger_id", "checkpoint", name="uq_keytask_circulars_ledger_checkpoint"),)
+    __table_args__ = (db.UniqueConstraint("ledger_id", "checkpoint", name="uq_keytask_circulars_ledger_checkpoint"),
+                      db.UniqueConstraint("ledger_id", "issue_no", name="uq_keytask_circulars_ledger_issue"))
 
     id = db.Column(db.Integer, primary_key=True)
     ledger_id = db.Column(db.Integer, db.ForeignKey("keytask_ledgers.id"), nullable=False)
+    ledger = db.relationship("KeyTaskLedger")
     checkpoint = db.Column(db.Date, nullable=False)
-    tables = db.Column(db.JSON, nullable=False)  # [{"title", "columns", "rows", "total"}] as shown when published
-    remark = db.Column(db.Text, nullable=False, default="")
-    published_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
-    published_by = db.relationship("User")
-    published_dt = db.Column(UTCDateTime(), nullable=False)
+    instance_id = db.Column(db.Integer, db.ForeignKey("process_instances.id"), unique=True)
+    stage = db.Column(db.String(16), nullable=False, default="drafting", server_default="published")
+    # [{"title", "columns", "rows", "total"}] as frozen by the last submission of the draft (None while drafting)
+    tables = db.Column(db.JSON)
+    visits = db.Column(db.JSON)  # the period's 派人督办 as frozen with the tables: [{"number", "title", ...}]
+    frozen_dt = db.Column(UTCDateTime())
+    summary = db.Column(db.Text, nullable=False, default="", server_default="")  # 总体情况
+    area_remarks = db.Column(db.JSON)  # [[area name, remark]] in the ledger's order
+    requirements = db.Column(db.Text, nullable=False, default="", server_default="")  # 下一步要求
+    remark = db.Column(db.Text, nullable=False, default="")  # the remark of a circular published without sign-off
+    drafted_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    drafted_by = db.relationship("User", foreign_keys=[drafted_by_id])
+    distribution = db.Column(db.JSON)  # {"bao", "song", "fa"}: the 报/送/发 lines as frozen when signed off
+    issue_no = db.Column(db.Integer)  # 期号: the ledger's n-th signed circular (the ledger is one year's)
+    published_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))  # who signed it off
+    published_by = db.relationship("User", foreign_keys=[published_by_id])
+    published_dt = db.Column(UTCDateTime())
+
+    @property
+    def stage_label(self):
+        return CIRCULAR_STAGES.get(self.stage, self.stage)
+
+    @property
+    def is_published(self):
+        return self.published_dt is not None
 
 
 PROJECT_STAGES = {"proposing": "立项申请", "approving": "领导审批", "inspecting": "督查实施（分单位）",

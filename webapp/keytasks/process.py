@@ -6,6 +6,7 @@ from webapp.core import clock
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 
+from .circular_forms import FORMS as CIRCULAR_FORMS
 from .models import KeyTask, KeyTaskContribution, KeyTaskReport
 from .schemas import FORMS
 
@@ -80,8 +81,8 @@ def project_report(instance, data):
 
 
 def forms():
-    """The forms of both diagrams (key_task, special_project)."""
-    return dict(FORMS)
+    """The forms of the diagrams (key_task, special_project, key_task_circular)."""
+    return {**FORMS, **CIRCULAR_FORMS}
 
 
 def init_app(app):

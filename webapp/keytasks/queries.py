@@ -172,9 +172,10 @@ def light(task, milestones, reports, today, horizon, now):
     return "green"
 
 
-def ledger_view(user, ledger):
-    """[(area, [(task, light, milestones, reports)])] in the ledger's order, and the counts per light."""
-    tasks = tasks_of(user, ledger)
+def ledger_view(user, ledger, tasks=None):
+    """[(area, [(task, light, milestones, reports)])] in the ledger's order, and the counts per light (of the
+    user's tasks, or of `tasks` when given)."""
+    tasks = tasks_of(user, ledger) if tasks is None else tasks
     ids = [t.id for t in tasks]
     milestones, reports = milestones_of(ids), reports_of(ids)
     now = clock.now()

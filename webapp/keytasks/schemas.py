@@ -95,13 +95,6 @@ class CircularArgs(QuerySchema):
     checkpoint = Day(load_default=None)
 
 
-class PublishCircularSchema(FormSchema):
-    """发布督查通报: the checkpoint and the office's remark (按时、滞后情况的点评和要求)."""
-
-    checkpoint = Day(required=True)
-    remark = _text(5000)
-
-
 class ReportSchema(FormSchema):
     """The lead unit's progress at a checkpoint, with what the cooperating units contributed."""
 
