@@ -10,6 +10,7 @@ from tests.keytasks.helpers import (
     PROGRESS,
     contribute,
     contribution_rows,
+    ledger_with_tasks,
     local,
     more_units,
     report_of,
@@ -157,3 +158,19 @@ def test_a_part_withdrawn_and_sent_again_is_kept_once_and_no_return_reopens_one_
     with pytest.raises(TaskConflict):
         verbs.return_to(row.id, org.users["handler_a"], contribution_rows(report, "completed")[0].id, "请补充。")
     db.session.rollback()
+
+
+def test_a_cooperating_unit_without_a_handler_is_refused(org):
+    from webapp.auth.models import Unit
+    from webapp.keytasks import operations
+
+    more_units(org)
+    ledger, _tasks = ledger_with_tasks(org)
+    empty = Unit(code="nobody", name="无人单位", kind="office", parent=org.units["city"])
+    db.session.add(empty)
+    db.session.commit()
+    with pytest.raises(FormInvalid) as refused:
+        operations.add_task(ledger, {"area": "经济发展", "number": "99", "title": "无人配合", "leader_name": "副市长",
+                                     "lead_unit_id": org.units["county-a"].id, "cooperating_unit_ids": [empty.id],
+                                     "targets": "目标", "milestones": ""}, org.users["dc"])
+    assert refused.value.fields["cooperating_unit_ids"] == ["配合单位无人单位没有在岗的承办人，无法报送配合情况"]

@@ -23,9 +23,9 @@ def test_the_demo_ledger_is_loaded_once_with_a_round_and_a_signed_circular():
     assert db.session.query(KeyTaskArea).filter_by(ledger_id=ledger.id).count() == 8
     assert db.session.query(KeyTask).count() == 20
     stages = Counter(r.stage for r in db.session.query(KeyTaskReport))
-    # 10 accepted and 1 completed; 2 returned and 2 never sent (back at / still at the unit); 3 at the 督查室; 2 at
-    # the unit's leader.
-    assert stages == Counter({"accepted": 11, "reporting": 4, "reviewing": 3, "signing": 2})
+    # 10 accepted and 1 completed; 2 returned (back at the lead unit); 2 never sent (still waiting for their
+    # cooperating units' parts); 3 at the 督查室; 2 at the unit's leader.
+    assert stages == Counter({"accepted": 11, "reporting": 2, "contributing": 2, "reviewing": 3, "signing": 2})
     assert db.session.query(KeyTask).filter(KeyTask.done_dt.isnot(None)).count() == 1
     circular = db.session.query(KeyTaskCircular).one()
     assert (circular.stage, circular.issue_no, circular.published_by.username) == ("published", 1, "ld_city")

@@ -35,7 +35,7 @@ PROBLEMS = {code: {"description": text, "content": {"application/problem+json": 
 
 def documented(*codes):
     def decorate(view):
-        for code in codes:
+        for code in sorted({401, 403, *codes}):  # every endpoint: no or a bad token; a scope the token lacks
             view = blp.alt_response(code, description=PROBLEMS[code]["description"], schema=s.Problem,
                                     content_type="application/problem+json")(view)
         return view

@@ -96,6 +96,12 @@ def _walk(report, stage, at):
     form["progress"] = form["progress"].format(title=task.title)
     if stage == "none":
         return
+    for row in (db.session.query(HumanTask).filter_by(instance_id=report.instance_id, state="open")
+                .filter(HumanTask.step_key != "report").order_by(HumanTask.id).all()):  # 配合单位报送 first
+        clock.set_fixed(at - timedelta(minutes=20))
+        engine.complete(row.id, _first(row.role, row.unit_id), {
+            "contribution_progress": f"配合推进“{task.title}”：已按分工完成本单位承担的工作。",
+            "contribution_problems": "无", "contribution_next": "继续按分工配合牵头单位推进。"})
     _step(report.instance_id, form, at)
     if stage == "sign":
         return
@@ -109,6 +115,16 @@ def _walk(report, stage, at):
     _step(report.instance_id, review, at + timedelta(hours=4), _user("dc_city"))
 
 
+def _staffed(cooperating, lead):
+    """The cooperating units that can send their part: the demo's units with a 承办人 (the keys of LEADERS), others
+    standing in for the departments named in TASKS, which have no 承办人 in the demo organisation."""
+    if not cooperating:
+        return []
+    others = [code for code in LEADERS if code != lead]
+    chosen = [code for code in cooperating if code in others] or [others[len(cooperating) % len(others)]]
+    return chosen
+
+
 def _ledger(dc):
     ledger = operations.create_ledger(dc, {"year": clock.local_today().year, "title": TITLE,
                                            "checkpoint_mode": "quarterly"})
@@ -118,7 +134,8 @@ def _ledger(dc):
         lines = "；".join(f"{ledger.year}-{m:02d}-{d:02d} {text}" for m, d, text in milestones)
         operations.add_task(ledger, {"area": AREAS[area], "number": str(number), "title": title,
                                      "leader_name": LEADERS[lead], "lead_unit_id": units[lead],
-                                     "cooperating_unit_ids": [units[c] for c in cooperating], "targets": targets,
+                                     "cooperating_unit_ids": [units[c] for c in _staffed(cooperating, lead)],
+                                     "targets": targets,
                                      "milestones": lines}, dc, areas=areas, audited=False, staffed=staffed)
     return ledger
 

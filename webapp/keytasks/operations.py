@@ -60,8 +60,13 @@ def add_task(ledger, values, user, areas=None, audited=True, staffed=None):
     units = [values["lead_unit_id"], *(values.get("cooperating_unit_ids") or [])]
     if db.session.query(Unit).filter(Unit.id.in_(units)).count() != len(set(units)):
         raise FormInvalid({"lead_unit_id": ["单位不存在"]})
-    if values["lead_unit_id"] not in (staffed if staffed is not None else queries.staffed_unit_ids()):
+    staffed = staffed if staffed is not None else queries.staffed_unit_ids()
+    if values["lead_unit_id"] not in staffed:
         raise FormInvalid({"lead_unit_id": ["牵头单位没有在岗的承办人，无法报送进展"]})
+    unstaffed = [uid for uid in values.get("cooperating_unit_ids") or [] if uid not in staffed]
+    if unstaffed:  # each cooperating unit sends its own part (配合单位报送): someone there must be able to
+        names = "、".join(name for (name,) in db.session.query(Unit.name).filter(Unit.id.in_(unstaffed)))
+        raise FormInvalid({"cooperating_unit_ids": [f"配合单位{names}没有在岗的承办人，无法报送配合情况"]})
     milestones, problems = parse_milestones(values.get("milestones", ""))
     if problems:
         raise FormInvalid({"milestones": problems})
