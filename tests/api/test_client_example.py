@@ -9,7 +9,7 @@ from unittest import mock
 
 from werkzeug.serving import make_server
 
-from tests.api.test_v1 import _issue
+from tests.api.helpers import _issue
 from webapp.extensions import db
 from webapp.reports.operations import create_item
 

@@ -1,9 +1,9 @@
 """/api/v1: tokens (issued once, hashed, scoped, revocable, expiring), problem details, ETag/If-Match, the OpenAPI
 document generated from the schemas, and the same rules as the pages (unit, clearance, idempotency)."""
 import hashlib
-import re
 from datetime import timedelta
 
+from tests.api.helpers import _bearer, _issue
 from tests.cases.helpers import REGISTER
 from tests.emergencies.helpers import REPORT, local
 from tests.helpers import COMPOSE
@@ -12,20 +12,6 @@ from webapp.api.models import ApiToken
 from webapp.audit.models import AuditEntry
 from webapp.core import clock
 from webapp.extensions import db
-
-
-def _issue(app, username, scopes=("read",), days="90", name="大屏"):
-    client = app.test_client()
-    csrf = login(client, username)
-    page = client.post("/settings/tokens", data={"csrf_token": csrf, "name": name, "days": days,
-                                                 "scopes": list(scopes), **once()})
-    assert page.status_code == 201, page.get_data(as_text=True)
-    secret = re.search(r'id="token-secret">(gf_[A-Za-z0-9_-]+)<', page.get_data(as_text=True)).group(1)
-    return client, csrf, secret
-
-
-def _bearer(secret):
-    return {"Authorization": f"Bearer {secret}"}
 
 
 def test_a_token_is_shown_once_stored_hashed_and_acts_as_its_owner(app, org):
@@ -288,3 +274,4 @@ def test_process_definitions_need_an_admin_and_the_admin_scope(app, org):
     back = api.post(f"/api/v1/definitions/info_report/versions/{version - 1}/rollback", headers=_bearer(admin))
     assert back.status_code == 200 and back.get_json()["is_latest"]
     assert db.session.query(AuditEntry).filter_by(action="admin.rollback").count() == 1
+

@@ -52,7 +52,13 @@ def init_app(app):
         "security": [{"token": []}, {"session": []}],
     })
     api = GovFlowApi(app)
-    from . import v1, v1_cases, v1_definitions, v1_verbs  # noqa: F401  (they add their routes to v1.blp)
+    from . import (  # noqa: F401  (they add their routes to v1.blp)
+        v1,
+        v1_cases,
+        v1_definitions,
+        v1_emergencies,
+        v1_verbs,
+    )
 
     api.register_blueprint(v1.blp, url_prefix="/api/v1")
     app.add_url_rule("/api/v1/docs", "api_docs_page", docs_page)

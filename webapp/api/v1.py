@@ -13,6 +13,7 @@ from webapp.core import forms
 from webapp.core.errors import AppError, FormInvalid, NotFound
 from webapp.emergencies import operations as emergency_operations
 from webapp.emergencies import queries as emergency_queries
+from webapp.emergencies.schemas import ReportSchema
 from webapp.extensions import db
 from webapp.inbox import operations as inbox_operations
 from webapp.inbox import queries as inbox_queries
@@ -44,6 +45,12 @@ def documented(*codes):
 
 FREE_FORM = {"required": True, "description": "该环节表单的字段（见 GET /tasks/{id} 的 form_fields）",
              "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}}}
+
+
+def body(schema_cls, description=None):
+    """A request body documented by the schema the operation loads it with (the operation validates it)."""
+    doc = {"required": True, "content": {"application/json": {"schema": schema_cls}}}
+    return {**doc, "description": description} if description else doc
 
 
 def created(make):
@@ -180,6 +187,7 @@ def emergencies(args):
 
 @blp.route("/emergencies", methods=["POST"])
 @bearer.requires("act")
+@blp.doc(requestBody=body(ReportSchema))
 @blp.response(201, s.EmergencyDetail)
 @documented(401, 403, 422)
 def report_emergency():

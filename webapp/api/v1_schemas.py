@@ -251,3 +251,48 @@ class Deployed(Schema):
     version = fields.Integer()
     created = fields.Boolean(metadata={"description": "false：与当前版本相同，未新建版本"})
     warnings = fields.List(fields.Nested(BpmnProblem))
+
+
+class FollowUpOut(Schema):
+    """续报 / 终报, or a 要求续报 waiting for the unit."""
+
+    id = fields.Integer()
+    emergency_id = fields.Integer()
+    instance_id = fields.Integer()
+    kind = fields.String(metadata={"enum": ["followup", "final"]})
+    kind_label = fields.String()
+    body = fields.String()
+    casualties = fields.String()
+    measures = fields.String()
+    requested_dt = fields.DateTime(allow_none=True)
+    request_due_dt = fields.DateTime(allow_none=True)
+    request_note = fields.String(allow_none=True)
+    request_overdue = fields.Boolean()
+    status = fields.String(metadata={"enum": ["requested", "writing", "signing", "delivered"]})
+    delivered_dt = fields.DateTime(allow_none=True)
+    created_dt = fields.DateTime()
+
+
+class FollowUpCreated(Schema):
+    followup = fields.Nested(FollowUpOut)
+
+
+class FaultOut(Schema):
+    """漏报 (missed), 瞒报 (concealed) or 迟报 (late) of a unit."""
+
+    id = fields.Integer()
+    unit_id = fields.Integer()
+    kind = fields.String(metadata={"enum": ["late", "missed", "concealed"]})
+    kind_label = fields.String()
+    emergency_id = fields.Integer(allow_none=True)
+    level = fields.String(allow_none=True)
+    minutes_late = fields.Integer(allow_none=True)
+    event_dt = fields.DateTime()
+    title = fields.String()
+    description = fields.String()
+    recorded_unit_id = fields.Integer(allow_none=True)
+    recorded_dt = fields.DateTime()
+
+
+class FaultCreated(Schema):
+    fault = fields.Nested(FaultOut)
