@@ -124,7 +124,8 @@ def test_a_refused_first_answer_keeps_nothing_and_submitting_answers_at_once(app
     refused = client.post(f"/commissions/{commission.id}/answer",
                           data={"csrf_token": token, **once(), **COMPOSE, "title": "短", "action": "submit"})
     doc = page_doc(refused, status=422)
-    assert "标题长度应为2到200字" in text_of(doc) and "春耕备耕情况" in text_of(doc.get_element_by_id("commission-note"))
+    assert "标题长度应为2到200字" in text_of(doc)
+    assert "春耕备耕情况" in text_of(doc.get_element_by_id("commission-note"))
     assert doc.xpath("//form[@id='task-form']")[0].get("action") == f"/commissions/{commission.id}/answer"
     assert db.session.query(InfoItem).count() == 0 and db.session.query(ProcessInstance).count() == 0
     db.session.remove()  # the test's requests share one session; a request of its own ends it, as the server's do
