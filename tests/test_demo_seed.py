@@ -179,3 +179,14 @@ def test_demo_year_fills_the_twelve_months_before_this_one_once(app):
                                                                                    "terminated"))).count() == 0
     assert db.session.query(HumanTask).filter(HumanTask.state == "open",
                                               HumanTask.process_key.like("emergency%")).count() == 0
+
+    client = app.test_client()
+    _login(client, "dc_city")
+    trend = client.get("/supervision/cockpit.json").get_json()["trend"]
+    assert len(trend) == 12 and all(month["received"] > 0 for month in trend), trend  # the cockpit's 12 months
+    assert sum(month["closed"] for month in trend) > sum(month["closed_on_time"] for month in trend) > 0
+
+    client = app.test_client()
+    _login(client, "bj_city")  # the city's emergency summary: reports in every month of the history
+    for month in months[:-1]:
+        assert any(int(cells[0]) > 0 for cells in _summary(client, month).values()), month
