@@ -117,7 +117,7 @@ def _item(history, tag, day, outcome):
                                         m=history.rng.randint(200, 9000)),
                "source_unit": unit.name, "problem_report": "1" if "问题" in title or "重视" in title else ""}
     _at(_moment(day, 9))
-    item, task = create_item(writer)
+    item, _task = create_item(writer)
     iid = item.instance_id
     history.step(iid, _moment(day, 9, 30), compose, writer)
     history.step(iid, _moment(day, 11), {"decision": "pass", "opinion": "情况属实。"}, history.user(f"zr_{tag}"))
@@ -258,8 +258,8 @@ def _emergencies(history, skip_month):
 
 def _fire_due_timers():
     """Cases past their deadline: their timers fire now (reminders, 到期), as the sweeper would at start."""
-    for instance_id in (r for (r,) in db.session.query(InstructionCase.instance_id)
-                        .filter(InstructionCase.closed_dt.is_(None))):
+    open_cases = db.session.query(InstructionCase.instance_id).filter(InstructionCase.closed_dt.is_(None)).all()
+    for (instance_id,) in open_cases:
         engine.fire_timers(instance_id)
 
 
