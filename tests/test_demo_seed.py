@@ -1,5 +1,6 @@
 """`flask govflow setup` loads a demo a new user can log into and find work in, and loading twice adds nothing."""
 import re
+from collections import Counter
 from datetime import date, timedelta
 
 from tests.conftest import START
@@ -12,16 +13,17 @@ from webapp.demo.org_data import DEMO_LOGINS, DEMO_PASSWORD
 from webapp.demo.seed import EMERGENCY_SAMPLES
 from webapp.emergencies.models import Emergency, ReportingFault
 from webapp.emergencies.services import EmergencyService
-from webapp.engine.models import HumanTask, InstanceEvent, Timer
+from webapp.engine.models import HumanTask, InstanceEvent, ProcessInstance, Timer
 from webapp.extensions import db
 from webapp.reports.models import InfoItem
 from webapp.scoring import queries as scoring_queries
+from webapp.scoring.models import ItemInstruction
 
 
 def test_demo_loads_items_and_cases_at_every_step_once():
-    assert "6 sample items, 4 sample cases" in seed.load()
+    assert "6 sample items, 4 sample cases" in seed.load(history=False)
     db.session.commit()
-    assert "0 sample items, 0 sample cases" in seed.load()
+    assert "0 sample items, 0 sample cases" in seed.load(history=False)
     assert db.session.query(InfoItem).count() == 6 + 10  # the samples, and last month's information work
     stages = sorted(c.stage for c in db.session.query(InstructionCase))
     assert stages == ["handling", "handling", "handling", "signing"]
@@ -39,7 +41,7 @@ def _login(client, username):
 
 
 def test_demo_has_who_the_emergency_tier_needs():
-    seed.load()
+    seed.load(history=False)
     db.session.commit()
     users = {u.username: u for u in db.session.query(User)}
     assert (users["ld_prov"].unit.code, users["ld_prov"].roles) == ("prov", {"leader"})
@@ -54,9 +56,9 @@ def test_demo_has_who_the_emergency_tier_needs():
 
 def test_demo_emergencies_fill_the_record_and_the_monthly_report_once(app):
     """START is Monday 2 March 2026 09:00; the demo emergencies happened on the three days before it."""
-    assert "3 sample emergencies" in seed.load()
+    assert "3 sample emergencies" in seed.load(history=False)
     db.session.commit()
-    assert "0 sample emergencies" in seed.load()
+    assert "0 sample emergencies" in seed.load(history=False)
     assert clock.now() == START  # the seed pinned the clock for its back-dated steps and gave it back
 
     emergencies = {e.title: e for e in db.session.query(Emergency)}
@@ -114,7 +116,8 @@ def _summary(client, month):
 
 
 def test_demo_information_work_ranks_last_month_once():
-    """START is 2 March 2026: last month is February, when the 临江区 漏报 of the emergency demo also happened."""
+    """START is 2 March 2026: last month is February, when the 临江区 漏报 of the emergency demo also happened. The
+    year of history is loaded too and leaves February to these: the ranking is theirs alone."""
     assert "10 items of last month's information work" in seed.load()
     db.session.commit()
     assert "0 items of last month's information work" in seed.load()
@@ -127,3 +130,63 @@ def test_demo_information_work_ranks_last_month_once():
     assert scores["county-02"] == (3, 4 + 3 - 5, 3, 2)  # the 漏报
     assert scores["county-03"] == (3, 4 - 2, 1, 1)  # a missed 约稿
     assert {rank for rank, score, *_ in scores.values() if score == 0} == {5}
+
+
+def _month(moment):
+    return moment.astimezone(clock.LOCAL_TZ).strftime("%Y-%m")
+
+
+def test_demo_year_fills_the_twelve_months_before_this_one_once(app):
+    """Items, cases and emergencies in every one of the twelve months before March 2026, at every outcome, made by
+    the real steps: the cases' deadlines, overdue flags and the emergencies' 迟报 come out of the engine."""
+    message = seed.load()
+    db.session.commit()
+    items, cases, emergencies = (int(n) for n in re.search(
+        r"a year of history: (\d+) items, (\d+) cases, (\d+) emergencies", message).groups())
+    assert items >= 100 and cases == 12 * 3 and emergencies >= 11  # three cases a month; an emergency or more
+    assert "a year of history: 0 items, 0 cases, 0 emergencies" in seed.load()
+    assert clock.now() == START
+    months = [f"2025-{m:02d}" for m in range(3, 13)] + ["2026-01", "2026-02"]
+
+    item_months = Counter(_month(i.created_dt) for i in db.session.query(InfoItem))
+    case_months = Counter(_month(c.registered_dt) for c in db.session.query(InstructionCase))
+    emergency_months = Counter(_month(e.event_dt) for e in db.session.query(Emergency))
+    assert all(item_months[m] > 0 and case_months[m] > 0 and emergency_months[m] > 0 for m in months), (
+        item_months, case_months, emergency_months)
+    assert sum(item_months.values()) == 6 + 10 + items
+
+    statuses = Counter(i.status for i in db.session.query(InfoItem))
+    assert statuses["adopted"] > 50 and statuses["rejected"] > 10 and statuses["returned"] >= 1
+    assert db.session.query(ItemInstruction).count() > 3
+    returned_then_adopted = (db.session.query(InfoItem).filter(InfoItem.status == "adopted")
+                             .join(HumanTask, HumanTask.instance_id == InfoItem.instance_id)
+                             .filter(HumanTask.outcome == "return").count())
+    assert returned_then_adopted > 0
+
+    history = [c for c in db.session.query(InstructionCase) if c.registered_dt < START.replace(day=1)]
+    archived = [c for c in history if c.stage == "archived"]
+    on_time = [c for c in archived if c.overdue_dt is None and not c.extensions]
+    late = [c for c in archived if c.overdue_dt is not None and c.closed_dt > c.due_dt]
+    extended = [c for c in archived if c.extensions and c.overdue_dt is None and c.due_dt > c.original_due_dt]
+    open_cases = [c for c in history if c.closed_dt is None]
+    assert on_time and late and extended
+    assert {c.overdue_dt is not None for c in open_cases} == {True, False}  # overdue (its timer fired) and not yet
+    assert all(c.stage == "handling" for c in open_cases)
+
+    faults = Counter(f.kind for f in db.session.query(ReportingFault))
+    assert faults["late"] >= 2 and faults["missed"] >= 1 and faults["concealed"] >= 1
+    assert db.session.query(ProcessInstance).filter(ProcessInstance.status.notin_(("running", "completed",
+                                                                                   "terminated"))).count() == 0
+    assert db.session.query(HumanTask).filter(HumanTask.state == "open",
+                                              HumanTask.process_key.like("emergency%")).count() == 0
+
+    client = app.test_client()
+    _login(client, "dc_city")
+    trend = client.get("/supervision/cockpit.json").get_json()["trend"]
+    assert len(trend) == 12 and all(month["received"] > 0 for month in trend), trend  # the cockpit's 12 months
+    assert sum(month["closed"] for month in trend) > sum(month["closed_on_time"] for month in trend) > 0
+
+    client = app.test_client()
+    _login(client, "bj_city")  # the city's emergency summary: reports in every month of the history
+    for month in months[:-1]:
+        assert any(int(cells[0]) > 0 for cells in _summary(client, month).values()), month

@@ -360,7 +360,9 @@ MATRIX = {
                              body=lambda w, p, o: {"topic": "矩阵约稿", "due": "2026-03-20T18:00",
                                                    "unit_ids": str(w.ids["county-b"])}),
     "commissions.detail": Entry(("commission",), get=opener),
-    "commissions.answer": Entry(("commission",), post=commission_writer),
+    "commissions.compose": Entry(("commission",), get=commission_writer),
+    "commissions.answer": Entry(("commission",), post=commission_writer,
+                                body=lambda w, p, o: {"title": "矩阵约稿信息", "action": "draft"}),
     # --- notices -------------------------------------------------------------------------------------------------
     "notices.index": Entry(get=anyone),
     "notices.open_one": Entry(("notice",), post=nobody_else(opener)),

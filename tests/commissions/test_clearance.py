@@ -28,7 +28,7 @@ def test_a_secret_answer_is_listed_only_to_cleared_readers(app, org):
     commission = db.session.query(Commission).one()
     submitted_item(org, "a", "2026-03-05 09:00", commission_id=commission.id, title="春耕公开信息")
     submitted_item(org, "a", "2026-03-05 10:00", commission_id=commission.id, title="春耕涉密信息", secrecy="1")
-    answer(org.users["writer_a"], commission.id)  # a draft, never submitted
+    answer(org.users["writer_a"], commission.id, {"title": "春耕草稿"}, submit=False)  # a draft, never submitted
     db.session.commit()
 
     assert _answers(app, "editor", commission) == ["春耕公开信息", "春耕涉密信息"]

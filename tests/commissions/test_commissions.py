@@ -3,9 +3,10 @@ import re
 
 from tests.helpers import COMPOSE, act, open_task
 from tests.scoring.helpers import at, submitted_item
-from tests.web_helpers import login, once
+from tests.web_helpers import login, once, page_doc, signed_in, text_of
 from webapp.commissions.models import Commission, CommissionTarget
 from webapp.commissions.queries import status
+from webapp.engine.models import ProcessInstance
 from webapp.extensions import db
 from webapp.notices.models import Notice
 from webapp.reports.models import InfoItem
@@ -55,11 +56,13 @@ def test_units_answer_on_time_late_or_not_at_all(app, client, org):
     token = login(client, "writer_a")
     listing = client.get("/commissions/").get_data(as_text=True)
     assert "春耕备耕情况" in listing and "待报送" in listing
-    response = client.post(f"/commissions/{commission.id}/answer", data={"csrf_token": token, **once()})
+    response = client.post(f"/commissions/{commission.id}/answer",
+                           data={"csrf_token": token, **once(), "title": "春耕备耕草稿", "action": "draft"})
     assert response.status_code == 302
     compose = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "约稿：" in compose and "春耕备耕情况" in compose  # the writer sees what was asked beside the form
     item = db.session.query(InfoItem).filter_by(commission_id=commission.id).one()
+    assert (item.status, item.title, item.unit_id) == ("draft", "春耕备耕草稿", org.units["county-a"].id)
 
     at("2026-03-09 10:00")
     act(org, "writer_a", item.instance_id, COMPOSE)
@@ -87,7 +90,58 @@ def test_a_unit_not_asked_cannot_answer_or_see_it(app, client, org):
     client = app.test_client()
     token = login(client, "writer_b")
     assert client.get(f"/commissions/{commission.id}").status_code == 404
-    response = client.post(f"/commissions/{commission.id}/answer", data={"csrf_token": token, **once()})
+    assert client.get(f"/commissions/{commission.id}/compose").status_code == 404
+    response = client.post(f"/commissions/{commission.id}/answer",
+                           data={"csrf_token": token, **once(), **COMPOSE, "action": "submit"})
     assert response.status_code == 404
     assert db.session.query(InfoItem).count() == 0
     assert not re.search("春耕备耕情况", client.get("/commissions/").get_data(as_text=True))
+
+
+def _todo_count(client):
+    return int(text_of(page_doc(client.get("/")).get_element_by_id("todo-count")))
+
+
+def test_answering_opens_an_empty_form_and_backing_out_leaves_nothing(app, client, org):
+    """撰写信息 is like 新建信息: the button only opens the form; nothing exists until the first save."""
+    _send(client, org, units=("county-a",))
+    commission = db.session.query(Commission).one()
+    client, _token = signed_in(app, "writer_a")
+    detail = page_doc(client.get(f"/commissions/{commission.id}"))
+    assert detail.xpath("//form[@id='answer-form']")[0].get("method") == "get"
+    page = page_doc(client.get(f"/commissions/{commission.id}/compose"))
+    assert page.xpath("//form[@id='task-form']")[0].get("action") == f"/commissions/{commission.id}/answer"
+    assert "春耕备耕情况" in text_of(page.get_element_by_id("commission-note"))
+    assert page.xpath("//a[@class='cancel-link']")[0].get("href") == f"/commissions/{commission.id}"
+    assert db.session.query(InfoItem).count() == 0 and _todo_count(client) == 0
+    assert db.session.query(ProcessInstance).count() == 0
+
+
+def test_a_refused_first_answer_keeps_nothing_and_submitting_answers_at_once(app, client, org):
+    _send(client, org, units=("county-a",))
+    commission = db.session.query(Commission).one()
+    client, token = signed_in(app, "writer_a")
+    refused = client.post(f"/commissions/{commission.id}/answer",
+                          data={"csrf_token": token, **once(), **COMPOSE, "title": "短", "action": "submit"})
+    doc = page_doc(refused, status=422)
+    assert "标题长度应为2到200字" in text_of(doc)
+    assert "春耕备耕情况" in text_of(doc.get_element_by_id("commission-note"))
+    assert doc.xpath("//form[@id='task-form']")[0].get("action") == f"/commissions/{commission.id}/answer"
+    assert db.session.query(InfoItem).count() == 0 and db.session.query(ProcessInstance).count() == 0
+    db.session.remove()  # the test's requests share one session; a request of its own ends it, as the server's do
+
+    response = client.post(f"/commissions/{commission.id}/answer",
+                           data={"csrf_token": token, **once(), **COMPOSE, "action": "submit"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    item = db.session.query(InfoItem).one()
+    assert (item.commission_id, item.status) == (commission.id, "verifying") and _todo_count(client) == 0
+
+
+def test_only_writers_answer(app, client, org):
+    _send(client, org, units=("county-a",))
+    commission = db.session.query(Commission).one()
+    client, token = signed_in(app, "verifier_a")
+    assert client.get(f"/commissions/{commission.id}/compose").status_code == 403
+    response = client.post(f"/commissions/{commission.id}/answer",
+                           data={"csrf_token": token, **once(), **COMPOSE, "action": "draft"})
+    assert response.status_code == 403 and db.session.query(InfoItem).count() == 0

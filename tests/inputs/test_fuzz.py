@@ -101,7 +101,8 @@ ENDPOINT_SCHEMAS = {
     "api_tokens.issue": [IssueSchema], "api_v1.transfer": [TransferSchema], "api_v1.return_to": [ReturnSchema],
     "api_v1.urge": [TaskUrgeSchema], "api_v1.copy": [CopySchema], "api_v1.notices": [NoticeArgs],
     "api_v1.cases": [CaseArgs], "api_v1.phone_emergency": [PhoneSchema], "api_v1.followup": [FollowUpSchema],
-    "api_v1.request_followup": [RequestSchema], "api_v1.record_fault": [FaultSchema], "api_v1.validate": [ValidateSchema], "api_v1.deploy": [DeploySchema],
+    "api_v1.request_followup": [RequestSchema], "api_v1.record_fault": [FaultSchema],
+    "api_v1.validate": [ValidateSchema], "api_v1.deploy": [DeploySchema],
 }
 TASK_ENDPOINTS = {"inbox.task", "api.complete", "api_v1.complete", "api_v1.draft"}
 

@@ -5,7 +5,7 @@ from webapp.core.forms import load
 from webapp.core.links import path_for
 from webapp.extensions import db
 from webapp.notices import operations as notices
-from webapp.reports.operations import create_item
+from webapp.reports import drafts
 from webapp.reports.queries import item_for_instance
 
 from . import queries
@@ -46,11 +46,19 @@ def mark_answered(item):
         target.answered_dt = item.submitted_dt
 
 
-def answer(user, commission_id):
-    """Start the writer's item answering a 约稿 sent to their unit; returns (item, compose task row)."""
+def check_answerable(user, commission_id):
+    """Only a writer of a unit the 约稿 was sent to writes an answer to it."""
     if queries.target_of(commission_id, user.unit_id) is None:
         raise NotFound("约稿不存在或未向本单位约稿。")
-    return create_item(user, commission_id=commission_id)
+    if not user.has_role("writer"):
+        raise NotAllowed("只有信息员可以撰写约稿信息。")
+
+
+def answer(user, commission_id, form, submit):
+    """The first save of the writer's item answering a 约稿 sent to their unit, as 新建信息's: kept as a draft or
+    submitted at once; nothing exists before it. Returns (item, compose task row)."""
+    check_answerable(user, commission_id)
+    return drafts.first_save(user, form, submit, commission_id=commission_id)
 
 
 def project_answer(instance, _data):

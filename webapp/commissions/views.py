@@ -6,6 +6,7 @@ from webapp import idempotency
 from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotAllowed
 from webapp.extensions import db
+from webapp.reports import draft_views
 from webapp.reports.queries import reporting_units
 
 from . import (
@@ -69,13 +70,25 @@ def detail(commission_id):
                            summary=queries.summary(commission))
 
 
+def _answer_context(commission):
+    return {"commission": commission, "action": url_for("commissions.answer", commission_id=commission.id),
+            "cancel": url_for("commissions.detail", commission_id=commission.id)}
+
+
+@bp.route("/<int:commission_id>/compose")
+@login_required
+def compose(commission_id):
+    """撰写信息 for a 约稿: the empty compose form, as 新建信息's; it creates nothing until the first save."""
+    commission = queries.get_visible(current_user, commission_id)
+    operations.check_answerable(current_user, commission_id)
+    return draft_views.compose_page(**_answer_context(commission))
+
+
 @bp.route("/<int:commission_id>/answer", methods=["POST"])
 @login_required
 def answer(commission_id):
-    queries.get_visible(current_user, commission_id)
-    idempotency.claim()
-    _item, task = operations.answer(current_user, commission_id)
-    target = url_for("inbox.task", row_id=task.id)
-    idempotency.remember(target)
-    db.session.commit()
-    return redirect(target)
+    """The first save of the answer (保存草稿 or 提交审核); a refused form keeps nothing and shows the form again."""
+    commission = queries.get_visible(current_user, commission_id)
+    return draft_views.first_save_response(
+        lambda user, form, submit: operations.answer(user, commission_id, form, submit),
+        **_answer_context(commission))

@@ -57,10 +57,14 @@ def _step(item, user, form):
 def _item(tag, day, title, decision, publication, problem, commission=None):
     writer = _user(f"xy_{tag}")
     _at(day, 9)
-    item, _task = answer(writer, commission.id) if commission else create_item(writer)
-    _step(item, writer, {"title": title, "body": BODY.format(title=title, n=300 + 7 * day.day), "category": "经济运行",
-                         "urgency": "normal", "importance": "general", "secrecy": "0", "source_unit": writer.unit.name,
-                         "problem_report": "1" if problem else ""})
+    compose = {"title": title, "body": BODY.format(title=title, n=300 + 7 * day.day), "category": "经济运行",
+               "urgency": "normal", "importance": "general", "secrecy": "0", "source_unit": writer.unit.name,
+               "problem_report": "1" if problem else ""}
+    if commission:
+        item, _task = answer(writer, commission.id, compose, submit=True)
+    else:
+        item, _task = create_item(writer)
+        _step(item, writer, compose)
     _step(item, _user(f"zr_{tag}"), {"decision": "pass", "opinion": "情况属实。"})
     _step(item, _user(f"ld_{tag}"), {"decision": "pass", "opinion": "同意报送。"})
     _at(day, 16)

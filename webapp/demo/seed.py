@@ -16,7 +16,7 @@ from webapp.extensions import db
 from webapp.reports.models import InfoItem
 from webapp.reports.operations import create_item
 
-from . import information_work, key_tasks
+from . import information_work, key_tasks, year
 from .org_data import DEMO_LOGINS, DEMO_PASSWORD, UNITS, USERS
 
 SAMPLE_BODY = (
@@ -183,6 +183,11 @@ def _act(emergency_or_followup, at, form):
     engine.complete(row.id, _user_for(row.role, row.unit_id), form)
 
 
+def _sample_emergency_day(now):
+    """The day of the earliest sample emergency (three days back): the history leaves its month to them."""
+    return now.astimezone(clock.LOCAL_TZ).date() - timedelta(days=3)
+
+
 def _emergencies():
     """An on-time report from 青山县 relayed to the centre, with a 续报 and a 终报; a late one (迟报 25 minutes at the
     city) that the city's duty office relays without its leader's sign-off and asks a follow-up for; a township's
@@ -223,7 +228,9 @@ def _emergencies():
     return 3
 
 
-def load():
+def load(history=True):
+    """Everything above, each part once; `history=False` leaves out the year of history (tests of the samples)."""
+    now = clock.now()  # before any back-dated step moves it
     units, new_units = _units()
     new_users = _users(units)
     samples = 0
@@ -244,10 +251,15 @@ def load():
             emergencies = _emergencies()
     with _backdated():
         scored = information_work.load()
+    year_items = year_cases = year_emergencies = 0
+    if history:
+        with _backdated():
+            year_items, year_cases, year_emergencies = year.load(now, _sample_emergency_day(now))
     key_tasks.load()
     return (f"demo: {len(units)} units ({new_units} new), {len(USERS)} users ({new_users} new), "
             f"{samples} sample items, {cases} sample cases, {emergencies} sample emergencies, "
-            f"{scored} items of last month's information work")
+            f"{scored} items of last month's information work, "
+            f"a year of history: {year_items} items, {year_cases} cases, {year_emergencies} emergencies")
 
 
 def login_help():

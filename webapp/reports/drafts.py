@@ -13,13 +13,14 @@ COMPOSE_STEP = "compose"
 DISCARDED = "discarded"
 
 
-def first_save(user, form, submit):
-    """Create the item from the compose form's first save: keep it as a draft, or submit it at once.
+def first_save(user, form, submit, commission_id=None):
+    """Create the item from the compose form's first save: keep it as a draft, or submit it at once. An answer to
+    a 约稿 passes its `commission_id` (checked by the caller, `commissions.operations.answer`).
 
     Returns (item, compose task row). A form the compose step refuses raises FormInvalid before anything is kept:
     the caller rolls back, so no empty draft is left behind.
     """
-    item, task = create_item(user)
+    item, task = create_item(user, commission_id=commission_id)
     if submit:
         engine.complete(task.id, user, form)
     elif filled := {k: v for k, v in form.items() if v != ""}:

@@ -1,5 +1,5 @@
-"""Trigram indexes for the search box: GIN pg_trgm on PostgreSQL makes `ILIKE '%词%'` an index scan, Chinese included
-(docs/ui.md); SQLite, the demo database, gets plain indexes and scans."""
+"""Indexes of the search box: GIN pg_trgm on PostgreSQL makes `ILIKE '%词%'` an index scan, Chinese included
+(docs/ui.md), SQLite, the demo database, gets plain indexes and scans; and the results' order (updated_dt, id)."""
 from sqlalchemy import DDL, Index, event
 
 from webapp.cases.models import InstructionCase
@@ -17,6 +17,9 @@ def _trigram_index(model, column):
 
 
 INDEXES = [_trigram_index(model, column) for model, columns in SEARCHED.items() for column in columns]
+# The results' order, newest first: a word found in most of a reader's scope is read along it and the scan stops at
+# the page's end, instead of reading and sorting the whole scope (docs/performance.md, "Search at provincial size").
+RECENT_FIRST = [Index(f"ix_{model.__tablename__}_updated", model.updated_dt, model.id) for model in SEARCHED]
 
 # The operator class comes with the extension: db.create_all creates it before any table (the migration does too).
 CREATE_EXTENSION = DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql")
