@@ -275,3 +275,34 @@ def test_process_definitions_need_an_admin_and_the_admin_scope(app, org):
     assert back.status_code == 200 and back.get_json()["is_latest"]
     assert db.session.query(AuditEntry).filter_by(action="admin.rollback").count() == 1
 
+
+
+def test_statistics_and_the_ranking_are_the_pages_tables(app, org):
+    from tests.statistics.conftest import generate
+
+    generate(org)
+    _c, _csrf, desk = _issue(app, "dc")
+    _c, _csrf, editor = _issue(app, "editor")
+    _c, _csrf, writer = _issue(app, "writer_a")
+    api = app.test_client()
+    page_client = app.test_client()
+    login(page_client, "dc")
+    for kind in ("overdue", "faults"):
+        answer = api.get(f"/api/v1/statistics/{kind}?from=2026-01&to=2026-03", headers=_bearer(desk))
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        report = answer.get_json()
+        page = page_client.get(f"/statistics/{kind}?from=2026-01&to=2026-03").get_data(as_text=True)
+        assert report["title"] in page and report["columns"]
+        for row in report["rows"]:
+            assert str(row[0]) in page
+    assert api.get("/api/v1/statistics/nothing", headers=_bearer(desk)).status_code == 404
+    bad = api.get("/api/v1/statistics/overdue?from=2026-13", headers=_bearer(desk))
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+    assert api.get("/api/v1/statistics/monthly?month=2026-02", headers=_bearer(desk)).status_code == 200
+    assert api.get("/api/v1/statistics/monthly", headers=_bearer(writer)).status_code == 403
+
+    ranking = api.get("/api/v1/rankings?month=2026-02", headers=_bearer(editor))
+    assert ranking.status_code == 200, ranking.get_data(as_text=True)
+    body = ranking.get_json()
+    assert body["columns"][:2] == ["名次", "单位"] and body["month"] == "2026-02"
+    assert api.get("/api/v1/rankings", headers=_bearer(writer)).status_code == 403

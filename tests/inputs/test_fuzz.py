@@ -16,7 +16,7 @@ from tests.emergencies.helpers import REPORT
 from tests.web_helpers import login
 from webapp.admin.schemas import ClockSchema
 from webapp.api.token_schemas import IssueSchema
-from webapp.api.v1_schemas import CaseArgs, EmergencyArgs, NoticeArgs
+from webapp.api.v1_schemas import CaseArgs, EmergencyArgs, NoticeArgs, RankingArgs
 from webapp.audit.schemas import AuditFilterSchema
 from webapp.auth.schemas import ChangePasswordSchema, SecurityPolicySchema
 from webapp.cases.operations import register_case
@@ -102,7 +102,8 @@ ENDPOINT_SCHEMAS = {
     "api_v1.urge": [TaskUrgeSchema], "api_v1.copy": [CopySchema], "api_v1.notices": [NoticeArgs],
     "api_v1.cases": [CaseArgs], "api_v1.phone_emergency": [PhoneSchema], "api_v1.followup": [FollowUpSchema],
     "api_v1.request_followup": [RequestSchema], "api_v1.record_fault": [FaultSchema],
-    "api_v1.validate": [ValidateSchema], "api_v1.deploy": [DeploySchema],
+    "api_v1.validate": [ValidateSchema], "api_v1.deploy": [DeploySchema], "api_v1.statistics": [PeriodSchema],
+    "api_v1.monthly": [MonthSchema], "api_v1.ranking": [RankingArgs],
 }
 TASK_ENDPOINTS = {"inbox.task", "api.complete", "api_v1.complete", "api_v1.draft"}
 

@@ -57,6 +57,7 @@ def init_app(app):
         v1_cases,
         v1_definitions,
         v1_emergencies,
+        v1_reports,
         v1_verbs,
     )
 

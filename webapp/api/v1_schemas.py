@@ -2,7 +2,7 @@
 from marshmallow import INCLUDE, Schema, fields
 
 from webapp.inbox.schemas import TABS
-from webapp.inputs.fields import Choice, Flag
+from webapp.inputs.fields import Choice, Flag, Month
 from webapp.inputs.schemas import QuerySchema
 
 from .schemas import EmergencyOut, EventOut, ItemOut, TaskOut
@@ -296,3 +296,28 @@ class FaultOut(Schema):
 
 class FaultCreated(Schema):
     fault = fields.Nested(FaultOut)
+
+
+class ReportOut(Schema):
+    """A report table exactly as its page shows it (title, columns, rows, 合计, note; `links` per row)."""
+
+    title = fields.String()
+    columns = fields.List(fields.String())
+    rows = fields.List(fields.List(fields.Raw()))
+    links = fields.List(fields.String(allow_none=True), metadata={"description": "每行第一格的下钻链接"})
+    total = fields.List(fields.Raw(), allow_none=True)
+    note = fields.String()
+
+
+class RankingArgs(QuerySchema):
+    month = Month(load_default=None)
+
+
+class Ranking(Schema):
+    office_id = fields.Integer()
+    office = fields.String()
+    month = fields.String(metadata={"description": "YYYY-MM"})
+    title = fields.String()
+    versions = fields.String(metadata={"description": "本月所用的计分版本"})
+    columns = fields.List(fields.String())
+    rows = fields.List(fields.List(fields.Raw()))

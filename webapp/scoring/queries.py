@@ -214,6 +214,16 @@ def month_ranking(office, first):
     return Ranking(office, first, rows, used)
 
 
+def title_of(office, first):
+    """The ranking's and its circular's title."""
+    return f"{office.name}{first:%Y年%m月}信息工作情况通报"
+
+
+def versions_text(versions):
+    """Which scoring versions a month's figures were counted with."""
+    return "、".join("系统默认" if v.id is None else f"{v.effective_from:%Y-%m-%d}起生效版" for v in versions)
+
+
 def columns():
     """The ranking table's Chinese headers, the same on the page, in Excel and in the PDF."""
     return ["名次", "单位", "报送", *[f"采用·{p}" for p in PUBLICATIONS], "采用合计", "采用率", "批示",

@@ -36,10 +36,6 @@ def _office():
     return office
 
 
-def _title(office, first):
-    return f"{office.name}{first:%Y年%m月}信息工作情况通报"
-
-
 @bp.route("/")
 @login_required
 def index():
@@ -52,7 +48,7 @@ def index():
     ranking = queries.month_ranking(office, first)
     return render_template("scoring/index.html", office=office, month=first, ranking=ranking,
                            columns=queries.columns(), rows=queries.table_rows(ranking), circulars=circulars,
-                           published=queries.circular_for(office, first), title=_title(office, first),
+                           published=queries.circular_for(office, first), title=queries.title_of(office, first),
                            month_over=first < clock.local_today().replace(day=1))
 
 
@@ -61,8 +57,8 @@ def index():
 def ranking_file(fmt):
     office, first = _office(), _month()
     ranking = queries.month_ranking(office, first)
-    return _file(fmt, _title(office, first), queries.columns(), queries.table_rows(ranking),
-                 f"计分版本：{_versions_text(ranking.versions)}（未发布的实时排名）")
+    return _file(fmt, queries.title_of(office, first), queries.columns(), queries.table_rows(ranking),
+                 f"计分版本：{queries.versions_text(ranking.versions)}（未发布的实时排名）")
 
 
 @bp.route("/circulars", methods=["POST"])
@@ -82,7 +78,7 @@ def publish():
 @login_required
 def circular(circular_id):
     row = queries.get_circular(current_user, circular_id)
-    return render_template("scoring/circular.html", circular=row, title=_title(row.issuing_unit, row.month),
+    return render_template("scoring/circular.html", circular=row, title=queries.title_of(row.issuing_unit, row.month),
                            columns=row.rows["columns"], rows=row.rows["rows"],
                            own_index=_own_index(row))
 
@@ -91,7 +87,7 @@ def circular(circular_id):
 @login_required
 def circular_file(circular_id, fmt):
     row = queries.get_circular(current_user, circular_id)
-    return _file(fmt, _title(row.issuing_unit, row.month), row.rows["columns"], row.rows["rows"],
+    return _file(fmt, queries.title_of(row.issuing_unit, row.month), row.rows["columns"], row.rows["rows"],
                  f"发布：{row.published_by.name}，{row.published_dt.astimezone(clock.LOCAL_TZ):%Y-%m-%d %H:%M}",
                  row.remark)
 
@@ -141,10 +137,6 @@ def record_instruction(item_id):
 def _own_index(circular):
     ids = circular.rows.get("unit_ids", [])
     return ids.index(current_user.unit_id) if current_user.unit_id in ids else None
-
-
-def _versions_text(versions):
-    return "、".join("系统默认" if v.id is None else f"{v.effective_from:%Y-%m-%d}起生效版" for v in versions)
 
 
 def _file(fmt, title, columns, rows, subtitle, remark=""):
