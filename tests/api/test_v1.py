@@ -306,3 +306,31 @@ def test_statistics_and_the_ranking_are_the_pages_tables(app, org):
     body = ranking.get_json()
     assert body["columns"][:2] == ["名次", "单位"] and body["month"] == "2026-02"
     assert api.get("/api/v1/rankings", headers=_bearer(writer)).status_code == 403
+
+
+def test_attachments_through_a_token(app, org):
+    import io
+
+    pdf = b"%PDF-1.4\n% api test\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+    _c, _csrf, writer = _issue(app, "writer_a", scopes=("read", "act"))
+    _c, _csrf, other = _issue(app, "writer_b", scopes=("read", "act"))
+    api = app.test_client()
+    created = api.post("/api/v1/items", headers=_bearer(writer)).get_json()
+    instance_id = created["item"]["instance_id"]
+    uploaded = api.post(f"/api/v1/instances/{instance_id}/attachments", headers=_bearer(writer),
+                        data={"file": (io.BytesIO(pdf), "现场照片说明.pdf")}, content_type="multipart/form-data")
+    assert uploaded.status_code == 201, uploaded.get_data(as_text=True)
+    token = uploaded.get_json()["attachment"]["token"]
+    listed = api.get(f"/api/v1/instances/{instance_id}/attachments", headers=_bearer(writer)).get_json()
+    assert [a["filename"] for a in listed["attachments"]] == ["现场照片说明.pdf"]
+    download = api.get(f"/api/v1/attachments/{token}", headers=_bearer(writer))
+    assert download.status_code == 200 and download.get_data() == pdf
+    assert download.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert api.get(f"/api/v1/attachments/{token}", headers=_bearer(other)).status_code == 404
+    assert api.get(f"/api/v1/instances/{instance_id}/attachments", headers=_bearer(other)).status_code == 404
+    bad = api.post(f"/api/v1/instances/{instance_id}/attachments", headers=_bearer(writer),
+                   data={"file": (io.BytesIO(b"MZ\x90\x00"), "run.exe")}, content_type="multipart/form-data")
+    assert bad.status_code == 415 and bad.mimetype == "application/problem+json"
+    assert api.post(f"/api/v1/attachments/{token}/delete", headers=_bearer(other)).status_code == 404
+    assert api.post(f"/api/v1/attachments/{token}/delete", headers=_bearer(writer)).get_json() == {"deleted": True}
+    assert api.get(f"/api/v1/attachments/{token}", headers=_bearer(writer)).status_code == 404

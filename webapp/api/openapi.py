@@ -54,6 +54,7 @@ def init_app(app):
     api = GovFlowApi(app)
     from . import (  # noqa: F401  (they add their routes to v1.blp)
         v1,
+        v1_attachments,
         v1_cases,
         v1_definitions,
         v1_emergencies,

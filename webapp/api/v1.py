@@ -29,15 +29,15 @@ from .schemas import emergency_schema, event_schema, item_schema, task_schema
 blp = Blueprint("api_v1", __name__, description="GovFlow 公共接口：待办、办理、信息、紧急信息")
 blp.before_request(bearer.authenticate)
 
-PROBLEMS = {code: {"description": text, "content": {"application/problem+json": {"schema": s.Problem}}}
-            for code, text in ((401, "未登录或令牌无效"), (403, "无权或令牌缺少权限范围"), (404, "不存在或无权查看"),
-                               (409, "任务已被他人处理或状态已变"), (422, "提交的内容有误"))}
+PROBLEMS = {401: "未登录或令牌无效", 403: "无权或令牌缺少权限范围", 404: "不存在或无权查看",
+            409: "任务已被他人处理或状态已变", 412: "If-Match 与任务当前状态不符：表单已过期", 413: "文件过大",
+            415: "不支持的文件类型", 422: "提交的内容有误"}
 
 
 def documented(*codes):
     def decorate(view):
         for code in sorted({401, 403, *codes}):  # every endpoint: no or a bad token; a scope the token lacks
-            view = blp.alt_response(code, description=PROBLEMS[code]["description"], schema=s.Problem,
+            view = blp.alt_response(code, description=PROBLEMS[code], schema=s.Problem,
                                     content_type="application/problem+json")(view)
         return view
     return decorate

@@ -321,3 +321,31 @@ class Ranking(Schema):
     versions = fields.String(metadata={"description": "本月所用的计分版本"})
     columns = fields.List(fields.String())
     rows = fields.List(fields.List(fields.Raw()))
+
+
+class AttachmentOut(Schema):
+    token = fields.String(metadata={"description": "下载与删除用的不可猜测标识"})
+    filename = fields.String()
+    size = fields.Integer(attribute="size_bytes")
+    content_type = fields.String()
+    sha256 = fields.String()
+    uploaded_by = fields.Function(lambda a: a.uploaded_by.name)
+    uploaded_dt = fields.DateTime()
+    task_id = fields.Integer(allow_none=True)
+
+
+class AttachmentList(Schema):
+    attachments = fields.List(fields.Nested(AttachmentOut))
+
+
+class AttachmentCreated(Schema):
+    attachment = fields.Nested(AttachmentOut)
+
+
+class UploadForm(Schema):
+    file = fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
+    task_id = fields.Integer(metadata={"description": "在哪一环节上传（可选）"})
+
+
+class Deleted(Schema):
+    deleted = fields.Boolean()

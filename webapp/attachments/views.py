@@ -57,7 +57,11 @@ def upload(instance_id):
 @bp.route("/<token>")
 @login_required
 def download(token):
-    attachment = queries.get_by_token(current_user, token)
+    return file_response(queries.get_by_token(current_user, token))
+
+
+def file_response(attachment):
+    """The file as a download that no browser renders or sniffs (the page's link and /api/v1 alike)."""
     try:
         stream = storage.current().open(attachment.storage_key)
     except FileNotFoundError:

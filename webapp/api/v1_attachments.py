@@ -1,0 +1,72 @@
+"""/api/v1: attachments of an item, case or emergency — listed, uploaded, downloaded and deleted through the
+attachments' own operations and checks (who may add at which step, file type and size, clearance)."""
+from flask import request
+from flask_login import current_user
+
+from webapp.attachments import operations as attachment_operations
+from webapp.attachments import queries as attachment_queries
+from webapp.attachments.views import file_response
+from webapp.core.errors import NotFound
+from webapp.engine.models import HumanTask
+from webapp.extensions import db
+from webapp.inbox.access import viewable_instance
+
+from . import bearer
+from . import v1_schemas as s
+from .v1 import blp, created, documented
+
+
+def _instance(instance_id):
+    instance = viewable_instance(current_user, instance_id)
+    if instance is None:
+        raise NotFound("事项不存在或您无权查看。")
+    return instance
+
+
+@blp.route("/instances/<int:instance_id>/attachments")
+@bearer.requires("read")
+@blp.response(200, s.AttachmentList)
+@documented(404)
+def attachments(instance_id):
+    """一件事项（信息、批示件、紧急信息）现有的附件。"""
+    return {"attachments": attachment_queries.for_instance(_instance(instance_id).id)}
+
+
+@blp.route("/instances/<int:instance_id>/attachments", methods=["POST"])
+@bearer.requires("act")
+@blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": s.UploadForm}}})
+@blp.response(201, s.AttachmentCreated)
+@documented(404, 409, 413, 415, 422)
+def upload(instance_id):
+    """上传附件（multipart/form-data，字段 file；可带 task_id）：类型、大小和可上传的环节与页面相同。
+    支持 Idempotency-Key。"""
+    instance = _instance(instance_id)
+    task_row = None
+    task_id = request.form.get("task_id", type=int)
+    if task_id:
+        task_row = db.session.get(HumanTask, task_id)
+        if task_row is None or task_row.instance_id != instance.id:
+            raise NotFound("任务不存在或您无权查看。")
+    return created(lambda: {"attachment": s.AttachmentOut().dump(
+        attachment_operations.add(instance, current_user, request.files.get("file"), task_row))})
+
+
+@blp.route("/attachments/<string:token>")
+@bearer.requires("read")
+@blp.response(200, content_type="application/octet-stream", description="附件文件（以下载方式返回）")
+@documented(404)
+def download(token):
+    """下载附件。"""
+    return file_response(attachment_queries.get_by_token(current_user, token))
+
+
+@blp.route("/attachments/<string:token>/delete", methods=["POST"])
+@bearer.requires("act")
+@blp.response(200, s.Deleted)
+@documented(404, 409)
+def delete(token):
+    """删除附件（上传者在事项办结前）。"""
+    attachment = attachment_queries.get_by_token(current_user, token)
+    attachment_operations.remove(attachment, current_user)
+    db.session.commit()
+    return {"deleted": True}
