@@ -249,6 +249,11 @@ MATRIX = {
     "api_tokens.index": Entry(get=anyone),
     "api_tokens.issue": Entry(post=nobody_else(anyone), body=lambda w, p, o: {"name": "矩阵令牌", "scopes": "read"}),
     "api_tokens.revoke": Entry(("token",), post=nobody_else(opener)),
+    "api_tokens.service": Entry(get=admin),
+    "api_tokens.service_issue": Entry(("service_token",), post=nobody_else(admin),
+                                      body=lambda w, p, o: {"account_id": o.ids["account_id"], "name": "矩阵",
+                                                            "scopes": "read", "days": "1"}),
+    "api_tokens.service_revoke": Entry(("service_token",), post=nobody_else(admin)),
     # --- attachments ---------------------------------------------------------------------------------------------
     "attachments.upload": Entry(ITEMS, post=performer_or_viewer, body=_pdf),
     "attachments.download": Entry(("attachment",), get=opener),

@@ -59,6 +59,7 @@ NAMES = {
     "user": ("user-spare",),
     "lock": ("lock-spare",),
     "token": ("token-writer-a",),
+    "service_token": ("token-service",),
     "ledger": ("ledger-city",),
     "keytask": ("keytask-a", "keytask-b"),
     "project": ("project-city",),
@@ -369,8 +370,16 @@ class Builder:
         self.add(Obj("user-spare", "user", 0, "county-b", {"user_id": user.id}))
         self.add(Obj("lock-spare", "lock", 0, "", {"username": "spare_locked"}))
         token, _secret = api_tokens.issue(org.users["writer_a"], "矩阵令牌", ["read"], 30)
+        service = User(username="svc_matrix", name="矩阵服务账号", unit=org.units["county-a"], clearance=0,
+                       password_hash=PASSWORD_HASH, is_service=True)
+        service.roles = ["writer"]
+        db.session.add(service)
+        db.session.flush()
+        service_token, _secret = api_tokens.issue(service, "矩阵服务令牌", ["read"], 30, issued_by=org.users["admin"])
         db.session.commit()
         self.add(Obj("token-writer-a", "token", 0, "county-a", {"token_id": token.id}, openers=frozenset({"writer_a"})))
+        self.add(Obj("token-service", "service_token", 0, "county-a",
+                     {"token_id": service_token.id, "account_id": service.id}))
 
 
     def _keytasks(self):

@@ -1,12 +1,14 @@
 """/api/v1: tokens (issued once, hashed, scoped, revocable, expiring), problem details, ETag/If-Match, the OpenAPI
 document generated from the schemas, and the same rules as the pages (unit, clearance, idempotency)."""
 import hashlib
+import re
 from datetime import timedelta
 
 from tests.api.helpers import _bearer, _issue
 from tests.cases.helpers import REGISTER
 from tests.emergencies.helpers import REPORT, local
 from tests.helpers import COMPOSE
+from tests.web_helpers import csrf as web_csrf
 from tests.web_helpers import login, once
 from webapp.api.models import ApiToken
 from webapp.audit.models import AuditEntry
@@ -334,3 +336,53 @@ def test_attachments_through_a_token(app, org):
     assert api.post(f"/api/v1/attachments/{token}/delete", headers=_bearer(other)).status_code == 404
     assert api.post(f"/api/v1/attachments/{token}/delete", headers=_bearer(writer)).get_json() == {"deleted": True}
     assert api.get(f"/api/v1/attachments/{token}", headers=_bearer(writer)).status_code == 404
+
+
+def test_a_service_account_never_signs_in_and_acts_through_an_admins_token(app, org):
+    from webapp.auth.models import User
+
+    admin = app.test_client()
+    csrf = login(admin, "admin")
+    created = admin.post("/admin/users/new", data={
+        "csrf_token": csrf, "username": "oa_bridge", "name": "OA对接", "unit_id": str(org.units["county-a"].id),
+        "roles": ["writer"], "is_service": "1", **once()})
+    assert created.status_code == 200 and 'id="service-account"' in created.get_data(as_text=True)
+    account = db.session.query(User).filter_by(username="oa_bridge").one()
+    assert account.is_service and not account.must_change_password
+    assert 'id="temporary-password"' not in created.get_data(as_text=True)
+
+    page = admin.post("/admin/service-tokens", data={"csrf_token": csrf, "account_id": str(account.id),
+                                                      "name": "OA", "days": "30", "scopes": ["read", "act"],
+                                                      **once()})
+    assert page.status_code == 201, page.get_data(as_text=True)
+    secret = re.search(r'id="token-secret">(gf_[A-Za-z0-9_-]+)<', page.get_data(as_text=True)).group(1)
+    api = app.test_client()
+    me = api.get("/api/v1/me", headers=_bearer(secret)).get_json()
+    assert me["username"] == "oa_bridge" and me["roles"] == ["writer"]
+    made = api.post("/api/v1/items", headers=_bearer(secret))
+    assert made.status_code == 201
+    issued = db.session.query(AuditEntry).filter_by(action="api.token_issued").one()
+    assert issued.username == "admin" and "oa_bridge" in issued.summary
+    assert db.session.query(AuditEntry).filter_by(action="task.start").one().username == "oa_bridge"
+
+    refused = admin.post("/admin/service-tokens", data={"csrf_token": csrf, "account_id": str(account.id),
+                                                         "name": "x", "days": "1", "scopes": ["admin"], **once()})
+    assert refused.status_code == 422
+    not_service = admin.post("/admin/service-tokens", data={
+        "csrf_token": csrf, "account_id": str(org.users["writer_a"].id), "name": "x", "days": "1",
+        "scopes": ["read"], **once()})
+    assert not_service.status_code == 422 and "请选择服务账号" in not_service.get_data(as_text=True)
+
+    visitor = app.test_client()
+    signed = visitor.post("/login", data={"username": "oa_bridge", "password": "anything-at-all",
+                                          "csrf_token": web_csrf(visitor)})
+    wrong = visitor.post("/login", data={"username": "writer_a", "password": "not-the-password",
+                                         "csrf_token": web_csrf(visitor)})
+    assert signed.status_code == wrong.status_code != 302  # refused like a wrong password, whatever it tries
+    row = db.session.query(ApiToken).filter_by(user_id=account.id).one()
+    assert admin.post(f"/admin/service-tokens/{row.id}/revoke", data={"csrf_token": csrf}).status_code == 302
+    assert api.get("/api/v1/me", headers=_bearer(secret)).status_code == 401
+    writer = app.test_client()
+    writer_csrf = login(writer, "writer_a")
+    assert writer.get("/admin/service-tokens").status_code == 403
+    assert writer.post(f"/admin/service-tokens/{row.id}/revoke", data={"csrf_token": writer_csrf}).status_code == 403

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tests.emergencies.helpers import REPORT
 from tests.web_helpers import login
 from webapp.admin.schemas import ClockSchema
-from webapp.api.token_schemas import IssueSchema
+from webapp.api.token_schemas import IssueSchema, ServiceIssueSchema
 from webapp.api.v1_schemas import CaseArgs, EmergencyArgs, NoticeArgs, RankingArgs
 from webapp.audit.schemas import AuditFilterSchema
 from webapp.auth.schemas import ChangePasswordSchema, SecurityPolicySchema
@@ -98,7 +98,8 @@ ENDPOINT_SCHEMAS = {
     "keytasks.circular_xlsx": [CircularArgs], "keytasks.draft_circular": [StartCircularSchema],
     "reports.discard": [DiscardSchema], "search.index": [SearchArgs],
     "api_v1.inbox": [ListArgs], "api_v1.report_emergency": [ReportSchema], "api_v1.emergencies": [EmergencyArgs],
-    "api_tokens.issue": [IssueSchema], "api_v1.transfer": [TransferSchema], "api_v1.return_to": [ReturnSchema],
+    "api_tokens.issue": [IssueSchema], "api_tokens.service_issue": [ServiceIssueSchema],
+    "api_v1.transfer": [TransferSchema], "api_v1.return_to": [ReturnSchema],
     "api_v1.urge": [TaskUrgeSchema], "api_v1.copy": [CopySchema], "api_v1.notices": [NoticeArgs],
     "api_v1.cases": [CaseArgs], "api_v1.phone_emergency": [PhoneSchema], "api_v1.followup": [FollowUpSchema],
     "api_v1.request_followup": [RequestSchema], "api_v1.record_fault": [FaultSchema],

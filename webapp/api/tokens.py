@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 
 from webapp import audit
+from webapp.auth.models import User
 from webapp.core import clock
 from webapp.core.errors import FormInvalid, NotFound
 from webapp.extensions import db
@@ -24,8 +25,9 @@ def _digest(secret):
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def issue(user, name, scopes, days):
-    """A new token for `user`: returns (row, secret); the caller commits and shows the secret once."""
+def issue(user, name, scopes, days, issued_by=None):
+    """A new token for `user` (issued by `issued_by`: the administrator, for a service account; else the user
+    themself): returns (row, secret); the caller commits and shows the secret once."""
     scopes = sorted(set(scopes))
     if not scopes or any(s not in SCOPES for s in scopes):
         raise FormInvalid({"scopes": ["请至少选择一项有效的权限范围"]})
@@ -40,9 +42,12 @@ def issue(user, name, scopes, days):
                    created_dt=now, expires_dt=now + timedelta(days=days) if days else None)
     db.session.add(row)
     db.session.flush()
-    audit.record("api.token_issued", summary=f"签发访问令牌“{name}”（{'、'.join(SCOPES[s] for s in scopes)}）",
-                 target_type="api_token", target_id=row.id, user=user,
-                 detail={"name": name, "scopes": scopes, "expires": row.expires_dt, "prefix": row.prefix})
+    owner = "" if issued_by is None else f"为服务账号 {user.name}（{user.username}）"
+    audit.record("api.token_issued",
+                 summary=f"{owner}签发访问令牌“{name}”（{'、'.join(SCOPES[s] for s in scopes)}）",
+                 target_type="api_token", target_id=row.id, user=issued_by or user,
+                 detail={"name": name, "scopes": scopes, "expires": row.expires_dt, "prefix": row.prefix,
+                         "owner": user.username})
     return row, secret
 
 
@@ -50,15 +55,34 @@ def listed(user):
     return db.session.query(ApiToken).filter_by(user_id=user.id).order_by(ApiToken.created_dt.desc()).all()
 
 
-def revoke(user, token_id):
+def revoke(user, token_id, service=False):
+    """The user's own token revoked — or with `service`, a service account's (the caller checked the admin)."""
     row = db.session.get(ApiToken, token_id)
-    if row is None or row.user_id != user.id:
+    if row is None or (row.user_id != user.id if not service else not row.user.is_service):
         raise NotFound("令牌不存在。")
     if row.revoked_dt is None:
         row.revoked_dt = clock.now()
-        audit.record("api.token_revoked", summary=f"吊销访问令牌“{row.name}”", target_type="api_token",
-                     target_id=row.id, user=user, detail={"name": row.name, "prefix": row.prefix})
+        owner = f"服务账号 {row.user.name} 的" if row.user_id != user.id else ""
+        audit.record("api.token_revoked", summary=f"吊销{owner}访问令牌“{row.name}”", target_type="api_token",
+                     target_id=row.id, user=user, detail={"name": row.name, "prefix": row.prefix,
+                                                          "owner": row.user.username})
     return row
+
+
+def service_accounts():
+    """Every service account, active first, with its tokens (newest first)."""
+    accounts = (db.session.query(User).filter_by(is_service=True)
+                .order_by(User.is_active_user.desc(), User.username).all())
+    return [(account, listed(account)) for account in accounts]
+
+
+def service_account(user_id):
+    account = db.session.get(User, user_id)
+    if account is None or not account.is_service:
+        raise FormInvalid({"account_id": ["请选择服务账号"]})
+    if not account.is_active:
+        raise FormInvalid({"account_id": ["该服务账号已停用"]})
+    return account
 
 
 def resolve(secret, ip):

@@ -78,6 +78,9 @@ class User(UserMixin, db.Model):
     unit = db.relationship("Unit")
     clearance = db.Column(db.SmallInteger, nullable=False, default=0)
     is_active_user = db.Column(db.Boolean, nullable=False, default=True)
+    # 服务账号: another system's account (docs/api.md). It never signs in — no password, no single sign-on — and
+    # acts only through the access tokens an administrator issues for it.
+    is_service = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
     # Where notices reach the user outside the system (docs/notifications.md); empty: in-app only.
     email = db.Column(db.String(254))
     mobile = db.Column(db.String(32))

@@ -42,7 +42,7 @@ def attempt_login(username, password):
         return LoginResult(error=locked_message(throttle.locked_until_dt), locked=True)
     user = db.session.query(User).filter_by(username=username).one_or_none()
     matches = check_password_hash(user.password_hash if user else dummy_password_hash(), password)
-    if user is not None and matches and user.is_active:
+    if user is not None and matches and user.is_active and not user.is_service:
         if throttle is not None:
             db.session.delete(throttle)
         return LoginResult(user=user)

@@ -128,7 +128,7 @@ def sso_callback():
         return _sso_refused(exc.message, exc.reason)
     # Only someone GovFlow already knows, by the exact username; nobody is created from a provider's word.
     user = db.session.query(User).filter_by(username=username).one_or_none()
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.is_service:
         return _sso_refused(NOT_ENROLLED, "no active user of that name", username=username)
     sessions.start(user, "sso", "统一身份认证登录")
     db.session.commit()

@@ -145,13 +145,17 @@ def create_user(actor, values):
         raise _invalid("username", "该用户名已存在")
     unit = _unit(values["unit_id"])
     password = temporary_password()
-    user = User(username=username, name=values["name"].strip(), unit=unit, clearance=0, must_change_password=True)
-    user.set_password(password)
+    service = bool(values.get("is_service"))
+    user = User(username=username, name=values["name"].strip(), unit=unit, clearance=0,
+                must_change_password=not service, is_service=service)
+    user.set_password(password)  # a service account's is never shown: nobody can sign in with it
+    password = None if service else password
     user.roles = values["roles"]
     db.session.add(user)
     db.session.flush()
-    audit.record("admin.user.create", summary=f"新增用户 {user.name}（{username}），单位 {unit.name}",
-                 target_type="user", target_id=user.id, detail={"roles": sorted(user.roles)})
+    kind = "服务账号" if service else "用户"
+    audit.record("admin.user.create", summary=f"新增{kind} {user.name}（{username}），单位 {unit.name}",
+                 target_type="user", target_id=user.id, detail={"roles": sorted(user.roles), "service": service})
     return user, password
 
 
@@ -186,6 +190,8 @@ def deactivate_user(actor, user, successor_id):
 def reset_password(actor, user):
     """A random temporary password, returned to be shown once; the user must change it at the next login."""
     _editable_by_admin(actor, user)
+    if user.is_service:
+        raise _invalid("password", "服务账号不能登录，没有密码；请在“服务账号令牌”中为其签发访问令牌")
     password = temporary_password()
     user.set_password(password)
     user.must_change_password = True

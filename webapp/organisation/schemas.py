@@ -5,7 +5,7 @@ from marshmallow import EXCLUDE, ValidationError, validates
 
 from webapp.auth.models import UNIT_KINDS
 from webapp.core.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS
-from webapp.inputs.fields import Choice, ChoiceList, Id, IntChoice, Integer, Text
+from webapp.inputs.fields import Choice, ChoiceList, Flag, Id, IntChoice, Integer, Text
 from webapp.inputs.schemas import FormSchema, QuerySchema
 
 BUSINESS_ROLES = {code: label for code, label in ROLES.items() if code not in ADMIN_ROLES}
@@ -50,6 +50,7 @@ class NewUserSchema(_Form):
     name = Text(64, required=True, label="姓名")
     unit_id = Id("单位", required=True)
     roles = ChoiceList(BUSINESS_ROLES, label="角色")
+    is_service = Flag()  # 服务账号: signs in never, acts through tokens
 
     @validates("username")
     def _username(self, value, **kwargs):
