@@ -258,8 +258,7 @@ MATRIX = {
     "attachments.upload": Entry(ITEMS, post=performer_or_viewer, body=_pdf),
     "attachments.download": Entry(("attachment",), get=opener),
     "attachments.delete": Entry(("attachment",), post=uploader),
-    "api_v1.attachments": Entry(ITEMS, get=viewer),
-    "api_v1.upload": Entry(ITEMS, post=performer_or_viewer, body=_pdf),
+    "api_v1.attachments": Entry(ITEMS, get=viewer, post=performer_or_viewer, body=_pdf),
     "api_v1.download": Entry(("attachment",), get=opener),
     "api_v1.delete": Entry(("attachment",), post=uploader),
     # --- instruction cases ---------------------------------------------------------------------------------------

@@ -19,8 +19,11 @@ def _url(app, rule, method, value):
 
 
 def answer(response):
-    """What the user reads: the JSON message, or the page."""
-    return response.get_json()["message"] if response.is_json else response.get_data(as_text=True)
+    """What the user reads: the JSON message (a problem's detail under /api/v1), or the page."""
+    if not response.is_json:
+        return response.get_data(as_text=True)
+    body = response.get_json()
+    return body["detail"] if response.mimetype == "application/problem+json" else body["message"]
 
 
 def test_every_int_route_uses_the_bounded_converter(app):

@@ -1,6 +1,7 @@
 """/api/v1: attachments of an item, case or emergency — listed, uploaded, downloaded and deleted through the
 attachments' own operations and checks (who may add at which step, file type and size, clearance)."""
 from flask import request
+from flask.views import MethodView
 from flask_login import current_user
 
 from webapp.attachments import operations as attachment_operations
@@ -23,32 +24,34 @@ def _instance(instance_id):
     return instance
 
 
-@blp.route("/instances/<int:instance_id>/attachments")
-@bearer.requires("read")
-@blp.response(200, s.AttachmentList)
-@documented(404)
-def attachments(instance_id):
-    """一件事项（信息、批示件、紧急信息）现有的附件。"""
-    return {"attachments": attachment_queries.for_instance(_instance(instance_id).id)}
+@blp.route("/instances/<int:instance_id>/attachments", endpoint="attachments")
+class Attachments(MethodView):
+    """One rule for both methods: an id out of range is then a plain 404 for either (two rules of one path would
+    answer 405 to the method of the one whose id did not match)."""
 
+    @bearer.requires("read")
+    @blp.response(200, s.AttachmentList)
+    @documented(404)
+    def get(self, instance_id):
+        """一件事项（信息、批示件、紧急信息）现有的附件。"""
+        return {"attachments": attachment_queries.for_instance(_instance(instance_id).id)}
 
-@blp.route("/instances/<int:instance_id>/attachments", methods=["POST"])
-@bearer.requires("act")
-@blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": s.UploadForm}}})
-@blp.response(201, s.AttachmentCreated)
-@documented(404, 409, 413, 415, 422)
-def upload(instance_id):
-    """上传附件（multipart/form-data，字段 file；可带 task_id）：类型、大小和可上传的环节与页面相同。
-    支持 Idempotency-Key。"""
-    instance = _instance(instance_id)
-    task_row = None
-    task_id = request.form.get("task_id", type=int)
-    if task_id:
-        task_row = db.session.get(HumanTask, task_id)
-        if task_row is None or task_row.instance_id != instance.id:
-            raise NotFound("任务不存在或您无权查看。")
-    return created(lambda: {"attachment": s.AttachmentOut().dump(
-        attachment_operations.add(instance, current_user, request.files.get("file"), task_row))})
+    @bearer.requires("act")
+    @blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": s.UploadForm}}})
+    @blp.response(201, s.AttachmentCreated)
+    @documented(404, 409, 413, 415, 422)
+    def post(self, instance_id):
+        """上传附件（multipart/form-data，字段 file；可带 task_id）：类型、大小和可上传的环节与页面相同。
+        支持 Idempotency-Key。"""
+        instance = _instance(instance_id)
+        task_row = None
+        task_id = request.form.get("task_id", type=int)
+        if task_id:
+            task_row = db.session.get(HumanTask, task_id)
+            if task_row is None or task_row.instance_id != instance.id:
+                raise NotFound("任务不存在或您无权查看。")
+        return created(lambda: {"attachment": s.AttachmentOut().dump(
+            attachment_operations.add(instance, current_user, request.files.get("file"), task_row))})
 
 
 @blp.route("/attachments/<string:token>")
