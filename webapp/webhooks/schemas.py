@@ -1,0 +1,23 @@
+from marshmallow import ValidationError, validates
+
+from webapp.inputs.fields import ChoiceList, Text
+from webapp.inputs.schemas import FormSchema
+
+from . import guard
+from .models import EVENTS
+
+
+class EventsSchema(FormSchema):
+    events = ChoiceList(list(EVENTS), "推送事件", required=True)
+
+
+class EndpointSchema(EventsSchema):
+    name = Text(80, required=True, label="名称")
+    url = Text(500, required=True, label="推送地址")
+
+    @validates("url")
+    def _http_url(self, value, **kwargs):
+        try:
+            guard.parse(value)
+        except guard.UnsafeTarget as exc:
+            raise ValidationError(str(exc)) from exc
