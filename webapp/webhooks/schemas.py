@@ -10,6 +10,11 @@ from .models import EVENTS
 class EventsSchema(FormSchema):
     events = ChoiceList(list(EVENTS), "推送事件", required=True)
 
+    @validates("events")
+    def _some(self, value, **kwargs):
+        if not value:
+            raise ValidationError("请至少选择一项推送事件（不再需要推送时请停用端点）")
+
 
 class EndpointSchema(EventsSchema):
     name = Text(80, required=True, label="名称")
