@@ -96,7 +96,7 @@ def check(url, config=None):
         if not allowed and not _public(ip):
             raise UnsafeTarget(f"不允许推送到内网、本机或保留地址（{host} → {ip}）；如确需推送，请由运维在 "
                                "WEBHOOK_ALLOW_HOSTS 中登记")
-    return Target(scheme, host, port, path, str(addresses[0]))
+    return Target(scheme, host, port, path, str(_plain(addresses[0])))  # a mapped IPv4 address: connect over IPv4
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
