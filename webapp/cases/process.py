@@ -3,6 +3,7 @@ import os
 from datetime import date, datetime
 
 from webapp.core import clock, hooks
+from webapp.core.links import path_for
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 
@@ -118,7 +119,8 @@ def _announce(event, case):
         db.session.flush()
     hooks.announce(event, kind="instruction_case", object_id=case.id, instance_id=case.instance_id,
                    process_key=PROCESS_KEY, title=case.title, unit_id=case.lead_unit_id or case.unit_id,
-                   secrecy=case.secrecy, step=case.stage_label, due_dt=case.due_dt)
+                   secrecy=case.secrecy, step=case.stage_label, due_dt=case.due_dt,
+                   link=path_for("cases.detail", case_id=case.id))
 
 
 def forms():
