@@ -24,6 +24,7 @@ def upgrade():
         sa.Column('url', sa.String(length=500), nullable=False),
         sa.Column('events', sa.JSON(), nullable=False),
         sa.Column('secret_encrypted', sa.Text(), nullable=False),
+        sa.Column('secret_shown_dt', sa.DateTime(timezone=True), nullable=True),
         sa.Column('active', sa.Boolean(), nullable=False),
         sa.Column('created_by_id', sa.Integer(), nullable=False),
         sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),

@@ -35,6 +35,8 @@ from webapp.reports.queries import reporting_units
 from webapp.scoring import operations as scoring_operations
 from webapp.statistics import operations as statistics_operations
 from webapp.statistics.models import CaseMonthTable
+from webapp.webhooks import signing as webhook_signing
+from webapp.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 # Units whose reports reach the city level: an office stands for its parent (see emergencies.queries.level_unit_id).
 CITY_LEVEL = frozenset({"city", "city-info", "city-dc", "city-duty"})
@@ -59,6 +61,8 @@ NAMES = {
     "user": ("user-spare",),
     "lock": ("lock-spare",),
     "token": ("token-writer-a",),
+    "webhook": ("webhook-city",),
+    "webhook_delivery": ("webhook-delivery-city",),
     "ledger": ("ledger-city",),
     "keytask": ("keytask-a", "keytask-b"),
     "project": ("project-city",),
@@ -371,6 +375,18 @@ class Builder:
         token, _secret = api_tokens.issue(org.users["writer_a"], "矩阵令牌", ["read"], 30)
         db.session.commit()
         self.add(Obj("token-writer-a", "token", 0, "county-a", {"token_id": token.id}, openers=frozenset({"writer_a"})))
+        # The city's webhook endpoint and a failed delivery (to a documentation address: a replay never leaves)
+        endpoint = WebhookEndpoint(unit_id=org.units["city"].id, name="矩阵推送端点", url="http://192.0.2.10/hook",
+                                   events=["emergency.late"], secret_encrypted=webhook_signing.seal("whsec_matrix"),
+                                   created_by_id=org.users["admin"].id, created_dt=START, updated_dt=START)
+        db.session.add(endpoint)
+        db.session.flush()
+        sent = WebhookDelivery(endpoint_id=endpoint.id, event="emergency.late", body="{}", state="failed",
+                               attempts=6, created_dt=START, next_attempt_dt=START)
+        db.session.add(sent)
+        db.session.commit()
+        self.add(Obj("webhook-city", "webhook", 0, "city", {"endpoint_id": endpoint.id}))
+        self.add(Obj("webhook-delivery-city", "webhook_delivery", 0, "city", {"delivery_id": sent.id}))
 
 
     def _keytasks(self):

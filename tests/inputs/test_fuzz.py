@@ -61,6 +61,7 @@ from webapp.scoring.schemas import InstructionSchema, PublishSchema
 from webapp.search.schemas import SearchArgs
 from webapp.statistics.schemas import ConfirmSchema, MonthSchema, PeriodSchema, ProduceSchema
 from webapp.supervision.schemas import DeskFilterSchema, UrgeSchema
+from webapp.webhooks.schemas import EndpointSchema, EventsSchema
 from webapp.workcal.schemas import YearEntriesSchema
 
 # Every kind of user, the three separated administrators included: a route's parsing runs only for those let in.
@@ -101,6 +102,7 @@ ENDPOINT_SCHEMAS = {
     "api_tokens.issue": [IssueSchema], "api_v1.transfer": [TransferSchema], "api_v1.return_to": [ReturnSchema],
     "api_v1.urge": [TaskUrgeSchema], "api_v1.copy": [CopySchema], "api_v1.notices": [NoticeArgs],
     "api_v1.cases": [CaseArgs], "api_v1.validate": [ValidateSchema], "api_v1.deploy": [DeploySchema],
+    "webhooks.create": [EndpointSchema], "webhooks.change_events": [EventsSchema],
 }
 TASK_ENDPOINTS = {"inbox.task", "api.complete", "api_v1.complete", "api_v1.draft"}
 

@@ -1,4 +1,5 @@
-"""A local receiver (http.server in a thread on 127.0.0.1), allowlisted for the test, and the deliverer stopped after."""
+"""A local receiver (http.server in a thread on 127.0.0.1), allowlisted for the test; the deliverer stopped
+after it."""
 import json
 import threading
 import time

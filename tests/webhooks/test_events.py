@@ -61,7 +61,8 @@ def test_case_near_due_then_overdue(app, org, receiver):
     travel_to(local("2026-03-31 00:00:01"))
     (near,) = bodies("case.near_due")
     assert (near["object_id"], near["title"], near["unit"]["name"]) == (case.id, case.title, "a县委办公室")
-    assert datetime.fromisoformat(near["due_at"]) == local("2026-04-02 23:59:59") and near["link"] == f"/cases/{case.id}"
+    assert datetime.fromisoformat(near["due_at"]) == local("2026-04-02 23:59:59")
+    assert near["link"] == f"/cases/{case.id}"
     assert bodies("case.overdue") == []
     travel_to(local("2026-04-03 00:00:00"))
     (overdue,) = bodies("case.overdue")

@@ -16,7 +16,8 @@ EVENTS = {
 class WebhookEndpoint(db.Model):
     """A URL of another system told of the events it asked for, for the units at and below `unit_id`.
 
-    The signing secret is kept encrypted (`secret_box`), shown once when the endpoint is made, never again."""
+    The signing secret is kept encrypted (`signing.seal`), shown once to its maker right after it is made, never
+    again."""
 
     __tablename__ = "webhook_endpoints"
 
@@ -27,6 +28,7 @@ class WebhookEndpoint(db.Model):
     url = db.Column(db.String(500), nullable=False)
     events = db.Column(db.JSON, nullable=False, default=list)
     secret_encrypted = db.Column(db.Text, nullable=False)
+    secret_shown_dt = db.Column(UTCDateTime())  # when its maker saw the secret, the one time it is shown
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     created_dt = db.Column(UTCDateTime(), nullable=False, default=clock.now)

@@ -18,7 +18,8 @@ def _labels(events):
 
 
 def register(user, raw):
-    """A new endpoint of the user's unit: returns (row, secret); the caller commits and shows the secret once."""
+    """A new endpoint of the user's unit, its secret made and sealed; the caller commits (`reveal_secret` shows the
+    secret to its maker once)."""
     form = load(EndpointSchema, raw)
     try:
         guard.check(form["url"])
@@ -37,7 +38,16 @@ def register(user, raw):
     audit.record("webhooks.endpoint_created", summary=f"登记推送端点“{row.name}”（{_labels(events)}）",
                  target_type="webhook_endpoint", target_id=row.id, user=user,
                  detail={"name": row.name, "url": row.url, "events": events})
-    return row, secret
+    return row
+
+
+def reveal_secret(user, endpoint_id):
+    """The secret of an endpoint `user` just made, once: None when it was shown already or is not theirs."""
+    row = db.session.get(WebhookEndpoint, endpoint_id)
+    if row is None or row.created_by_id != user.id or row.secret_shown_dt is not None:
+        return None, None
+    row.secret_shown_dt = clock.now()
+    return row, signing.unseal(row.secret_encrypted)
 
 
 def change_events(user, endpoint_id, raw):

@@ -1,5 +1,5 @@
 """事件推送 (/admin/webhooks): a 系统管理员 registers the office's endpoints, sees the deliveries, replays one."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from webapp import idempotency
@@ -35,10 +35,18 @@ def _back():
     return redirect(url_for("webhooks.index"), 303)
 
 
+REVEAL = "webhook_secret_of"  # session key: the endpoint whose secret the next page shows, once
+
+
 @bp.route("/")
 @role_required("admin")
 def index():
-    return _page()
+    endpoint_id = session.pop(REVEAL, None)
+    if endpoint_id is None:
+        return _page()
+    created, secret = operations.reveal_secret(_user(), endpoint_id)
+    db.session.commit()
+    return _page(secret=secret, created=created)
 
 
 @bp.route("/new", methods=["POST"])
@@ -46,14 +54,16 @@ def index():
 def create():
     idempotency.claim()
     try:
-        row, secret = operations.register(_user(), _form())
+        row = operations.register(_user(), _form())
     except FormInvalid as exc:
         db.session.rollback()
         return _page(422, exc.fields, request.form)
     idempotency.remember(url_for("webhooks.index"))
     db.session.commit()
-    # The secret is in this one answer only: a repeat of the post finds its key used and shows the list.
-    return _page(201, secret=secret, created=row)
+    # The page after the redirect shows the secret, once (`reveal_secret`); a repeat of the post lands on the list.
+    session[REVEAL] = row.id
+    flash(f"推送端点“{row.name}”已登记。")
+    return redirect(url_for("webhooks.index"))
 
 
 @bp.route("/<int:endpoint_id>/events", methods=["POST"])
