@@ -375,13 +375,16 @@ class Builder:
         token, _secret = api_tokens.issue(org.users["writer_a"], "矩阵令牌", ["read"], 30)
         db.session.commit()
         self.add(Obj("token-writer-a", "token", 0, "county-a", {"token_id": token.id}, openers=frozenset({"writer_a"})))
-        # The city's webhook endpoint and a failed delivery (to a documentation address: a replay never leaves)
-        endpoint = WebhookEndpoint(unit_id=org.units["city"].id, name="矩阵推送端点", url="http://192.0.2.10/hook",
-                                   events=["emergency.late"], secret_encrypted=webhook_signing.seal("whsec_matrix"),
-                                   created_by_id=org.users["admin"].id, created_dt=START, updated_dt=START)
-        db.session.add(endpoint)
+        # Two webhook endpoints of the city (one to be deleted), a failed delivery of the other (to documentation
+        # addresses: a replay never leaves)
+        endpoint, kept = (WebhookEndpoint(unit_id=org.units["city"].id, name=f"矩阵推送端点{n}",
+                                          events=["emergency.late"], url=f"http://192.0.2.1{n}/hook",
+                                          created_by_id=org.users["admin"].id,
+                                          secret_encrypted=webhook_signing.seal("whsec_matrix"), created_dt=START,
+                                          updated_dt=START) for n in (0, 1))
+        db.session.add_all([endpoint, kept])
         db.session.flush()
-        sent = WebhookDelivery(endpoint_id=endpoint.id, event="emergency.late", body="{}", state="failed",
+        sent = WebhookDelivery(endpoint_id=kept.id, event="emergency.late", body="{}", state="failed",
                                attempts=6, created_dt=START, next_attempt_dt=START)
         db.session.add(sent)
         db.session.commit()
