@@ -28,6 +28,7 @@ _ALIVE = {"queued", "started", "scheduled", "deferred"}
 def init_app(app):
     app.config.setdefault("WEBHOOK_ALLOW_HOSTS", os.environ.get("GOVFLOW_WEBHOOK_ALLOW_HOSTS", ""))
     listen_on_session(_LISTENERS)
+    app.before_request(_start_with_first_request)
 
 
 def _after_flush(session, _flush_context):
@@ -137,3 +138,11 @@ def deliver_due(limit=BATCH):
 DELIVERER = background.Background("govflow-webhook-deliverer", deliver_due, "TIMER_SWEEP_SECONDS")
 wake = DELIVERER.wake
 stop = DELIVERER.stop
+
+
+def _start_with_first_request():
+    """Embedded mode: start delivering with the first request, so rows an earlier process left pending (retries
+    due later) go out without waiting for the next event."""
+    app = current_app._get_current_object()
+    if not (DELIVERER.running(app) or app.config.get("REDIS_URL") or app.testing):
+        wake(app)
