@@ -1,6 +1,6 @@
 """RQ entry points, enqueued by dotted name with ids only: `fire_timer(timer_id)`, `sweep()`, `deliver_notice(id)`,
-`seal_audit()`; the sweep also runs the duties of `webapp.duties` (sealing audit entries a lost job left, last
-month's case tables at month end, and once an hour forgetting old idempotency keys).
+`deliver_webhook(id)`, `seal_audit()`; the sweep also runs the duties of `webapp.duties` (sealing audit entries a
+lost job left, last month's case tables at month end, and once an hour forgetting old idempotency keys).
 
 Nothing is built at import time. The Flask app is created lazily, once per process, by the first job
 (`_app()`); each job runs inside its own `app.app_context()`, commits once and removes the session.
@@ -91,16 +91,19 @@ def sweep():
 
 
 def _requeue_lost_deliveries():
-    """The sweep's second duty: notice deliveries whose RQ job was lost are enqueued again (never raises)."""
+    """The sweep's second duty: notice and webhook deliveries whose RQ job was lost are enqueued again (never
+    raises)."""
     from webapp.extensions import db
     from webapp.notices import dispatch
+    from webapp.webhooks import dispatch as webhook_dispatch
 
-    try:
-        dispatch.requeue_lost()
-    except Exception:
-        log.exception("notice delivery sweep failed")
-    finally:
-        db.session.rollback()
+    for kind, requeue in (("notice", dispatch.requeue_lost), ("webhook", webhook_dispatch.requeue_lost)):
+        try:
+            requeue()
+        except Exception:
+            log.exception("%s delivery sweep failed", kind)
+        finally:
+            db.session.rollback()
 
 
 def deliver_notice(delivery_id):
@@ -112,6 +115,21 @@ def deliver_notice(delivery_id):
     """
     from webapp.extensions import db
     from webapp.notices import delivery
+
+    with _app().app_context():
+        try:
+            state = delivery.attempt(delivery_id)
+            db.session.commit()
+            return state
+        finally:
+            db.session.remove()
+
+
+def deliver_webhook(delivery_id):
+    """Attempt webhook delivery `delivery_id` if it is still pending and due; returns its state afterwards (a
+    failed attempt's retry is enqueued after this commit, see webapp/webhooks/dispatch.py)."""
+    from webapp.extensions import db
+    from webapp.webhooks import delivery
 
     with _app().app_context():
         try:

@@ -407,6 +407,16 @@ MATRIX = {
     "admin.index": Entry(get=admin),
     "admin.retry": Entry(INSTANCES, post=nobody_else(admin)),
     "admin.advance_clock": Entry(post=nobody_else(admin), body=lambda w, p, o: {"hours": "1"}),
+    # 事件推送: the administrator's own unit's endpoints (a documentation address: nothing is ever sent)
+    "webhooks.index": Entry(get=admin),
+    "webhooks.create": Entry(post=nobody_else(admin), body=lambda w, p, o: {
+        "name": "矩阵新端点", "url": "http://192.0.2.11/hook", "events": "emergency.late"}),
+    "webhooks.change_events": Entry(("webhook",), post=nobody_else(admin),
+                                    body=lambda w, p, o: {"events": "emergency.late"}),
+    "webhooks.disable": Entry(("webhook",), post=nobody_else(admin)),
+    "webhooks.enable": Entry(("webhook",), post=nobody_else(admin)),
+    "webhooks.delete": Entry(("webhook",), post=nobody_else(admin)),
+    "webhooks.replay": Entry(("webhook_delivery",), post=nobody_else(admin)),
     "org_import.index": Entry(get=org_importer),
     "org_import.template": Entry(get=org_importer),
     "org_import.export": Entry(get=org_importer),

@@ -35,6 +35,8 @@ from webapp.reports.queries import reporting_units
 from webapp.scoring import operations as scoring_operations
 from webapp.statistics import operations as statistics_operations
 from webapp.statistics.models import CaseMonthTable
+from webapp.webhooks import signing as webhook_signing
+from webapp.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 # Units whose reports reach the city level: an office stands for its parent (see emergencies.queries.level_unit_id).
 CITY_LEVEL = frozenset({"city", "city-info", "city-dc", "city-duty"})
@@ -60,6 +62,8 @@ NAMES = {
     "lock": ("lock-spare",),
     "token": ("token-writer-a",),
     "service_token": ("token-service",),
+    "webhook": ("webhook-city",),
+    "webhook_delivery": ("webhook-delivery-city",),
     "ledger": ("ledger-city",),
     "keytask": ("keytask-a", "keytask-b"),
     "project": ("project-city",),
@@ -380,6 +384,21 @@ class Builder:
         self.add(Obj("token-writer-a", "token", 0, "county-a", {"token_id": token.id}, openers=frozenset({"writer_a"})))
         self.add(Obj("token-service", "service_token", 0, "county-a",
                      {"token_id": service_token.id, "account_id": service.id}))
+        # Two webhook endpoints of the city (one to be deleted), a failed delivery of the other (to documentation
+        # addresses: a replay never leaves)
+        endpoint, kept = (WebhookEndpoint(unit_id=org.units["city"].id, name=f"矩阵推送端点{n}",
+                                          events=["emergency.late"], url=f"http://192.0.2.1{n}/hook",
+                                          created_by_id=org.users["admin"].id,
+                                          secret_encrypted=webhook_signing.seal("whsec_matrix"), created_dt=START,
+                                          updated_dt=START) for n in (0, 1))
+        db.session.add_all([endpoint, kept])
+        db.session.flush()
+        sent = WebhookDelivery(endpoint_id=kept.id, event="emergency.late", body="{}", state="failed",
+                               attempts=6, created_dt=START, next_attempt_dt=START)
+        db.session.add(sent)
+        db.session.commit()
+        self.add(Obj("webhook-city", "webhook", 0, "city", {"endpoint_id": endpoint.id}))
+        self.add(Obj("webhook-delivery-city", "webhook_delivery", 0, "city", {"delivery_id": sent.id}))
 
 
     def _keytasks(self):

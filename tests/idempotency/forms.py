@@ -32,6 +32,7 @@ from webapp.keytasks.models import (
 from webapp.reports.models import InfoItem
 from webapp.reports.queries import reporting_units
 from webapp.scoring.models import Circular, ItemInstruction, ScoringVersion
+from webapp.webhooks.models import WebhookEndpoint
 
 PDF = b"%PDF-1.4\n% idempotency test\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 REPORT = {"title": "青山县白石镇发生山体滑坡", "place": "青山县白石镇龙头村",
@@ -213,6 +214,10 @@ FORMS = [
                  starts_instance=True),
     CreatingForm("keytasks.new_project", "dc", lambda ctx: "/keytasks/projects/", _rows(SpecialProject),
                  lambda ctx: "/keytasks/projects/new", starts_instance=True),
+    CreatingForm("webhooks.create", "admin", lambda ctx: "/admin/webhooks/", _rows(WebhookEndpoint),
+                 lambda ctx: "/admin/webhooks/new",
+                 fill=lambda ctx, org: {"name": "市政务OA", "url": "https://93.184.216.34/govflow",
+                                        "events": ["emergency.late"]}),
     CreatingForm("inbox.copy", "writer_a", lambda ctx: f"/items/{ctx['instance_id']}", _copy_events,
                  lambda ctx: f"/items/{ctx['instance_id']}/copy", _item,
                  lambda ctx, org: {"user_ids": [str(org.users["handler_b"].id)], "note": "供参考"}),

@@ -61,6 +61,7 @@ from webapp.scoring.schemas import InstructionSchema, PublishSchema
 from webapp.search.schemas import SearchArgs
 from webapp.statistics.schemas import ConfirmSchema, MonthSchema, PeriodSchema, ProduceSchema
 from webapp.supervision.schemas import DeskFilterSchema, UrgeSchema
+from webapp.webhooks.schemas import EndpointSchema, EventsSchema
 from webapp.workcal.schemas import YearEntriesSchema
 
 # Every kind of user, the three separated administrators included: a route's parsing runs only for those let in.
@@ -105,6 +106,7 @@ ENDPOINT_SCHEMAS = {
     "api_v1.request_followup": [RequestSchema], "api_v1.record_fault": [FaultSchema],
     "api_v1.validate": [ValidateSchema], "api_v1.deploy": [DeploySchema], "api_v1.statistics": [PeriodSchema],
     "api_v1.monthly": [MonthSchema], "api_v1.ranking": [RankingArgs],
+    "webhooks.create": [EndpointSchema], "webhooks.change_events": [EventsSchema],
 }
 TASK_ENDPOINTS = {"inbox.task", "api.complete", "api_v1.complete", "api_v1.draft"}
 

@@ -82,6 +82,9 @@ class AuditEntry(db.Model):
         "keytasks.import": "导入督查台账", "keytasks.milestone.done": "确认节点完成",
         "keytasks.round.start": "发起重点任务进展报送", "keytasks.site_visit": "重点任务派人督办",
         "keytasks.circular.publish": "签发印发督查通报",
+        "webhooks.endpoint_created": "登记推送端点", "webhooks.endpoint_changed": "修改推送端点事件",
+        "webhooks.endpoint_enabled": "启用推送端点", "webhooks.endpoint_disabled": "停用推送端点",
+        "webhooks.endpoint_deleted": "删除推送端点", "webhooks.delivery_replayed": "重新推送事件",
     }
 
     @property

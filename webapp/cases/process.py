@@ -2,7 +2,8 @@
 import os
 from datetime import date, datetime
 
-from webapp.core import clock
+from webapp.core import clock, hooks
+from webapp.core.links import path_for
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 
@@ -103,9 +104,23 @@ def _project_deadlines(case, deadlines, now):
     if case.closed_dt is not None or not case.deadline_known:
         return
     # The reminder and deadline timers fire exactly at these moments, so each firing re-projects the case.
+    reminded, overdue = case.reminded_dt, case.overdue_dt
     case.reminded_dt = (case.reminded_dt or now) if now >= case.remind_dt else None
     if now >= case.due_dt:
         case.overdue_dt = case.overdue_dt if case.overdue_dt and case.overdue_dt >= case.due_dt else now
+    if case.reminded_dt is not None and reminded is None and now < case.due_dt:
+        _announce("case.near_due", case)
+    if case.overdue_dt is not None and case.overdue_dt != overdue:
+        _announce("case.overdue", case)
+
+
+def _announce(event, case):
+    if case.id is None:
+        db.session.flush()
+    hooks.announce(event, kind="instruction_case", object_id=case.id, instance_id=case.instance_id,
+                   process_key=PROCESS_KEY, title=case.title, unit_id=case.lead_unit_id or case.unit_id,
+                   secrecy=case.secrecy, step=case.stage_label, due_dt=case.due_dt,
+                   link=path_for("cases.detail", case_id=case.id))
 
 
 def forms():

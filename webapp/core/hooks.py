@@ -29,6 +29,10 @@ page_extras = signals.signal("page-extras")
 
 # Platform events
 calendar_year_ready = signals.signal("calendar-year-ready")  # sender: year; user= -> how many records changed
+# What happened to an office's work, for those outside (webhooks): sender: event name ("item.adopted",
+# "case.near_due", "case.overdue", "emergency.late", "circular.published"); facts= a dict of ids, title, unit_id,
+# secrecy, step, due_dt and link (a path), sent by the domain in the transaction that made it happen (see `announce`)
+office_event = signals.signal("office-event")
 
 
 def ask(signal, sender, **kwargs):
@@ -45,6 +49,11 @@ def extras(page, **kwargs):
     for _receiver, answer in page_extras.send(page, **kwargs):
         merged.update(answer or {})
     return merged
+
+
+def announce(event, **facts):
+    """Tell the receivers of `office_event` that `event` happened (in the caller's transaction)."""
+    office_event.send(event, facts=facts)
 
 
 def listen_on_session(listeners):

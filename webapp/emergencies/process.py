@@ -6,7 +6,7 @@ data, written by the handlers; the projectors turn it into `emergencies`, `emerg
 """
 from datetime import datetime
 
-from webapp.core import clock
+from webapp.core import clock, hooks
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 
@@ -100,6 +100,10 @@ def _record_late(emergency, chain):
               .filter_by(emergency_id=emergency.id, kind="late")}
     for level in chain:
         if level.get("late_minutes") and level["level"] not in marked:
+            hooks.announce("emergency.late", kind="emergency", object_id=emergency.id,
+                           instance_id=emergency.instance_id, process_key="emergency_report", title=emergency.title,
+                           unit_id=level["sender_unit_id"], secrecy=emergency.secrecy, step=f"{level['label']}级",
+                           due_dt=_dt(level.get("due_at")), minutes_late=level["late_minutes"])
             db.session.add(ReportingFault(
                 unit_id=level["sender_unit_id"], kind="late", emergency_id=emergency.id, level=level["level"],
                 minutes_late=level["late_minutes"], event_dt=emergency.event_dt, title=emergency.title,

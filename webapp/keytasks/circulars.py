@@ -9,7 +9,7 @@ from sqlalchemy import func
 
 from webapp import audit, engine
 from webapp.auth.models import Unit
-from webapp.core import clock
+from webapp.core import clock, hooks
 from webapp.core.errors import FormInvalid, NotAllowed, NotFound
 from webapp.core.links import path_for
 from webapp.engine.models import HumanTask, InstanceEvent
@@ -165,6 +165,8 @@ def _publish(circular, ledger, instance):
     for unit_id in circular.distribution["lead_unit_ids"]:
         for role in ("handler", "leader"):
             send(title, unit_id=unit_id, role=role, body=circular.summary, link=link)
+    hooks.announce("circular.published", kind="keytask_circular", object_id=circular.id, title=title,
+                   unit_id=ledger.unit_id, secrecy=instance.secrecy, instance_id=instance.id, link=link)
     audit.record("keytasks.circular.publish", summary=title, target_type="keytask_ledger", target_id=ledger.id,
                  user=signed.completed_by if signed else None, detail={"checkpoint": circular.checkpoint.isoformat(),
                                                                       "issue_no": circular.issue_no})

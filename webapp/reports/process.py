@@ -1,7 +1,7 @@
 """Wiring of the info_report process into the engine: its forms and its projector."""
 from datetime import datetime
 
-from webapp.core import clock
+from webapp.core import clock, hooks
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 
@@ -67,7 +67,12 @@ def project_item(instance, data):
         item.editor_remark = feedback.get("remark")
         item.feedback_dt = _dt(feedback.get("feedback_at"))
     if instance.status == "completed":
+        before = item.status
         item.status = "adopted" if item.outcome == "adopt" else "rejected"
+        if item.status == "adopted" and before != "adopted":
+            hooks.announce("item.adopted", kind="info_item", object_id=item.id, instance_id=instance.id,
+                           process_key=PROCESS_KEY, title=item.title, unit_id=item.unit_id,
+                           secrecy=instance.secrecy, step=None, due_dt=None)
 
 
 def forms():

@@ -1,6 +1,6 @@
 """Writes of scoring: a new version of the table, a 批示 on an item, publishing the month's circular."""
 from webapp import audit, months
-from webapp.core import clock
+from webapp.core import clock, hooks
 from webapp.core.errors import FormInvalid, NotAllowed, TaskConflict
 from webapp.core.forms import load
 from webapp.core.links import path_for
@@ -72,4 +72,6 @@ def publish_circular(office, first, raw, user):
             notices.send(title, unit_id=row.unit.id, role=role, link=link,
                          body=f"本单位本月得分 {plain_number(row.score)}，" +
                               (f"排名第 {row.rank} 位。" if row.rank else "因瞒报一票否决，不参加排名。"))
+    hooks.announce("circular.published", kind="scoring_circular", object_id=circular.id, title=title,
+                   unit_id=office.id, secrecy=0, link=path_for("scoring.circular", circular_id=circular.id))
     return circular

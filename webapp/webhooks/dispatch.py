@@ -1,0 +1,148 @@
+"""After commit, hand pending webhook deliveries on, as notices do (webapp/notices/dispatch.py): to RQ when
+REDIS_URL is set (the job `webapp.jobs.deliver_webhook(id)`, id `webhook-delivery-<id>-<attempts>`, a retry
+enqueued with its delay; the timer sweep re-enqueues lost ones), else to a daemon thread of the process that
+attempts every due delivery and looks again every TIMER_SWEEP_SECONDS."""
+import logging
+import math
+import os
+from datetime import timedelta
+
+from flask import current_app, has_app_context
+from sqlalchemy import inspect
+
+from webapp.core import background, clock
+from webapp.core.hooks import listen_on_session
+from webapp.extensions import db
+
+from . import delivery, queries
+from .models import WebhookDelivery
+
+log = logging.getLogger(__name__)
+
+DELIVER_WEBHOOK = "webapp.jobs.deliver_webhook"
+BATCH = 200
+_PENDING = "govflow_webhook_deliveries"  # session.info key: {delivery id: (attempts, next_attempt_dt)}
+_ALIVE = {"queued", "started", "scheduled", "deferred"}
+
+
+def init_app(app):
+    app.config.setdefault("WEBHOOK_ALLOW_HOSTS", os.environ.get("GOVFLOW_WEBHOOK_ALLOW_HOSTS", ""))
+    listen_on_session(_LISTENERS)
+    app.before_request(_start_with_first_request)
+
+
+def _after_flush(session, _flush_context):
+    if not has_app_context():
+        return
+    for obj in (*session.new, *session.dirty):
+        if not isinstance(obj, WebhookDelivery):
+            continue
+        pending = session.info.setdefault(_PENDING, {})
+        if obj.state != "pending":
+            pending.pop(obj.id, None)
+        elif obj in session.new or inspect(obj).attrs["next_attempt_dt"].history.has_changes():
+            pending[obj.id] = (obj.attempts, obj.next_attempt_dt)
+
+
+def _after_commit(session):
+    pending = session.info.pop(_PENDING, None)
+    if not pending or not has_app_context():
+        return
+    app = current_app._get_current_object()
+    if not app.config.get("REDIS_URL"):
+        wake(app)
+        return
+    try:
+        enqueue(pending)
+    except Exception as exc:  # Redis down: the sweep re-enqueues them
+        log.warning("could not enqueue webhook deliveries %s in RQ (the sweep will): %s", sorted(pending), exc)
+
+
+def _forget(session, *_args):
+    session.info.pop(_PENDING, None)
+
+
+def _after_transaction_end(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+_LISTENERS = (("after_flush", _after_flush), ("after_commit", _after_commit), ("after_rollback", _forget),
+              ("after_transaction_end", _after_transaction_end))
+
+
+def job_id(delivery_id, attempts):
+    return f"webhook-delivery-{delivery_id}-{attempts}"
+
+
+def enqueue(pending, q=None):
+    """Enqueue `deliver_webhook` for each {id: (attempts, next_attempt_dt)}, a retry after its delay."""
+    from webapp.engine import scheduling
+
+    q = q or scheduling.queue()
+    now = clock.now()
+    with q.connection.pipeline() as pipe:
+        for delivery_id, (attempts, next_dt) in sorted(pending.items()):
+            options = {"job_id": job_id(delivery_id, attempts), "pipeline": pipe,
+                       "description": f"deliver webhook delivery {delivery_id}, attempt {attempts + 1}"}
+            delay = (next_dt - now).total_seconds()
+            if delay > 0:
+                q.enqueue_in(timedelta(seconds=math.ceil(delay) + 1), DELIVER_WEBHOOK, delivery_id, **options)
+            else:
+                q.enqueue(DELIVER_WEBHOOK, delivery_id, **options)
+        pipe.execute()
+
+
+def requeue_lost(q=None, limit=BATCH):
+    """Re-enqueue due pending deliveries whose job is gone (the timer sweep calls this); returns how many."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    from webapp.engine import scheduling
+
+    q = q or scheduling.queue()
+    cutoff = clock.now() - timedelta(seconds=float(current_app.config["NOTICE_REQUEUE_AFTER_SECONDS"]))
+    lost = {}
+    for delivery_id, attempts in queries.due_deliveries(cutoff, limit):
+        try:
+            job = Job.fetch(job_id(delivery_id, attempts), connection=q.connection)
+        except NoSuchJobError:
+            job = None
+        if job is not None:
+            if job.get_status() in _ALIVE:
+                continue
+            job.delete()
+        lost[delivery_id] = (attempts, clock.now())
+    if lost:
+        enqueue(lost, q)
+    return len(lost)
+
+
+def deliver_due(limit=BATCH):
+    """Attempt every due pending delivery, one transaction each; returns how many were sent."""
+    sent = 0
+    due = queries.due_deliveries(clock.now(), limit)
+    db.session.rollback()
+    for delivery_id, _attempts in due:
+        try:
+            state = delivery.attempt(delivery_id)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("webhook delivery %s failed", delivery_id)
+            continue
+        sent += state == "sent"
+    return sent
+
+
+DELIVERER = background.Background("govflow-webhook-deliverer", deliver_due, "TIMER_SWEEP_SECONDS")
+wake = DELIVERER.wake
+stop = DELIVERER.stop
+
+
+def _start_with_first_request():
+    """Embedded mode: start delivering with the first request, so rows an earlier process left pending (retries
+    due later) go out without waiting for the next event."""
+    app = current_app._get_current_object()
+    if not (DELIVERER.running(app) or app.config.get("REDIS_URL") or app.testing):
+        wake(app)

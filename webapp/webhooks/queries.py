@@ -1,0 +1,62 @@
+"""Reads of webhooks: an office's endpoints and deliveries, the endpoints an event reaches, due deliveries."""
+from sqlalchemy.orm import contains_eager
+
+from webapp.auth.models import Unit
+from webapp.core.errors import NotFound
+from webapp.extensions import db
+
+from .models import WebhookDelivery, WebhookEndpoint
+
+RECENT = 100
+
+
+def endpoints_of(unit_id):
+    return (db.session.query(WebhookEndpoint).filter_by(unit_id=unit_id).order_by(WebhookEndpoint.id).all())
+
+
+def endpoint_of(user, endpoint_id):
+    """An endpoint of the user's unit, or 404 (another office's endpoints are not theirs to know)."""
+    row = db.session.get(WebhookEndpoint, endpoint_id)
+    if row is None or row.unit_id != user.unit_id:
+        raise NotFound("推送端点不存在。")
+    return row
+
+
+def delivery_of(user, delivery_id):
+    row = db.session.get(WebhookDelivery, delivery_id)
+    if row is None or row.endpoint.unit_id != user.unit_id:
+        raise NotFound("推送记录不存在。")
+    return row
+
+
+def recent_deliveries(unit_id, limit=RECENT):
+    return (db.session.query(WebhookDelivery).join(WebhookEndpoint)
+            .options(contains_eager(WebhookDelivery.endpoint)).filter(WebhookEndpoint.unit_id == unit_id)
+            .order_by(WebhookDelivery.id.desc()).limit(limit).all())
+
+
+def _unit_and_above(unit_id):
+    ids, seen = [], set()
+    while unit_id is not None and unit_id not in seen:
+        seen.add(unit_id)
+        ids.append(unit_id)
+        unit_id = db.session.query(Unit.parent_id).filter_by(id=unit_id).scalar()
+    return ids
+
+
+def subscribed(event, unit_id):
+    """Active endpoints that asked for `event`, of the unit it happened at or of a unit above it."""
+    if unit_id is None:
+        return []
+    rows = (db.session.query(WebhookEndpoint)
+            .filter(WebhookEndpoint.active.is_(True), WebhookEndpoint.unit_id.in_(_unit_and_above(unit_id)))
+            .order_by(WebhookEndpoint.id))
+    return [row for row in rows if event in (row.events or [])]
+
+
+def due_deliveries(before, limit):
+    """(id, attempts) of pending deliveries due at `before`, oldest first."""
+    rows = (db.session.query(WebhookDelivery.id, WebhookDelivery.attempts)
+            .filter(WebhookDelivery.state == "pending", WebhookDelivery.next_attempt_dt <= before)
+            .order_by(WebhookDelivery.next_attempt_dt, WebhookDelivery.id).limit(limit))
+    return [(delivery_id, attempts) for delivery_id, attempts in rows]
