@@ -20,6 +20,8 @@ from webapp.attachments import operations as attachment_operations
 from webapp.auth.models import LoginThrottle, Unit, User
 from webapp.cases.operations import register_case
 from webapp.commissions import operations as commission_operations
+from webapp.editorial import issues as editorial_issues
+from webapp.editorial import publications as editorial_publications
 from webapp.emergencies import operations as emergency_operations
 from webapp.engine import verbs
 from webapp.engine.models import HumanTask, ProcessDefinition, ProcessInstance
@@ -27,8 +29,6 @@ from webapp.extensions import db
 from webapp.inbox import operations as inbox_operations
 from webapp.keytasks import circulars as keytask_circulars
 from webapp.keytasks import operations as keytask_operations
-from webapp.editorial import issues as editorial_issues
-from webapp.editorial import publications as editorial_publications
 from webapp.keytasks import projects as keytask_projects
 from webapp.keytasks.models import KeyTaskMilestone, KeyTaskReport
 from webapp.notices.models import Notice

@@ -7,8 +7,8 @@ from webapp.editorial import issues, publications
 from webapp.extensions import db
 
 LINJIANG = {"name": "临江信息", "kind": "regular", "frequency": "weekly", "numbered_per_year": True,
-            "signer_role": "leader", "bao": "市委、市政府领导", "song": "省委办公厅信息处", "fa": "各县（市、区）委办公室",
-            "recipient_unit_ids": [], "active": True}
+            "signer_role": "leader", "bao": "市委、市政府领导", "song": "省委办公厅信息处",
+            "fa": "各县（市、区）委办公室", "recipient_unit_ids": [], "active": True}
 
 
 def staff(org):
