@@ -3,6 +3,7 @@ from flask import Response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from webapp import idempotency, workbooks
+from webapp.audit.views_helper import viewed
 from webapp.core.access import role_required
 from webapp.core.errors import FormInvalid, NotFound
 from webapp.core.roles import SECRECY_LEVELS, URGENCY_LEVELS
@@ -45,8 +46,10 @@ def start_issue(publication_id):
 @login_required
 def issue(issue_id):
     row = issues.get_visible(current_user, issue_id)
-    return render_template("editorial/issue.html", issue=row, history=issues.history(row),
+    page = render_template("editorial/issue.html", issue=row, history=issues.history(row),
                            may_manage=publications.is_editor_of(current_user, row.publication.unit_id))
+    viewed(row, current_user)  # a secret issue's reading is audited
+    return page
 
 
 def _signed(issue_id):
@@ -60,9 +63,11 @@ def _signed(issue_id):
 @login_required
 def issue_print(issue_id):
     row = _signed(issue_id)
-    return render_template("editorial/issue_print.html", sheet=issue_sheet(row),
+    page = render_template("editorial/issue_print.html", sheet=issue_sheet(row),
                            back_url=url_for("editorial.issue", issue_id=row.id),
                            pdf_url=url_for("editorial.issue_pdf_file", issue_id=row.id))
+    viewed(row, current_user)
+    return page
 
 
 @bp.route("/issues/<int:issue_id>.pdf")

@@ -82,6 +82,10 @@ class PublicationIssue(db.Model):
         return self.signed_dt is not None
 
     @property
+    def title(self):  # what the audit log names when a secret issue is read
+        return self.label
+
+    @property
     def label(self):
         """《临江信息》2026年第37期 (or the draft's name before it has a number)."""
         if self.number is None:
