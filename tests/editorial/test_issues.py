@@ -13,8 +13,8 @@ from tests.web_helpers import page_doc, signed_in, text_of
 from webapp.core.errors import FormInvalid
 from webapp.editorial import issues
 from webapp.editorial.models import IssueEntry, PublicationIssue
-from webapp.engine import runner
-from webapp.engine.models import InstanceEvent
+from webapp.engine import runner, serializer, store
+from webapp.engine.models import InstanceEvent, ProcessInstance
 from webapp.extensions import db
 from webapp.notices.models import Notice
 
@@ -188,3 +188,42 @@ def test_unsigned_issues_are_the_offices_and_are_not_printed(app, org):
     assert chief.get(f"/editorial/issues/{issue.id}/print").status_code == 404
     writer, _token = signed_in(app, "writer_a")
     assert writer.get(f"/editorial/issues/{issue.id}").status_code == 404
+
+
+def test_saved_state_restores_equal_at_every_step(org):
+    """SpiffWorkflow's habit: the issue's workflow saved and restored mid-run comes back equal, spec referenced."""
+    staff(org)
+    pub = publication(org, signer_role="principal")
+    item = adopted(org, "甲县春耕进展顺利")
+    issue, _task = issues.start(org.users["editor"], pub)
+    db.session.commit()
+    for username, form in [("editor", compile_form([(item, "", "")])), ("chief", {"decision": "approve"}),
+                           ("city_principal", {"decision": "return", "opinion": "请加编者按。"}),
+                           ("editor", compile_form([(item, "", "值得关注。")])), ("chief", {"decision": "approve"}),
+                           ("city_principal", {"decision": "sign"})]:
+        instance = db.session.get(ProcessInstance, issue.instance_id)
+        workflow = store.restore(instance)
+        assert serializer.dumps(workflow) == instance.state_json
+        assert '"spec"' not in instance.state_json
+        act(org, username, issue.instance_id, form)
+    assert store.restore(db.session.get(ProcessInstance, issue.instance_id)).is_completed()
+    assert _issue(issue.id).entries[0].note == "值得关注。"
+
+
+def test_a_returned_issue_opens_with_its_last_compilation(app, org):
+    staff(org)
+    pub = publication(org)
+    first = adopted(org, "甲县春耕进展顺利")
+    second = adopted(org, "乙县防汛准备就绪", writer="writer_b")
+    issue, _task = issues.start(org.users["editor"], pub)
+    db.session.commit()
+    act(org, "editor", issue.instance_id,
+        compile_form([(second, "乙县防汛：准备就绪", "请各地借鉴。"), (first, "", "")]))
+    act(org, "chief", issue.instance_id, {"decision": "return", "opinion": "顺序调整。"})
+    client, _token = signed_in(app, "editor")
+    doc = page_doc(client.get(f"/tasks/{open_task(issue.instance_id).id}"))
+    chosen = [doc.get_element_by_id(f"item_{n}").xpath("option[@selected]/@value") for n in (1, 2, 3)]
+    assert chosen == [[str(second.id)], [str(first.id)], []]
+    assert doc.get_element_by_id("headline_1").value == "乙县防汛：准备就绪"
+    assert doc.get_element_by_id("note_1").text_content() == "请各地借鉴。"
+    assert "顺序调整。" in text_of(doc.get_element_by_id("history"))

@@ -22,6 +22,7 @@ def task_subject(row):
     for n, entry in enumerate(issue.entries if issue else [], start=1):
         values.update({f"item_{n}": entry.item_id, f"headline_{n}": entry.headline, f"note_{n}": entry.note})
     return {"issue": issue, "task_data": values, "subject_template": "editorial/_issue_subject.html",
+            "history": issues.history(issue) if issue else [],
             "issue_candidates": issues.candidates(issue.publication, issue) if issue else [],
             "slots": range(1, MAX_ENTRIES + 1), "secrecy_levels": SECRECY_LEVELS, "urgency_levels": URGENCY_LEVELS}
 
