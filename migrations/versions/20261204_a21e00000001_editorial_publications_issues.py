@@ -52,6 +52,8 @@ def upgrade():
         sa.Column('secrecy', sa.SmallInteger(), nullable=False),
         sa.Column('urgency', sa.String(length=16), nullable=False),
         sa.Column('distribution', sa.JSON(), nullable=True),
+        sa.Column('masthead', sa.String(length=32), nullable=True),
+        sa.Column('issuer', sa.String(length=128), nullable=True),
         sa.Column('signed_by_id', sa.Integer(), nullable=True),
         sa.Column('signed_dt', sa.DateTime(timezone=True), nullable=True),
         sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),

@@ -7,11 +7,12 @@ from io import BytesIO
 import pytest
 from pdfminer.high_level import extract_text
 
-from tests.editorial.helpers import adopted, at, compile_form, publication, signed_issue, staff
+from tests.editorial.helpers import LINJIANG, adopted, at, compile_form, publication, signed_issue, staff
 from tests.helpers import act, new_item, open_task
 from tests.web_helpers import page_doc, signed_in, text_of
 from webapp.core.errors import FormInvalid
-from webapp.editorial import issues
+from webapp.editorial import issues, publications
+from webapp.editorial.issue_print import issue_sheet
 from webapp.editorial.models import IssueEntry, PublicationIssue
 from webapp.engine import runner, serializer, store
 from webapp.engine.models import InstanceEvent, ProcessInstance
@@ -74,6 +75,13 @@ def test_an_issue_of_three_items_through_a_return_to_signed(org):
     assert (org.units["city"].id, "leader", "《临江信息》2026年第1期已印发") in told
     assert (org.units["county-a"].id, "writer", "“甲县春耕进展顺利”已刊用于《临江信息》2026年第1期") in told
     assert not any(unit == org.units["county-b"].id and "已刊用" in title for unit, _role, title in told)
+
+    # Frozen: the publication renamed and the items' texts aside, the signed issue says what it said.
+    publications.update(org.users["editor"], pub, {**LINJIANG, "name": "临江要情"})
+    db.session.commit()
+    again = _issue(issue.id)
+    assert (again.label, issue_sheet(again).masthead, issue_sheet(again).issuer) == (
+        "《临江信息》2026年第1期", "临江信息", "市委办信息科")
 
 
 def test_the_principal_signs_when_the_publication_says_so(org):

@@ -41,7 +41,8 @@ def issue_sheet(issue):
     dist = issue.distribution or {}
     return IssueSheet(
         secrecy=SECRECY_LEVELS.get(issue.secrecy, ""), urgency=URGENCY_LEVELS.get(issue.urgency, ""),
-        masthead=publication.name, issue=f"{issue.year}年第{issue.number}期", issuer=publication.unit.name,
+        masthead=issue.masthead or publication.name, issue=f"{issue.year}年第{issue.number}期",
+        issuer=issue.issuer or publication.unit.name,
         date=_day(issue.signed_dt),
         entries=[(e.headline, e.note, e.body or "", e.unit_name or "") for e in issue.entries],
         distribution=[(label, dist.get(key) or NONE) for label, key in (("报", "bao"), ("送", "song"), ("发", "fa"))])

@@ -144,6 +144,7 @@ def _sign_off(issue, instance):
     issue.number = next_number(publication, issue.year)
     issue.signed_dt = now
     issue.signed_by_id = signed.completed_by_id if signed else None
+    issue.masthead, issue.issuer = publication.name, publication.unit.name
     issue.distribution = {"bao": publication.bao, "song": publication.song, "fa": publication.fa,
                           "recipient_unit_ids": list(publication.recipient_unit_ids or [])}
     for entry in issue.entries:

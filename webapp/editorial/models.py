@@ -68,6 +68,8 @@ class PublicationIssue(db.Model):
     secrecy = db.Column(db.SmallInteger, nullable=False, default=0)
     urgency = db.Column(db.String(16), nullable=False, default="normal")
     distribution = db.Column(db.JSON)  # {"bao", "song", "fa", "recipient_unit_ids"} frozen at sign-off
+    masthead = db.Column(db.String(32))  # the publication's name as printed, frozen at sign-off
+    issuer = db.Column(db.String(128))  # the office's name as printed (编印单位), frozen at sign-off
     signed_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
     signed_by = db.relationship("User", foreign_keys=[signed_by_id])
     signed_dt = db.Column(UTCDateTime())
@@ -90,7 +92,7 @@ class PublicationIssue(db.Model):
         """《临江信息》2026年第37期 (or the draft's name before it has a number)."""
         if self.number is None:
             return f"《{self.publication.name}》（待签发）"
-        return f"《{self.publication.name}》{self.year}年第{self.number}期"
+        return f"《{self.masthead or self.publication.name}》{self.year}年第{self.number}期"
 
 
 class IssueEntry(db.Model):
