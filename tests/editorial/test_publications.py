@@ -38,6 +38,18 @@ def test_an_office_starts_with_the_former_list_and_adopts_from_its_own(org):
     assert db.session.get(InfoItem, item.id).publication == "临江信息"
 
 
+def test_an_office_that_stopped_every_publication_adopts_into_none(org):
+    office = org.units["city-info"].id
+    for row in publications.of_unit(office):
+        row.active = False
+    db.session.commit()
+    item = _at_edit(org)
+    with pytest.raises(FormInvalid) as refused:
+        runner.complete(open_task(item.instance_id).id, org.users["editor"],
+                        {"decision": "adopt", "publication": "专报"})
+    assert refused.value.fields == {"publication": ["请选择本单位的刊物"]}
+
+
 def test_the_adoption_form_lists_the_offices_publications(app, org):
     publication(org)
     item = _at_edit(org)

@@ -29,7 +29,8 @@ def check_review(form, data):
 def publications_of(unit_id):
     """The publications the office `unit_id` adopts into: its own (`hooks.publication_choices`), or the former
     fixed list when no domain answers."""
-    return hooks.ask(hooks.publication_choices, "reports", unit_id=unit_id) or list(PUBLICATIONS)
+    names = hooks.ask(hooks.publication_choices, "reports", unit_id=unit_id)
+    return list(PUBLICATIONS) if names is None else names
 
 
 def check_edit(form, data):
