@@ -72,6 +72,9 @@ def test_editors_configure_their_offices_publications_on_its_pages(app, org):
     row = db.session.query(Publication).filter_by(name="临江信息").one()
     assert (row.unit_id, row.recipient_unit_ids, row.frequency) == (org.units["city-info"].id,
                                                                     [org.units["county-a"].id], "weekly")
+    elsewhere = client.post("/editorial/publications/new", data={**form, **once(), "name": "别处信息",
+                                                                 "recipient_unit_ids": [str(org.units["prov"].id)]})
+    assert elsewhere.status_code == 422 and "分发单位只能是" in elsewhere.get_data(as_text=True)
     again = client.post("/editorial/publications/new", data={**form, **once()})
     assert again.status_code == 422 and "本单位已有同名刊物" in again.get_data(as_text=True)
     edited = client.post(f"/editorial/publications/{row.id}/edit", data={**form, "signer_role": "principal"})

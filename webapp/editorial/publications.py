@@ -51,6 +51,9 @@ def get_for_editor(user, publication_id):
 
 
 def _apply(publication, values):
+    allowed = {u.id for u in recipient_choices(publication.unit_id)}
+    if set(values.get("recipient_unit_ids") or []) - allowed:
+        raise FormInvalid({"recipient_unit_ids": ["分发单位只能是本单位的上级单位及其所属单位"]})
     for key in ("name", "kind", "frequency", "signer_role", "bao", "song", "fa"):
         setattr(publication, key, values[key])
     publication.numbered_per_year = values["numbered_per_year"]
