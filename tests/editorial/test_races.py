@@ -4,8 +4,9 @@ from tests.editorial.helpers import adopted, compile_form, publication, staff
 from tests.engine.test_concurrency import _in_threads
 from tests.helpers import act, open_task
 from webapp.auth.models import User
+from webapp.core.errors import FormInvalid
 from webapp.editorial import issues
-from webapp.editorial.models import PublicationIssue
+from webapp.editorial.models import IssueEntry, PublicationIssue
 from webapp.engine import runner
 from webapp.extensions import db
 
@@ -33,3 +34,29 @@ def test_two_issues_signed_at_once_get_two_numbers(app, org):
     db.session.expire_all()
     numbers = sorted(i.number for i in db.session.query(PublicationIssue))
     assert numbers == [1, 2]
+
+
+def test_one_item_compiled_into_two_issues_at_once_goes_into_one(app, org):
+    staff(org)
+    pub = publication(org)
+    item = adopted(org, "甲县春耕进展顺利")
+    rows, editors = [], ["editor", "editor_low"]
+    for username in editors:
+        issue, task = issues.start(org.users[username], pub)
+        db.session.commit()
+        rows.append(task.id)
+    user_ids = [org.users[u].id for u in editors]
+
+    def compile_it(index):
+        try:
+            runner.complete(rows[index], db.session.get(User, user_ids[index]), compile_form([(item, "", "")]))
+        except FormInvalid as exc:
+            db.session.rollback()
+            return ("refused", exc.fields)
+        return "compiled"
+
+    results = _in_threads(app, 2, compile_it)
+    refused = ("refused", {"item_1": ["该信息未采用于本刊物，或已编入其他一期"]})
+    assert sorted(results, key=str) == [refused, "compiled"]
+    db.session.expire_all()
+    assert db.session.query(IssueEntry).filter_by(item_id=item.id).count() == 1

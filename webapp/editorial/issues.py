@@ -61,8 +61,10 @@ def candidates(publication, issue=None):
 
 def check_compile(form, data):
     """The slots name items adopted into this publication and in no other issue; the issue is marked at least as
-    secret as its most secret item (read under the instance lock when the step is submitted)."""
+    secret as its most secret item (read under the instance lock when the step is submitted, then the publication's:
+    two issues compiled at once cannot both take one item)."""
     publication = db.session.get(Publication, data.get("publication_id"))
+    lock_publication(publication)
     issue = (db.session.query(PublicationIssue)
              .join(ProcessInstance, ProcessInstance.id == PublicationIssue.instance_id)
              .filter(ProcessInstance.business_key == data.get("issue_key")).one_or_none())
@@ -91,10 +93,13 @@ def _sync_entries(issue, data):
     db.session.flush()
     existing = {entry.item_id: entry for entry in issue.entries}
     for position, (item_id, headline, note) in enumerate(entries, start=1):
-        entry = existing.get(item_id) or IssueEntry(issue=issue, item_id=item_id)
         item = db.session.get(InfoItem, item_id)
+        entry = existing.get(item_id)
+        if entry is None:
+            entry = IssueEntry(item_id=item_id)
+            db.session.add(entry)
+            issue.entries.append(entry)
         entry.position, entry.headline, entry.note = position, headline or item.title, note
-        db.session.add(entry)
 
 
 def project_issue(instance, data):
