@@ -44,8 +44,8 @@ def register_extensions(app):
 
 # Every domain declares what it brings in its package's __init__.py (`core.domain.Domain`); this is the list.
 DOMAINS = ("ops", "auth", "audit", "organisation", "workcal", "notices", "attachments", "reports", "commissions",
-           "scoring", "cases", "supervision", "keytasks", "emergencies", "statistics", "inbox", "designer", "sheets",
-           "search", "admin", "api", "webhooks")
+           "scoring", "cases", "supervision", "keytasks", "editorial", "emergencies", "statistics", "inbox", "designer",
+           "sheets", "search", "admin", "api", "webhooks")
 
 
 def register_engine(app):

@@ -173,6 +173,14 @@ def _county_a(w, o):
     return {"unit": w.ids["county-a"]}
 
 
+def city_editor(p, o, w):
+    """City-info's editors keep its publications."""
+    return p.unit == "city-info" and p.has("editor")
+
+
+PUBLICATION_FORM = {"name": "矩阵新刊", "kind": "regular", "frequency": "weekly", "numbered_per_year": "1",
+                    "signer_role": "leader", "bao": "", "song": "", "fa": "", "active": "1"}
+
 EMERGENCY_FORM = {"title": "矩阵测试紧急信息", "place": "某地", "summary": "矩阵测试。",
                   "event_time": "2026-03-02T08:30", "urgency": "urgent", "secrecy": "0", "sign_mode": "leader"}
 
@@ -301,6 +309,16 @@ MATRIX = {
     "keytasks.circular_pdf": Entry(("keytask_circular",), get=opener),
     "keytasks.circular_by_instance": Entry(("keytask_circular",), get=desk),
     "keytasks.projects_index": Entry(get=desk),
+    # --- the editorial desk (刊物编辑) ------------------------------------------------------------------------------
+    "editorial.index": Entry(get=role("editor")),
+    "editorial.new_publication": Entry(post=nobody_else(role("editor")), body=lambda w, p, o: PUBLICATION_FORM),
+    "editorial.publication": Entry(("publication",), get=city_editor),
+    "editorial.edit_publication": Entry(("publication",), post=nobody_else(city_editor),
+                                        body=lambda w, p, o: {**PUBLICATION_FORM, "name": "矩阵信息"}),
+    "editorial.start_issue": Entry(("publication",), post=nobody_else(city_editor)),
+    "editorial.issue": Entry(("issue",), get=opener),
+    "editorial.issue_print": Entry(("issue",), get=lambda p, o, w: opener(p, o, w) and o.name == "issue-signed"),
+    "editorial.issue_pdf_file": Entry(("issue",), get=lambda p, o, w: opener(p, o, w) and o.name == "issue-signed"),
     "keytasks.new_project": Entry(post=nobody_else(role("supervisor"))),
     "keytasks.project": Entry(("project",), get=desk),
     "keytasks.project_by_instance": Entry(("project",), get=desk),

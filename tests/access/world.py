@@ -20,6 +20,8 @@ from webapp.attachments import operations as attachment_operations
 from webapp.auth.models import LoginThrottle, Unit, User
 from webapp.cases.operations import register_case
 from webapp.commissions import operations as commission_operations
+from webapp.editorial import issues as editorial_issues
+from webapp.editorial import publications as editorial_publications
 from webapp.emergencies import operations as emergency_operations
 from webapp.engine import verbs
 from webapp.engine.models import HumanTask, ProcessDefinition, ProcessInstance
@@ -68,6 +70,8 @@ NAMES = {
     "keytask": ("keytask-a", "keytask-b"),
     "project": ("project-city",),
     "keytask_circular": ("keytask-circular",),
+    "publication": ("publication-city",),
+    "issue": ("issue-signed", "issue-reviewing"),
 }
 
 
@@ -124,6 +128,7 @@ def _org():
     factory.user("duty_city_low", "city-duty", ["duty"], clearance=0)
     factory.user("leader_city", "city", ["leader"])
     factory.user("leader_city_low", "city", ["leader"], clearance=0)
+    factory.user("chief_info", "city-info", ["verifier"])  # the information office's 科长 (刊物审核)
     db.session.commit()
     return factory
 
@@ -243,6 +248,7 @@ class Builder:
         self._office_rows()
         self._organisation()
         self._keytasks()
+        self._editorial()
         built = {kind: tuple(o.name for o in self.objects.values() if o.kind == kind) for kind in NAMES}
         assert built == NAMES, "world.NAMES must list what the builder makes"
         ids = {name: user.id for name, user in org.users.items()} | {ANONYMOUS: 0}
@@ -449,6 +455,36 @@ class Builder:
         self.add(Obj("keytask-circular", "keytask_circular", 0, "city-dc",
                      {"circular_id": circular.id, "instance_id": circular.instance_id}, title=ledger.title,
                      readers=desk | units, openers=desk | units))
+
+
+    def _editorial(self):
+        """City-info's 《矩阵信息》: an issue of county-a's adopted public item signed off (its office, the city's
+        leaders and county-a open it), another waiting for the 科长 (the office and the city's leaders only)."""
+        org, people = self.org, self.people
+        pub = editorial_publications.create(org.users["editor"], {
+            "name": "矩阵信息", "kind": "regular", "frequency": "weekly", "numbered_per_year": True,
+            "signer_role": "leader", "bao": "市委领导", "song": "", "fa": "", "recipient_unit_ids": [], "active": True})
+        db.session.commit()
+        self.add(Obj("publication-city", "publication", 0, "city-info", {"publication_id": pub.id}))
+        office = members(people, {"city-info"}, 0) | members(people, {"city"}, 0, ["leader", "principal"])
+        for name, steps in (("issue-signed", (("chief_info", {"decision": "approve"}),
+                                              ("leader_city", {"decision": "sign"}))), ("issue-reviewing", ())):
+            item, title = _item(org, "writer_a", 0)
+            for username, form in (("verifier_a", {"decision": "pass"}), ("leader_a", {"decision": "pass"}),
+                                   ("editor", {"decision": "adopt", "publication": "矩阵信息"})):
+                act(org, username, item.instance_id, form)
+            issue, _task = editorial_issues.start(org.users["editor"], pub)
+            db.session.commit()
+            headline = _title(0)
+            act(org, "editor", issue.instance_id, {"secrecy": "0", "urgency": "normal", "item_1": str(item.id),
+                                                   "headline_1": headline})
+            for username, form in steps:
+                act(org, username, issue.instance_id, form)
+            openers = office | (members(people, {"county-a"}, 0) if steps else frozenset())
+            self.add(Obj(name, "issue", 0, "city-info", {"issue_id": issue.id, "instance_id": issue.instance_id},
+                         title=headline, readers=openers, openers=openers))
+            self.add(Obj(f"{name}-item", "issue_item", 0, "county-a", {"item_id": item.id},
+                         title=title, readers=members(people, {"county-a", "city-info"}, 0)))
 
 
 def _instance(obj):

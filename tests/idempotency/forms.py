@@ -17,6 +17,7 @@ from webapp.cases.models import InstructionCase, SiteVisit
 from webapp.commissions import operations as commission_operations
 from webapp.commissions.models import Commission
 from webapp.core import clock
+from webapp.editorial.models import Publication, PublicationIssue
 from webapp.emergencies import operations as emergency_operations
 from webapp.emergencies.models import Emergency, EmergencyFollowUp, ReportingFault
 from webapp.engine.models import InstanceEvent, ProcessInstance
@@ -119,6 +120,20 @@ def _ledger(org):
     return {"ledger_id": ledger.id, "task_id": task.id}
 
 
+_PUBLICATIONS = itertools.count(1)
+
+
+def _publication(org):
+    """A publication of city-info, each its own name (names are unique per office)."""
+    from webapp.editorial import publications
+
+    publication = publications.create(org.users["editor"], {
+        "name": f"临江信息{next(_PUBLICATIONS)}", "kind": "regular", "frequency": "weekly", "numbered_per_year": True,
+        "signer_role": "leader", "bao": "", "song": "", "fa": "", "recipient_unit_ids": [], "active": True})
+    db.session.commit()
+    return {"publication_id": publication.id}
+
+
 # --- rows -------------------------------------------------------------------------------------------------------
 
 def _rows(model, **filters):
@@ -218,6 +233,11 @@ FORMS = [
                  lambda ctx: "/admin/webhooks/new",
                  fill=lambda ctx, org: {"name": "市政务OA", "url": "https://93.184.216.34/govflow",
                                         "events": ["emergency.late"]}),
+    CreatingForm("editorial.new_publication", "editor", lambda ctx: "/editorial/", _rows(Publication),
+                 lambda ctx: "/editorial/publications/new", fill=lambda ctx, org: {"name": "领导参阅件"}),
+    CreatingForm("editorial.start_issue", "editor", lambda ctx: f"/editorial/publications/{ctx['publication_id']}",
+                 _rows(PublicationIssue), lambda ctx: f"/editorial/publications/{ctx['publication_id']}/issues",
+                 _publication, starts_instance=True),
     CreatingForm("inbox.copy", "writer_a", lambda ctx: f"/items/{ctx['instance_id']}", _copy_events,
                  lambda ctx: f"/items/{ctx['instance_id']}/copy", _item,
                  lambda ctx, org: {"user_ids": [str(org.users["handler_b"].id)], "note": "供参考"}),

@@ -24,6 +24,9 @@ from webapp.cases.schemas import RuleSchema, SiteVisitSchema
 from webapp.commissions.schemas import CommissionSchema
 from webapp.core import clock, forms
 from webapp.designer.schemas import DeploySchema, MigrateSchema, ValidateSchema, VersionArgs
+from webapp.editorial import issues as editorial_issues
+from webapp.editorial import publications as editorial_publications
+from webapp.editorial.schemas import PublicationSchema, StartIssueSchema
 from webapp.emergencies import operations as emergency_operations
 from webapp.emergencies.schemas import FaultSchema, FollowUpSchema, PhoneSchema, RecordArgs, ReportSchema, RequestSchema
 from webapp.engine import runner
@@ -98,6 +101,8 @@ ENDPOINT_SCHEMAS = {
     "keytasks.site_visit": [KeyTaskVisitSchema], "keytasks.circular": [CircularArgs],
     "keytasks.circular_xlsx": [CircularArgs], "keytasks.draft_circular": [StartCircularSchema],
     "reports.discard": [DiscardSchema], "search.index": [SearchArgs],
+    "editorial.new_publication": [PublicationSchema], "editorial.edit_publication": [PublicationSchema],
+    "editorial.start_issue": [StartIssueSchema],
     "api_v1.inbox": [ListArgs], "api_v1.report_emergency": [ReportSchema], "api_v1.emergencies": [EmergencyArgs],
     "api_tokens.issue": [IssueSchema], "api_tokens.service_issue": [ServiceIssueSchema],
     "api_v1.transfer": [TransferSchema], "api_v1.return_to": [ReturnSchema],
@@ -186,15 +191,32 @@ def world(app, org):
                                                 "milestones": "2026-06-30 完成方案"}, org.users["dc"])
     db.session.commit()
     multi = _multi_instance_rows(org, ledger)
-    ids = {"row": compose.id, "instance": item.instance_id, "item": item.id, "case": case.id,
+    publication, issue = _editorial(org)
+    ids = {"publication": publication.id, "issue": issue.id,
+           "row": compose.id, "instance": item.instance_id, "item": item.id, "case": case.id,
            "ledger": ledger.id, "task": task.id, "emergency": emergency.id, "unit": org.users["writer_a"].unit_id,
-           "user": org.users["writer_b"].id, "task_rows": [compose.id, register.id, *multi]}
+           "user": org.users["writer_b"].id,
+           "task_rows": [compose.id, register.id, *multi, _open_row(issue.instance_id)]}
     clients = {}
     for username in USERS:
         client = app.test_client()
         clients[username] = (client, login(client, username))
     definition = db.session.query(ProcessDefinition).first()
     return {"ids": ids, "clients": clients, "process_key": definition.process_key, "version": definition.version}
+
+
+def _editorial(org):
+    """A publication of city-info and an issue at its compile step (its slots fuzzed through the task page)."""
+    publication = editorial_publications.create(org.users["editor"], {
+        "name": "模糊测试信息", "kind": "regular", "frequency": "weekly", "numbered_per_year": True,
+        "signer_role": "leader", "bao": "", "song": "", "fa": "", "recipient_unit_ids": [], "active": True})
+    issue, _task = editorial_issues.start(org.users["editor"], publication)
+    db.session.commit()
+    return publication, issue
+
+
+def _open_row(instance_id):
+    return db.session.query(HumanTask).filter_by(instance_id=instance_id, state="open").one().id
 
 
 def _multi_instance_rows(org, ledger):
@@ -225,6 +247,7 @@ def _url_value(arg, converter, world, draw):
         real = {"row_id": draw(st.sampled_from(ids["task_rows"])), "instance_id": ids["instance"],
                 "item_id": ids["item"], "case_id": ids["case"], "emergency_id": ids["emergency"],
                 "unit_id": ids["unit"], "user_id": ids["user"], "ledger_id": ids["ledger"], "task_id": ids["task"],
+                "publication_id": ids["publication"], "issue_id": ids["issue"],
                 "version": world["version"]}.get(arg, 1)
         return draw(st.sampled_from([real, real, 1, 2**31 - 1]))
     if arg == "process_key":

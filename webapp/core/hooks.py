@@ -26,6 +26,8 @@ instance_link = signals.signal("instance-link")  # instance_id= -> the page of t
 # What another domain adds to a page (sender: the page's endpoint, e.g. "reports.detail"; obj=, user= -> a dict
 # merged into the page's context, see `extras`): the 批示 recorded for scoring on an item's page
 page_extras = signals.signal("page-extras")
+# The publications an office adopts items into (sender: "reports"; unit_id= -> their names, in order, or None)
+publication_choices = signals.signal("publication-choices")
 
 # Platform events
 calendar_year_ready = signals.signal("calendar-year-ready")  # sender: year; user= -> how many records changed

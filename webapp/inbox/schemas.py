@@ -6,7 +6,7 @@ from webapp.inputs.fields import Choice, Flag, Id, IdList, IntChoice, Integer, T
 from webapp.inputs.schemas import FormSchema, QuerySchema
 
 TABS = {"todo": "待办", "done": "已办", "started": "我发起的", "copied": "抄送我的", "urges": "催办记录"}
-TYPES = {"info": "信息", "case": "批示件", "emergency": "紧急信息", "keytask": "重点任务"}
+TYPES = {"info": "信息", "case": "批示件", "emergency": "紧急信息", "keytask": "重点任务", "issue": "刊物"}
 DUE_STATES = {"overdue": "已超期", "near_due": "临近到期"}
 SORTS = {"time": "按时间（新→旧）", "due": "按办理期限", "urgency": "按紧急程度"}
 DIRECTIONS = {"received": "催办我的", "sent": "我发出的"}

@@ -1,7 +1,10 @@
 """Form checks that need the people behind the next step: a secret item never goes where nobody may open it."""
 from webapp.auth.models import Unit
+from webapp.core import hooks
 from webapp.extensions import db
 from webapp.staffing import uncleared_refusal
+
+from .schemas import PUBLICATIONS
 
 
 def check_compose(form, data):
@@ -23,4 +26,21 @@ def check_review(form, data):
     return {"decision": [refusal]} if refusal else None
 
 
-CHECKS = {"reports.compose": check_compose, "reports.review": check_review}
+def publications_of(unit_id):
+    """The publications the office `unit_id` adopts into: its own (`hooks.publication_choices`), or the former
+    fixed list when no domain answers."""
+    names = hooks.ask(hooks.publication_choices, "reports", unit_id=unit_id)
+    return list(PUBLICATIONS) if names is None else names
+
+
+def check_edit(form, data):
+    """采用 places the item in one of the adopting office's publications."""
+    if form.get("decision") != "adopt":
+        return None
+    office = (data.get("upward") or {}).get("target_unit_id")
+    if office is None or form.get("publication") in publications_of(office):
+        return None
+    return {"publication": ["请选择本单位的刊物"]}
+
+
+CHECKS = {"reports.compose": check_compose, "reports.review": check_review, "reports.edit": check_edit}

@@ -6,6 +6,8 @@ from webapp.inputs.fields import Choice, Flag, IntChoice, LocalDateTime, Text
 from webapp.inputs.schemas import FormSchema
 
 CATEGORIES = ["经济运行", "社会稳定", "民生保障", "安全生产", "生态环境", "党的建设", "社情民意", "其他"]
+# The publications every office started with; each office now keeps its own (webapp/editorial, asked through
+# `hooks.publication_choices`), and scoring weighs adoptions by these names.
 PUBLICATIONS = ["汇要", "内参", "上报", "重要信息", "专报", "领导参阅"]
 
 
@@ -47,7 +49,7 @@ class EditSchema(FormSchema):
 
     @validates_schema
     def _publication_on_adopt(self, data, **kwargs):
-        if data.get("decision") == "adopt" and data.get("publication") not in PUBLICATIONS:
+        if data.get("decision") == "adopt" and not (data.get("publication") or "").strip():
             raise ValidationError("采用时请选择刊物", "publication")
         if data.get("decision") == "return" and not data.get("opinion", "").strip():
             raise ValidationError("退回时必须填写意见", "opinion")

@@ -7,7 +7,8 @@ from webapp.core import clock, hooks
 from webapp.engine import diagram_state
 
 from . import drafts, queries
-from .schemas import CATEGORIES, PUBLICATIONS
+from .checks import publications_of
+from .schemas import CATEGORIES
 
 bp = Blueprint("reports", __name__)
 
@@ -16,7 +17,8 @@ def task_subject(row):
     """The item beside an information-report task's form."""
     item = queries.item_for_instance(row.instance_id)
     return {"item": item, "history": queries.history(item) if item else [], "categories": CATEGORIES,
-            "publications": PUBLICATIONS, "task_data": item.form_values() if item else {},
+            "publications": publications_of(item.target_unit_id) if item and item.target_unit_id else [],
+            "task_data": item.form_values() if item else {},
             "notice_template": "reports/_task_notice.html", "subject_template": "reports/_task_subject.html",
             "discardable": drafts.discardable_task(current_user, item) is not None}
 
