@@ -3,6 +3,7 @@ import time
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import event
 
 from webapp.core import clock
 from webapp.extensions import db
@@ -64,4 +65,7 @@ def advance(delta):
     db.session.flush()
     if _cache is not None:
         _cache.invalidate()
+        # Anything reading the clock before the commit (a sealing or delivery thread woken by another commit) reads
+        # the old offset through its own connection and caches it: read it again once this one is committed.
+        event.listen(db.session(), "after_commit", lambda _session: _cache.invalidate(), once=True)
     return timedelta(seconds=setting.offset_seconds)
