@@ -1,7 +1,8 @@
-"""The SQL statements of one engine step, counted: a whole information report (six user tasks: 采编, 核实审核
-returned, 采编 again, 核实审核, 审签, 主要领导审签, 编辑处理) run in-process, each `runner.complete` counted with a
-`before_cursor_execute` listener, on SQLite and, with DATABASE_URL, on PostgreSQL. The bound is what the step
-needs today, so that it cannot creep back (issue 24: ≤ 10 on average); a lazy load inside a step is a defect."""
+"""The SQL statements of one engine step, counted: a whole information report (seven steps of its five user
+tasks: 采编, 核实审核 returned, 采编 again, 核实审核, 审签, 主要领导审签, 编辑处理) run in-process, each
+`runner.complete` counted with a `before_cursor_execute` listener, on SQLite and, with DATABASE_URL, on
+PostgreSQL. The bound is what the step needs today, so that it cannot creep back (issue 24 aims at 10 on
+average); a lazy load inside a step is a defect."""
 import os
 
 from sqlalchemy import event
@@ -9,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from tests.helpers import COMPOSE, open_task
 from webapp.audit import sealer
-from webapp.engine import runner
 from webapp.audit.models import AuditEntry
+from webapp.engine import runner
 from webapp.engine.models import ProcessInstance
 from webapp.extensions import db
 from webapp.reports.operations import create_item
@@ -22,7 +23,9 @@ STEPS = [("writer_a", {**COMPOSE, "importance": "important"}),
          ("leader_a", {"decision": "pass"}),
          ("principal_a", {"decision": "pass"}),
          ("editor", {"decision": "adopt", "publication": "汇要", "opinion": "予以采用"})]
-MAX_AVERAGE = 19.3  # statements per completed step, measured (7 steps: 135); issue 24 aims at 10
+# Statements per completed step, as measured (SQLite 15 and PostgreSQL 14 in every step: PostgreSQL takes the
+# lock in the SELECT that reads the instance, SQLite needs a no-op UPDATE first). Issue 24 aims at 10.
+MAX_AVERAGE = {"sqlite": 15, "postgresql": 14}
 
 
 class Counter:
@@ -48,7 +51,8 @@ class Counter:
 
     def orm(self, state):
         if state.is_relationship_load and state.lazy_loaded_from is not None:
-            self.lazy.append(f"{state.lazy_loaded_from.class_.__name__}: {' '.join(str(state.statement).split())[:160]}")
+            sql = " ".join(str(state.statement).split())
+            self.lazy.append(f"{state.lazy_loaded_from.class_.__name__}: {sql[:160]}")
 
 
 def _run_item(org, monkeypatch):
@@ -85,6 +89,6 @@ def test_a_step_sends_few_statements_and_loads_nothing_lazily(org, monkeypatch):
     counts, lazy = _run_item(org, monkeypatch)
     average = sum(counts) / len(counts)
     assert len(counts) == 7
-    assert average <= MAX_AVERAGE, (average, counts)
+    assert average <= MAX_AVERAGE[db.engine.dialect.name], (average, counts)
     assert lazy == [], "; ".join(entry[:60] for entry in lazy)
     assert db.session.query(AuditEntry).filter(AuditEntry.seq.is_(None)).count() == 0  # sealed after all
