@@ -100,12 +100,13 @@ def _armed_timers(workflow):
                 yield task, TimerEventDefinition.get_datetime(value)
 
 
-def project(instance, workflow, arrivals=None, known_open_rows=None):
+def project(instance, workflow, arrivals=None, known_open_rows=None, known_timer_rows=None):
     """Bring human_tasks, timers, status and the domain row in line with `workflow`.
 
     `arrivals` maps a task id to columns its newly opened row starts with (who it goes back to, and why).
     `known_open_rows`: the instance's open rows as read under its lock in this transaction (those still open are
-    the open rows: only this step changes them); None reads them.
+    the open rows: only this step changes them); None reads them. `known_timer_rows`: likewise the armed and held
+    timer rows ([] for an instance inserted in this transaction); None reads them.
     Returns the timer rows that fired since the last projection.
     """
     data = markings.overlay(instance, current_data(workflow))  # markings are the row's, never the data's
@@ -139,8 +140,10 @@ def project(instance, workflow, arrivals=None, known_open_rows=None):
     waiting_state = "armed" if instance.status == "running" else "held"
 
     armed = {str(t.id): (t, due) for t, due in _armed_timers(workflow)}
-    timer_rows = (db.session.query(Timer)
-                  .filter(Timer.instance_id == instance.id, Timer.state.in_(("armed", "held"))).all())
+    timer_rows = known_timer_rows
+    if timer_rows is None:
+        timer_rows = (db.session.query(Timer)
+                      .filter(Timer.instance_id == instance.id, Timer.state.in_(("armed", "held"))).all())
     fired_rows = []
     for row in timer_rows:
         if row.task_uuid in armed:

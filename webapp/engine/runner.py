@@ -79,16 +79,17 @@ def run_guarded(instance, workflow, step, actor=None):
         return message
 
 
-def persist(instance, workflow, incident=None, arrivals=None, open_rows=None):
+def persist(instance, workflow, incident=None, arrivals=None, open_rows=None, new=False):
     """Save the state (lock_version + 1 on flush), project it into rows and record fired timers.
 
     `open_rows`: the instance's open task rows as read under its lock in this transaction (then not read again).
+    `new`: the instance was inserted in this transaction, so it has no task or timer rows to read yet.
     Returns the timer rows that fired in this step, whichever operation made them fire.
     """
     markings.stamp(instance, workflow)  # whatever a reset or a merge put into the data, the row's markings win
     store.save(instance, workflow)
     markings.sync_task_rows(instance)
-    fired = project(instance, workflow, arrivals, open_rows)
+    fired = project(instance, workflow, arrivals, [] if new else open_rows, known_timer_rows=[] if new else None)
     for timer in fired:
         record_event(instance.id, "timer", step_key=timer.step_key, step_label=timer.step_label,
                 data={"due": timer.due_dt.isoformat(), "fired": timer.fired_dt.isoformat()})
@@ -140,7 +141,7 @@ def start(process_key, user, data, business_key=None):
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=store.script_engine_for(instance.id))
     workflow.task_tree.data.update(data)  # the start task's data flows into every later task
     record_event(instance.id, "start", user, data={"process": process_key, "version": definition.version})
-    persist(instance, workflow, run_guarded(instance, workflow, advance, user))
+    persist(instance, workflow, run_guarded(instance, workflow, advance, user), new=True)
     return instance
 
 
