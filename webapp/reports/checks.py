@@ -1,8 +1,5 @@
 """Form checks that need the people behind the next step: a secret item never goes where nobody may open it."""
-from sqlalchemy.orm import joinedload
-
-from webapp.auth.models import Unit
-from webapp.extensions import db
+from webapp.auth.org import with_upward_units
 from webapp.staffing import uncleared_refusal
 
 
@@ -15,23 +12,14 @@ def check_compose(form, data):
 def check_review(form, data):
     """A passed item ends with the upward office's editors (reports.submit_upward routes it there), so every
     核实审核/审签 that passes it refuses a secret item that office has no cleared editor for."""
-    if form.get("decision") != "pass":
-        return None
-    unit = _with_upward_units(data.get("unit_id")) if data.get("unit_id") else None
+    if form.get("decision") != "pass" or int(data.get("secrecy") or 0) <= 0:
+        return None  # not secret: every editor may take it (`uncleared_refusal` refuses nothing), no unit is read
+    unit = with_upward_units(data.get("unit_id")) if data.get("unit_id") else None
     target = unit.upward_info_unit() if unit is not None else None
     if target is None:
         return None
     refusal = uncleared_refusal(target.id, "editor", data.get("secrecy"), "上报")
     return {"decision": [refusal]} if refusal else None
-
-
-def _with_upward_units(unit_id):
-    """The unit with what `upward_info_unit` walks (its parent, the parent's parent and their sub-units) in one
-    statement instead of a lazy load each."""
-    parent = joinedload(Unit.parent)
-    return (db.session.query(Unit)
-            .options(parent.joinedload(Unit.children), parent.joinedload(Unit.parent).joinedload(Unit.children))
-            .filter(Unit.id == unit_id).one_or_none())
 
 
 CHECKS = {"reports.compose": check_compose, "reports.review": check_review}
