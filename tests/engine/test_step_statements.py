@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tests.helpers import COMPOSE, open_task
 from webapp.audit import sealer
 from webapp.audit.models import AuditEntry
+from webapp.auth.views import load_user
 from webapp.engine import runner
 from webapp.engine.models import ProcessInstance
 from webapp.extensions import db
@@ -23,9 +24,10 @@ STEPS = [("writer_a", {**COMPOSE, "importance": "important"}),
          ("leader_a", {"decision": "pass"}),
          ("principal_a", {"decision": "pass"}),
          ("editor", {"decision": "adopt", "publication": "汇要", "opinion": "予以采用"})]
-# Statements per completed step, as measured (SQLite 15 and PostgreSQL 14 in every step: PostgreSQL takes the
-# lock in the SELECT that reads the instance, SQLite needs a no-op UPDATE first). Issue 24 aims at 10.
-MAX_AVERAGE = {"sqlite": 15, "postgresql": 14}
+# Statements per completed step, as measured: SQLite 14 in every step but 主要领导审签's 15 (the handler that
+# submits upward reads the unit tree), PostgreSQL one fewer in each (the lock is the SELECT that reads the
+# instance there; SQLite needs a no-op UPDATE first). Issue 24 aims at 10.
+MAX_AVERAGE = {"sqlite": 99 / 7, "postgresql": 92 / 7}
 
 
 class Counter:
@@ -67,7 +69,7 @@ def _run_item(org, monkeypatch):
         row_id = open_task(item.instance_id).id
         user = org.users[username]
         db.session.expire_all()  # each step a request of its own: nothing carried over in the session
-        user = db.session.get(type(user), user.id)
+        user = load_user(user.get_id())  # as the request's user loader has it
         with Counter() as counter:
             runner.complete(row_id, user, form)
             db.session.commit()
