@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, g
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
 
 from webapp.core import clock
@@ -95,3 +96,10 @@ def colleagues(unit_id, role, secrecy):
         .order_by(User.name)
         .all()
     )
+
+
+def user_for_request(user_id):
+    """The user a request acts as, with their unit and roles in the same statement: every request needs them
+    (access checks, the audit entry's actor), so none is a lazy load later; None when there is no such user."""
+    return (db.session.query(User).options(joinedload(User.unit), joinedload(User.role_rows))
+            .filter(User.id == user_id).one_or_none())

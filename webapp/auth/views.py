@@ -15,7 +15,7 @@ from webapp.inputs.urls import safe_target
 
 from . import oidc, operations, sessions
 from .models import SecurityPolicy, User
-from .queries import FIELDS, must_change_password, policy
+from .queries import FIELDS, must_change_password, policy, user_for_request
 from .schemas import ChangePasswordSchema, LoginSchema, SecurityPolicySchema
 
 bp = Blueprint("auth", __name__)
@@ -30,7 +30,7 @@ def load_user(alternative_id):
     user_id, _, version = alternative_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None  # a cookie from before sessions carried a version
-    user = db.session.get(User, int(user_id))
+    user = user_for_request(int(user_id))
     if user is None or user.session_version != int(version):
         return None
     return user

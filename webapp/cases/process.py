@@ -2,6 +2,7 @@
 import os
 from datetime import date, datetime
 
+from webapp import engine
 from webapp.core import clock, hooks
 from webapp.core.links import path_for
 from webapp.engine.models import HumanTask, InstanceEvent
@@ -60,8 +61,7 @@ def project_case(instance, data):
 
     _project_last_report(case, instance.id)
 
-    open_task = (db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open")
-                 .order_by(HumanTask.id).first())
+    open_task = next(iter(engine.open_rows(instance)), None)
     if instance.status == "completed":
         case.stage = "archived"
         case.closed_dt = case.closed_dt or now

@@ -61,9 +61,12 @@ def answer(user, commission_id, form, submit):
     return drafts.first_save(user, form, submit, commission_id=commission_id)
 
 
-def project_answer(instance, _data):
+def project_answer(instance, data):
     """The item's unit answered its commission when the item was first submitted (`hooks.instance_projected`,
-    after the item's own projector)."""
+    after the item's own projector). An item answers a commission only when its start data names one (the item's
+    projector copies `commission_id` from the data): no other item is read again."""
+    if data.get("commission_id") is None:
+        return
     item = item_for_instance(instance.id)
     if item is not None:
         mark_answered(item)

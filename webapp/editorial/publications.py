@@ -15,12 +15,12 @@ def is_editor_of(user, unit_id):
 
 def of_unit(unit_id, active_only=False):
     """The office's publications in its order; an office that has none yet starts with the former fixed list."""
-    query = db.session.query(Publication).filter_by(unit_id=unit_id)
-    if query.first() is None and db.session.get(Unit, unit_id) is not None:
+    query = db.session.query(Publication).filter_by(unit_id=unit_id).order_by(Publication.position, Publication.id)
+    rows = query.all()  # one statement on every adoption: the check asks for the choices
+    if not rows and db.session.get(Unit, unit_id) is not None:
         seed(unit_id)
-    if active_only:
-        query = query.filter_by(active=True)
-    return query.order_by(Publication.position, Publication.id).all()
+        rows = query.all()
+    return [p for p in rows if p.active] if active_only else rows
 
 
 def seed(unit_id):

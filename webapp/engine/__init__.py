@@ -11,6 +11,7 @@ An import-linter contract in pyproject.toml holds the domains to that.
 """
 from .diagram import diagram_state, task_data
 from .host import configure
+from .projection import open_rows
 from .runner import complete, fire_timers, may_act, record_event, retry, save_draft, signal, start, terminate
 from .store import lock_instance, lock_instances
 from .verbs import (
@@ -26,6 +27,6 @@ from .verbs import (
 
 __all__ = [
     "claim", "complete", "configure", "diagram_state", "fire_timers", "lock_instance", "lock_instances", "may_act",
-    "record_event", "release", "retry", "return_targets", "return_to", "save_draft", "signal", "start", "task_data",
-    "terminate", "transfer", "transfer_candidates", "withdraw", "withdrawable",
+    "open_rows", "record_event", "release", "retry", "return_targets", "return_to", "save_draft", "signal", "start",
+    "task_data", "terminate", "transfer", "transfer_candidates", "withdraw", "withdrawable",
 ]

@@ -80,6 +80,17 @@ def _open_row(instance, workflow, task, data):
     )
 
 
+def open_rows(instance):
+    """The instance's open task rows in id order. While `project` runs the domain projectors: the rows it left
+    open, without a query or a flush (the rows it opened, not flushed yet, come last in the order they were
+    added, which is the order of their ids once flushed); otherwise read from the database."""
+    rows = getattr(instance, "projected_open_rows", None)
+    if rows is None:
+        return (db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open")
+                .order_by(HumanTask.id).all())
+    return sorted((row for row in rows if row.state == "open"), key=lambda row: (row.id is None, row.id or 0))
+
+
 def _armed_timers(workflow):
     for task in workflow.get_tasks(state=TaskState.WAITING):
         event = getattr(task.task_spec, "event_definition", None)
@@ -89,16 +100,22 @@ def _armed_timers(workflow):
                 yield task, TimerEventDefinition.get_datetime(value)
 
 
-def project(instance, workflow, arrivals=None):
+def project(instance, workflow, arrivals=None, known_open_rows=None, known_timer_rows=None):
     """Bring human_tasks, timers, status and the domain row in line with `workflow`.
 
     `arrivals` maps a task id to columns its newly opened row starts with (who it goes back to, and why).
+    `known_open_rows`: the instance's open rows as read under its lock in this transaction (those still open are
+    the open rows: only this step changes them); None reads them. `known_timer_rows`: likewise the armed and held
+    timer rows ([] for an instance inserted in this transaction); None reads them.
     Returns the timer rows that fired since the last projection.
     """
     data = markings.overlay(instance, current_data(workflow))  # markings are the row's, never the data's
 
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").all()
+    if known_open_rows is None:
+        open_rows = db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").all()
+    else:
+        open_rows = [row for row in known_open_rows if row.state == "open"]
     for row in open_rows:
         if row.task_uuid in ready:
             row.title = str(data.get("title") or row.title)[:256]
@@ -123,8 +140,10 @@ def project(instance, workflow, arrivals=None):
     waiting_state = "armed" if instance.status == "running" else "held"
 
     armed = {str(t.id): (t, due) for t, due in _armed_timers(workflow)}
-    timer_rows = (db.session.query(Timer)
-                  .filter(Timer.instance_id == instance.id, Timer.state.in_(("armed", "held"))).all())
+    timer_rows = known_timer_rows
+    if timer_rows is None:
+        timer_rows = (db.session.query(Timer)
+                      .filter(Timer.instance_id == instance.id, Timer.state.in_(("armed", "held"))).all())
     fired_rows = []
     for row in timer_rows:
         if row.task_uuid in armed:
@@ -151,7 +170,13 @@ def project(instance, workflow, arrivals=None):
         )
 
     key = instance.definition.process_key
-    hooks.instance_projected.send(key, instance=instance, data=data)  # the domain keeps its own row in step
+    # The projection context: the domain's projectors read the rows left open here through `open_rows`, not
+    # again from the database. Held only while they run.
+    instance.projected_open_rows = [row for row in open_rows if row.state == "open"] + opened
+    try:
+        hooks.instance_projected.send(key, instance=instance, data=data)  # the domain keeps its own row in step
+    finally:
+        instance.projected_open_rows = None
     if opened and hooks.task_opened.receivers:
         db.session.flush()
         for row in opened:

@@ -79,15 +79,17 @@ def run_guarded(instance, workflow, step, actor=None):
         return message
 
 
-def persist(instance, workflow, incident=None, arrivals=None):
+def persist(instance, workflow, incident=None, arrivals=None, open_rows=None, new=False):
     """Save the state (lock_version + 1 on flush), project it into rows and record fired timers.
 
+    `open_rows`: the instance's open task rows as read under its lock in this transaction (then not read again).
+    `new`: the instance was inserted in this transaction, so it has no task or timer rows to read yet.
     Returns the timer rows that fired in this step, whichever operation made them fire.
     """
     markings.stamp(instance, workflow)  # whatever a reset or a merge put into the data, the row's markings win
     store.save(instance, workflow)
     markings.sync_task_rows(instance)
-    fired = project(instance, workflow, arrivals)
+    fired = project(instance, workflow, arrivals, [] if new else open_rows, known_timer_rows=[] if new else None)
     for timer in fired:
         record_event(instance.id, "timer", step_key=timer.step_key, step_label=timer.step_label,
                 data={"due": timer.due_dt.isoformat(), "fired": timer.fired_dt.isoformat()})
@@ -139,35 +141,48 @@ def start(process_key, user, data, business_key=None):
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=store.script_engine_for(instance.id))
     workflow.task_tree.data.update(data)  # the start task's data flows into every later task
     record_event(instance.id, "start", user, data={"process": process_key, "version": definition.version})
-    persist(instance, workflow, run_guarded(instance, workflow, advance, user))
+    persist(instance, workflow, run_guarded(instance, workflow, advance, user), new=True)
     return instance
 
 
 def lock_open_row(task_row_id, user):
     """Lock the task's instance and re-read the open row the user may act on; returns (row, instance)."""
+    row, instance, _open_rows = _lock_open_rows(task_row_id, user)
+    return row, instance
+
+
+def _lock_open_rows(task_row_id, user):
+    """`lock_open_row`, re-reading every open row of the instance in the one statement; returns
+    (row, instance, open rows)."""
     row = db.session.get(HumanTask, task_row_id)
     if row is None:
         raise NotFound("任务不存在")
     instance = store.lock_instance(row.instance_id)
-    row = db.session.query(HumanTask).filter_by(id=task_row_id).populate_existing().one()
-    if row.state != "open":
+    open_rows = (db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open")
+                 .populate_existing().all())
+    if row not in open_rows:
         raise TaskConflict("该任务已被他人处理或已撤销，请刷新待办列表。")
     check_may_act(user, row)
-    return row, instance
+    return row, instance, open_rows
 
 
 def locked_task(task_row_id, user):
     """Lock the task's instance, re-read the row, check access; returns (row, instance, workflow, task)."""
-    row, instance = lock_open_row(task_row_id, user)
+    return _locked_task(task_row_id, user)[:4]
+
+
+def _locked_task(task_row_id, user):
+    """`locked_task`, and the instance's open rows as read under the lock (for `persist`)."""
+    row, instance, open_rows = _lock_open_rows(task_row_id, user)
     if instance.status == "incident":
         raise TaskConflict("该流程处于异常状态，待管理员处理后再办理。")
     workflow = store.restore(instance)
     incident = run_guarded(instance, workflow, advance, user)  # due timers win before the submit
     task = find_task(workflow, row.task_uuid)
     if incident or task is None or task.state != TaskState.READY:
-        persist(instance, workflow, incident)
+        persist(instance, workflow, incident, open_rows=open_rows)
         raise TaskConflict("该任务已被处理（可能已超时自动流转），请刷新后查看。", keep_changes=True)
-    return row, instance, workflow, task
+    return row, instance, workflow, task, open_rows
 
 
 def _validated_form(task_row_id, user, raw_form, partial=False):
@@ -188,7 +203,7 @@ def complete(task_row_id, user, raw_form):
 
 def _complete(task_row_id, user, raw_form):
     form = _validated_form(task_row_id, user, raw_form)
-    row, instance, workflow, task = locked_task(task_row_id, user)
+    row, instance, workflow, task, open_rows = _locked_task(task_row_id, user)
     if row.form_key:
         forms.check(row.form_key, form, task.data)
     _take_markings(instance, form, user, row)
@@ -204,18 +219,18 @@ def _complete(task_row_id, user, raw_form):
     incident = run_guarded(instance, workflow, advance, user)
     if workflow.is_completed():
         record_event(instance.id, "end")
-    persist(instance, workflow, incident)
+    persist(instance, workflow, incident, open_rows=open_rows)
     return instance
 
 
 def save_draft(task_row_id, user, raw_form):
     """Keep a partly filled form on the open task without completing it."""
     form = _validated_form(task_row_id, user, raw_form, partial=True)
-    row, instance, workflow, task = locked_task(task_row_id, user)
+    row, instance, workflow, task, open_rows = _locked_task(task_row_id, user)
     _take_markings(instance, form, user, row)
     task.data.update(form)
     record_event(instance.id, "save_draft", user, data=_loggable(form), row=row)
-    persist(instance, workflow)
+    persist(instance, workflow, open_rows=open_rows)
     return instance
 
 

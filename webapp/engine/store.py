@@ -1,5 +1,6 @@
 """Loading and saving instances under the per-instance lock."""
 from sqlalchemy import text
+from sqlalchemy.orm import joinedload
 
 from webapp.core.errors import NotFound
 from webapp.extensions import db
@@ -16,12 +17,14 @@ def script_engine_for(instance_id):
 def lock_instance(instance_id):
     """Take the instance's write lock for the rest of the transaction and return it fresh.
 
-    PostgreSQL: a row lock (SELECT ... FOR UPDATE). SQLite: a no-op UPDATE, which
+    PostgreSQL: a row lock (SELECT ... FOR UPDATE OF the instance's row only). SQLite: a no-op UPDATE, which
     takes the database's write lock at once (the file is the unit of locking there).
+    The definition row (without its XML) comes in the same statement: restoring and projecting need it.
     """
-    query = db.session.query(ProcessInstance).filter_by(id=instance_id).populate_existing()
+    query = (db.session.query(ProcessInstance).filter_by(id=instance_id)
+             .options(joinedload(ProcessInstance.definition, innerjoin=True)).populate_existing())
     if db.session.get_bind().dialect.name == "postgresql":
-        instance = query.with_for_update().one_or_none()
+        instance = query.with_for_update(of=ProcessInstance).one_or_none()
     else:
         db.session.execute(
             text("UPDATE process_instances SET lock_version = lock_version WHERE id = :id"), {"id": instance_id}

@@ -21,11 +21,12 @@ def task_opened(_process_key, row):
         return None
     if row.assignee_id is not None and row.assignee_id == _acting_user_id():
         return None  # e.g. the draft a writer has just started
-    if _same_step_again(row):
+    previous = queries.last_completed(row.instance_id) if row.arrival is None else None  # read once
+    if _same_step_again(row, previous):
         return None  # e.g. a case's 进展反馈: the unit's 办理 stays open, nothing new reached anyone
     what = f"「{row.step_label}」：{row.title}"
     arrival, reason = row.arrival, row.arrival_note
-    returned_by = _returned_by_decision(row)
+    returned_by = _returned_by_decision(row, previous)
     if returned_by is not None:
         arrival, reason = "returned", returned_by.opinion
     if arrival == "returned":
@@ -44,20 +45,19 @@ def task_transferred(row):
                            secrecy=row.secrecy, user_id=row.assignee_id)
 
 
-def _same_step_again(row):
-    """Whether `row` reopens the step its unit has just completed (a loop of a step onto itself)."""
+def _same_step_again(row, previous):
+    """Whether `row` reopens the step its unit has just completed (`previous`, a loop of a step onto itself)."""
     if row.arrival is not None:
         return False
-    previous = queries.last_completed(row.instance_id)
     return (previous is not None and previous.id != row.id and previous.step_key == row.step_key
             and previous.unit_id == row.unit_id and previous.outcome != "return")
 
 
-def _returned_by_decision(row):
-    """The step whose decision was "return" (退回修改 through the diagram's own path), if that opened `row`."""
+def _returned_by_decision(row, previous):
+    """The step whose decision was "return" (退回修改 through the diagram's own path, `previous`), if that opened
+    `row`."""
     if row.arrival is not None:
         return None
-    previous = queries.last_completed(row.instance_id)
     return previous if previous is not None and previous.outcome == "return" else None
 
 

@@ -1,7 +1,6 @@
 """Form checks that need the people behind the next step: a secret item never goes where nobody may open it."""
-from webapp.auth.models import Unit
+from webapp.auth.org import with_upward_units
 from webapp.core import hooks
-from webapp.extensions import db
 from webapp.staffing import uncleared_refusal
 
 from .schemas import PUBLICATIONS
@@ -16,9 +15,9 @@ def check_compose(form, data):
 def check_review(form, data):
     """A passed item ends with the upward office's editors (reports.submit_upward routes it there), so every
     核实审核/审签 that passes it refuses a secret item that office has no cleared editor for."""
-    if form.get("decision") != "pass":
-        return None
-    unit = db.session.get(Unit, data.get("unit_id")) if data.get("unit_id") else None
+    if form.get("decision") != "pass" or int(data.get("secrecy") or 0) <= 0:
+        return None  # not secret: every editor may take it (`uncleared_refusal` refuses nothing), no unit is read
+    unit = with_upward_units(data.get("unit_id")) if data.get("unit_id") else None
     target = unit.upward_info_unit() if unit is not None else None
     if target is None:
         return None

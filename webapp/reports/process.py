@@ -1,8 +1,8 @@
 """Wiring of the info_report process into the engine: its forms and its projector."""
 from datetime import datetime
 
+from webapp import engine
 from webapp.core import clock, hooks
-from webapp.engine.models import HumanTask
 from webapp.extensions import db
 
 from .checks import CHECKS
@@ -47,10 +47,7 @@ def project_item(instance, data):
     item.submitted_dt = _dt(upward.get("submitted_at"))
     item.updated_dt = now
 
-    db.session.flush()
-    open_task = (
-        db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open").order_by(HumanTask.id).first()
-    )
+    open_task = next(iter(engine.open_rows(instance)), None)
     if open_task is not None:
         item.current_step = open_task.step_label
         item.status = STEP_STATUS.get(open_task.step_key, open_task.step_key)

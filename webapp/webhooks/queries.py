@@ -36,12 +36,12 @@ def recent_deliveries(unit_id, limit=RECENT):
 
 
 def _unit_and_above(unit_id):
-    ids, seen = [], set()
-    while unit_id is not None and unit_id not in seen:
-        seen.add(unit_id)
-        ids.append(unit_id)
-        unit_id = db.session.query(Unit.parent_id).filter_by(id=unit_id).scalar()
-    return ids
+    """The unit and every unit above it, as a subquery: one statement with the endpoints on every step, not one
+    per level (a recursive CTE; the tree has no cycles, UNION drops a repeat all the same)."""
+    chain = db.select(Unit.id, Unit.parent_id).where(Unit.id == unit_id).cte("unit_chain", recursive=True)
+    above = db.aliased(Unit)
+    chain = chain.union(db.select(above.id, above.parent_id).join(chain, above.id == chain.c.parent_id))
+    return db.select(chain.c.id)
 
 
 def subscribed(event, unit_id):
