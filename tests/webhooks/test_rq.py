@@ -44,3 +44,28 @@ def test_enqueued_after_commit_and_retried_on_the_schedule(rq_app, org, receiver
     finally:
         rq_app.config["NOTICE_REQUEUE_AFTER_SECONDS"] = saved
     assert Job.exists(retry, connection=queue.connection)
+
+
+def test_a_real_rq_worker_posts_the_signed_delivery(rq_app, org, receiver, endpoint, tmp_path,  # noqa: F811
+                                                    monkeypatch):
+    """A worker process of its own (`rq worker`, as in production) takes the job the commit enqueued, checks the
+    address again, signs and posts: the receiver verifies the signature with the endpoint's secret."""
+    import time
+
+    from tests.engine.test_rq_timers import rq_workers
+    from webapp.webhooks import signing
+    from webapp.webhooks.models import WebhookEndpoint
+
+    from .conftest import wait_for_row
+
+    monkeypatch.setenv("GOVFLOW_WEBHOOK_ALLOW_HOSTS", "127.0.0.1")  # the worker reads its settings from the env
+    secret = signing.unseal(db.session.query(WebhookEndpoint).one().secret_encrypted)
+    with rq_workers(rq_app, tmp_path, count=1):
+        start_item(org)
+        (row,) = db.session.query(WebhookDelivery).all()
+        (request,) = receiver.wait_for(1, timeout=30)
+        row = wait_for_row(row.id, "sent", 1, timeout=30)
+    _path, headers, body = request
+    assert row.state == "sent" and row.attempts == 1
+    assert headers["X-GovFlow-Event"] == "task.opened" and headers["X-GovFlow-Delivery"] == str(row.id)
+    assert signing.verify(secret, headers["X-GovFlow-Signature"], body, time.time())
