@@ -386,3 +386,42 @@ def test_a_service_account_never_signs_in_and_acts_through_an_admins_token(app, 
     writer_csrf = login(writer, "writer_a")
     assert writer.get("/admin/service-tokens").status_code == 403
     assert writer.post(f"/admin/service-tokens/{row.id}/revoke", data={"csrf_token": writer_csrf}).status_code == 403
+
+
+def test_copy_upload_and_a_service_token_run_once_per_key(app, org):
+    import io
+
+    from webapp.attachments.models import Attachment
+    from webapp.inbox.models import InstanceCopy
+
+    _c, _csrf, writer = _issue(app, "writer_a", scopes=("read", "act"))
+    api = app.test_client()
+    instance_id = api.post("/api/v1/items", headers=_bearer(writer)).get_json()["item"]["instance_id"]
+    keyed = {**_bearer(writer), "Idempotency-Key": "copy-key-0001"}
+    body = {"user_ids": [org.users["writer_a2"].id], "note": "请阅"}
+    first = api.post(f"/api/v1/instances/{instance_id}/copy", json=body, headers=keyed)
+    again = api.post(f"/api/v1/instances/{instance_id}/copy", json=body, headers=keyed)
+    assert first.status_code == again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert db.session.query(InstanceCopy).filter_by(instance_id=instance_id).count() == 1
+
+    keyed = {**_bearer(writer), "Idempotency-Key": "upload-key-0001"}
+    pdf = b"%PDF-1.4\n% once\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+    answers = [api.post(f"/api/v1/instances/{instance_id}/attachments", headers=keyed,
+                        data={"file": (io.BytesIO(pdf), "说明.pdf")}, content_type="multipart/form-data")
+               for _ in range(2)]
+    assert [a.status_code for a in answers] == [201, 201], answers[0].get_data(as_text=True)
+    assert answers[1].headers["Idempotent-Replayed"] == "true"
+    assert db.session.query(Attachment).filter_by(instance_id=instance_id).count() == 1
+
+    from webapp.auth.models import User
+
+    service = User(username="svc_once", name="对接", unit=org.units["county-a"], clearance=0, is_service=True)
+    service.set_password("unused-Pa55word!")
+    db.session.add(service)
+    db.session.commit()
+    admin = app.test_client()
+    csrf = login(admin, "admin")
+    form = {"csrf_token": csrf, "account_id": str(service.id), "name": "OA", "days": "30", "scopes": ["read"], **once()}
+    first, again = admin.post("/admin/service-tokens", data=form), admin.post("/admin/service-tokens", data=form)
+    assert first.status_code == 201 and again.status_code == 302 and "gf_" not in again.get_data(as_text=True)
+    assert db.session.query(ApiToken).filter_by(user_id=service.id).count() == 1

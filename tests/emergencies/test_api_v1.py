@@ -34,3 +34,27 @@ def test_phone_reports_followups_requests_and_faults_through_tokens(app, org):
     assert fault.status_code == 201, fault.get_data(as_text=True)
     assert fault.get_json()["fault"]["kind_label"]
     assert api.post("/api/v1/faults", headers=_bearer(writer), json={}).status_code == 403
+
+
+def test_followups_and_requests_run_once_per_idempotency_key(app, org):
+    from webapp.emergencies.models import EmergencyFollowUp
+    from webapp.extensions import db
+
+    clock.set_fixed(local("2026-03-09 10:30:00"))
+    _c, _csrf, writer = _issue(app, "writer_a", scopes=("read", "act"))
+    _c, _csrf, editor = _issue(app, "editor", scopes=("read", "act"))
+    api = app.test_client()
+    reported = api.post("/api/v1/emergencies", headers=_bearer(writer), json={
+        **REPORT, "event_time": "2026-03-09T10:00", "sign_mode": "skip", "skip_reason": "抢时间"}).get_json()
+    reported = reported["emergency"]  # straight to the city's information office
+    for secret, path, body in (
+            (writer, "followups", {"followup_kind": "followup", "body": "第1次续报：救援进展。", "sign_mode": "leader"}),
+            (editor, "requests", {"due_time": "2026-03-09T14:00", "note": "请续报伤亡情况"})):
+        headers = {**_bearer(secret), "Idempotency-Key": f"{path}-key-0001"}
+        url = f"/api/v1/emergencies/{reported['id']}/{path}"
+        before = db.session.query(EmergencyFollowUp).count()
+        first, again = api.post(url, json=body, headers=headers), api.post(url, json=body, headers=headers)
+        assert first.status_code == again.status_code == 201, first.get_data(as_text=True)
+        assert again.get_json() == first.get_json() and again.headers["Idempotent-Replayed"] == "true"
+        db.session.expire_all()
+        assert db.session.query(EmergencyFollowUp).count() == before + 1, path

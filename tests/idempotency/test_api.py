@@ -34,7 +34,8 @@ def test_a_repeat_with_the_same_key_answers_the_first_response_and_creates_nothi
     keyed = {**headers, "Idempotency-Key": f"{name}-0001"}
     changed = client.post(path, json={**body, "title": "另一件事"}, headers=keyed)
     assert changed.status_code == 422
-    assert changed.get_json()["message"].startswith("Idempotency-Key 已用于另一个内容不同的请求")
+    refusal = changed.get_json()  # /api/v1 answers problem details: the message is their `detail`
+    assert refusal.get("message", refusal.get("detail")).startswith("Idempotency-Key 已用于另一个内容不同的请求")
     assert _rows(rows) == before + 1
 
 

@@ -32,17 +32,11 @@ def bearer_secret():
     return secret.strip() if scheme.lower() == "bearer" else None
 
 
-def uses_token():
-    return request.path.startswith("/api/v1/") and bearer_secret() is not None
-
-
 def authenticate():
     """Before every /api/v1 request."""
     g.api_token = None
     secret = bearer_secret()
     if secret is None:
-        if request.endpoint and request.endpoint.startswith("api-docs"):
-            return
         if not current_user.is_authenticated:
             raise Unauthorized("请先登录，或在 Authorization 头中提供有效的访问令牌。")
         return
