@@ -48,7 +48,7 @@ def test_followups_and_requests_run_once_per_idempotency_key(app, org):
         **REPORT, "event_time": "2026-03-09T10:00", "sign_mode": "skip", "skip_reason": "抢时间"}).get_json()
     reported = reported["emergency"]  # straight to the city's information office
     for secret, path, body in (
-            (writer, "followups", {"followup_kind": "followup", "body": "第1次续报：救援进展。", "sign_mode": "leader"}),
+            (writer, "followups", {"body": "第1次续报：救援进展。", "sign_mode": "leader"}),
             (editor, "requests", {"due_time": "2026-03-09T14:00", "note": "请续报伤亡情况"})):
         headers = {**_bearer(secret), "Idempotency-Key": f"{path}-key-0001"}
         url = f"/api/v1/emergencies/{reported['id']}/{path}"
