@@ -20,10 +20,12 @@ def submit_upward(ctx, unit_id):
 @handler("reports.record_feedback")
 def record_feedback(ctx, decision, publication=None, remark=""):
     """Summarise the editor's decision as the feedback the writer and unit receive (反馈)."""
-    labels = {"adopt": "采用", "reject": "不采用", "return": "退回修改"}
+    labels = {"adopt": "采用", "reject": "不采用", "return": "退回修改", "merge": "综合"}
     summary = labels.get(decision, decision)
     if decision == "adopt" and publication:
         summary = f"采用于《{publication}》"
+    elif decision == "merge" and remark:
+        summary = remark  # 已综合入《…》
     writer = ctx.data.get("author_id")
     recipient = {"user_id": writer} if writer else {"role": "writer", "unit_id": ctx.data.get("unit_id")}
     ctx.notices.send(f"信息已反馈：《{ctx.data.get('title') or '信息'}》{summary}",

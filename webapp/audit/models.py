@@ -85,6 +85,7 @@ class AuditEntry(db.Model):
         "webhooks.endpoint_created": "登记推送端点", "webhooks.endpoint_changed": "修改推送端点事件",
         "webhooks.endpoint_enabled": "启用推送端点", "webhooks.endpoint_disabled": "停用推送端点",
         "webhooks.endpoint_deleted": "删除推送端点", "webhooks.delivery_replayed": "重新推送事件",
+        "editorial.merge": "综合信息",
     }
 
     @property

@@ -2,8 +2,9 @@
 from marshmallow import ValidationError, validates_schema
 
 from webapp.core.roles import SECRECY_LEVELS, URGENCY_LEVELS
-from webapp.inputs.fields import Choice, Flag, Id, IdList, IntChoice, Text
+from webapp.inputs.fields import Choice, Flag, Float, FormList, Id, IdList, IntChoice, Text
 from webapp.inputs.schemas import DecisionSchema, FormSchema
+from webapp.reports.schemas import CATEGORIES, EditSchema
 
 from .models import FREQUENCIES, KINDS, SIGNERS
 
@@ -74,3 +75,27 @@ class SignSchema(DecisionSchema):
 
     CHOICES = ("sign", "return")
     NO = "return"
+
+
+class MergePickSchema(FormSchema):
+    """综合所选: the items ticked on the 综合 page."""
+
+    item_ids = IdList("信息")
+
+
+class MergeSchema(FormSchema):
+    """综合: the items merged (in order), each source's share in per cent (blank: equal), the combined item."""
+
+    item_ids = IdList("信息", required=True, error_messages={"required": "请选择要综合的信息"})
+    shares = FormList(Float(0, 100, label="占比", error="占比应在0到100之间"))
+    title = Text(200, min_length=2, required=True, error="标题长度应为2到200字")
+    body = Text(20000, min_length=10, required=True, error="正文长度应为10到20000字")
+    category = Choice(CATEGORIES, "类别", required=True)
+    secrecy = IntChoice(SECRECY_LEVELS, "密级", required=True)
+    urgency = Choice(URGENCY_LEVELS, "紧急程度", required=True)
+
+
+class MergedEditSchema(EditSchema):
+    """编辑处理 of a combined item: adopt it into a publication or not (there is no writer to return it to)."""
+
+    decision = Choice(["adopt", "reject"], "处理结果", required=True)

@@ -1,8 +1,10 @@
 """Form checks that need the people behind the next step: a secret item never goes where nobody may open it."""
 from webapp.auth.org import with_upward_units
 from webapp.core import hooks
+from webapp.extensions import db
 from webapp.staffing import uncleared_refusal
 
+from .models import InfoItem, ItemMerge
 from .schemas import PUBLICATIONS
 
 
@@ -33,13 +35,25 @@ def publications_of(unit_id):
 
 
 def check_edit(form, data):
-    """采用 places the item in one of the adopting office's publications."""
+    """采用 places the item in one of the adopting office's publications; 综合 comes only from a merge of this item."""
+    if form.get("decision") == "merge":
+        merged = _merged_here(form.get("merge_token"), data)
+        return None if merged else {"decision": ["综合请在“综合信息”页选择要综合的信息"]}
     if form.get("decision") != "adopt":
         return None
     office = (data.get("upward") or {}).get("target_unit_id")
     if office is None or form.get("publication") in publications_of(office):
         return None
     return {"publication": ["请选择本单位的刊物"]}
+
+
+def _merged_here(token, data):
+    """Whether `token` is the merge of this very item (its receipt number names its instance)."""
+    receipt = (data.get("upward") or {}).get("receipt_no")
+    if not token or not receipt:
+        return False
+    return (db.session.query(ItemMerge.id).join(InfoItem, InfoItem.id == ItemMerge.source_item_id)
+            .filter(ItemMerge.token == token, InfoItem.receipt_no == receipt).first()) is not None
 
 
 CHECKS = {"reports.compose": check_compose, "reports.review": check_review, "reports.edit": check_edit}

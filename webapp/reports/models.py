@@ -1,4 +1,6 @@
-"""The information item: fields people filter and sort on, projected from its instance."""
+"""The information item: fields people filter and sort on, projected from its instance; 综合 merges of items."""
+from fractions import Fraction
+
 from webapp.core.clock import LOCAL_TZ
 from webapp.core.types import UTCDateTime
 from webapp.extensions import db
@@ -47,9 +49,9 @@ class InfoItem(db.Model):
     STATUS_LABELS = {
         "draft": "采编中", "returned": "已退回", "verifying": "待核实", "signing": "待审签",
         "principal": "待主要领导审签", "editing": "已上报待采用", "adopted": "已采用",
-        "rejected": "未采用", "discarded": "已作废",
+        "rejected": "未采用", "discarded": "已作废", "merged": "已综合",
     }
-    OUTCOME_LABELS = {"adopt": "采用", "reject": "不采用", "return": "退回修改"}
+    OUTCOME_LABELS = {"adopt": "采用", "reject": "不采用", "return": "退回修改", "merge": "综合"}
 
     def form_values(self):
         """The compose form's values, for a draft or a returned item."""
@@ -62,3 +64,31 @@ class InfoItem(db.Model):
     @property
     def status_label(self):
         return self.STATUS_LABELS.get(self.status, self.status)
+
+
+class ItemMerge(db.Model):
+    """综合: one source item merged by an information office into its combined item, with the source unit's share
+    (basis points of 100 %); the combined item's adoption and 批示 are credited to each source unit by its share."""
+
+    __tablename__ = "info_item_merges"
+
+    FULL = 10000  # the shares of one combined item sum to this (100 %)
+
+    id = db.Column(db.Integer, primary_key=True)
+    combined_item_id = db.Column(db.Integer, db.ForeignKey("info_items.id"), nullable=False, index=True)
+    combined_item = db.relationship("InfoItem", foreign_keys=[combined_item_id])
+    source_item_id = db.Column(db.Integer, db.ForeignKey("info_items.id"), nullable=False, unique=True)
+    source_item = db.relationship("InfoItem", foreign_keys=[source_item_id])
+    unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), nullable=False, index=True)  # the source's unit
+    share_bp = db.Column(db.Integer, nullable=False)
+    token = db.Column(db.String(40), nullable=False, unique=True)  # lets the source's 编辑处理 check know it
+    merged_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    merged_dt = db.Column(UTCDateTime(), nullable=False)
+
+    @classmethod
+    def share_text(cls, share_bp):
+        """A share as people say it: 1/3 when it is (near enough) a simple fraction, else a percentage."""
+        fraction = Fraction(share_bp, cls.FULL).limit_denominator(12)
+        if fraction.denominator > 1 and abs(float(fraction) * cls.FULL - share_bp) < 1:
+            return f"{fraction.numerator}/{fraction.denominator}"
+        return f"{share_bp / 100:g}%"

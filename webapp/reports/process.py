@@ -65,7 +65,7 @@ def project_item(instance, data):
         item.feedback_dt = _dt(feedback.get("feedback_at"))
     if instance.status == "completed":
         before = item.status
-        item.status = "adopted" if item.outcome == "adopt" else "rejected"
+        item.status = {"adopt": "adopted", "merge": "merged"}.get(item.outcome, "rejected")
         if item.status == "adopted" and before != "adopted":
             hooks.announce("item.adopted", kind="info_item", object_id=item.id, instance_id=instance.id,
                            process_key=PROCESS_KEY, title=item.title, unit_id=item.unit_id,

@@ -10,7 +10,7 @@ from webapp.core.links import path_for
 from webapp.engine.models import HumanTask, InstanceEvent
 from webapp.extensions import db
 
-from .models import InfoItem
+from .models import InfoItem, ItemMerge
 
 
 def visible_to(user):
@@ -24,9 +24,24 @@ def visible_to(user):
     )
 
 
+def merged_from_unit(user):
+    """Combined items (综合) that merged an item of the user's unit: its people may read them (clearance allowing)."""
+    return db.session.query(InfoItem).filter(
+        InfoItem.secrecy <= user.clearance,
+        InfoItem.id.in_(db.session.query(ItemMerge.combined_item_id).filter(ItemMerge.unit_id == user.unit_id)),
+    )
+
+
+def may_see(user, item):
+    """Whether the user may open the item's page."""
+    return any(query.filter(InfoItem.id == item.id).first() is not None
+               for query in (visible_to(user), merged_from_unit(user)))
+
+
 def get_visible(user, item_id):
     """The item, or NotFound: an item the user may not see is indistinguishable from none."""
-    item = visible_to(user).filter(InfoItem.id == item_id).one_or_none()
+    item = (visible_to(user).filter(InfoItem.id == item_id).one_or_none()
+            or merged_from_unit(user).filter(InfoItem.id == item_id).one_or_none())
     if item is None:
         raise NotFound("信息不存在或您无权查看。")
     return item

@@ -41,11 +41,13 @@ class ReviewSchema(FormSchema):
 
 
 class EditSchema(FormSchema):
-    """编辑处理: adopt into a publication, not adopted, or return for more work."""
+    """编辑处理: adopt into a publication, not adopted, or return for more work; 综合 (merge) only through the
+    editorial desk's merge, which hands its one-time `merge_token` (checked by `checks.check_edit`)."""
 
-    decision = Choice(["adopt", "reject", "return"], "处理结果", required=True)
+    decision = Choice(["adopt", "reject", "return", "merge"], "处理结果", required=True)
     publication = Text(32, load_default=None, allow_none=True)
     opinion = Text(2000)
+    merge_token = Text(40, load_default=None, allow_none=True)
 
     @validates_schema
     def _publication_on_adopt(self, data, **kwargs):

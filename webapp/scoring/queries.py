@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import aliased
 
 from webapp.auth.models import Unit
 from webapp.commissions.models import Commission, CommissionTarget
@@ -15,7 +16,7 @@ from webapp.core.errors import NotFound
 from webapp.emergencies.models import Emergency, ReportingFault
 from webapp.extensions import db
 from webapp.months import local_midnight, next_month
-from webapp.reports.models import InfoItem
+from webapp.reports.models import InfoItem, ItemMerge
 from webapp.reports.queries import reporting_units
 from webapp.reports.schemas import PUBLICATIONS
 from webapp.workbooks import percent
@@ -88,6 +89,7 @@ class UnitFigures:
     missed: int = 0
     concealed: int = 0
     commission_missed: int = 0
+    merged: list = field(default_factory=list)         # 综合: (kind, publication or level, share in basis points)
     score: float = 0.0
     veto: bool = False
     rank: int | None = None
@@ -148,6 +150,7 @@ def _period_counts(office, ids, start, end):
                     .group_by(ItemInstruction.unit_id, ItemInstruction.leader_level))
     for uid, level, n in instructions:
         _add(counts[uid]["instructions"], level, n)
+    _merged_credits(office, start, end, counts)
     reported = (db.session.query(Emergency.unit_id, func.count())
                 .filter(Emergency.unit_id.in_(ids), Emergency.event_dt >= start_dt, Emergency.event_dt < end_dt)
                 .group_by(Emergency.unit_id))
@@ -172,8 +175,45 @@ def _period_counts(office, ids, start, end):
     return counts
 
 
+def _merged_credits(office, start, end, counts):
+    """综合: each source unit of an item the office combined counts the combined item's adoption (in its month and
+    publication) and each 批示 on it as its own, in `counts`; `merged` keeps the share, and `_score` gives only the
+    points × the share."""
+    start_dt, end_dt = local_midnight(start), local_midnight(end)
+    combined = aliased(InfoItem)
+    for row in counts.values():
+        row.setdefault("merged", [])
+    adopted = (db.session.query(ItemMerge.unit_id, combined.publication, ItemMerge.share_bp)
+               .join(combined, combined.id == ItemMerge.combined_item_id)
+               .filter(ItemMerge.unit_id.in_(list(counts)), combined.target_unit_id == office.id,
+                       combined.outcome == "adopt", combined.feedback_dt >= start_dt, combined.feedback_dt < end_dt))
+    for uid, publication, share in adopted:
+        _add(counts[uid]["adopted"], publication or "", 1)
+        counts[uid]["merged"].append(("adoption", publication or "", share))
+    instructed = (db.session.query(ItemMerge.unit_id, ItemInstruction.leader_level, ItemMerge.share_bp)
+                  .join(combined, combined.id == ItemMerge.combined_item_id)
+                  .join(ItemInstruction, ItemInstruction.item_id == ItemMerge.combined_item_id)
+                  .filter(ItemMerge.unit_id.in_(list(counts)), combined.target_unit_id == office.id,
+                          ItemInstruction.instructed_on >= start, ItemInstruction.instructed_on < end))
+    for uid, level, share in instructed:
+        _add(counts[uid]["instructions"], level, 1)
+        counts[uid]["merged"].append(("instruction", level, share))
+
+
+def merged_note(merged):
+    """The ranking's note on 综合 credits: 综合采用 2 条（占 1/3、1/2）；综合批示 1 件（占 1/3）."""
+    parts = []
+    for kind, words, unit in (("adoption", "综合采用", "条"), ("instruction", "综合批示", "件")):
+        shares = [ItemMerge.share_text(share) for k, _key, share in merged if k == kind]
+        if shares:
+            parts.append(f"{words} {len(shares)} {unit}（占 {'、'.join(shares)}）")
+    return "；".join(parts)
+
+
 def _score(period, rules):
     total = sum(n * points(rules, "adoption", pub) for pub, n in period["adopted"].items())
+    # a 综合 credit counts in full above, its points only by the source's share
+    total -= sum((1 - share / ItemMerge.FULL) * points(rules, kind, key) for kind, key, share in period["merged"])
     total += sum(n * points(rules, "instruction", level) for level, n in period["instructions"].items())
     total += period["problem_adopted"] * points(rules, "bonus", "problem_report")
     total -= sum(period[kind] * points(rules, "penalty", kind)
@@ -198,6 +238,7 @@ def month_ranking(office, first):
                 _add(row.instructions, level, n)
             for name in ("problem_adopted", "emergencies", "late", "missed", "concealed", "commission_missed"):
                 setattr(row, name, getattr(row, name) + period[name])
+            row.merged.extend(period["merged"])
             score, veto = _score(period, version.rules)
             row.score += score
             row.veto = row.veto or veto
@@ -238,6 +279,8 @@ def table_rows(ranking):
         note = "瞒报，一票否决" if row.veto else ""
         if other:
             note = (note + "；" if note else "") + f"另有{other}条采用于其他刊物"
+        if row.merged:
+            note = (note + "；" if note else "") + merged_note(row.merged)
         instructions = "、".join(f"{INSTRUCTION_LEVELS.get(k, k)}{n}" for k, n in sorted(row.instructions.items()))
         lines.append([row.rank if row.rank is not None else "—", row.unit.name, row.submitted,
                       *[row.adopted.get(p, 0) for p in PUBLICATIONS], row.adopted_total,
