@@ -319,6 +319,8 @@ MATRIX = {
     "editorial.issue": Entry(("issue",), get=opener),
     "editorial.issue_print": Entry(("issue",), get=lambda p, o, w: opener(p, o, w) and o.name == "issue-signed"),
     "editorial.issue_pdf_file": Entry(("issue",), get=lambda p, o, w: opener(p, o, w) and o.name == "issue-signed"),
+    "editorial.merge": Entry(get=city_editor),
+    "editorial.merge_items": Entry(post=nobody_else(city_editor)),
     "keytasks.new_project": Entry(post=nobody_else(role("supervisor"))),
     "keytasks.project": Entry(("project",), get=desk),
     "keytasks.project_by_instance": Entry(("project",), get=desk),

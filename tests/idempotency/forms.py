@@ -30,7 +30,7 @@ from webapp.keytasks.models import (
     KeyTaskSiteVisit,
     SpecialProject,
 )
-from webapp.reports.models import InfoItem
+from webapp.reports.models import InfoItem, ItemMerge
 from webapp.reports.queries import reporting_units
 from webapp.scoring.models import Circular, ItemInstruction, ScoringVersion
 from webapp.webhooks.models import WebhookEndpoint
@@ -118,6 +118,21 @@ def _ledger(org):
         "lead_unit_id": org.units["county-a"].id}, org.users["dc"])
     db.session.commit()
     return {"ledger_id": ledger.id, "task_id": task.id}
+
+
+def _two_submitted(org):
+    """Two counties' items awaiting the city editor's 编辑处理 (综合 merges them)."""
+    ids = []
+    for county in ("a", "b"):
+        item = new_item(org, writer=f"writer_{county}")
+        act(org, f"verifier_{county}", item.instance_id, {"decision": "pass"})
+        act(org, f"leader_{county}", item.instance_id, {"decision": "pass"})
+        ids.append(item.id)
+    return {"item_ids": ids}
+
+
+def _combined_items():
+    return db.session.query(ItemMerge.combined_item_id).distinct().count()
 
 
 _PUBLICATIONS = itertools.count(1)
@@ -238,6 +253,9 @@ FORMS = [
     CreatingForm("editorial.start_issue", "editor", lambda ctx: f"/editorial/publications/{ctx['publication_id']}",
                  _rows(PublicationIssue), lambda ctx: f"/editorial/publications/{ctx['publication_id']}/issues",
                  _publication, starts_instance=True),
+    CreatingForm("editorial.merge_items", "editor",
+                 lambda ctx: "/editorial/merge?" + "&".join(f"item_ids={i}" for i in ctx["item_ids"]),
+                 _combined_items, lambda ctx: "/editorial/merge/new", _two_submitted, starts_instance=True),
     CreatingForm("inbox.copy", "writer_a", lambda ctx: f"/items/{ctx['instance_id']}", _copy_events,
                  lambda ctx: f"/items/{ctx['instance_id']}/copy", _item,
                  lambda ctx, org: {"user_ids": [str(org.users["handler_b"].id)], "note": "供参考"}),

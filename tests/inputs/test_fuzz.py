@@ -26,7 +26,7 @@ from webapp.core import clock, forms
 from webapp.designer.schemas import DeploySchema, MigrateSchema, ValidateSchema, VersionArgs
 from webapp.editorial import issues as editorial_issues
 from webapp.editorial import publications as editorial_publications
-from webapp.editorial.schemas import PublicationSchema, StartIssueSchema
+from webapp.editorial.schemas import MergePickSchema, MergeSchema, PublicationSchema, StartIssueSchema
 from webapp.emergencies import operations as emergency_operations
 from webapp.emergencies.schemas import FaultSchema, FollowUpSchema, PhoneSchema, RecordArgs, ReportSchema, RequestSchema
 from webapp.engine import runner
@@ -102,7 +102,8 @@ ENDPOINT_SCHEMAS = {
     "keytasks.circular_xlsx": [CircularArgs], "keytasks.draft_circular": [StartCircularSchema],
     "reports.discard": [DiscardSchema], "search.index": [SearchArgs],
     "editorial.new_publication": [PublicationSchema], "editorial.edit_publication": [PublicationSchema],
-    "editorial.start_issue": [StartIssueSchema],
+    "editorial.start_issue": [StartIssueSchema], "editorial.merge": [MergePickSchema],
+    "editorial.merge_items": [MergeSchema],
     "api_v1.inbox": [ListArgs], "api_v1.report_emergency": [ReportSchema], "api_v1.emergencies": [EmergencyArgs],
     "api_tokens.issue": [IssueSchema], "api_tokens.service_issue": [ServiceIssueSchema],
     "api_v1.transfer": [TransferSchema], "api_v1.return_to": [ReturnSchema],
