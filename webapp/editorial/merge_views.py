@@ -32,7 +32,7 @@ def _posted():
 def _picked(ids):
     """The chosen items (for the form's list), or none when the choice is not valid."""
     try:
-        return merging.prefill(current_user, ids)[0]
+        return merging.prefill(current_user, load(MergePickSchema, {"item_ids": ids})["item_ids"])[0]
     except (FormInvalid, TaskConflict):
         return []
 
