@@ -132,6 +132,7 @@ def test_bad_inputs_are_refused_in_chinese(three):
     a, b, c = org.items
     foreign = submitted_item(org, "a", "2026-04-06 09:00", title="a县另一条")
     cases = [
+        (_values([]), "item_ids", "请至少选择2条信息进行综合"),
         (_values([a]), "item_ids", "请至少选择2条信息进行综合"),
         (_values([a, a]), "item_ids", "请至少选择2条信息进行综合"),
         (_values([a, b], shares=[50, 40]), "shares", "各单位占比之和应为100%，现为90%"),

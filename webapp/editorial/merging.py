@@ -52,12 +52,17 @@ def candidates(user):
     return items.limit(200).all()
 
 
-def _chosen(user, item_ids):
-    """The chosen items, in the order given, each one the user may merge now; FormInvalid or TaskConflict in
-    Chinese otherwise."""
+def _distinct(item_ids):
     ids = list(dict.fromkeys(item_ids))
     if len(ids) < MIN_SOURCES:
         raise FormInvalid({"item_ids": [f"请至少选择{MIN_SOURCES}条信息进行综合"]})
+    return ids
+
+
+def _chosen(user, item_ids):
+    """The chosen items, in the order given, each one the user may merge now; FormInvalid or TaskConflict in
+    Chinese otherwise."""
+    ids = _distinct(item_ids)
     found = {item.id: item for item in visible_to(user).filter(InfoItem.id.in_(ids),
                                                                InfoItem.target_unit_id == user.unit_id,
                                                                InfoItem.submitted_dt.isnot(None))
@@ -135,7 +140,7 @@ def merge(user, values):
     meanwhile is a TaskConflict naming it. Returns the combined item."""
     if not may_merge(user):
         raise NotAllowed("只有信息部门的编辑可以综合信息。")
-    shares = shares_of(len(dict.fromkeys(values["item_ids"])), values.get("shares"))
+    shares = shares_of(len(_distinct(values["item_ids"])), values.get("shares"))
     items, _edits = _chosen(user, values["item_ids"])  # the cheap checks first, then again under the locks
     engine.lock_instances([i.instance_id for i in items])
     items, edits = _chosen(user, values["item_ids"])
