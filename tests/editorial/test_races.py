@@ -60,3 +60,37 @@ def test_one_item_compiled_into_two_issues_at_once_goes_into_one(app, org):
     assert sorted(results, key=str) == [refused, "compiled"]
     db.session.expire_all()
     assert db.session.query(IssueEntry).filter_by(item_id=item.id).count() == 1
+
+
+def test_a_merge_and_an_adoption_of_one_source_at_once_one_wins(app, org):
+    """综合 of a and b while a colleague adopts b: under b's instance lock one of them finds the step done and is
+    told so in Chinese; nothing is half merged."""
+    from tests.scoring.helpers import submitted_item
+    from webapp.editorial import merging
+    from webapp.reports.models import InfoItem, ItemMerge
+
+    a = submitted_item(org, "a", "2026-03-02 09:00", title="甲县春耕进展")
+    b = submitted_item(org, "b", "2026-03-02 10:00", title="乙县春耕进展")
+    row_b = open_task(b.instance_id).id
+    user_ids = [org.users["editor"].id, org.users["editor_low"].id]
+    values = {"item_ids": [a.id, b.id], "shares": [], "title": "两县春耕综述", "body": "两县春耕进展顺利，农资充足。",
+              "category": "经济运行", "secrecy": 0, "urgency": "normal"}
+
+    def work(index):
+        user = db.session.get(User, user_ids[index])
+        if index == 0:
+            merging.merge(user, values)
+            return "merged"
+        runner.complete(row_b, user, {"decision": "adopt", "publication": "专报", "opinion": ""})
+        return "adopted"
+
+    results = _in_threads(app, 2, work)
+    db.session.expire_all()
+    statuses = (db.session.get(InfoItem, a.id).status, db.session.get(InfoItem, b.id).status)
+    if results[0] == "merged":
+        assert results[1] == ("conflict", "该任务已被他人处理或已撤销，请刷新待办列表。")
+        assert statuses == ("merged", "merged") and db.session.query(ItemMerge).count() == 2
+    else:
+        told = "“乙县春耕进展”已由他人处理（已采用），不能再综合；请刷新后重新选择。"
+        assert results == [("conflict", told), "adopted"]
+        assert statuses == ("editing", "adopted") and db.session.query(ItemMerge).count() == 0
