@@ -74,6 +74,8 @@ def test_a_combined_item_credits_three_units(three):
     operations.record_instruction(combined, {"leader_name": "省委副书记 李某", "leader_level": "provincial",
                                              "text": "请推广。", "instructed_on": "2026-04-15"}, org.users["editor"])
     db.session.commit()
+    told = {(n.unit_id, n.role) for n in db.session.query(Notice).filter(Notice.title.startswith("领导批示"))}
+    assert {(org.units[f"county-{c}"].id, "writer") for c in "abc"} <= told
 
     ranking = queries.month_ranking(org.units["city-info"], APRIL)
     rows = {row.unit.code: row for row in ranking.rows}

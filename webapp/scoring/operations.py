@@ -6,6 +6,7 @@ from webapp.core.forms import load
 from webapp.core.links import path_for
 from webapp.extensions import db
 from webapp.notices import operations as notices
+from webapp.reports.models import ItemMerge
 
 from . import queries
 from .models import Circular, ItemInstruction, ScoringVersion
@@ -43,8 +44,11 @@ def record_instruction(item, raw, user):
                           instructed_on=form["instructed_on"], recorded_by_id=user.id, recorded_dt=clock.now())
     db.session.add(row)
     db.session.flush()
-    notices.send(f"领导批示：《{item.title}》获{row.leader_name}批示", unit_id=item.unit_id, role="writer",
-                 body=row.text, link=path_for("reports.detail", item_id=item.id), instance_id=item.instance_id)
+    # a combined item (综合): the units whose items it merged are credited, and told
+    merged = [uid for (uid,) in db.session.query(ItemMerge.unit_id).filter_by(combined_item_id=item.id)]
+    for unit_id in dict.fromkeys([item.unit_id, *merged]):
+        notices.send(f"领导批示：《{item.title}》获{row.leader_name}批示", unit_id=unit_id, role="writer",
+                     body=row.text, link=path_for("reports.detail", item_id=item.id), instance_id=item.instance_id)
     return row
 
 
