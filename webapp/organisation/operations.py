@@ -13,7 +13,7 @@ from sqlalchemy import select
 from webapp import audit, engine
 from webapp.auth.models import LoginThrottle, Unit, User
 from webapp.auth.operations import end_all_sessions
-from webapp.core import clock
+from webapp.core import clock, hooks
 from webapp.core.errors import FormInvalid, NotAllowed, NotFound
 from webapp.core.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS
 from webapp.engine import record_event
@@ -196,6 +196,7 @@ def reset_password(actor, user):
     user.set_password(password)
     user.must_change_password = True
     end_all_sessions(user)
+    hooks.credentials_reset.send("auth", user=user, actor=actor)
     audit.record("admin.user.reset_password", summary=f"重置用户 {user.name}（{user.username}）的密码",
                  target_type="user", target_id=user.id)
     return password
