@@ -7,7 +7,7 @@ from webapp.extensions import db
 
 from . import definitions, serializer
 from .environment import GovFlowScriptEngine
-from .models import ProcessInstance
+from .models import HumanTask, ProcessInstance
 
 
 def script_engine_for(instance_id):
@@ -21,18 +21,30 @@ def lock_instance(instance_id):
     takes the database's write lock at once (the file is the unit of locking there).
     The definition row (without its XML) comes in the same statement: restoring and projecting need it.
     """
-    query = (db.session.query(ProcessInstance).filter_by(id=instance_id)
+    return lock_instance_with_open_rows(instance_id, open_rows=False)[0]
+
+
+def lock_instance_with_open_rows(instance_id, open_rows=True):
+    """`lock_instance`, and with `open_rows` the instance's open task rows read fresh in the same statement (an
+    outer join; the lock is on the instance's row only). Returns (instance, open rows in id order)."""
+    entities = (ProcessInstance, HumanTask) if open_rows else (ProcessInstance,)
+    query = (db.session.query(*entities).filter(ProcessInstance.id == instance_id)
              .options(joinedload(ProcessInstance.definition, innerjoin=True)).populate_existing())
+    if open_rows:
+        query = query.outerjoin(HumanTask, (HumanTask.instance_id == ProcessInstance.id)
+                                & (HumanTask.state == "open")).order_by(HumanTask.id)
     if db.session.get_bind().dialect.name == "postgresql":
-        instance = query.with_for_update(of=ProcessInstance).one_or_none()
+        rows = query.with_for_update(of=ProcessInstance).all()
     else:
         db.session.execute(
             text("UPDATE process_instances SET lock_version = lock_version WHERE id = :id"), {"id": instance_id}
         )
-        instance = query.one_or_none()
-    if instance is None:
+        rows = query.all()
+    if not rows:
         raise NotFound("流程实例不存在")
-    return instance
+    if not open_rows:
+        return rows[0], []
+    return rows[0][0], [task for _instance, task in rows if task is not None]
 
 
 def lock_instances(instance_ids):
