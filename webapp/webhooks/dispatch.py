@@ -27,6 +27,7 @@ _ALIVE = {"queued", "started", "scheduled", "deferred"}
 
 def init_app(app):
     app.config.setdefault("WEBHOOK_ALLOW_HOSTS", os.environ.get("GOVFLOW_WEBHOOK_ALLOW_HOSTS", ""))
+    app.config.setdefault("WEBHOOK_CA_BUNDLE", os.environ.get("GOVFLOW_WEBHOOK_CA_BUNDLE", ""))
     listen_on_session(_LISTENERS)
     app.before_request(_start_with_first_request)
 
