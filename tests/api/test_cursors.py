@@ -2,9 +2,15 @@
 pages (the inbox's part on top included), tamper-checked cursors refused in Chinese, `next_cursor` null at the end."""
 import base64
 import json
+from datetime import timedelta
 
+import pytest
+
+from tests.emergencies.helpers import report
 from webapp.api import tokens
+from webapp.cases.operations import register_case
 from webapp.core import clock
+from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.inbox import operations as inbox_operations
 from webapp.inbox.models import InstanceCopy
@@ -167,6 +173,37 @@ def test_notices_cases_and_emergencies_walk_by_cursor(app, org):
     unread = _get(client, headers, "/api/v1/notices", limit=1, unread="true")
     foreign = client.get("/api/v1/notices", headers=headers, query_string={"cursor": unread["next_cursor"]})
     assert foreign.status_code == 400  # a cursor of the unread list is not one of the whole list
-    for path, key in (("/api/v1/cases", "cases"), ("/api/v1/emergencies", "emergencies")):
-        everything = [r["id"] for r in _get(client, headers, path, limit=100)[key]]
-        assert _walk(client, headers, path, key, limit=1) == everything
+    cases = [register_case(org.users["dc"])[0] for _ in range(4)]
+    cases[1].due_dt, cases[2].due_dt, cases[3].closed_dt = clock.now(), clock.now(), clock.now()  # NULL, equal, closed
+    db.session.commit()
+    dc = _token(org, "dc")
+    everything = [r["id"] for r in _get(client, dc, "/api/v1/cases", limit=100)["cases"]]
+    assert len(everything) == 4 and everything[-1] == cases[3].id
+    assert _walk(client, dc, "/api/v1/cases", "cases", limit=1) == everything
+    for minutes in (30, 30, 90, 200):  # two with the same event time
+        report(org, (clock.now() - timedelta(minutes=minutes)).astimezone(clock.LOCAL_TZ).strftime("%Y-%m-%dT%H:%M"))
+    everything = [r["id"] for r in _get(client, headers, "/api/v1/emergencies", limit=100)["emergencies"]]
+    assert len(everything) >= 4
+    assert _walk(client, headers, "/api/v1/emergencies", "emergencies", limit=1) == everything
+
+
+@pytest.mark.parametrize("tab", ["todo", "started"])
+@pytest.mark.parametrize("sort", ["time", "due", "urgency"])
+def test_every_sort_walks_whole_with_deadlines_missing_and_equal(app, org, tab, sort):
+    """Sorts on computed values (an item's earliest open deadline, its latest urgency), NULL deadlines after the
+    others on every database, equal times: the walk is the one-page list, in order."""
+    rows = _new_items(org, 7)
+    now = clock.now()
+    for n, row_id in enumerate(rows):
+        task = db.session.get(HumanTask, row_id)
+        task.due_dt = None if n % 3 == 0 else now + timedelta(hours=n % 2)  # NULL, and equal deadlines
+        task.urgency = ("normal", "urgent", "very_urgent")[n % 3]
+        task.created_dt = now  # equal times: the id decides
+    db.session.commit()
+    headers = _token(org, "writer_a")
+    client = app.test_client()
+    key = "tasks" if tab == "todo" else "items"
+    ident = (lambda row: row["id"]) if tab == "todo" else (lambda row: row["instance_id"])
+    everything = [ident(r) for r in _get(client, headers, f"/api/v1/inbox/{tab}", limit=100, sort=sort)[key]]
+    assert len(everything) >= 7
+    assert _walk(client, headers, f"/api/v1/inbox/{tab}", key, ident, limit=2, sort=sort) == everything

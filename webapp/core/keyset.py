@@ -43,8 +43,13 @@ def after(order, values):
         value = values[index]
         if value is None:
             beyond = false()  # a NULL group's values are all equal (see the module's note)
-        else:
+        elif isinstance(_value(expression, value), bool):  # false < true; SQL compares a boolean by equality only
             value = _value(expression, value)
+            if descending:
+                beyond = (expression == False) if value else false()  # noqa: E712 (SQL, not Python)
+            else:
+                beyond = false() if value else (expression == True)  # noqa: E712
+        else:
             beyond = expression < value if descending else expression > value
         alternatives.append(and_(*(_equal(e, v) for (e, _), v in zip(pairs[:index], values[:index], strict=True)),
                                  beyond))
