@@ -2,12 +2,14 @@
 pages (the inbox's part on top included), tamper-checked cursors refused in Chinese, `next_cursor` null at the end."""
 import base64
 import json
+import random
+import zlib
 from datetime import timedelta
 
 import pytest
 
 from tests.emergencies.helpers import report
-from webapp.api import tokens
+from webapp.api import cursors, tokens
 from webapp.cases.operations import register_case
 from webapp.core import clock
 from webapp.engine.models import HumanTask
@@ -130,9 +132,9 @@ def test_a_changed_made_up_or_foreign_cursor_is_a_chinese_400(app, org):
     client = app.test_client()
     cursor = _get(client, headers, "/api/v1/inbox/todo", limit=1)["next_cursor"]
     body, mac = cursor.split(".")
-    position = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    position = json.loads(zlib.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))))
     position["seen"] = []
-    forged = base64.urlsafe_b64encode(json.dumps(position).encode()).rstrip(b"=").decode() + "." + mac
+    forged = base64.urlsafe_b64encode(zlib.compress(json.dumps(position).encode())).rstrip(b"=").decode() + "." + mac
     flipped = cursor[:-2] + ("A" if cursor[-2] != "A" else "B") + cursor[-1]
     for bad in (forged, flipped, "garbage", "a.b.c", "%%%.***", "x" * 9000, cursor.split(".")[0]):
         answer = client.get("/api/v1/inbox/todo", headers=headers, query_string={"cursor": bad})
@@ -207,3 +209,34 @@ def test_every_sort_walks_whole_with_deadlines_missing_and_equal(app, org, tab, 
     everything = [ident(r) for r in _get(client, headers, f"/api/v1/inbox/{tab}", limit=100, sort=sort)[key]]
     assert len(everything) >= 7
     assert _walk(client, headers, f"/api/v1/inbox/{tab}", key, ident, limit=2, sort=sort) == everything
+
+
+def test_urges_walk_across_their_branches(app, org):
+    """催办记录 reads its branches (sent, received by name, received by role) apart: the walk joins them in order."""
+    writer = org.users["writer_a"]
+    for n in range(6):  # three the writer sends (on their own steps), three they receive (the office's verifier)
+        _item, row = create_item(writer)
+        db.session.flush()
+        sent = inbox_operations.urge(row.id, writer if n < 3 else org.users["verifier_a"], note=f"催办{n}")
+        sent.created_dt = clock.now()  # equal times: the id decides
+    db.session.commit()
+    headers = _token(org, "writer_a")
+    client = app.test_client()
+    ident = lambda row: (row["instance_id"], row["note"], row["direction"])  # noqa: E731
+    everything = [ident(r) for r in _get(client, headers, "/api/v1/inbox/urges", limit=100)["items"]]
+    assert len(everything) == 6 and {d for _i, _n, d in everything} == {"sent", "received"}
+    assert _walk(client, headers, "/api/v1/inbox/urges", "items", ident, limit=2) == everything
+    for direction in ("sent", "received"):
+        mine = [ident(r) for r in _get(client, headers, "/api/v1/inbox/urges", limit=100,
+                                      direction=direction)["items"]]
+        assert len(mine) == 3
+        assert _walk(client, headers, "/api/v1/inbox/urges", "items", ident, limit=1, direction=direction) == mine
+
+
+def test_a_cursor_with_a_thousand_keys_on_top_fits_in_a_url(app):
+    keys = sorted(random.Random(25).sample(range(1, 5_000_000), 1000))
+    position = {"seen": keys, "rest": True, "after": [{"t": "2026-03-02T08:00:00+00:00"}, 7]}
+    with app.test_request_context("/api/v1/inbox/copied"):
+        cursor = cursors.encode(cursors.pack_inbox(position), {"type": "info"})
+        assert len(cursor) < cursors.MAX_CURSOR
+        assert cursors.unpack_inbox(cursors.decode(cursor, {"type": "info"})) == position

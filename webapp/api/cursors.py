@@ -10,6 +10,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import zlib
 
 from flask import current_app, request
 from flask_login import current_user
@@ -22,7 +23,7 @@ from webapp.inputs.schemas import QuerySchema
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-MAX_CURSOR = 8000  # characters: a cursor of the inbox carries the keys it showed on top
+MAX_CURSOR = 4000  # characters, as a URL carries them (a server's request line is about 4 KB)
 
 
 class BadCursor(AppError):
@@ -65,7 +66,7 @@ def encode(position, bound=None):
     """The cursor of `position` (JSON-able) for this request's list; None for None (the end)."""
     if position is None:
         return None
-    payload = json.dumps(position, separators=(",", ":"), sort_keys=True).encode()
+    payload = zlib.compress(json.dumps(position, separators=(",", ":"), sort_keys=True).encode(), 9)
     return f"{_b64(payload)}.{_b64(_mac(payload, bound))}"
 
 
@@ -84,8 +85,8 @@ def decode(cursor, bound=None):
     if not hmac.compare_digest(mac, _mac(payload, bound)):
         raise BadCursor("翻页游标无效、已被篡改，或不属于这个列表与筛选条件，请从第一页重新获取（不带 cursor）。")
     try:
-        return json.loads(payload)
-    except ValueError as exc:
+        return json.loads(zlib.decompressobj().decompress(payload, 1_000_000))
+    except (ValueError, zlib.error) as exc:
         raise refused from exc
 
 
@@ -123,16 +124,32 @@ def walk_list(rows, limit, position, value, descending=False):
     return rows[:limit], {"after": [value(rows[limit - 1])]}
 
 
-def inbox_position(position):
-    """An inbox position (paging.walked) checked for its shape; BadCursor when it is not one."""
+def pack_inbox(position):
+    """An inbox position (paging.walked) for a cursor: the keys seen on top as sorted gaps (small numbers, which
+    compress well: a thousand keys take some two thousand characters)."""
+    if position is None:
+        return None
+    keys, previous, gaps = sorted(position["seen"]), 0, []
+    for key in keys:
+        gaps.append(key - previous)
+        previous = key
+    return {**position, "seen": gaps}
+
+
+def unpack_inbox(position):
+    """The inbox position a cursor holds, checked for its shape; BadCursor when it is not one."""
     if position is None:
         return None
     try:
-        seen, rest, after = position["seen"], position["rest"], position["after"]
-        valid = (isinstance(seen, list) and all(isinstance(k, int) and not isinstance(k, bool) for k in seen)
+        gaps, rest, after = position["seen"], position["rest"], position["after"]
+        valid = (isinstance(gaps, list) and all(isinstance(k, int) and not isinstance(k, bool) for k in gaps)
                  and isinstance(rest, bool) and (after is None or keyset.load(after) is not None))
     except (KeyError, TypeError, ValueError):
         valid = False
     if not valid:
         raise BadCursor("翻页游标无效，请从第一页重新获取（不带 cursor）。")
-    return position
+    seen, total = [], 0
+    for gap in gaps:
+        total += gap
+        seen.append(total)
+    return {**position, "seen": seen}

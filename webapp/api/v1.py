@@ -105,11 +105,11 @@ def inbox(args, tab):
     if refused:
         raise FormInvalid({k: ["该列表不支持这个筛选条件"] for k in refused})
     position = cursors.decode(args.get("cursor"), filters)
-    rows, following = inbox_queries.list_walk(tab, current_user, filters, cursors.inbox_position(position),
+    rows, following = inbox_queries.list_walk(tab, current_user, filters, cursors.unpack_inbox(position),
                                               args["limit"])
     tasks = tab in ("todo", "done")
-    return {"tab": tab, "next_cursor": cursors.encode(following, filters), "tasks": rows if tasks else [],
-            "items": [] if tasks else item_row_schema.dump(rows, many=True)}
+    return {"tab": tab, "next_cursor": cursors.encode(cursors.pack_inbox(following), filters),
+            "tasks": rows if tasks else [], "items": [] if tasks else item_row_schema.dump(rows, many=True)}
 
 
 @blp.route("/tasks/<int:row_id>")
