@@ -433,6 +433,17 @@ MATRIX = {
                                     body=lambda w, p, o: {"events": "emergency.late"}),
     "webhooks.disable": Entry(("webhook",), post=nobody_else(admin)),
     "webhooks.enable": Entry(("webhook",), post=nobody_else(admin)),
+    # the same through /api/v1 (scope admin, role admin; the administrator's own unit only)
+    "api_v1.webhooks": Entry(get=admin),
+    "api_v1.register_webhook": Entry(post=nobody_else(admin), json=True, body=lambda w, p, o: {
+        "name": "矩阵接口端点", "url": "http://192.0.2.12/hook", "events": ["emergency.late"]}),
+    "api_v1.webhook": Entry(("webhook",), get=admin, post=nobody_else(admin), json=True,
+                            body=lambda w, p, o: {"events": ["emergency.late", "case.overdue"]}),
+    "api_v1.disable_webhook": Entry(("webhook",), post=nobody_else(admin)),
+    "api_v1.enable_webhook": Entry(("webhook",), post=nobody_else(admin)),
+    "api_v1.delete_webhook": Entry(("webhook_api",), post=nobody_else(admin)),
+    "api_v1.deliveries": Entry(get=admin),
+    "api_v1.replay_delivery": Entry(("webhook_delivery",), post=nobody_else(admin)),
     "webhooks.delete": Entry(("webhook",), post=nobody_else(admin)),
     "webhooks.replay": Entry(("webhook_delivery",), post=nobody_else(admin)),
     "org_import.index": Entry(get=org_importer),

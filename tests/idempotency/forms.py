@@ -318,4 +318,7 @@ API_CALLS = [  # name, user, path, JSON body (callable: ctx-free, times from the
     ("api_v1.faults", "editor", "/api/v1/faults",
      lambda org: {"unit_id": org.units["county-b"].id, "kind": "missed", "event_time": _ago(120),
                   "title": "b县漏报火情", "description": "经查，该县未报告。"}, _rows(ReportingFault)),
+    ("api_v1.webhooks", "admin", "/api/v1/webhooks",  # a public address, as the page's form: no event is sent
+     lambda org: {"name": "市政务OA", "url": "https://93.184.216.34/govflow", "events": ["item.adopted"]},
+     _rows(WebhookEndpoint)),
 ]

@@ -30,6 +30,7 @@ def init_app(app):
     app.config.setdefault("WEBHOOK_ALLOW_HOSTS", os.environ.get("GOVFLOW_WEBHOOK_ALLOW_HOSTS", ""))
     # How long a process trusts what it read of the endpoints' events (another machine's change is seen after it)
     app.config.setdefault("WEBHOOK_ENDPOINTS_SECONDS", float(os.environ.get("GOVFLOW_WEBHOOK_ENDPOINTS_SECONDS", 5)))
+    app.config.setdefault("WEBHOOK_CA_BUNDLE", os.environ.get("GOVFLOW_WEBHOOK_CA_BUNDLE", ""))
     listen_on_session(_LISTENERS)
     app.before_request(_start_with_first_request)
 

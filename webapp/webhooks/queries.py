@@ -14,8 +14,13 @@ RECENT = 100
 _WANTED = "govflow-webhook-wanted-events"  # app.extensions: (monotonic expiry, frozenset of events)
 
 
+def endpoints_query(unit_id):
+    """The unit's endpoints, unordered (the page lists them by id)."""
+    return db.session.query(WebhookEndpoint).filter_by(unit_id=unit_id)
+
+
 def endpoints_of(unit_id):
-    return (db.session.query(WebhookEndpoint).filter_by(unit_id=unit_id).order_by(WebhookEndpoint.id).all())
+    return endpoints_query(unit_id).order_by(WebhookEndpoint.id).all()
 
 
 def endpoint_of(user, endpoint_id):
@@ -33,10 +38,19 @@ def delivery_of(user, delivery_id):
     return row
 
 
+def deliveries_query(unit_id, endpoint_id=None, state=None):
+    """The deliveries to the unit's endpoints (of one of them, in one state when given), unordered."""
+    query = (db.session.query(WebhookDelivery).join(WebhookEndpoint)
+             .options(contains_eager(WebhookDelivery.endpoint)).filter(WebhookEndpoint.unit_id == unit_id))
+    if endpoint_id is not None:
+        query = query.filter(WebhookDelivery.endpoint_id == endpoint_id)
+    if state is not None:
+        query = query.filter(WebhookDelivery.state == state)
+    return query
+
+
 def recent_deliveries(unit_id, limit=RECENT):
-    return (db.session.query(WebhookDelivery).join(WebhookEndpoint)
-            .options(contains_eager(WebhookDelivery.endpoint)).filter(WebhookEndpoint.unit_id == unit_id)
-            .order_by(WebhookDelivery.id.desc()).limit(limit).all())
+    return deliveries_query(unit_id).order_by(WebhookDelivery.id.desc()).limit(limit).all()
 
 
 def _unit_and_above(unit_id):
