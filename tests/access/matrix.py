@@ -224,6 +224,8 @@ MATRIX = {
     "reports.compose": Entry(get=role("writer")),
     "reports.discard": Entry(ITEMS, post=nobody_else(role("writer")), body=lambda w, p, o: {"reason": "矩阵"}),
     "reports.detail": Entry(ITEMS, get=opener),
+    # 转报: the adopting office's editor forwards a finished (adopted) item up once; anyone else learns nothing
+    "reports.forward": Entry(ITEMS, post=adopting_editor),
     "api.report": Entry(ITEMS, get=opener),
     "api.create_report": Entry(post=nobody_else(role("writer"))),
     "api.session_info": Entry(get=anyone),
