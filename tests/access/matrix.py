@@ -470,6 +470,8 @@ MATRIX = {
                                                          "function": "", "parent_id": str(w.ids["city"])}),
     "organisation.unit": Entry(("unit",), get=admin),
     "organisation.rename_unit": Entry(("unit",), post=nobody_else(admin), body=lambda w, p, o: {"name": "矩阵单位"}),
+    "organisation.direct_report": Entry(("unit",), post=nobody_else(admin),
+                                        body=lambda w, p, o: {"direct_report_unit_id": ""}),
     "organisation.move_unit": Entry(("unit",), post=nobody_else(admin),
                                     body=lambda w, p, o: {"parent_id": str(w.ids["city"])}),
     "organisation.deactivate_unit": Entry(("unit",), post=nobody_else(admin)),

@@ -25,18 +25,22 @@ def build_chain_org():
     factory.user("editor_county", "county-a-info", ["editor"])
     factory.user("editor_county_b", "county-b", ["editor"])
     factory.user("editor_prov", "prov-info", ["editor"])
+    factory.unit("town-b", "龙潭镇党委办公室", "township", "county-b")  # county b has no 信息科: its editors receive
+    for role in ("writer", "verifier", "leader"):
+        factory.user(f"{role}_tb", "town-b", [role])
     db.session.commit()
     return factory
 
 
-def township_item(org, when, **fields):
-    """An item of 白石镇 written, verified and signed at local `when`: it reaches a县's 信息科."""
+def township_item(org, when, town="t", **fields):
+    """An item of 白石镇 (town "t"; 龙潭镇: "tb") written, verified and signed at local `when`: it reaches a县's
+    信息科 (b县委办公室 for 龙潭镇)."""
     at(when)
-    item, _task = create_item(org.users["writer_t"])
+    item, _task = create_item(org.users[f"writer_{town}"])
     db.session.commit()
-    act(org, "writer_t", item.instance_id, {**COMPOSE, "title": "白石镇春耕进展", **fields})
-    act(org, "verifier_t", item.instance_id, {"decision": "pass"})
-    act(org, "leader_t", item.instance_id, {"decision": "pass"})
+    act(org, f"writer_{town}", item.instance_id, {**COMPOSE, "title": "白石镇春耕进展", **fields})
+    act(org, f"verifier_{town}", item.instance_id, {"decision": "pass"})
+    act(org, f"leader_{town}", item.instance_id, {"decision": "pass"})
     return db.session.get(InfoItem, item.id)
 
 

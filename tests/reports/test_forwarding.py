@@ -166,3 +166,13 @@ def test_a_returned_forward_goes_back_to_the_forwarding_editor_and_up_again(chai
     assert (row.step_key, row.unit_id) == ("edit", chain.units["city-info"].id)
     db.session.expire_all()
     assert db.session.get(InfoItem, upper.id).status == "editing"
+
+
+def test_a_county_without_an_information_office_forwards_what_its_editors_adopted(chain):
+    first = adopt(chain, "editor_county_b", township_item(chain, "2026-01-10 09:00", town="tb"), "2026-01-12 10:00")
+    assert first.target_unit_id == chain.units["county-b"].id
+    upper = forward(chain, "editor_county_b", first, "2026-01-13 10:00")
+    assert (upper.unit_id, upper.target_unit_id, upper.origin_unit_id) == (
+        chain.units["county-b"].id, chain.units["city-info"].id, chain.units["town-b"].id)
+    adopt(chain, "editor", upper, "2026-02-03 10:00")
+    assert _rank(chain, "county-b", "2026-02")["town-b"].adopted_above == {"city": 1}

@@ -14,8 +14,9 @@ COPIED = ("title", "body", "category", "urgency", "importance", "secrecy", "sour
 
 
 def forwarding_unit(office):
-    """The unit an office forwards for (its parent: 青山县委办公室 for 青山县委办信息科), or None."""
-    if office is None or office.function != "info":
+    """The unit an office forwards for: an information office's parent (青山县委办公室 for 青山县委办信息科), or the
+    unit itself where it has no information office and its editors receive its townships' items."""
+    if office is None:
         return None
     return office.parent if office.kind == "office" else office
 
