@@ -2,10 +2,12 @@
 city and the province, with a 批示 at the province — each level credited once to the township, in its month."""
 import pytest
 
+from tests.engine.test_concurrency import _in_threads
 from tests.helpers import act, open_task
 from tests.reports.chain_helpers import adopt, build_chain_org, forward, instruct, month, township_item
 from tests.scoring.helpers import at
 from tests.web_helpers import login, once, page_doc, text_of
+from webapp.auth.models import User
 from webapp.core.errors import NotAllowed, TaskConflict
 from webapp.extensions import db
 from webapp.reports import forwarding
@@ -176,3 +178,19 @@ def test_a_county_without_an_information_office_forwards_what_its_editors_adopte
         chain.units["county-b"].id, chain.units["city-info"].id, chain.units["town-b"].id)
     adopt(chain, "editor", upper, "2026-02-03 10:00")
     assert _rank(chain, "county-b", "2026-02")["town-b"].adopted_above == {"city": 1}
+
+
+def test_two_editors_forwarding_at_once_forward_once(app, chain):
+    chain.user("editor_county2", "county-a-info", ["editor"])
+    db.session.commit()
+    first = adopt(chain, "editor_county", township_item(chain, "2026-01-10 09:00"), "2026-01-12 10:00")
+    editors = [chain.users["editor_county"].id, chain.users["editor_county2"].id]
+
+    def forward_it(index):
+        forwarding.forward(db.session.get(User, editors[index]), db.session.get(InfoItem, first.id))
+        return "forwarded"
+
+    results = _in_threads(app, 2, forward_it)
+    assert sorted(results, key=str) == [("conflict", "该信息已转报上级，不能重复转报。"), "forwarded"]
+    db.session.expire_all()
+    assert db.session.query(InfoItem).filter_by(forwarded_from_id=first.id).count() == 1
