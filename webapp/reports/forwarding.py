@@ -65,4 +65,3 @@ def forward(user, item):
 def _origin_author(item):
     root = db.session.get(InfoItem, item.chain_root_id)
     return root.author_id if root is not None else None
-

@@ -124,8 +124,7 @@ def _period_counts(office, ids, start, end):
     start_dt, end_dt = local_midnight(start), local_midnight(end)
     now = clock.now()
     counts = {uid: {"submitted": 0, "adopted": {}, "adopted_above": {}, "instructions": {}, "problem_adopted": 0,
-                    "emergencies": 0,
-                    "late": 0, "missed": 0, "concealed": 0, "commission_missed": 0} for uid in ids}
+                    "emergencies": 0, "late": 0, "missed": 0, "concealed": 0, "commission_missed": 0} for uid in ids}
 
     def by_unit(query):
         return query.filter(InfoItem.unit_id.in_(ids), InfoItem.target_unit_id == office.id)
