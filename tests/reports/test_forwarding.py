@@ -2,6 +2,7 @@
 city and the province, with a 批示 at the province — each level credited once to the township, in its month."""
 import pytest
 
+from tests.editorial.helpers import publication, signed_issue, staff
 from tests.engine.test_concurrency import _in_threads
 from tests.helpers import act, open_task
 from tests.reports.chain_helpers import adopt, build_chain_org, forward, instruct, month, township_item
@@ -194,3 +195,18 @@ def test_two_editors_forwarding_at_once_forward_once(app, chain):
     assert sorted(results, key=str) == [("conflict", "该信息已转报上级，不能重复转报。"), "forwarded"]
     db.session.expire_all()
     assert db.session.query(InfoItem).filter_by(forwarded_from_id=first.id).count() == 1
+
+
+def test_the_writer_sees_the_upper_issue_the_forwarded_item_was_printed_in(app, chain):
+    staff(chain)
+    pub = publication(chain)
+    first = adopt(chain, "editor_county", township_item(chain, "2026-01-10 09:00"), "2026-01-12 10:00")
+    at_city = adopt(chain, "editor", forward(chain, "editor_county", first, "2026-01-13 10:00"), "2026-01-14 10:00",
+                    pub.name)
+    at("2026-01-15 10:00")
+    signed_issue(chain, pub, [(at_city, "", "")])
+    writer = app.test_client()
+    login(writer, "writer_t")
+    doc = page_doc(writer.get(f"/reports/{first.id}"))
+    levels = [text_of(row) for row in doc.xpath("//section[@id='item-chain']//tr[@class='chain-level']")]
+    assert "已刊用于《临江信息》2026年第1期" in levels[1] and "已刊用于" not in levels[0]
