@@ -224,6 +224,8 @@ MATRIX = {
     "reports.compose": Entry(get=role("writer")),
     "reports.discard": Entry(ITEMS, post=nobody_else(role("writer")), body=lambda w, p, o: {"reason": "矩阵"}),
     "reports.detail": Entry(ITEMS, get=opener),
+    # 转报: the adopting office's editor forwards a finished (adopted) item up once; anyone else learns nothing
+    "reports.forward": Entry(ITEMS, post=adopting_editor),
     "api.report": Entry(ITEMS, get=opener),
     "api.create_report": Entry(post=nobody_else(role("writer"))),
     "api.session_info": Entry(get=anyone),
@@ -479,6 +481,8 @@ MATRIX = {
                                                          "function": "", "parent_id": str(w.ids["city"])}),
     "organisation.unit": Entry(("unit",), get=admin),
     "organisation.rename_unit": Entry(("unit",), post=nobody_else(admin), body=lambda w, p, o: {"name": "矩阵单位"}),
+    "organisation.direct_report": Entry(("unit",), post=nobody_else(admin),
+                                        body=lambda w, p, o: {"direct_report_unit_id": ""}),
     "organisation.move_unit": Entry(("unit",), post=nobody_else(admin),
                                     body=lambda w, p, o: {"parent_id": str(w.ids["city"])}),
     "organisation.deactivate_unit": Entry(("unit",), post=nobody_else(admin)),

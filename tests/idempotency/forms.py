@@ -194,6 +194,8 @@ FORMS = [
                  lambda ctx, org: {"title": "春耕备耕情况", "action": "draft"}, starts_instance=True),
     CreatingForm("scoring.circulars", "editor", lambda ctx: "/scoring/", _rows(Circular),
                  lambda ctx: "/scoring/circulars", fill=lambda ctx, org: {"remark": "请各单位对标先进。"}),
+    CreatingForm("reports.forward", "editor", lambda ctx: f"/reports/{ctx['item_id']}", _rows(InfoItem),
+                 lambda ctx: f"/reports/{ctx['item_id']}/forward", _adopted_item, starts_instance=True),
     CreatingForm("scoring.instructions", "editor", lambda ctx: f"/reports/{ctx['item_id']}", _rows(ItemInstruction),
                  lambda ctx: f"/scoring/items/{ctx['item_id']}/instructions", _adopted_item,
                  lambda ctx, org: {"leader_name": "市委书记 周某", "leader_level": "city", "text": "很好，推广。"}),

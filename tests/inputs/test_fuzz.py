@@ -50,6 +50,7 @@ from webapp.keytasks.schemas import (
 from webapp.keytasks.schemas import SiteVisitSchema as KeyTaskVisitSchema
 from webapp.organisation.schemas import (
     DeactivateUserSchema,
+    DirectReportSchema,
     EditUserSchema,
     GrantSchema,
     MoveUnitSchema,
@@ -95,6 +96,7 @@ ENDPOINT_SCHEMAS = {
     "auth.password": [ChangePasswordSchema], "auth.security_policy": [SecurityPolicySchema],
     "cases.site_visit": [SiteVisitSchema], "organisation.new_unit": [NewUnitSchema],
     "organisation.rename_unit": [RenameUnitSchema], "organisation.move_unit": [MoveUnitSchema],
+    "organisation.direct_report": [DirectReportSchema],
     "organisation.users": [UserSearchSchema], "organisation.new_user": [NewUserSchema],
     "organisation.user": [EditUserSchema], "organisation.deactivate_user": [DeactivateUserSchema],
     "organisation.grant": [GrantSchema],
