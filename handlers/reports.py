@@ -3,9 +3,10 @@ from . import HandlerError, handler
 
 
 @handler("reports.submit_upward")
-def submit_upward(ctx, unit_id):
-    """Route a signed-off item to the parent unit's information office and acknowledge it (来稿回音)."""
-    target = ctx.org.upward_info_unit(unit_id)
+def submit_upward(ctx, unit_id, report_to=None):
+    """Route a signed-off item to the parent unit's information office, or to the higher office the unit is a
+    直报点 of when the writer chose it (`report_to`), and acknowledge it (来稿回音)."""
+    target = ctx.org.report_target(unit_id, report_to)
     if target is None:
         raise HandlerError(f"单位 {unit_id} 没有上级信息部门，无法上报")
     now = ctx.now()
@@ -28,9 +29,15 @@ def record_feedback(ctx, decision, publication=None, remark=""):
         summary = remark  # 已综合入《…》
     writer = ctx.data.get("author_id")
     recipient = {"user_id": writer} if writer else {"role": "writer", "unit_id": ctx.data.get("unit_id")}
-    ctx.notices.send(f"信息已反馈：《{ctx.data.get('title') or '信息'}》{summary}",
-                     body=f"编辑意见：{remark}" if remark else "", link=f"/items/{ctx.instance_id}",
-                     level="warning" if decision == "return" else "info", **recipient)
+    message = f"信息已反馈：《{ctx.data.get('title') or '信息'}》{summary}"
+    level = "warning" if decision == "return" else "info"
+    ctx.notices.send(message, body=f"编辑意见：{remark}" if remark else "", link=f"/items/{ctx.instance_id}",
+                     level=level, **recipient)
+    origin_author = ctx.data.get("origin_author_id")
+    if ctx.data.get("forwarded") and origin_author and decision != "return":  # 转报: the first writer hears too
+        office = (ctx.data.get("upward") or {}).get("target_unit_name") or "上级"
+        ctx.notices.send(f"转报信息已反馈：《{ctx.data.get('title') or '信息'}》经转报，{office}{summary}",
+                         link=f"/items/{ctx.instance_id}", level=level, user_id=origin_author)
     return {
         "feedback_at": ctx.now().isoformat(),
         "decision": decision,

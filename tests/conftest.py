@@ -14,7 +14,7 @@ from webapp import create_app
 from webapp.auth.models import Unit, User
 from webapp.cli import deploy_directory
 from webapp.config import normalize_database_url
-from webapp.core import clock
+from webapp.core import background, clock
 from webapp.extensions import db
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
@@ -63,6 +63,7 @@ def app(tmp_path_factory):
         db.create_all()
         stamp_head()  # made from the models, the schema is the migrations' head: /readyz says so
     yield app
+    background.stop_all()  # every app a test made: their threads must not outlive the test databases
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -24,7 +24,7 @@ def test_demo_loads_items_and_cases_at_every_step_once():
     assert "6 sample items, 4 sample cases" in seed.load(history=False)
     db.session.commit()
     assert "0 sample items, 0 sample cases" in seed.load(history=False)
-    assert db.session.query(InfoItem).count() == 6 + 10  # the samples, and last month's information work
+    assert db.session.query(InfoItem).count() == 6 + 10 + 1  # the samples, last month's work and its 转报 item
     stages = sorted(c.stage for c in db.session.query(InstructionCase))
     assert stages == ["handling", "handling", "handling", "signing"]
     open_steps = {t.step_key for t in db.session.query(HumanTask).filter_by(state="open",
@@ -124,8 +124,11 @@ def test_demo_information_work_ranks_last_month_once():
     office = db.session.query(Unit).filter_by(code="city-info").one()
     ranking = scoring_queries.month_ranking(office, date(2026, 2, 1))
     scores = {row.unit.code: (row.rank, row.score, row.submitted, row.adopted_total) for row in ranking.rows}
-    # 汇要 专报 内参, 报忧, a city 批示, and the emergency demo's 迟报
-    assert scores["county-01"] == (1, 4 + 6 + 5 + 2 + 5 - 2, 4, 3)
+    # 汇要 专报 内参, 报忧, a city 批示, the 专报 item adopted again at the province (转报) with a provincial 批示, and
+    # the emergency demo's 迟报
+    assert scores["county-01"] == (1, 4 + 6 + 5 + 2 + 5 + 10 + 10 - 2, 4, 3)
+    assert (ranking.rows[0].adopted_above, ranking.rows[0].instructions) == ({"province": 1},
+                                                                             {"city": 1, "provincial": 1})
     assert scores["county-04"] == (2, 8, 2, 2)
     assert scores["county-02"] == (3, 4 + 3 - 5, 3, 2)  # the 漏报
     assert scores["county-03"] == (3, 4 - 2, 1, 1)  # a missed 约稿
@@ -153,7 +156,7 @@ def test_demo_year_fills_the_twelve_months_before_this_one_once(app):
     emergency_months = Counter(_month(e.event_dt) for e in db.session.query(Emergency))
     assert all(item_months[m] > 0 and case_months[m] > 0 and emergency_months[m] > 0 for m in months), (
         item_months, case_months, emergency_months)
-    assert sum(item_months.values()) == 6 + 10 + items
+    assert sum(item_months.values()) == 6 + 10 + 1 + items  # the samples, last month's work and its 转报 item
 
     statuses = Counter(i.status for i in db.session.query(InfoItem))
     assert statuses["adopted"] > 50 and statuses["rejected"] > 10 and statuses["returned"] >= 1

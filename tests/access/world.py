@@ -65,6 +65,7 @@ NAMES = {
     "token": ("token-writer-a",),
     "service_token": ("token-service",),
     "webhook": ("webhook-city",),
+    "webhook_api": ("webhook-city-api",),
     "webhook_delivery": ("webhook-delivery-city",),
     "ledger": ("ledger-city",),
     "keytask": ("keytask-a", "keytask-b"),
@@ -390,20 +391,21 @@ class Builder:
         self.add(Obj("token-writer-a", "token", 0, "county-a", {"token_id": token.id}, openers=frozenset({"writer_a"})))
         self.add(Obj("token-service", "service_token", 0, "county-a",
                      {"token_id": service_token.id, "account_id": service.id}))
-        # Two webhook endpoints of the city (one to be deleted), a failed delivery of the other (to documentation
-        # addresses: a replay never leaves)
-        endpoint, kept = (WebhookEndpoint(unit_id=org.units["city"].id, name=f"矩阵推送端点{n}",
+        # Three webhook endpoints of the city (one to be deleted on the page, one through the API), a failed delivery
+        # of another (to documentation addresses: a replay never leaves)
+        endpoint, kept, by_api = (WebhookEndpoint(unit_id=org.units["city"].id, name=f"矩阵推送端点{n}",
                                           events=["emergency.late"], url=f"http://192.0.2.1{n}/hook",
                                           created_by_id=org.users["admin"].id,
                                           secret_encrypted=webhook_signing.seal("whsec_matrix"), created_dt=START,
-                                          updated_dt=START) for n in (0, 1))
-        db.session.add_all([endpoint, kept])
+                                          updated_dt=START) for n in (0, 1, 2))
+        db.session.add_all([endpoint, kept, by_api])
         db.session.flush()
         sent = WebhookDelivery(endpoint_id=kept.id, event="emergency.late", body="{}", state="failed",
                                attempts=6, created_dt=START, next_attempt_dt=START)
         db.session.add(sent)
         db.session.commit()
         self.add(Obj("webhook-city", "webhook", 0, "city", {"endpoint_id": endpoint.id}))
+        self.add(Obj("webhook-city-api", "webhook_api", 0, "city", {"endpoint_id": by_api.id}))
         self.add(Obj("webhook-delivery-city", "webhook_delivery", 0, "city", {"delivery_id": sent.id}))
 
 

@@ -425,3 +425,22 @@ def test_copy_upload_and_a_service_token_run_once_per_key(app, org):
     first, again = admin.post("/admin/service-tokens", data=form), admin.post("/admin/service-tokens", data=form)
     assert first.status_code == 201 and again.status_code == 302 and "gf_" not in again.get_data(as_text=True)
     assert db.session.query(ApiToken).filter_by(user_id=service.id).count() == 1
+
+
+def test_a_password_reset_revokes_the_users_tokens(app, org):
+    """Whoever knew the reset password may have made a token: the reset ends it too, in the administrator's name."""
+    _c, _csrf, secret = _issue(app, "writer_a", scopes=("read", "act"))
+    _c, _csrf, kept = _issue(app, "writer_b")
+    api = app.test_client()
+    assert api.get("/api/v1/me", headers=_bearer(secret)).status_code == 200
+    admin = app.test_client()
+    token = login(admin, "admin")
+    reset = admin.post(f"/admin/users/{org.users['writer_a'].id}/reset-password", data={"csrf_token": token})
+    assert reset.status_code == 200
+    refused = api.get("/api/v1/me", headers=_bearer(secret))
+    assert refused.status_code == 401 and refused.mimetype == "application/problem+json"
+    assert api.get("/api/v1/me", headers=_bearer(kept)).status_code == 200  # another user's token stays
+    row = db.session.query(ApiToken).filter_by(user_id=org.users["writer_a"].id).one()
+    assert row.revoked_dt is not None
+    entry = db.session.query(AuditEntry).filter_by(action="api.token_revoked", target_id=row.id).one()
+    assert entry.user_id == org.users["admin"].id and entry.detail["reason"] == "password_reset"

@@ -209,6 +209,8 @@ FORMS = [
                  lambda ctx, org: {"title": "春耕备耕情况", "action": "draft"}, starts_instance=True),
     CreatingForm("scoring.circulars", "editor", lambda ctx: "/scoring/", _rows(Circular),
                  lambda ctx: "/scoring/circulars", fill=lambda ctx, org: {"remark": "请各单位对标先进。"}),
+    CreatingForm("reports.forward", "editor", lambda ctx: f"/reports/{ctx['item_id']}", _rows(InfoItem),
+                 lambda ctx: f"/reports/{ctx['item_id']}/forward", _adopted_item, starts_instance=True),
     CreatingForm("scoring.instructions", "editor", lambda ctx: f"/reports/{ctx['item_id']}", _rows(ItemInstruction),
                  lambda ctx: f"/scoring/items/{ctx['item_id']}/instructions", _adopted_item,
                  lambda ctx, org: {"leader_name": "市委书记 周某", "leader_level": "city", "text": "很好，推广。"}),
@@ -336,4 +338,7 @@ API_CALLS = [  # name, user, path, JSON body (callable: ctx-free, times from the
     ("api_v1.faults", "editor", "/api/v1/faults",
      lambda org: {"unit_id": org.units["county-b"].id, "kind": "missed", "event_time": _ago(120),
                   "title": "b县漏报火情", "description": "经查，该县未报告。"}, _rows(ReportingFault)),
+    ("api_v1.webhooks", "admin", "/api/v1/webhooks",  # a public address, as the page's form: no event is sent
+     lambda org: {"name": "市政务OA", "url": "https://93.184.216.34/govflow", "events": ["item.adopted"]},
+     _rows(WebhookEndpoint)),
 ]

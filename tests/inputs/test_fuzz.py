@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from tests.emergencies.helpers import REPORT
 from tests.web_helpers import login
 from webapp.admin.schemas import ClockSchema
+from webapp.api.cursors import PageArgs
 from webapp.api.token_schemas import IssueSchema, ServiceIssueSchema
-from webapp.api.v1_schemas import CaseArgs, EmergencyArgs, NoticeArgs, RankingArgs
+from webapp.api.v1_schemas import CaseArgs, DeliveryArgs, EmergencyArgs, InboxArgs, NoticeArgs, RankingArgs
 from webapp.audit.schemas import AuditFilterSchema
 from webapp.auth.schemas import ChangePasswordSchema, SecurityPolicySchema
 from webapp.cases.operations import register_case
@@ -49,6 +50,7 @@ from webapp.keytasks.schemas import (
 from webapp.keytasks.schemas import SiteVisitSchema as KeyTaskVisitSchema
 from webapp.organisation.schemas import (
     DeactivateUserSchema,
+    DirectReportSchema,
     EditUserSchema,
     GrantSchema,
     MoveUnitSchema,
@@ -94,6 +96,7 @@ ENDPOINT_SCHEMAS = {
     "auth.password": [ChangePasswordSchema], "auth.security_policy": [SecurityPolicySchema],
     "cases.site_visit": [SiteVisitSchema], "organisation.new_unit": [NewUnitSchema],
     "organisation.rename_unit": [RenameUnitSchema], "organisation.move_unit": [MoveUnitSchema],
+    "organisation.direct_report": [DirectReportSchema],
     "organisation.users": [UserSearchSchema], "organisation.new_user": [NewUserSchema],
     "organisation.user": [EditUserSchema], "organisation.deactivate_user": [DeactivateUserSchema],
     "organisation.grant": [GrantSchema],
@@ -104,7 +107,7 @@ ENDPOINT_SCHEMAS = {
     "editorial.new_publication": [PublicationSchema], "editorial.edit_publication": [PublicationSchema],
     "editorial.start_issue": [StartIssueSchema], "editorial.merge": [MergePickSchema],
     "editorial.merge_items": [MergeSchema],
-    "api_v1.inbox": [ListArgs], "api_v1.report_emergency": [ReportSchema], "api_v1.emergencies": [EmergencyArgs],
+    "api_v1.inbox": [InboxArgs], "api_v1.report_emergency": [ReportSchema], "api_v1.emergencies": [EmergencyArgs],
     "api_tokens.issue": [IssueSchema], "api_tokens.service_issue": [ServiceIssueSchema],
     "api_v1.transfer": [TransferSchema], "api_v1.return_to": [ReturnSchema],
     "api_v1.urge": [TaskUrgeSchema], "api_v1.copy": [CopySchema], "api_v1.notices": [NoticeArgs],
@@ -113,6 +116,9 @@ ENDPOINT_SCHEMAS = {
     "api_v1.validate": [ValidateSchema], "api_v1.deploy": [DeploySchema], "api_v1.statistics": [PeriodSchema],
     "api_v1.monthly": [MonthSchema], "api_v1.ranking": [RankingArgs],
     "webhooks.create": [EndpointSchema], "webhooks.change_events": [EventsSchema],
+    "api_v1.webhooks": [PageArgs], "api_v1.register_webhook": [EndpointSchema], "api_v1.webhook": [EventsSchema],
+    "api_v1.deliveries": [DeliveryArgs], "api_v1.definitions": [PageArgs], "api_v1.versions": [PageArgs],
+    "api_v1.attachments": [PageArgs],
 }
 TASK_ENDPOINTS = {"inbox.task", "api.complete", "api_v1.complete", "api_v1.draft"}
 

@@ -23,7 +23,7 @@ from webapp.audit.chain import check
 from webapp.auth.models import User
 from webapp.cli import deploy_directory
 from webapp.config import ROOT
-from webapp.core import clock
+from webapp.core import background, clock
 from webapp.engine import definitions, runner, timers
 from webapp.engine.models import HumanTask, InstanceEvent, ProcessInstance, Timer
 from webapp.extensions import db
@@ -43,6 +43,7 @@ def databases(app):
         for name in names:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     yield [re.sub(r"/[^/?]*(\?.*)?$", f"/{name}", url) for name in names]
+    background.stop_all()  # the apps made on these databases: no round of theirs after the drop
     with admin.connect() as conn:
         for name in names:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -121,7 +121,8 @@ def test_an_admin_saves_a_version_from_a_date_but_not_into_a_published_month(app
     form = client.get("/scoring/rules").get_data(as_text=True)
     assert 'value="4"' in form and "系统默认" in form
     values = {"csrf_token": token, "comment": "加大专报分值", "veto_concealed": "1", "effective_from": "2026-03-15"}
-    values.update(dict(re.findall(r'name="((?:adoption|instruction|penalty|bonus)\.[^"]+)" value="([^"]*)"', form)))
+    groups = "adoption|instruction|forwarded|penalty|bonus"
+    values.update(dict(re.findall(rf'name="((?:{groups})\.[^"]+)" value="([^"]*)"', form)))
     values["adoption.专报"] = "8"
     refused = client.post("/scoring/rules", data={**values, **once()})
     assert refused.status_code == 422 and "2026年03月的通报已发布" in refused.get_data(as_text=True)

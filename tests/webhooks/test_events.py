@@ -2,6 +2,8 @@
 import json
 from datetime import datetime
 
+from sqlalchemy import insert
+
 from tests.cases.helpers import local, new_case, travel_to
 from tests.helpers import COMPOSE, act, new_item
 from tests.keytasks.helpers import JULY, ledger_with_tasks, more_units
@@ -9,8 +11,8 @@ from tests.scoring.helpers import adopted, at, decide, submitted_item
 from webapp.extensions import db
 from webapp.keytasks import circulars
 from webapp.scoring import operations as scoring
-from webapp.webhooks import operations
-from webapp.webhooks.models import EVENTS, WebhookDelivery
+from webapp.webhooks import operations, queries, signing
+from webapp.webhooks.models import EVENTS, WebhookDelivery, WebhookEndpoint
 
 SECRET_KEYS = {"event", "occurred_at", "kind", "task_id", "instance_id", "object_id", "restricted"}
 
@@ -111,3 +113,25 @@ def test_circulars_published(app, org, receiver):
     _monthly, keytask = bodies("circular.published")
     assert (keytask["kind"], keytask["object_id"]) == ("keytask_circular", circular.id)
     assert keytask["title"].endswith("（第1期）已印发")
+
+
+def test_a_step_asks_for_endpoints_only_when_one_wants_its_event(app, org, monkeypatch):
+    """What the endpoints want is read once per WEBHOOK_ENDPOINTS_SECONDS per process: a change committed in this
+    process is seen by the next step, one made elsewhere (a row written past this process's session) after that
+    time, never later."""
+    now = [1000.0]
+    monkeypatch.setattr(queries.time, "monotonic", lambda: now[0])
+    queries.forget_wanted(app)
+    assert queries.wanted_events() == frozenset()
+    db.session.add(WebhookEndpoint(unit_id=org.units["city"].id, name="本进程", url="https://oa.example.cn/hook",
+                                   events=["item.adopted"], secret_encrypted=signing.seal("whsec_x"),
+                                   created_by_id=org.users["admin"].id))
+    db.session.commit()
+    assert queries.wanted_events() == {"item.adopted"}  # committed here: seen at once
+    with db.engine.begin() as conn:  # another machine registers an endpoint
+        conn.execute(insert(WebhookEndpoint.__table__).values(
+            unit_id=org.units["city"].id, name="他处", url="https://oa.example.cn/other", events=["task.opened"],
+            secret_encrypted=signing.seal("whsec_y"), active=True, created_by_id=org.users["admin"].id))
+    assert queries.subscribed("task.opened", org.units["county-a"].id) == []  # not read again yet
+    now[0] += app.config["WEBHOOK_ENDPOINTS_SECONDS"]
+    assert [e.name for e in queries.subscribed("task.opened", org.units["county-a"].id)] == ["他处"]

@@ -7,4 +7,5 @@ DOMAIN = Domain(
     models=("webapp.api.models",),
     blueprints=(("webapp.api.views:bp", "/api"), ("webapp.api.token_views:bp", None)),
     setup="webapp.api.openapi:init_app",
+    receivers=(("credentials_reset", "webapp.api.tokens:on_credentials_reset"),),
 )

@@ -57,9 +57,10 @@ def token_key():
     return request.remote_addr or ""
 
 
-def requires(scope, role=None):
-    """A token must carry `scope`, and the caller hold `role` when one is named; a session acts with its user's own
-    rights (the operations decide the rest). Put right under the route: it is judged before the body is read."""
+def requires(scope, role=None, refusal=None):
+    """A token must carry `scope`, and the caller hold `role` when one is named (else 403 with `refusal`); a session
+    acts with its user's own rights (the operations decide the rest). Put right under the route: it is judged before
+    the body is read."""
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -67,7 +68,7 @@ def requires(scope, role=None):
             if row is not None and scope not in row.scopes:
                 raise ScopeMissing(f"该访问令牌没有“{scope}”权限范围。", required_scope=scope)
             if role is not None and not current_user.has_role(role):
-                raise NotAllowed(ROLE_REFUSALS.get(role, "您无权使用此接口。"))
+                raise NotAllowed(refusal or ROLE_REFUSALS.get(role, "您无权使用此接口。"))
             return view(*args, **kwargs)
         # Counted per token (or session user) once the caller is known: the limiter runs inside the view.
         return limiter.limit(_rate_limit, key_func=token_key)(wrapped)

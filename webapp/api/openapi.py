@@ -60,6 +60,7 @@ def init_app(app):
         v1_emergencies,
         v1_reports,
         v1_verbs,
+        v1_webhooks,
     )
 
     api.register_blueprint(v1.blp, url_prefix="/api/v1")

@@ -69,6 +69,18 @@ def revoke(user, token_id, service=False):
     return row
 
 
+def on_credentials_reset(sender, user, actor, **kwargs):
+    """An administrator reset the user's password: the user's tokens stop working too (whoever knew the password
+    may have made one), each revoked in the actor's name. Tokens are for systems, made again after signing in."""
+    now = clock.now()
+    for row in db.session.query(ApiToken).filter(ApiToken.user_id == user.id, ApiToken.revoked_dt.is_(None)):
+        row.revoked_dt = now
+        audit.record("api.token_revoked", summary=f"重置密码时吊销 {user.name} 的访问令牌“{row.name}”",
+                     target_type="api_token", target_id=row.id, user=actor,
+                     detail={"name": row.name, "prefix": row.prefix, "owner": user.username,
+                             "reason": "password_reset"})
+
+
 def service_accounts():
     """Every service account, active first, with its tokens (newest first)."""
     accounts = (db.session.query(User).filter_by(is_service=True)

@@ -13,24 +13,26 @@ from webapp.core import forms
 from webapp.core.errors import AppError, FormInvalid, NotFound
 from webapp.emergencies import operations as emergency_operations
 from webapp.emergencies import queries as emergency_queries
+from webapp.emergencies.models import Emergency
 from webapp.emergencies.schemas import ReportSchema
 from webapp.extensions import db
 from webapp.inbox import operations as inbox_operations
 from webapp.inbox import queries as inbox_queries
-from webapp.inbox.schemas import TAB_FILTERS, TABS, ListArgs, item_row_schema
+from webapp.inbox.schemas import TAB_FILTERS, TABS, item_row_schema
 from webapp.inputs.bodies import json_object
 from webapp.reports import operations as report_operations
 from webapp.reports import queries as report_queries
 
-from . import bearer
+from . import bearer, cursors
 from . import v1_schemas as s
 from .schemas import emergency_schema, event_schema, item_schema, task_schema
 
 blp = Blueprint("api_v1", __name__, description="GovFlow 公共接口：待办、办理、信息、紧急信息")
 blp.before_request(bearer.authenticate)
 
-PROBLEMS = {401: "未登录或令牌无效", 403: "无权或令牌缺少权限范围", 404: "不存在或无权查看",
-            409: "任务已被他人处理或状态已变", 412: "If-Match 与任务当前状态不符：表单已过期", 413: "文件过大",
+PROBLEMS = {400: "翻页游标无效或已被篡改", 401: "未登录或令牌无效", 403: "无权或令牌缺少权限范围",
+            404: "不存在或无权查看", 409: "任务已被他人处理或状态已变",
+            412: "If-Match 与任务当前状态不符：表单已过期", 413: "文件过大",
             415: "不支持的文件类型", 422: "提交的内容有误"}
 
 
@@ -88,21 +90,26 @@ def me():
 
 @blp.route("/inbox/<string:tab>")
 @bearer.requires("read")
-@blp.arguments(ListArgs, location="query", as_kwargs=False)
+@blp.arguments(s.InboxArgs, location="query", as_kwargs=False)
 @blp.response(200, s.InboxPage)
-@documented(401, 404, 422)
+@documented(400, 401, 404, 422)
 def inbox(args, tab):
-    """待办（todo）、已办（done）、我发起的（started）、抄送我的（copied）、催办记录（urges），筛选与页面相同。"""
+    """待办（todo）、已办（done）、我发起的（started）、抄送我的（copied）、催办记录（urges），筛选与页面相同；
+    以 cursor 翻页（上一页的 next_cursor），与页面一样紧急信息和未读抄送在前。"""
     if tab not in TABS:
         raise NotFound("没有这个列表。")
-    refused = sorted(k for k in args if k != "page" and k not in TAB_FILTERS[tab])
+    if "page" in request.args:
+        raise FormInvalid({"page": ["接口已改用游标翻页：请带上一页返回的 cursor（可设 limit），不再支持 page"]})
+    filters = {k: v for k, v in args.items() if k not in ("cursor", "limit")}
+    refused = sorted(k for k in filters if k not in TAB_FILTERS[tab])
     if refused:
         raise FormInvalid({k: ["该列表不支持这个筛选条件"] for k in refused})
-    args.setdefault("page", 1)
-    page = inbox_queries.list_page(tab, current_user, args)
+    position = cursors.decode(args.get("cursor"), filters)
+    rows, following = inbox_queries.list_walk(tab, current_user, filters, cursors.unpack_inbox(position),
+                                              args["limit"])
     tasks = tab in ("todo", "done")
-    return {"tab": tab, "page": page.number, "has_next": page.has_next, "tasks": page.rows if tasks else [],
-            "items": [] if tasks else item_row_schema.dump(page.rows, many=True)}
+    return {"tab": tab, "next_cursor": cursors.encode(cursors.pack_inbox(following), filters),
+            "tasks": rows if tasks else [], "items": [] if tasks else item_row_schema.dump(rows, many=True)}
 
 
 @blp.route("/tasks/<int:row_id>")
@@ -179,10 +186,13 @@ def item_history(item_id):
 @bearer.requires("read")
 @blp.arguments(s.EmergencyArgs, location="query", as_kwargs=False)
 @blp.response(200, s.EmergencyList)
-@documented(401, 422)
+@documented(400, 401, 422)
 def emergencies(args):
-    """调用者可见的紧急信息（scope：all / open / own），未办结的在前。"""
-    return {"emergencies": emergency_queries.list_for(current_user, args["scope"])}
+    """调用者可见的紧急信息（scope：all / open / own），未办结的按时限在前，其余新的在前。以 cursor 翻页。"""
+    scope = args["scope"]
+    rows, following = cursors.walk(emergency_queries.list_query(current_user, scope), emergency_queries.LIST_ORDER,
+                                   Emergency.id, args["limit"], cursors.decode(args.get("cursor"), scope))
+    return {"emergencies": rows, "next_cursor": cursors.encode(following, scope)}
 
 
 @blp.route("/emergencies", methods=["POST"])

@@ -6,14 +6,16 @@ from flask_login import current_user
 
 from webapp.attachments import operations as attachment_operations
 from webapp.attachments import queries as attachment_queries
+from webapp.attachments.models import Attachment
 from webapp.attachments.views import file_response
 from webapp.core.errors import NotFound
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.inbox.access import viewable_instance
 
-from . import bearer
+from . import bearer, cursors
 from . import v1_schemas as s
+from .cursors import PageArgs
 from .v1 import blp, created, documented
 
 
@@ -30,11 +32,15 @@ class Attachments(MethodView):
     answer 405 to the method of the one whose id did not match)."""
 
     @bearer.requires("read")
+    @blp.arguments(PageArgs, location="query", as_kwargs=False)
     @blp.response(200, s.AttachmentList)
-    @documented(404)
-    def get(self, instance_id):
-        """一件事项（信息、批示件、紧急信息）现有的附件。"""
-        return {"attachments": attachment_queries.for_instance(_instance(instance_id).id)}
+    @documented(400, 404, 422)
+    def get(self, args, instance_id):
+        """一件事项（信息、批示件、紧急信息）现有的附件，先上传的在前。以 cursor 翻页。"""
+        query = attachment_queries.instance_query(_instance(instance_id).id)
+        rows, following = cursors.walk(query, attachment_queries.ORDER, Attachment.id, args["limit"],
+                                       cursors.decode(args.get("cursor")))
+        return {"attachments": rows, "next_cursor": cursors.encode(following)}
 
     @bearer.requires("act")
     @blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": s.UploadForm}}})

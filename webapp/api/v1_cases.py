@@ -4,8 +4,9 @@ from flask_login import current_user
 
 from webapp.cases import operations as case_operations
 from webapp.cases import queries as case_queries
+from webapp.cases.models import InstructionCase
 
-from . import bearer
+from . import bearer, cursors
 from . import v1_schemas as s
 from .v1 import blp, created, documented, shown
 
@@ -14,10 +15,14 @@ from .v1 import blp, created, documented, shown
 @bearer.requires("read")
 @blp.arguments(s.CaseArgs, location="query", as_kwargs=False)
 @blp.response(200, s.CaseList)
-@documented(401, 422)
+@documented(400, 401, 422)
 def cases(args):
-    """调用者可见的批示件（最多 200 件，未办结的按期限在前）；alert 只列红灯、黄灯或期限待定的。"""
-    return {"cases": case_queries.list_for(current_user, args.get("alert"))}
+    """调用者可见的批示件（未办结的按期限在前，期限待定的随后，已办结的最后）；alert 只列红灯、黄灯或期限待定的。
+    以 cursor 翻页。"""
+    bound = args.get("alert")
+    rows, following = cursors.walk(case_queries.list_query(current_user, bound), case_queries.LIST_ORDER,
+                                   InstructionCase.id, args["limit"], cursors.decode(args.get("cursor"), bound))
+    return {"cases": rows, "next_cursor": cursors.encode(following, bound)}
 
 
 @blp.route("/cases/<int:case_id>")

@@ -8,27 +8,35 @@ from webapp.designer import validation
 from webapp.designer.schemas import DeploySchema, ValidateSchema
 from webapp.extensions import db
 
-from . import bearer
+from . import bearer, cursors
 from . import v1_schemas as s
+from .cursors import PageArgs
 from .v1 import blp, documented
 
 
 @blp.route("/definitions")
 @bearer.requires("admin", role="admin")
+@blp.arguments(PageArgs, location="query", as_kwargs=False)
 @blp.response(200, s.ProcessList)
-@documented(401, 403)
-def definitions():
-    """每个流程的当前版本，以及办理中的实例数。"""
-    return {"processes": [{"definition": d, "running": n} for d, n in designer_queries.processes()]}
+@documented(400, 401, 403, 422)
+def definitions(args):
+    """每个流程的当前版本（按流程标识排序），以及办理中的实例数。以 cursor 翻页。"""
+    rows, following = cursors.walk_list(designer_queries.processes(), args["limit"],
+                                        cursors.decode(args.get("cursor")), lambda row: row[0].process_key)
+    return {"processes": [{"definition": d, "running": n} for d, n in rows], "next_cursor": cursors.encode(following)}
 
 
 @blp.route("/definitions/<string:process_key>/versions")
 @bearer.requires("admin", role="admin")
+@blp.arguments(PageArgs, location="query", as_kwargs=False)
 @blp.response(200, s.VersionList)
-@documented(401, 403, 404)
-def versions(process_key):
-    """一个流程的全部版本（新的在前），各自办理中的实例数和与上一版本相比的变化。"""
-    return {"versions": designer_queries.history(process_key)}
+@documented(400, 401, 403, 404, 422)
+def versions(args, process_key):
+    """一个流程的全部版本（新的在前），各自办理中的实例数和与上一版本相比的变化。以 cursor 翻页。"""
+    rows, following = cursors.walk_list(designer_queries.history(process_key), args["limit"],
+                                        cursors.decode(args.get("cursor")), lambda row: row["definition"].version,
+                                        descending=True)
+    return {"versions": rows, "next_cursor": cursors.encode(following)}
 
 
 @blp.route("/definitions/validate", methods=["POST"])

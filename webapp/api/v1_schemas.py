@@ -1,11 +1,21 @@
 """Schemas of /api/v1: what the OpenAPI document describes (inputs are FormSchemas: refusals in Chinese)."""
 from marshmallow import INCLUDE, Schema, fields
 
-from webapp.inbox.schemas import TABS
-from webapp.inputs.fields import Choice, Flag, Month
+from webapp.inbox.schemas import TABS, ListArgs
+from webapp.inputs.fields import Choice, Flag, Id, Month
 from webapp.inputs.schemas import QuerySchema
+from webapp.webhooks.models import EVENTS as WEBHOOK_EVENTS
+from webapp.webhooks.models import WebhookDelivery
 
+from .cursors import PageArgs
 from .schemas import EmergencyOut, EventOut, ItemOut, TaskOut
+
+DELIVERY_STATES = WebhookDelivery.STATE_LABELS
+NEXT_CURSOR = {"description": "下一页的 cursor；已是最后一页时为 null"}
+
+
+def next_cursor():
+    return fields.String(allow_none=True, metadata=NEXT_CURSOR)
 
 
 class Me(Schema):
@@ -20,10 +30,16 @@ class Me(Schema):
                                metadata={"description": "以访问令牌调用时令牌的权限范围；以会话调用时为 null"})
 
 
+class InboxArgs(ListArgs, PageArgs):
+    """The list's filters (as on the page) with a cursor instead of a page number."""
+
+    class Meta:
+        exclude = ("page",)
+
+
 class InboxPage(Schema):
     tab = fields.String(metadata={"enum": sorted(TABS)})
-    page = fields.Integer()
-    has_next = fields.Boolean()
+    next_cursor = next_cursor()
     tasks = fields.List(fields.Nested(TaskOut), metadata={"description": "待办、已办"})
     items = fields.List(fields.Dict(), metadata={"description": "我发起的、抄送我的、催办记录"})
 
@@ -58,12 +74,13 @@ class History(Schema):
     history = fields.List(fields.Nested(EventOut))
 
 
-class EmergencyArgs(QuerySchema):
+class EmergencyArgs(PageArgs):
     scope = Choice(["all", "open", "own"], load_default="all")
 
 
 class EmergencyList(Schema):
     emergencies = fields.List(fields.Nested(EmergencyOut))
+    next_cursor = next_cursor()
 
 
 class EmergencyDetail(Schema):
@@ -122,7 +139,7 @@ class Copied(Schema):
     copied = fields.List(fields.Nested(Recipient))
 
 
-class NoticeArgs(QuerySchema):
+class NoticeArgs(PageArgs):
     unread = Flag(load_default=False)
 
 
@@ -139,6 +156,7 @@ class NoticeOut(Schema):
 
 class NoticeList(Schema):
     notices = fields.List(fields.Nested(NoticeOut))
+    next_cursor = next_cursor()
 
 
 class NoticeRead(Schema):
@@ -182,12 +200,13 @@ class CaseOut(Schema):
     closed_dt = fields.DateTime(allow_none=True)
 
 
-class CaseArgs(QuerySchema):
+class CaseArgs(PageArgs):
     alert = Choice(["red", "yellow", "unknown"], "红黄灯")
 
 
 class CaseList(Schema):
     cases = fields.List(fields.Nested(CaseOut))
+    next_cursor = next_cursor()
 
 
 class CaseDetail(Schema):
@@ -221,6 +240,7 @@ class ProcessOut(Schema):
 
 class ProcessList(Schema):
     processes = fields.List(fields.Nested(ProcessOut))
+    next_cursor = next_cursor()
 
 
 class VersionOut(Schema):
@@ -231,6 +251,7 @@ class VersionOut(Schema):
 
 class VersionList(Schema):
     versions = fields.List(fields.Nested(VersionOut))
+    next_cursor = next_cursor()
 
 
 class BpmnProblem(Schema):
@@ -336,6 +357,7 @@ class AttachmentOut(Schema):
 
 class AttachmentList(Schema):
     attachments = fields.List(fields.Nested(AttachmentOut))
+    next_cursor = next_cursor()
 
 
 class AttachmentCreated(Schema):
@@ -349,3 +371,58 @@ class UploadForm(Schema):
 
 class Deleted(Schema):
     deleted = fields.Boolean()
+
+
+class WebhookOut(Schema):
+    """A push endpoint of the caller's unit (the signing secret is never shown again after registering)."""
+
+    id = fields.Integer()
+    unit_id = fields.Integer()
+    name = fields.String()
+    url = fields.String()
+    events = fields.List(fields.String(metadata={"enum": sorted(WEBHOOK_EVENTS)}))
+    active = fields.Boolean()
+    created_by_id = fields.Integer()
+    created_dt = fields.DateTime()
+    updated_dt = fields.DateTime()
+
+
+class WebhookList(Schema):
+    endpoints = fields.List(fields.Nested(WebhookOut))
+    next_cursor = next_cursor()
+
+
+class WebhookOnly(Schema):
+    endpoint = fields.Nested(WebhookOut)
+
+
+class DeliveryArgs(PageArgs):
+    endpoint_id = Id("推送端点")
+    state = Choice(DELIVERY_STATES, "推送状态")
+
+
+class DeliveryOut(Schema):
+    """One event to one endpoint: its state, attempts and the last answer (the body itself is not shown)."""
+
+    id = fields.Integer()
+    endpoint_id = fields.Integer()
+    event = fields.String(metadata={"enum": sorted(WEBHOOK_EVENTS)})
+    state = fields.String(metadata={"enum": sorted(DELIVERY_STATES)})
+    state_label = fields.String()
+    attempts = fields.Integer()
+    last_status = fields.Integer(allow_none=True)
+    last_error = fields.String(allow_none=True)
+    last_response = fields.String(allow_none=True)
+    created_dt = fields.DateTime()
+    next_attempt_dt = fields.DateTime()
+    last_attempt_dt = fields.DateTime(allow_none=True)
+    sent_dt = fields.DateTime(allow_none=True)
+
+
+class DeliveryList(Schema):
+    deliveries = fields.List(fields.Nested(DeliveryOut))
+    next_cursor = next_cursor()
+
+
+class DeliveryOnly(Schema):
+    delivery = fields.Nested(DeliveryOut)

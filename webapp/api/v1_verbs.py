@@ -12,8 +12,9 @@ from webapp.inbox.schemas import CopySchema, ReturnSchema, TransferSchema, UrgeS
 from webapp.inputs.bodies import json_object
 from webapp.notices import operations as notice_operations
 from webapp.notices import queries as notice_queries
+from webapp.notices.models import Notice
 
-from . import bearer
+from . import bearer, cursors
 from . import v1_schemas as s
 from .v1 import FREE_FORM, blp, documented
 
@@ -145,15 +146,19 @@ def copy(form, instance_id):
 @bearer.requires("read")
 @blp.arguments(s.NoticeArgs, location="query", as_kwargs=False)
 @blp.response(200, s.NoticeList)
-@documented(401, 422)
+@documented(400, 401, 422)
 def notices(args):
-    """调用者的消息（最新的在前，最多 200 条；unread=true 只列未读）。"""
-    rows = notice_queries.for_user(current_user, unread_only=args["unread"]).limit(200).all()
+    """调用者的消息（最新的在前；unread=true 只列未读）。以 cursor 翻页。"""
+    unread = args["unread"]
+    rows, following = cursors.walk(notice_queries.for_user(current_user, unread_only=unread).order_by(None),
+                                   notice_queries.ORDER, Notice.id, args["limit"],
+                                   cursors.decode(args.get("cursor"), unread))
     read = notice_queries.read_ids(current_user, [n.id for n in rows])
     links = notice_queries.links_of(rows)
     return {"notices": [{"id": n.id, "title": n.title, "body": n.body, "level": n.level, "created_dt": n.created_dt,
                          "instance_id": n.instance_id, "link": links.get(n.id),
-                         "read": n.id in read} for n in rows]}
+                         "read": n.id in read} for n in rows],
+            "next_cursor": cursors.encode(following, unread)}
 
 
 @blp.route("/notices/<int:notice_id>/read", methods=["POST"])

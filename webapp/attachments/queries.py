@@ -13,11 +13,17 @@ from .models import Attachment, size_label
 TOKEN_MAX = 64
 
 
+ORDER = (Attachment.uploaded_dt, Attachment.id)  # oldest first
+
+
+def instance_query(instance_id):
+    """The instance's attachments still in place, unordered."""
+    return db.session.query(Attachment).filter(Attachment.instance_id == instance_id, Attachment.deleted_dt.is_(None))
+
+
 def for_instance(instance_id):
     """The instance's attachments still in place, oldest first."""
-    return (db.session.query(Attachment)
-            .filter(Attachment.instance_id == instance_id, Attachment.deleted_dt.is_(None))
-            .order_by(Attachment.uploaded_dt, Attachment.id).all())
+    return instance_query(instance_id).order_by(*ORDER).all()
 
 
 def get_by_token(user, token):

@@ -30,7 +30,10 @@ class Unit(db.Model):
     # Office sub-units (信息处/督查室/总值班室) carry a function tag.
     function = db.Column(db.String(16))
     parent_id = db.Column(db.Integer, db.ForeignKey("units.id"), index=True)
-    parent = db.relationship("Unit", remote_side=[id], backref="children")
+    parent = db.relationship("Unit", remote_side=[id], foreign_keys=[parent_id], backref="children")
+    # 直报点: the unit may also submit its information straight to this higher information office (docs/editorial.md).
+    direct_report_unit_id = db.Column(db.Integer, db.ForeignKey("units.id"))
+    direct_report_unit = db.relationship("Unit", remote_side=[id], foreign_keys=[direct_report_unit_id])
     # Units are deactivated, never deleted: steps, items and the audit log of the past still name them.
     is_active_unit = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
 

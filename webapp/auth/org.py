@@ -21,6 +21,17 @@ class OrgDirectory:
         target = unit.upward_info_unit() if unit else None
         return {"id": target.id, "name": target.name} if target else None
 
+    def report_target(self, unit_id, report_to=None):
+        """Where the unit's item goes: its upward information office, or the higher office `report_to` when the
+        unit is a 直报点 of it (anything else is refused, never silently rerouted)."""
+        if not report_to:
+            return self.upward_info_unit(unit_id)
+        unit = db.session.get(Unit, int(unit_id))
+        if unit is None or unit.direct_report_unit_id != int(report_to):
+            return None
+        target = unit.direct_report_unit
+        return {"id": target.id, "name": target.name}
+
     def unit_name(self, unit_id):
         unit = db.session.get(Unit, int(unit_id))
         return unit.name if unit else None

@@ -32,7 +32,18 @@ def case_for_instance(instance_id):
     return db.session.query(InstructionCase).filter_by(instance_id=instance_id).one_or_none()
 
 
+# Open cases first by their deadline (an unknown one after the known ones, on every database), newest first among
+# equals: a total order (the API's cursors walk it).
+LIST_ORDER = (InstructionCase.closed_dt.isnot(None), InstructionCase.due_dt.is_(None), InstructionCase.due_dt,
+              InstructionCase.id.desc())
+
+
 def list_for(user, alert=None, limit=200):
+    return list_query(user, alert).order_by(*LIST_ORDER).limit(limit).all()
+
+
+def list_query(user, alert=None):
+    """The cases `user` may see, only those of the light `alert` when given (red / yellow / unknown); unordered."""
     query = visible_to(user)
     open_case = InstructionCase.closed_dt.is_(None)
     past_current_deadline = InstructionCase.overdue_dt >= InstructionCase.due_dt  # InstructionCase.alert == "red"
@@ -43,8 +54,7 @@ def list_for(user, alert=None, limit=200):
                              or_(InstructionCase.overdue_dt.is_(None), ~past_current_deadline))
     elif alert == "unknown":
         query = query.filter(open_case, InstructionCase.deadline_known.is_(False))
-    return (query.order_by(InstructionCase.closed_dt.isnot(None), InstructionCase.due_dt, InstructionCase.id.desc())
-            .limit(limit).all())
+    return query
 
 
 def history(case):

@@ -3,12 +3,14 @@ the commits that give it work and looking again every few seconds on its own (no
 import atexit
 import logging
 import threading
+import weakref
 
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
+_kinds = []  # every Background made, for stop_all
 
 
 class WokenThread:
@@ -47,6 +49,8 @@ class Background:
         # final_round: when the process exits (a `flask` command that committed, a server stopped), stop the thread
         # and run the work once more, so that what the last commits gave it is not lost with a daemon thread.
         self.final_round = final_round
+        self.apps = weakref.WeakSet()  # the apps whose thread this process started
+        _kinds.append(self)
 
     def wake(self, app):
         """Wake the app's thread, made and started first when this process has none (or a fork lost it). Its own
@@ -58,6 +62,7 @@ class Background:
             if worker is None or not worker.thread.is_alive():
                 interval = app.config[self.interval_setting]
                 worker = app.extensions[self.name] = WokenThread(app, self.name, self.work, interval)
+                self.apps.add(app)
                 worker.thread.start()
                 if self.final_round:
                     atexit.register(self._final_round, app, worker)
@@ -84,3 +89,11 @@ class Background:
 
     def running(self, app):
         return app.extensions.get(self.name) is not None
+
+
+def stop_all():
+    """Stop every background thread of every app in this process, without a final round (the test session's end,
+    before its databases are dropped: a round after that would only log that the database is gone)."""
+    for kind in list(_kinds):
+        for app in list(kind.apps):
+            kind.stop(app)

@@ -31,6 +31,9 @@ publication_choices = signals.signal("publication-choices")
 
 # Platform events
 calendar_year_ready = signals.signal("calendar-year-ready")  # sender: year; user= -> how many records changed
+# An administrator reset a user's password (the account may be in other hands): sender: "auth"; user=, actor=.
+# What acts in the user's name without the password (the API's access tokens) is revoked by its owner domain.
+credentials_reset = signals.signal("credentials-reset")
 # What happened to an office's work, for those outside (webhooks): sender: event name ("item.adopted",
 # "case.near_due", "case.overdue", "emergency.late", "circular.published"); facts= a dict of ids, title, unit_id,
 # secrecy, step, due_dt and link (a path), sent by the domain in the transaction that made it happen (see `announce`)

@@ -1,4 +1,5 @@
-"""Demo information work of last month: adoptions, a 批示, a missed and an answered 约稿, and an open 约稿.
+"""Demo information work of last month: adoptions, a 批示, an item 转报 to the province and adopted there with a
+provincial 批示, a missed and an answered 约稿, and an open 约稿.
 
 With it the ranking (考核通报) opens on a month with figures, ready for the editor to publish its circular.
 """
@@ -12,6 +13,7 @@ from webapp.core import clock
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.months import previous_month
+from webapp.reports import forwarding
 from webapp.reports.models import InfoItem
 from webapp.reports.operations import create_item
 from webapp.scoring.operations import record_instruction
@@ -88,6 +90,20 @@ def _commission(topic, due, codes, created):
     return commission
 
 
+def _forwarded_to_the_province(item, first):
+    """转报: the city forwards its 专报 item to the province, which adopts it and earns a provincial 批示; the county's
+    item page lists both levels (docs/editorial.md)."""
+    _at(first + timedelta(days=19), 15)
+    upper = forwarding.forward(_user("bj_city"), item)
+    _at(first + timedelta(days=21), 10)
+    _step(upper, _user("bj_prov"), {"decision": "adopt", "publication": "汇要", "opinion": "转报信息，予以采用。"})
+    _at(first + timedelta(days=24), 10)
+    upper = db.session.get(InfoItem, upper.id)
+    record_instruction(upper, {"leader_name": "省委副书记 李明", "leader_level": "provincial",
+                               "text": "青山县的做法很好，请省委农办总结推广。",
+                               "instructed_on": (first + timedelta(days=24)).isoformat()}, _user("bj_prov"))
+
+
 def load():
     """Once: skipped when any 约稿 exists. Returns how many items it added."""
     if db.session.query(Commission).count():
@@ -104,6 +120,7 @@ def load():
     record_instruction(added[1], {"leader_name": "市委书记 周建国", "leader_level": "city",
                                   "text": "此做法值得推广，请市委农办总结经验。",
                                   "instructed_on": (first + timedelta(days=19)).isoformat()}, _user("bj_city"))
+    _forwarded_to_the_province(added[1], first)
     _commission("防汛备汛工作情况", today + timedelta(days=5, hours=18), list(COUNTIES.values()),
                 today + timedelta(hours=8))
     return len(added)

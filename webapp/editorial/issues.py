@@ -13,6 +13,7 @@ from webapp.core.links import path_for
 from webapp.engine.models import HumanTask, InstanceEvent, ProcessInstance
 from webapp.extensions import db
 from webapp.notices.operations import send
+from webapp.reports import queries
 from webapp.reports.models import InfoItem
 
 from . import publications
@@ -231,7 +232,10 @@ def uses_of(item):
 def item_page(item, user):
     """What an item's page shows (`hooks.page_extras` of "reports.detail"): 已刊用于《…》第N期, with a link to the
     issue when the reader may open it."""
-    return {"issue_uses": [(issue, _may_see(user, issue)) for issue in uses_of(item)]}
+    chain = queries.chain_of(item, user)
+    return {"issue_uses": [(issue, _may_see(user, issue)) for issue in uses_of(item)],
+            "chain_issues": {level.id: [issue.label for issue in uses_of(level)] for level in chain} if len(chain) > 1
+            else {}}
 
 
 def instance_of(issue):

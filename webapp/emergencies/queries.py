@@ -72,15 +72,24 @@ def visible_followup_instance(user, instance_id):
     return followup is not None and visible_to(user).filter(Emergency.id == followup.emergency_id).first() is not None
 
 
-def list_for(user, scope="all", limit=100):
-    """Open ones first (red at the top, then by the limit they travel against), then the rest newest first."""
+# Open ones first (red at the top, then by the limit they travel against), then the rest newest first; the id last
+# makes it a total order (the API's cursors walk it).
+LIST_ORDER = (Emergency.next_due_dt.is_(None), Emergency.next_due_dt, Emergency.event_dt.desc(), Emergency.id.desc())
+
+
+def list_query(user, scope="all"):
+    """The emergencies `user` may see in `scope` (all / open / own), unordered."""
     query = visible_to(user)
     if scope == "open":
         query = query.filter(Emergency.next_due_dt.isnot(None), Emergency.closed_dt.is_(None))
     elif scope == "own":
         query = query.filter(Emergency.unit_id == level_unit_id(user))
-    return query.order_by(Emergency.next_due_dt.is_(None), Emergency.next_due_dt, Emergency.event_dt.desc()) \
-        .limit(limit).all()
+    return query
+
+
+def list_for(user, scope="all", limit=100):
+    """Open ones first (red at the top, then by the limit they travel against), then the rest newest first."""
+    return list_query(user, scope).order_by(*LIST_ORDER).limit(limit).all()
 
 
 def history(emergency):

@@ -100,13 +100,20 @@ def _armed_timers(workflow):
                 yield task, TimerEventDefinition.get_datetime(value)
 
 
-def project(instance, workflow, arrivals=None, known_open_rows=None, known_timer_rows=None):
+def waits_on_timers(workflow):
+    """Whether any task of the workflow waits on a timer (armed or not yet given its due time)."""
+    return any(isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+               for task in workflow.get_tasks(state=TaskState.WAITING))
+
+
+def project(instance, workflow, arrivals=None, known_open_rows=None, known_timer_rows=None, completed=None):
     """Bring human_tasks, timers, status and the domain row in line with `workflow`.
 
     `arrivals` maps a task id to columns its newly opened row starts with (who it goes back to, and why).
     `known_open_rows`: the instance's open rows as read under its lock in this transaction (those still open are
     the open rows: only this step changes them); None reads them. `known_timer_rows`: likewise the armed and held
-    timer rows ([] for an instance inserted in this transaction); None reads them.
+    timer rows ([] for an instance inserted in this transaction); None reads them. `completed`: the task row this
+    step completed, if any (the receivers of `task_opened` hear it: what opened the new rows).
     Returns the timer rows that fired since the last projection.
     """
     data = markings.overlay(instance, current_data(workflow))  # markings are the row's, never the data's
@@ -180,6 +187,6 @@ def project(instance, workflow, arrivals=None, known_open_rows=None, known_timer
     if opened and hooks.task_opened.receivers:
         db.session.flush()
         for row in opened:
-            hooks.task_opened.send(key, row=row)  # a new task in someone's inbox (notices)
+            hooks.task_opened.send(key, row=row, completed=completed)  # a new task in someone's inbox (notices)
     return fired_rows
 

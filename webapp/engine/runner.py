@@ -18,7 +18,7 @@ from webapp.extensions import db
 from . import definitions, host, markings, serializer, store
 from .environment import HandlerFailure
 from .models import HumanTask, Incident, InstanceEvent, ProcessInstance, Timer
-from .projection import find_task, project
+from .projection import find_task, project, waits_on_timers
 
 
 class RunawayInstance(AppError):
@@ -79,17 +79,21 @@ def run_guarded(instance, workflow, step, actor=None):
         return message
 
 
-def persist(instance, workflow, incident=None, arrivals=None, open_rows=None, new=False):
+def persist(instance, workflow, incident=None, arrivals=None, open_rows=None, new=False, timer_rows=None,
+            completed=None):
     """Save the state (lock_version + 1 on flush), project it into rows and record fired timers.
 
     `open_rows`: the instance's open task rows as read under its lock in this transaction (then not read again).
+    `timer_rows`: likewise its armed and held timer rows, when known ([]: it has none), else None (read them).
     `new`: the instance was inserted in this transaction, so it has no task or timer rows to read yet.
+    `completed`: the task row the step completed, if it completed one.
     Returns the timer rows that fired in this step, whichever operation made them fire.
     """
     markings.stamp(instance, workflow)  # whatever a reset or a merge put into the data, the row's markings win
     store.save(instance, workflow)
     markings.sync_task_rows(instance)
-    fired = project(instance, workflow, arrivals, [] if new else open_rows, known_timer_rows=[] if new else None)
+    fired = project(instance, workflow, arrivals, [] if new else open_rows,
+                    known_timer_rows=[] if new else timer_rows, completed=completed)
     for timer in fired:
         record_event(instance.id, "timer", step_key=timer.step_key, step_label=timer.step_label,
                 data={"due": timer.due_dt.isoformat(), "fired": timer.fired_dt.isoformat()})
@@ -157,9 +161,7 @@ def _lock_open_rows(task_row_id, user):
     row = db.session.get(HumanTask, task_row_id)
     if row is None:
         raise NotFound("任务不存在")
-    instance = store.lock_instance(row.instance_id)
-    open_rows = (db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open")
-                 .populate_existing().all())
+    instance, open_rows = store.lock_instance_with_open_rows(row.instance_id)
     if row not in open_rows:
         raise TaskConflict("该任务已被他人处理或已撤销，请刷新待办列表。")
     check_may_act(user, row)
@@ -172,17 +174,20 @@ def locked_task(task_row_id, user):
 
 
 def _locked_task(task_row_id, user):
-    """`locked_task`, and the instance's open rows as read under the lock (for `persist`)."""
+    """`locked_task`, and the instance's open rows as read under the lock (for `persist`), and its timer rows when
+    they are known without a read: none, when the state restored waits on no timer (every armed or held timer
+    row stands for a waiting timer of the state last saved, `project` keeps them so), else None."""
     row, instance, open_rows = _lock_open_rows(task_row_id, user)
     if instance.status == "incident":
         raise TaskConflict("该流程处于异常状态，待管理员处理后再办理。")
     workflow = store.restore(instance)
+    timer_rows = None if waits_on_timers(workflow) else []
     incident = run_guarded(instance, workflow, advance, user)  # due timers win before the submit
     task = find_task(workflow, row.task_uuid)
     if incident or task is None or task.state != TaskState.READY:
-        persist(instance, workflow, incident, open_rows=open_rows)
+        persist(instance, workflow, incident, open_rows=open_rows, timer_rows=timer_rows)
         raise TaskConflict("该任务已被处理（可能已超时自动流转），请刷新后查看。", keep_changes=True)
-    return row, instance, workflow, task, open_rows
+    return row, instance, workflow, task, open_rows, timer_rows
 
 
 def _validated_form(task_row_id, user, raw_form, partial=False):
@@ -203,7 +208,7 @@ def complete(task_row_id, user, raw_form):
 
 def _complete(task_row_id, user, raw_form):
     form = _validated_form(task_row_id, user, raw_form)
-    row, instance, workflow, task, open_rows = _locked_task(task_row_id, user)
+    row, instance, workflow, task, open_rows, timer_rows = _locked_task(task_row_id, user)
     if row.form_key:
         forms.check(row.form_key, form, task.data)
     _take_markings(instance, form, user, row)
@@ -219,18 +224,18 @@ def _complete(task_row_id, user, raw_form):
     incident = run_guarded(instance, workflow, advance, user)
     if workflow.is_completed():
         record_event(instance.id, "end")
-    persist(instance, workflow, incident, open_rows=open_rows)
+    persist(instance, workflow, incident, open_rows=open_rows, timer_rows=timer_rows, completed=row)
     return instance
 
 
 def save_draft(task_row_id, user, raw_form):
     """Keep a partly filled form on the open task without completing it."""
     form = _validated_form(task_row_id, user, raw_form, partial=True)
-    row, instance, workflow, task, open_rows = _locked_task(task_row_id, user)
+    row, instance, workflow, task, open_rows, timer_rows = _locked_task(task_row_id, user)
     _take_markings(instance, form, user, row)
     task.data.update(form)
     record_event(instance.id, "save_draft", user, data=_loggable(form), row=row)
-    persist(instance, workflow, open_rows=open_rows)
+    persist(instance, workflow, open_rows=open_rows, timer_rows=timer_rows)
     return instance
 
 

@@ -7,7 +7,7 @@ from webapp.extensions import db
 
 from . import definitions, serializer
 from .environment import GovFlowScriptEngine
-from .models import ProcessInstance
+from .models import HumanTask, ProcessInstance
 
 
 def script_engine_for(instance_id):
@@ -21,18 +21,43 @@ def lock_instance(instance_id):
     takes the database's write lock at once (the file is the unit of locking there).
     The definition row (without its XML) comes in the same statement: restoring and projecting need it.
     """
-    query = (db.session.query(ProcessInstance).filter_by(id=instance_id)
-             .options(joinedload(ProcessInstance.definition, innerjoin=True)).populate_existing())
+    return lock_instance_with_open_rows(instance_id, open_rows=False)[0]
+
+
+def lock_instance_with_open_rows(instance_id, open_rows=True):
+    """`lock_instance`, and with `open_rows` the instance's open task rows read fresh after the lock is held.
+    Returns (instance, open rows in id order).
+
+    PostgreSQL: a second SELECT. The rows cannot come in the locking statement: a SELECT that waited for the lock
+    re-reads the locked row only, the joined task rows stay as they were when it started (two claims at once
+    would both see the task open). SQLite: the no-op UPDATE has taken the database's lock before the SELECT
+    starts, so one SELECT reads the instance and its open rows (an outer join).
+    """
+    base = (db.session.query(ProcessInstance).filter(ProcessInstance.id == instance_id)
+            .options(joinedload(ProcessInstance.definition, innerjoin=True)).populate_existing())
     if db.session.get_bind().dialect.name == "postgresql":
-        instance = query.with_for_update(of=ProcessInstance).one_or_none()
-    else:
-        db.session.execute(
-            text("UPDATE process_instances SET lock_version = lock_version WHERE id = :id"), {"id": instance_id}
-        )
-        instance = query.one_or_none()
-    if instance is None:
+        instance = base.with_for_update(of=ProcessInstance).one_or_none()
+        if instance is None:
+            raise NotFound("流程实例不存在")
+        if not open_rows:
+            return instance, []
+        rows = (db.session.query(HumanTask).filter_by(instance_id=instance.id, state="open")
+                .order_by(HumanTask.id).populate_existing().all())
+        return instance, rows
+    db.session.execute(
+        text("UPDATE process_instances SET lock_version = lock_version WHERE id = :id"), {"id": instance_id}
+    )
+    if not open_rows:
+        instance = base.one_or_none()
+        if instance is None:
+            raise NotFound("流程实例不存在")
+        return instance, []
+    found = (base.add_entity(HumanTask)
+             .outerjoin(HumanTask, (HumanTask.instance_id == ProcessInstance.id) & (HumanTask.state == "open"))
+             .order_by(HumanTask.id).all())
+    if not found:
         raise NotFound("流程实例不存在")
-    return instance
+    return found[0][0], [task for _instance, task in found if task is not None]
 
 
 def lock_instances(instance_ids):

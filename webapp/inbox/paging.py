@@ -3,6 +3,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, not_, or_, select, union_all
 
+from webapp.core import keyset
+
 
 @dataclass(frozen=True)
 class Listing:
@@ -61,6 +63,15 @@ class Listing:
             query = query.filter(self.key.in_(select(self.first(query, self.order, offset + limit, self.key).c.value)))
         return query.options(*eager).order_by(*self.order).offset(offset).limit(limit).all()
 
+    def walk_rest(self, seen, after, limit, eager):
+        """The first `limit` rows not among `seen`, strictly after the sort values `after` (None: from the start)."""
+        query = self.query.filter(not_(self.key.in_(seen))) if seen else self.query
+        if after is not None:
+            query = query.filter(keyset.after(self.order, keyset.load(after)))
+        if self.branches:
+            query = query.filter(self.key.in_(select(self.first(query, self.order, limit, self.key).c.value)))
+        return query.options(*eager).order_by(*self.order).limit(limit).all()
+
 
 def paged(listing, on_top, number, size, eager=()):
     """Page `number` of the listing, the rows of each part of `on_top` first (in turn): a part is a condition,
@@ -83,3 +94,44 @@ def paged(listing, on_top, number, size, eager=()):
             return rows[:size], True
     rows += listing.rest(taken, offset, want - len(rows), eager)
     return rows[:size], len(rows) > size
+
+
+def _key_of(row):
+    """The key of a listed row: its first entity's id (a task, an instance, a copy, an urge)."""
+    return (row[0] if hasattr(row, "_mapping") else row).id
+
+
+def walked(listing, on_top, position, size, eager=()):
+    """A page of the listing from `position` (None: the start) by keyset, for a cursor; (rows, next position or None
+    at the end).
+
+    A position is {"seen": keys shown on top so far, "rest": whether the walk is past the top, "after": the sort values
+    of the last row shown from the rest, or None}. While on top, each part's keys not yet seen come first, in the
+    listing's order (a row joining the top meanwhile is shown too). The rest then excludes exactly the rows seen on
+    top — not those on top now: a row that left the top after it was shown is not shown again, one that joined it
+    after the top was walked is shown at its place — and goes on after the last row's sort values, so rows added or
+    removed meanwhile shift nothing: no row twice, none skipped.
+    """
+    position = position or {}
+    seen, in_rest, after = list(position.get("seen", [])), bool(position.get("rest")), position.get("after")
+    want, rows = size + 1, []
+    if not in_rest:
+        taken = list(seen)
+        for part in on_top:
+            keys = listing.keys_among(part, set(taken)) if isinstance(part, list) else listing.keys(part, taken)
+            taken += keys
+            if keys:
+                rows += listing.by_keys(keys, 0, want - len(rows), eager)
+            if len(rows) >= want:
+                shown = rows[:size]
+                return shown, {"seen": seen + [_key_of(r) for r in shown], "rest": False, "after": None}
+        seen += [_key_of(r) for r in rows]
+    top = len(rows)
+    rows += listing.walk_rest(seen, after, want - top, eager)
+    if len(rows) <= size:
+        return rows, None
+    shown = rows[:size]
+    last_rest = shown[top:]
+    if last_rest:
+        after = keyset.dump(keyset.values_of(listing.query, listing.key, _key_of(last_rest[-1]), listing.order))
+    return shown, {"seen": seen, "rest": True, "after": after}

@@ -18,7 +18,7 @@ from webapp.extensions import db
 from .access import may_view_instance
 from .items import ItemRow, is_emergency, latest_rows, load_items
 from .models import InstanceCopy, Urge
-from .paging import Listing, paged
+from .paging import Listing, paged, walked
 
 RECENT_URGES = timedelta(days=7)  # the nav counts urges this recent on steps the user may still act on
 UNIT_WINDOW = 1000  # the unit filter offers the units of this many latest rows, never a whole history
@@ -300,16 +300,28 @@ def _unit_ids(listing, tab, selected):
     return ids | ({selected} if selected else set())
 
 
-def list_page(tab_name, user, args):
-    """One page of a tab for the user, filtered and sorted by `args` (from `schemas.parse_list_args`)."""
+def _listing(tab_name, user, args):
+    """(the tab, its listing for the user filtered and sorted by `args`, the user's scope conditions)."""
     tab = TABS[tab_name]
-    now = clock.now()
     branches = tuple(tab.branches(user, args)) if tab.branches else ()
     order = _order(tab, args.get("sort") or tab.default_sort)
     scope = tuple(tab.scope(user))
-    listing = Listing(tab.source(), (*scope, *_filters(tab, args, now)), order, tab.key, branches)
+    return tab, Listing(tab.source(), (*scope, *_filters(tab, args, clock.now())), order, tab.key, branches), scope
+
+
+def list_walk(tab_name, user, args, position, size):
+    """A page of a tab from a cursor's `position` (see paging.walked): (displayed rows, next position or None)."""
+    tab, listing, _scope = _listing(tab_name, user, args)
+    rows, following = walked(listing, tab.on_top(_open_emergencies()), position, size, tab.eager)
+    return (tab.load(rows, user) if tab.load else rows), following
+
+
+def list_page(tab_name, user, args):
+    """One page of a tab for the user, filtered and sorted by `args` (from `schemas.parse_list_args`)."""
+    tab, listing, scope = _listing(tab_name, user, args)
     rows, has_next = paged(listing, tab.on_top(_open_emergencies()), args.get("page", 1),
                            current_app.config["INBOX_PAGE_SIZE"], tab.eager)
+    branches, order = listing.branches, listing.order
     if tab.load:
         rows = tab.load(rows, user)
     choices = _unit_ids(Listing(tab.source(), scope, order, tab.key, branches), tab, args.get("unit"))

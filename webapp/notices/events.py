@@ -14,14 +14,17 @@ def _acting_user_id():
     return None
 
 
-def task_opened(_process_key, row):
+def task_opened(_process_key, row, completed=None, **_kwargs):
     """A task row was opened (`hooks.task_opened`): tell its assignee, or its role in its unit.
-    A task withdrawn (撤回) goes back to the withdrawer, who needs no notice."""
+    A task withdrawn (撤回) goes back to the withdrawer, who needs no notice. `completed`: the row whose completion
+    opened it, when the step says (else the instance's last completed row is read)."""
     if row.arrival == "withdrawn":
         return None
     if row.assignee_id is not None and row.assignee_id == _acting_user_id():
         return None  # e.g. the draft a writer has just started
-    previous = queries.last_completed(row.instance_id) if row.arrival is None else None  # read once
+    previous = None
+    if row.arrival is None:  # read once, and only when the step did not say
+        previous = completed if completed is not None else queries.last_completed(row.instance_id)
     if _same_step_again(row, previous):
         return None  # e.g. a case's 进展反馈: the unit's 办理 stays open, nothing new reached anyone
     what = f"「{row.step_label}」：{row.title}"

@@ -20,7 +20,10 @@ def for_user(user, unread_only=False):
     if unread_only:
         read = db.session.query(NoticeRead.notice_id).filter(NoticeRead.user_id == user.id)
         query = query.filter(Notice.id.notin_(read))
-    return query.order_by(Notice.created_dt.desc(), Notice.id.desc())
+    return query.order_by(*ORDER)
+
+
+ORDER = (Notice.created_dt.desc(), Notice.id.desc())  # newest first
 
 
 def unread_count(user):

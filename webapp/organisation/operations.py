@@ -13,7 +13,7 @@ from sqlalchemy import select
 from webapp import audit, engine
 from webapp.auth.models import LoginThrottle, Unit, User
 from webapp.auth.operations import end_all_sessions
-from webapp.core import clock
+from webapp.core import clock, hooks
 from webapp.core.errors import FormInvalid, NotAllowed, NotFound
 from webapp.core.roles import ADMIN_ROLES, ROLES, SECRECY_LEVELS
 from webapp.engine import record_event
@@ -109,6 +109,21 @@ def move_unit(actor, unit, parent_id):
     return unit
 
 
+def set_direct_report(actor, unit, target_id):
+    """Make the unit a 直报点 of a higher information office (`target_id`), or none (None)."""
+    _require(actor, "admin")
+    target = db.session.get(Unit, target_id) if target_id is not None else None
+    if target_id is not None and (unit.kind == "office" or target not in queries.direct_report_choices(unit)):
+        raise _invalid("direct_report_unit_id", "直报单位应为本单位上级单位以上的信息部门")
+    old = unit.direct_report_unit.name if unit.direct_report_unit else "（无）"
+    unit.direct_report_unit = target
+    db.session.flush()
+    new = target.name if target else "（无）"
+    audit.record("admin.unit.direct_report", summary=f"单位 {unit.name} 的直报单位由 {old} 改为 {new}",
+                 target_type="unit", target_id=unit.id, detail={"from": old, "to": new})
+    return unit
+
+
 def deactivate_unit(actor, unit):
     _require(actor, "admin")
     open_steps = queries.open_step_count(unit.id)
@@ -196,6 +211,7 @@ def reset_password(actor, user):
     user.set_password(password)
     user.must_change_password = True
     end_all_sessions(user)
+    hooks.credentials_reset.send("auth", user=user, actor=actor)
     audit.record("admin.user.reset_password", summary=f"重置用户 {user.name}（{user.username}）的密码",
                  target_type="user", target_id=user.id)
     return password

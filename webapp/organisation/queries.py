@@ -41,6 +41,19 @@ def descendant_ids(unit):
     return ids
 
 
+def direct_report_choices(unit):
+    """The information offices a unit may report to directly (直报点): those of the units above its parent (its
+    own upward office is where it reports anyway), nearest first."""
+    upward = unit.upward_info_unit()
+    choices, upper = [], unit.parent.parent if unit.parent is not None else None
+    while upper is not None:
+        office = upper.office("info")
+        if office is not None and office.is_active_unit and (upward is None or office.id != upward.id):
+            choices.append(office)
+        upper = upper.parent
+    return choices
+
+
 def open_step_count(unit_id):
     return db.session.query(func.count(HumanTask.id)).filter_by(unit_id=unit_id, state="open").scalar()
 

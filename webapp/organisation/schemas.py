@@ -39,6 +39,12 @@ class MoveUnitSchema(_Form):
     parent_id = Id("上级单位", required=True)
 
 
+class DirectReportSchema(_Form):
+    """直报点: the higher information office the unit may also report to directly (none: not a 直报点)."""
+
+    direct_report_unit_id = Id("直报单位", load_default=None)
+
+
 class UserSearchSchema(QuerySchema):
     q = Text(64, label="姓名或用户名")
     unit_id = Id("单位", load_default=None)

@@ -21,6 +21,7 @@ from .schemas import (
     BUSINESS_ROLES,
     UNIT_FUNCTIONS,
     DeactivateUserSchema,
+    DirectReportSchema,
     EditUserSchema,
     GrantSchema,
     MoveUnitSchema,
@@ -86,6 +87,7 @@ def new_unit():
 def unit(unit_id, errors=None, status=200):
     found = _get(Unit, unit_id)
     return render_template("organisation/unit.html", unit=found, units=queries.active_units(),
+                           direct_choices=queries.direct_report_choices(found),
                            history=queries.name_history(unit_id), open_steps=queries.open_step_count(unit_id),
                            errors=errors or {}), status
 
@@ -114,6 +116,14 @@ def rename_unit(unit_id):
 def move_unit(unit_id):
     return _unit_change(unit_id, lambda u: operations.move_unit(_me(), u, _load(MoveUnitSchema)["parent_id"]),
                         "已调整上级单位。")
+
+
+@bp.route("/units/<int:unit_id>/direct-report", methods=["POST"])
+@role_required("admin")
+def direct_report(unit_id):
+    def change(u):
+        operations.set_direct_report(_me(), u, _load(DirectReportSchema)["direct_report_unit_id"])
+    return _unit_change(unit_id, change, "已设置直报单位。")
 
 
 @bp.route("/units/<int:unit_id>/deactivate", methods=["POST"])

@@ -6,7 +6,8 @@ DOMAIN = Domain(
     name="reports", label="信息报送",
     models=("webapp.reports.models",),
     blueprints=(("webapp.reports.views:bp", "/reports"),),
-    routes=("webapp.reports.draft_views",),  # compose, first save and 作废 join the reports blueprint
+    # compose, first save and 作废; 转报 — they join the reports blueprint
+    routes=("webapp.reports.draft_views", "webapp.reports.forward_views"),
     process_keys={"info_report": ("info", "emergency")},  # an item sent 特急 is 紧急信息 in the inbox
     forms="webapp.reports.process:forms",
     projectors={"info_report": "webapp.reports.process:project_item"},

@@ -1,4 +1,5 @@
 """Form checks that need the people behind the next step: a secret item never goes where nobody may open it."""
+from webapp.auth.models import Unit
 from webapp.auth.org import with_upward_units
 from webapp.core import hooks
 from webapp.extensions import db
@@ -9,9 +10,24 @@ from .schemas import PUBLICATIONS
 
 
 def check_compose(form, data):
-    """采编 sends the item to its unit's 办公室主任 to verify."""
+    """采编 sends the item to its unit's 办公室主任 to verify; 直报 goes only to the office the unit is a 直报点 of."""
+    report_to = form.get("report_to")
+    if report_to is not None:
+        unit = db.session.get(Unit, data.get("unit_id"))
+        if data.get("forwarded") or unit is None or unit.direct_report_unit_id != report_to:
+            return {"report_to": ["本单位不是该信息部门的直报点，请选择本单位的报送单位"]}
+    if data.get("forwarded"):
+        return None  # 转报修改: the forwarding office sends it up again itself, no 审核 below
     refusal = uncleared_refusal(data.get("unit_id"), "verifier", form.get("secrecy"), "审核")
     return {"secrecy": [refusal]} if refusal else None
+
+
+def report_target(data):
+    """The office a passed item goes to: the 直报 office chosen, else the unit's upward information office."""
+    if data.get("report_to"):
+        return db.session.get(Unit, data["report_to"])
+    unit = with_upward_units(data.get("unit_id")) if data.get("unit_id") else None
+    return unit.upward_info_unit() if unit is not None else None
 
 
 def check_review(form, data):
@@ -19,8 +35,7 @@ def check_review(form, data):
     核实审核/审签 that passes it refuses a secret item that office has no cleared editor for."""
     if form.get("decision") != "pass" or int(data.get("secrecy") or 0) <= 0:
         return None  # not secret: every editor may take it (`uncleared_refusal` refuses nothing), no unit is read
-    unit = with_upward_units(data.get("unit_id")) if data.get("unit_id") else None
-    target = unit.upward_info_unit() if unit is not None else None
+    target = report_target(data)
     if target is None:
         return None
     refusal = uncleared_refusal(target.id, "editor", data.get("secrecy"), "上报")

@@ -40,6 +40,15 @@ class InfoItem(db.Model):
     receipt_no = db.Column(db.String(32))
     commission_id = db.Column(db.Integer, db.ForeignKey("commissions.id"), index=True)  # answers a 约稿
     problem_report = db.Column(db.Boolean, nullable=False, default=False)  # 报忧: an honest report of a problem
+    # 转报: a copy an information office sent up to the office above after adopting the item below. Written once,
+    # when the forwarded item is created: the item it was forwarded from (one forward per item and level), the
+    # chain's first item and unit (who every level's adoption and 批示 is credited to) and the forwarding office.
+    forwarded_from_id = db.Column(db.Integer, db.ForeignKey("info_items.id"), unique=True)
+    forwarded_from = db.relationship("InfoItem", remote_side=[id], foreign_keys=[forwarded_from_id])
+    origin_item_id = db.Column(db.Integer, db.ForeignKey("info_items.id"), index=True)
+    origin_unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), index=True)
+    origin_unit = db.relationship("Unit", foreign_keys=[origin_unit_id])
+    forwarder_unit_id = db.Column(db.Integer, db.ForeignKey("units.id"), index=True)
     submitted_dt = db.Column(UTCDateTime())
     feedback_dt = db.Column(UTCDateTime())
     created_dt = db.Column(UTCDateTime(), nullable=False)
@@ -60,6 +69,16 @@ class InfoItem(db.Model):
                 "category": self.category, "urgency": self.urgency, "importance": self.importance,
                 "secrecy": self.secrecy, "event_time": local, "source_unit": self.source_unit,
                 "problem_report": self.problem_report}
+
+    @property
+    def chain_root_id(self):
+        """The first item of its 转报 chain (itself when it was not forwarded)."""
+        return self.origin_item_id or self.id
+
+    @property
+    def credited_unit_id(self):
+        """The unit every level's adoption of this item is credited to: where the chain started."""
+        return self.origin_unit_id or self.unit_id
 
     @property
     def status_label(self):

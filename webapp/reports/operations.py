@@ -13,7 +13,9 @@ def create_item(user, commission_id=None):
     has checked is sent to the unit); returns (item, compose task row)."""
     if not user.has_role("writer"):
         raise NotAllowed("只有信息员可以新建信息。")
-    data = {"unit_id": user.unit_id, "author_id": user.id, "secrecy": 0, "urgency": "normal"}
+    # `forwarded` and `report_to` are read by the diagram's gateway and 上报 (转报 and 直报, reports.forwarding)
+    data = {"unit_id": user.unit_id, "author_id": user.id, "secrecy": 0, "urgency": "normal", "forwarded": False,
+            "report_to": None}
     if commission_id is not None:  # checked by the caller (`commissions.operations.answer`)
         data["commission_id"] = commission_id
     instance = engine.start(PROCESS_KEY, user, data)

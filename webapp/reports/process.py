@@ -10,9 +10,11 @@ from .models import InfoItem
 from .schemas import FORMS
 
 PROCESS_KEY = "info_report"
-STEP_STATUS = {"compose": "draft", "verify": "verifying", "sign": "signing", "principal_sign": "principal",
-               "edit": "editing"}
-BEFORE_SUBMISSION = {"compose", "verify", "sign", "principal_sign"}
+STEP_STATUS = {"compose": "draft", "forward_revise": "returned", "verify": "verifying", "sign": "signing",
+               "principal_sign": "principal", "edit": "editing"}
+BEFORE_SUBMISSION = {"compose", "verify", "sign", "principal_sign", "forward_revise"}
+# What a forwarded item's start data says of its chain (reports.forwarding), kept on the row when it is created.
+FORWARD_FIELDS = ("forwarded_from_id", "origin_item_id", "origin_unit_id", "forwarder_unit_id")
 
 
 def _dt(value):
@@ -29,7 +31,8 @@ def project_item(instance, data):
     item = db.session.query(InfoItem).filter_by(instance_id=instance.id).one_or_none()
     now = clock.now()
     if item is None:
-        item = InfoItem(instance_id=instance.id, unit_id=data["unit_id"], author_id=data["author_id"], created_dt=now)
+        item = InfoItem(instance_id=instance.id, unit_id=data["unit_id"], author_id=data["author_id"], created_dt=now,
+                        **{name: data.get(name) for name in FORWARD_FIELDS})
         db.session.add(item)
     item.title = (data.get("title") or InfoItem.UNTITLED)[:256]
     item.body = data.get("body") or ""

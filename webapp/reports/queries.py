@@ -14,12 +14,15 @@ from .models import InfoItem, ItemMerge
 
 
 def visible_to(user):
-    """Items a user may see: their unit's, or submitted up to their unit; never above their clearance."""
+    """Items a user may see: their unit's, submitted up to their unit, or forwarded (转报) by their office; never
+    above their clearance. A chain's first unit sees the upper levels' outcomes on its own item (`chain_of`), not
+    the upper items themselves."""
     return db.session.query(InfoItem).filter(
         InfoItem.secrecy <= user.clearance,
         or_(
             InfoItem.unit_id == user.unit_id,
             and_(InfoItem.target_unit_id == user.unit_id, InfoItem.submitted_dt.isnot(None)),
+            InfoItem.forwarder_unit_id == user.unit_id,
         ),
     )
 
@@ -96,12 +99,25 @@ def link_for_instance(instance_id):
     return path_for("reports.detail", item_id=item_id) if item_id else None
 
 
+def chain_of(item, user):
+    """Every level of the item's 转报 chain the user is cleared for, the first item first, in the order they were
+    submitted. The page shows only each level's office, outcome, publication and dates of them."""
+    root_id = item.chain_root_id
+    return (db.session.query(InfoItem)
+            .filter(or_(InfoItem.id == root_id, InfoItem.origin_item_id == root_id),
+                    InfoItem.secrecy <= user.clearance)
+            .order_by(InfoItem.submitted_dt.is_(None), InfoItem.submitted_dt, InfoItem.id).all())
+
+
 def reporting_units(office):
-    """The units that report their information to `office` (whose upward information unit it is)."""
+    """The units that report their information to `office`: those whose upward information unit it is, then the
+    直报点 configured to report to it directly."""
     parent = office.parent if office.kind == "office" else office
     if parent is None:
         return []
     office_ids = [c.id for c in parent.children if c.kind == "office"]
     candidates = (db.session.query(Unit).filter(or_(Unit.parent_id == parent.id, Unit.parent_id.in_(office_ids)),
                                                 Unit.kind != "office").order_by(Unit.code).all())
-    return [u for u in candidates if (target := u.upward_info_unit()) is not None and target.id == office.id]
+    ranked = [u for u in candidates if (target := u.upward_info_unit()) is not None and target.id == office.id]
+    direct = db.session.query(Unit).filter(Unit.direct_report_unit_id == office.id).order_by(Unit.code).all()
+    return ranked + [u for u in direct if u not in ranked]  # 直报点 report to it too

@@ -2,7 +2,7 @@
 from marshmallow import ValidationError, validates_schema
 
 from webapp.core.roles import IMPORTANCE_LEVELS, SECRECY_LEVELS, URGENCY_LEVELS
-from webapp.inputs.fields import Choice, Flag, IntChoice, LocalDateTime, Text
+from webapp.inputs.fields import Choice, Flag, Id, IntChoice, LocalDateTime, Text
 from webapp.inputs.schemas import FormSchema
 
 CATEGORIES = ["经济运行", "社会稳定", "民生保障", "安全生产", "生态环境", "党的建设", "社情民意", "其他"]
@@ -26,6 +26,8 @@ class ComposeSchema(FormSchema):
     source_unit = Text(128)
     # 报忧: an unticked box is not posted at all
     problem_report = Flag(error_messages={"invalid": "请选择是否为报忧信息"})
+    # 直报: a 直报点's writer may send the item straight to the higher office it reports to (blank: the usual one)
+    report_to = Id("报送单位", load_default=None, allow_none=True)
 
 
 class ReviewSchema(FormSchema):

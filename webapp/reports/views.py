@@ -6,7 +6,7 @@ from webapp.audit.views_helper import viewed
 from webapp.core import clock, hooks
 from webapp.engine import diagram_state
 
-from . import drafts, queries
+from . import drafts, forwarding, queries
 from .checks import publications_of
 from .schemas import CATEGORIES
 
@@ -21,8 +21,6 @@ def task_subject(row):
             "task_data": item.form_values() if item else {},
             "notice_template": "reports/_task_notice.html", "subject_template": "reports/_task_subject.html",
             "discardable": drafts.discardable_task(current_user, item) is not None}
-
-
 
 
 @bp.route("/")
@@ -40,7 +38,8 @@ def detail(item_id):
     item = queries.get_visible(current_user, item_id)
     page = render_template(
         "reports/detail.html", item=item, history=queries.history(item), open_tasks=queries.open_tasks(item),
-        today=clock.local_today(), diagram=diagram_state(item.instance),
+        today=clock.local_today(), diagram=diagram_state(item.instance), chain=queries.chain_of(item, current_user),
+        may_forward=forwarding.may_forward(current_user, item), upper_office=forwarding.upper_office(current_user.unit),
         **hooks.extras("reports.detail", obj=item, user=current_user),
     )
     viewed(item, current_user)

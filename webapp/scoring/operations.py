@@ -6,7 +6,7 @@ from webapp.core.forms import load
 from webapp.core.links import path_for
 from webapp.extensions import db
 from webapp.notices import operations as notices
-from webapp.reports.models import ItemMerge
+from webapp.reports.models import InfoItem, ItemMerge
 
 from . import queries
 from .models import Circular, ItemInstruction, ScoringVersion
@@ -49,6 +49,10 @@ def record_instruction(item, raw, user):
     for unit_id in dict.fromkeys([item.unit_id, *merged]):
         notices.send(f"领导批示：《{item.title}》获{row.leader_name}批示", unit_id=unit_id, role="writer",
                      body=row.text, link=path_for("reports.detail", item_id=item.id), instance_id=item.instance_id)
+    if item.origin_item_id is not None:  # a 转报 item: the writer of the chain's first item hears too
+        origin = db.session.get(InfoItem, item.origin_item_id)
+        notices.send(f"领导批示：转报信息《{item.title}》获{row.leader_name}批示", user_id=origin.author_id,
+                     body=row.text, link=path_for("reports.detail", item_id=origin.id), instance_id=origin.instance_id)
     return row
 
 

@@ -17,12 +17,12 @@ from webapp.emergencies.models import Emergency, ReportingFault
 from webapp.extensions import db
 from webapp.months import local_midnight, next_month
 from webapp.reports.models import InfoItem, ItemMerge
-from webapp.reports.queries import reporting_units
+from webapp.reports.queries import chain_of, reporting_units
 from webapp.reports.schemas import PUBLICATIONS
 from webapp.workbooks import percent
 
 from .models import Circular, ItemInstruction, ScoringVersion
-from .rules import DEFAULT_RULES, INSTRUCTION_LEVELS, plain_number, points
+from .rules import DEFAULT_RULES, INSTRUCTION_LEVELS, LEVELS, plain_number, points
 
 RANKING_ROLES = {"editor", "leader", "principal"}
 
@@ -82,6 +82,7 @@ class UnitFigures:
     unit: Unit
     submitted: int = 0
     adopted: dict = field(default_factory=dict)        # publication -> items adopted into it
+    adopted_above: dict = field(default_factory=dict)  # level (city, province …) -> 转报 items adopted there
     instructions: dict = field(default_factory=dict)   # leader level -> 批示
     problem_adopted: int = 0
     emergencies: int = 0
@@ -124,8 +125,8 @@ def _period_counts(office, ids, start, end):
     """Counts by unit for [start, end) (local days): {unit_id: UnitFigures-like dict of this period only}."""
     start_dt, end_dt = local_midnight(start), local_midnight(end)
     now = clock.now()
-    counts = {uid: {"submitted": 0, "adopted": {}, "instructions": {}, "problem_adopted": 0, "emergencies": 0,
-                    "late": 0, "missed": 0, "concealed": 0, "commission_missed": 0} for uid in ids}
+    counts = {uid: {"submitted": 0, "adopted": {}, "adopted_above": {}, "instructions": {}, "problem_adopted": 0,
+                    "emergencies": 0, "late": 0, "missed": 0, "concealed": 0, "commission_missed": 0} for uid in ids}
 
     def by_unit(query):
         return query.filter(InfoItem.unit_id.in_(ids), InfoItem.target_unit_id == office.id)
@@ -150,6 +151,7 @@ def _period_counts(office, ids, start, end):
                     .group_by(ItemInstruction.unit_id, ItemInstruction.leader_level))
     for uid, level, n in instructions:
         _add(counts[uid]["instructions"], level, n)
+    _count_above(office, ids, start, end, counts)
     _merged_credits(office, start, end, counts)
     reported = (db.session.query(Emergency.unit_id, func.count())
                 .filter(Emergency.unit_id.in_(ids), Emergency.event_dt >= start_dt, Emergency.event_dt < end_dt)
@@ -173,6 +175,59 @@ def _period_counts(office, ids, start, end):
     for uid, n in missed:
         counts[uid]["commission_missed"] = n
     return counts
+
+
+def offices_above(office):
+    """{office id: level} of every information office above `office` (and the units themselves, where a unit has
+    no information office): where the items it ranks may be forwarded or reported to directly."""
+    unit = office.parent if office.kind == "office" else office
+    above = {}
+    upper = unit.parent if unit is not None else None
+    while upper is not None:
+        level = upper.kind if upper.kind in LEVELS else ("central" if upper.parent is None else None)
+        above[upper.id] = level
+        if (info := upper.office("info")) is not None:
+            above[info.id] = level
+        upper = upper.parent
+    return above
+
+
+def _credited(ids, unit_ids):
+    """{unit id: the ranked unit of `ids` it is, or lies below} for the chains' first units."""
+    ranked, found = set(ids), {}
+    for unit_id in unit_ids:
+        unit = db.session.get(Unit, unit_id)
+        while unit is not None and unit.id not in ranked:
+            unit = unit.parent
+        if unit is not None:
+            found[unit_id] = unit.id
+    return found
+
+
+def _count_above(office, ids, start, end, counts):
+    """Adoptions and 批示 at every office above `office` of items whose chain started with a ranked unit or a unit
+    below it (转报, 直报): each level's item counts once, in the month it was adopted or instructed."""
+    above = offices_above(office)
+    if not above:
+        return
+    start_dt, end_dt = local_midnight(start), local_midnight(end)
+    origin = func.coalesce(InfoItem.origin_unit_id, InfoItem.unit_id)
+    adopted = (db.session.query(origin, InfoItem.target_unit_id, func.count())
+               .filter(InfoItem.target_unit_id.in_(above), InfoItem.outcome == "adopt",
+                       InfoItem.feedback_dt >= start_dt, InfoItem.feedback_dt < end_dt)
+               .group_by(origin, InfoItem.target_unit_id).all())
+    instructed = (db.session.query(origin, ItemInstruction.leader_level, func.count())
+                  .join(InfoItem, InfoItem.id == ItemInstruction.item_id)
+                  .filter(InfoItem.target_unit_id.in_(above), ItemInstruction.instructed_on >= start,
+                          ItemInstruction.instructed_on < end)
+                  .group_by(origin, ItemInstruction.leader_level).all())
+    credited = _credited(ids, {row[0] for row in (*adopted, *instructed)})
+    for unit_id, target_id, n in adopted:
+        if unit_id in credited and above[target_id] is not None:
+            _add(counts[credited[unit_id]]["adopted_above"], above[target_id], n)
+    for unit_id, level, n in instructed:
+        if unit_id in credited:
+            _add(counts[credited[unit_id]]["instructions"], level, n)
 
 
 def _merged_credits(office, start, end, counts):
@@ -212,6 +267,7 @@ def merged_note(merged):
 
 def _score(period, rules):
     total = sum(n * points(rules, "adoption", pub) for pub, n in period["adopted"].items())
+    total += sum(n * points(rules, "forwarded", level) for level, n in period["adopted_above"].items())
     # a 综合 credit counts in full above, its points only by the source's share
     total -= sum((1 - share / ItemMerge.FULL) * points(rules, kind, key) for kind, key, share in period["merged"])
     total += sum(n * points(rules, "instruction", level) for level, n in period["instructions"].items())
@@ -234,6 +290,8 @@ def month_ranking(office, first):
             row.submitted += period["submitted"]
             for pub, n in period["adopted"].items():
                 _add(row.adopted, pub, n)
+            for level, n in period["adopted_above"].items():
+                _add(row.adopted_above, level, n)
             for level, n in period["instructions"].items():
                 _add(row.instructions, level, n)
             for name in ("problem_adopted", "emergencies", "late", "missed", "concealed", "commission_missed"):
@@ -267,7 +325,7 @@ def versions_text(versions):
 
 def columns():
     """The ranking table's Chinese headers, the same on the page, in Excel and in the PDF."""
-    return ["名次", "单位", "报送", *[f"采用·{p}" for p in PUBLICATIONS], "采用合计", "采用率", "批示",
+    return ["名次", "单位", "报送", *[f"采用·{p}" for p in PUBLICATIONS], "采用合计", "采用率", "上级采用", "批示",
             "报忧采用", "紧急信息", "迟报", "漏报", "瞒报", "约稿未报", "得分", "备注"]
 
 
@@ -282,9 +340,11 @@ def table_rows(ranking):
         if row.merged:
             note = (note + "；" if note else "") + merged_note(row.merged)
         instructions = "、".join(f"{INSTRUCTION_LEVELS.get(k, k)}{n}" for k, n in sorted(row.instructions.items()))
+        above = sum(row.adopted_above.values())
+        levels = "、".join(f"{label}{row.adopted_above[k]}" for k, label in LEVELS.items() if row.adopted_above.get(k))
         lines.append([row.rank if row.rank is not None else "—", row.unit.name, row.submitted,
                       *[row.adopted.get(p, 0) for p in PUBLICATIONS], row.adopted_total,
-                      percent(row.adopted_total, row.submitted),
+                      percent(row.adopted_total, row.submitted), above if not levels else f"{above}（{levels}）",
                       row.instructions_total if not instructions else f"{row.instructions_total}（{instructions}）",
                       row.problem_adopted, row.emergencies, row.late, row.missed, row.concealed,
                       row.commission_missed, plain_number(row.score), note])
@@ -327,5 +387,7 @@ def may_record_instruction(user, item):
 
 def item_page(item, user):
     """What an item's page shows of scoring (`hooks.page_extras` of "reports.detail"): its 批示 and the form."""
+    chain = chain_of(item, user)
     return {"instructions": instructions_of(item), "may_record_instruction": may_record_instruction(user, item),
-            "instruction_levels": INSTRUCTION_LEVELS}
+            "instruction_levels": INSTRUCTION_LEVELS,
+            "chain_instructions": {level.id: instructions_of(level) for level in chain} if len(chain) > 1 else {}}

@@ -10,6 +10,9 @@ INSTRUCTION_LEVELS = {"central": "中央领导批示", "provincial": "省领导�
 PENALTIES = {"late": "迟报（每次）", "missed": "漏报（每次）", "concealed": "瞒报（每次）",
              "commission_missed": "约稿未按期报送（每次）"}
 BONUSES = {"problem_report": "报忧信息被采用（每条，另加）"}
+# 转报: an item adopted at an office above the ranking one, by that office's level (webapp.reports.forwarding).
+LEVELS = {"county": "县级", "city": "市级", "province": "省级", "central": "中央"}
+FORWARDED = {level: f"转报后被{label}采用（每条）" for level, label in LEVELS.items()}
 
 # GovFlow's shipped defaults. The seeds give the scale, not a table: "采用信息24条98分" (002) is about 4 points
 # per adopted item; the publications that reach leaders directly (专报, 领导参阅, 内参) weigh more. Penalties make
@@ -19,11 +22,14 @@ DEFAULT_RULES = {
     "instruction": {"central": 20, "provincial": 10, "city": 5, "county": 2},
     "penalty": {"late": 2, "missed": 5, "concealed": 10, "commission_missed": 2},
     "bonus": {"problem_report": 2},
+    # Each level above the ranking office weighs more, as a 批示 does: a provincial adoption is worth about two
+    # adoptions at the city, a central one about four.
+    "forwarded": {"county": 3, "city": 6, "province": 10, "central": 20},
     "veto_concealed": True,
 }
 
 GROUPS = {"adoption": {p: f"采用于《{p}》（每条）" for p in PUBLICATIONS}, "instruction": INSTRUCTION_LEVELS,
-          "penalty": PENALTIES, "bonus": BONUSES}
+          "forwarded": FORWARDED, "penalty": PENALTIES, "bonus": BONUSES}
 
 
 def field_name(group, key):

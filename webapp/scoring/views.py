@@ -113,6 +113,7 @@ def rules():
     return render_template("scoring/rules.html", values=values, errors=errors, groups=GROUPS, field=rule_field,
                            versions=queries.versions(), current=current, defaults=DEFAULT_RULES,
                            group_labels={"adoption": "采用加分", "instruction": "领导批示加分",
+                                         "forwarded": "转报上级采用加分（按采用层级）",
                                          "bonus": "奖励加分", "penalty": "扣分"},
                            levels=INSTRUCTION_LEVELS, penalties=PENALTIES, bonuses=BONUSES), status
 

@@ -15,7 +15,7 @@ from webapp.core.hooks import listen_on_session
 from webapp.extensions import db
 
 from . import delivery, queries
-from .models import WebhookDelivery
+from .models import WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +23,14 @@ DELIVER_WEBHOOK = "webapp.jobs.deliver_webhook"
 BATCH = 200
 _PENDING = "govflow_webhook_deliveries"  # session.info key: {delivery id: (attempts, next_attempt_dt)}
 _ALIVE = {"queued", "started", "scheduled", "deferred"}
+_ENDPOINTS_CHANGED = "govflow_webhook_endpoints_changed"  # session.info key: an endpoint was added or changed
 
 
 def init_app(app):
     app.config.setdefault("WEBHOOK_ALLOW_HOSTS", os.environ.get("GOVFLOW_WEBHOOK_ALLOW_HOSTS", ""))
+    # How long a process trusts what it read of the endpoints' events (another machine's change is seen after it)
+    app.config.setdefault("WEBHOOK_ENDPOINTS_SECONDS", float(os.environ.get("GOVFLOW_WEBHOOK_ENDPOINTS_SECONDS", 5)))
+    app.config.setdefault("WEBHOOK_CA_BUNDLE", os.environ.get("GOVFLOW_WEBHOOK_CA_BUNDLE", ""))
     listen_on_session(_LISTENERS)
     app.before_request(_start_with_first_request)
 
@@ -34,6 +38,8 @@ def init_app(app):
 def _after_flush(session, _flush_context):
     if not has_app_context():
         return
+    if any(isinstance(obj, WebhookEndpoint) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info[_ENDPOINTS_CHANGED] = True
     for obj in (*session.new, *session.dirty):
         if not isinstance(obj, WebhookDelivery):
             continue
@@ -45,6 +51,8 @@ def _after_flush(session, _flush_context):
 
 
 def _after_commit(session):
+    if session.info.pop(_ENDPOINTS_CHANGED, None) and has_app_context():
+        queries.forget_wanted(current_app._get_current_object())
     pending = session.info.pop(_PENDING, None)
     if not pending or not has_app_context():
         return
@@ -60,11 +68,13 @@ def _after_commit(session):
 
 def _forget(session, *_args):
     session.info.pop(_PENDING, None)
+    session.info.pop(_ENDPOINTS_CHANGED, None)
 
 
 def _after_transaction_end(session, transaction):
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
+        session.info.pop(_ENDPOINTS_CHANGED, None)
 
 
 _LISTENERS = (("after_flush", _after_flush), ("after_commit", _after_commit), ("after_rollback", _forget),

@@ -45,7 +45,7 @@ def _deliver(event, facts):
         delivery.create(endpoints, event, payload(event, facts))
 
 
-def task_opened(_process_key, row):
+def task_opened(_process_key, row, **_kwargs):
     """A step opened (`hooks.task_opened`)."""
     _deliver("task.opened", {"kind": "task", "task_id": row.id, "instance_id": row.instance_id,
                              "title": row.title, "unit_id": row.unit_id, "secrecy": row.secrecy,
