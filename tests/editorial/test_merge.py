@@ -9,7 +9,7 @@ from tests.helpers import act, open_task
 from tests.scoring.helpers import at, decide, submitted_item
 from tests.web_helpers import once, signed_in
 from webapp.core.errors import FormInvalid, TaskConflict
-from webapp.editorial import merging
+from webapp.editorial import issues, merging, publications
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.notices.models import Notice
@@ -70,6 +70,8 @@ def test_a_combined_item_credits_three_units(three):
     decide(org, combined, "2026-04-12 10:00", "adopt", "专报")
     combined = _item(combined.id)
     assert (combined.status, combined.publication) == ("adopted", "专报")
+    special = publications.by_name(org.units["city-info"].id, "专报")
+    assert [i.id for i in issues.candidates(special)] == [combined.id]  # it may go into an issue of 专报
     at("2026-04-16 09:00")
     operations.record_instruction(combined, {"leader_name": "省委副书记 李某", "leader_level": "provincial",
                                              "text": "请推广。", "instructed_on": "2026-04-15"}, org.users["editor"])
