@@ -21,6 +21,7 @@ from webapp.auth.models import LoginThrottle, Unit, User
 from webapp.cases.operations import register_case
 from webapp.commissions import operations as commission_operations
 from webapp.editorial import issues as editorial_issues
+from webapp.editorial import merging
 from webapp.editorial import publications as editorial_publications
 from webapp.emergencies import operations as emergency_operations
 from webapp.engine import verbs
@@ -47,7 +48,8 @@ LAST_MONTH = date(2026, 2, 1)  # the clock stands at 2026-03-02: February is ove
 # The objects the builder makes, by kind: the matrix's tests are parametrised over them before any is built.
 NAMES = {
     "item": ("item-public-open", "item-secret-open", "item-secret-passed", "item-secret-finished",
-             "item-public-finished", "item-b-public-open", "item-secret-returned", "item-secret-commissioned"),
+             "item-public-finished", "item-b-public-open", "item-secret-returned", "item-secret-commissioned",
+             "item-combined"),
     "task": ("task-public-open", "task-secret-open", "task-secret-passed-verify", "task-secret-sign-open",
              "task-secret-finished-compose", "task-secret-finished-edit", "task-b-open", "case-public-handle-open",
              "case-public-register-finished", "case-secret-handle-open", "case-secret-register-finished"),
@@ -250,6 +252,7 @@ class Builder:
         self._organisation()
         self._keytasks()
         self._editorial()
+        self._merged()
         built = {kind: tuple(o.name for o in self.objects.values() if o.kind == kind) for kind in NAMES}
         assert built == NAMES, "world.NAMES must list what the builder makes"
         ids = {name: user.id for name, user in org.users.items()} | {ANONYMOUS: 0}
@@ -458,6 +461,28 @@ class Builder:
                      {"circular_id": circular.id, "instance_id": circular.instance_id}, title=ledger.title,
                      readers=desk | units, openers=desk | units))
 
+
+    def _merged(self):
+        """综合: a public item of county-a and one of county-b merged by city-info's editor; the combined item waits
+        for its 编辑处理. The office and both counties may open it (their items went into it); its instance's
+        read-only view is the office's only."""
+        org, people = self.org, self.people
+        sources = []
+        for county in ("a", "b"):
+            item, _source_title = _item(org, f"writer_{county}", 0)
+            for username in (f"verifier_{county}", f"leader_{county}"):
+                act(org, username, item.instance_id, {"decision": "pass"})
+            sources.append(item.id)
+        title = _title(0)
+        combined = merging.merge(org.users["editor"], {
+            "item_ids": sources, "shares": [], "title": title, "body": "矩阵测试：两县信息综合。",
+            "category": "经济运行", "secrecy": 0, "urgency": "normal"})
+        db.session.commit()
+        office = members(people, {"city-info"}, 0)
+        openers = office | members(people, {"county-a", "county-b"}, 0)
+        self.add(Obj("item-combined", "item", 0, "city-info",
+                     {"item_id": combined.id, "instance_id": combined.instance_id},
+                     title=title, readers=openers, openers=openers, extra={"viewers": office}))
 
     def _editorial(self):
         """City-info's 《矩阵信息》: an issue of county-a's adopted public item signed off (its office, the city's

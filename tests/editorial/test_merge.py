@@ -104,7 +104,9 @@ def test_edited_shares_weigh_the_points_and_the_pages_link_both_ways(app, three)
     page = client.get(f"/reports/{a.id}").get_data(as_text=True)
     assert "已综合入" in page and f'href="/reports/{combined.id}"' in page and "本单位占 3/4" in page
     page = client.get(f"/reports/{combined.id}")  # the source's unit may read what its item went into
-    assert page.status_code == 200 and "综合自" in page.get_data(as_text=True)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "综合自" in text and f'href="/reports/{a.id}"' in text
+    assert "b县委办公室的信息（占 1/4）" in text and b.title not in text  # another county's title stays its own
     client, _token = signed_in(app, "writer_c")  # county c's item was not merged
     assert client.get(f"/reports/{combined.id}").status_code == 404
     client, _token = signed_in(app, "editor")
