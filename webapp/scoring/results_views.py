@@ -99,8 +99,8 @@ def bonuses():
     values, errors, status = {"awarded_on": clock.local_today().isoformat()}, {}, 200
     if request.method == "POST":
         values = request.form.to_dict()
-        idempotency.claim()
         try:
+            idempotency.claim()
             bonus = awards.record_bonus(office, values, current_user)
         except FormInvalid as exc:
             db.session.rollback()
@@ -156,8 +156,8 @@ def awards_page():
         values = request.form.to_dict()
         raw = {**values, "unit_ids": request.form.getlist("unit_ids"),
                "officer_ids": request.form.getlist("officer_ids")}
-        idempotency.claim()
         try:
+            idempotency.claim()
             award = awards.save_awards(_office(), raw, current_user)
         except FormInvalid as exc:
             db.session.rollback()
