@@ -12,7 +12,7 @@ from webapp.inputs.fields import MAX_ID
 from webapp.reports.queries import reporting_units
 
 from . import awards, queries
-from .rules import UNIT_BONUSES
+from .rules import UNIT_BONUSES, plain_number
 from .schemas import QuarterArgs, YearArgs
 from .views import bp, table_file
 
@@ -188,7 +188,8 @@ def _awards_view(office, number, award, errors, values):
     return render_template("scoring/awards.html", office=office, year=number, award=award,
                            title=awards.awards_title(office, number), columns=awards.AWARD_COLUMNS, rows=rows,
                            ranking=ranking, officers=awards.officer_choices(office) if editable else [],
-                           editable=editable, keeper=keeper, values=values, errors=errors, state=state)
+                           editable=editable, keeper=keeper, values=values, errors=errors, state=state,
+                           plain=plain_number)
 
 
 @bp.route("/awards/publish", methods=["POST"])
