@@ -45,8 +45,11 @@ def publications(office_id=None):
 
 
 def groups(office_id=None):
-    """The entries of the scoring table: the adoption entries are the publications kept now."""
-    return {**GROUPS, "adoption": {name: f"采用于《{name}》（每条）" for name, _kind in publications(office_id)}}
+    """The entries of the scoring table: the adoption entries are the publications kept now (and whatever other
+    adoption entries GROUPS holds besides the former publications)."""
+    kept = {name: f"采用于《{name}》（每条）" for name, _kind in publications(office_id)}
+    others = {key: label for key, label in GROUPS["adoption"].items() if key not in PUBLICATIONS and key not in kept}
+    return {**GROUPS, "adoption": {**kept, **others}}
 
 
 def field_name(group, key):
