@@ -14,5 +14,6 @@ DOMAIN = Domain(
     visibility={"publication_issue": "webapp.editorial.issues:visible_instance"},
     links={"publication_issue": "webapp.editorial.issues:link_for_instance"},
     page_extras={"reports.detail": "webapp.editorial.issues:item_page"},
-    receivers=(("publication_choices", "webapp.editorial.publications:choices"),),
+    receivers=(("publication_choices", "webapp.editorial.publications:choices"),
+               ("office_publications", "webapp.editorial.publications:scored"),),
 )
