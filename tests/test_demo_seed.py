@@ -133,6 +133,15 @@ def test_demo_information_work_ranks_last_month_once():
     assert scores["county-02"] == (3, 4 + 3 - 5, 3, 2)  # the 漏报
     assert scores["county-03"] == (3, 4 - 2, 1, 1)  # a missed 约稿
     assert {rank for rank, score, *_ in scores.values() if score == 0} == {5}
+    # The quarter and the year (January is the year history's, February these, March the samples') show figures,
+    # with 青山县's bonus.
+    months = [{row.unit.code: row.score for row in scoring_queries.month_ranking(office, date(2026, m, 1)).rows}
+              for m in (1, 2, 3)]
+    for summary in (scoring_queries.quarter_ranking(office, 2026, 1), scoring_queries.year_ranking(office, 2026)):
+        totals = {row.unit.code: row.score for row in summary.rows}
+        assert totals["county-01"] == sum(month["county-01"] for month in months) + 50
+        assert totals["county-02"] == sum(month["county-02"] for month in months)
+        assert summary.rows[0].unit.code == "county-01" and totals["county-01"] > 50
 
 
 def _month(moment):

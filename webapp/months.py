@@ -3,6 +3,13 @@ from datetime import date, datetime, time, timedelta
 
 from webapp.core import clock
 
+QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+
+def quarter_of(day):
+    """The quarter (1–4) `day` falls in."""
+    return (day.month - 1) // 3 + 1
+
 
 def local_midnight(day):
     """The aware moment a local day begins."""

@@ -1,7 +1,7 @@
 """综合: source items merged into an office's combined item, with each source unit's share
 
 Revision ID: a22m00000001
-Revises: a22f00000001
+Revises: a22r00000001
 Create Date: 2026-12-05 00:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a22m00000001'
-down_revision = 'a22f00000001'
+down_revision = 'a22r00000001'
 branch_labels = None
 depends_on = None
 

@@ -35,6 +35,7 @@ from webapp.keytasks.models import KeyTaskMilestone, KeyTaskReport
 from webapp.notices.models import Notice
 from webapp.reports.operations import create_item
 from webapp.reports.queries import reporting_units
+from webapp.scoring import awards as scoring_awards
 from webapp.scoring import operations as scoring_operations
 from webapp.statistics import operations as statistics_operations
 from webapp.statistics.models import CaseMonthTable
@@ -59,6 +60,8 @@ NAMES = {
     "commission": ("commission",),
     "notice": ("notice-to-role", "notice-to-user"),
     "circular": ("circular",),
+    "bonus": ("bonus-a",),
+    "award": ("award-last-year",),
     "month_table": ("month-table-a",),
     "definition": ("definition",),
     "unit": ("unit-spare",),
@@ -359,6 +362,17 @@ class Builder:
         readers = (members(people, {"county-a", "county-b", "city-info", "city-dc", "city-duty"}, 0)
                    | members(people, {"city"}, 0, ["leader", "principal"]))
         self.add(Obj("circular", "circular", 0, "city-info", {"circular_id": circular.id, "fmt": "xlsx"},
+                     openers=readers))
+        # A bonus of this year, and last year's awards, published: the ranked units read them too.
+        office, editor = org.units["city-info"], org.users["editor"]
+        bonus = scoring_awards.record_bonus(office, {"unit_id": str(org.units["county-a"].id),
+                                                     "bonus_key": "city_commended", "reason": "矩阵奖励",
+                                                     "awarded_on": "2026-02-10"}, editor)
+        scoring_awards.save_awards(office, {"year": "2025", "unit_ids": [str(org.units["county-a"].id)]}, editor)
+        scoring_awards.publish_awards(office, 2025, editor)
+        db.session.commit()
+        self.add(Obj("bonus-a", "bonus", 0, "city-info", {"bonus_id": bonus.id}))
+        self.add(Obj("award-last-year", "award", 0, "city-info", {"year": 2025, "office": office.id},
                      openers=readers))
         table = (db.session.query(CaseMonthTable)
                  .filter_by(unit_id=org.units["county-a"].id, month=LAST_MONTH).one())

@@ -32,7 +32,7 @@ from webapp.keytasks.models import (
 )
 from webapp.reports.models import InfoItem, ItemMerge
 from webapp.reports.queries import reporting_units
-from webapp.scoring.models import Circular, ItemInstruction, ScoringVersion
+from webapp.scoring.models import AnnualAward, Circular, ItemInstruction, ScoringVersion, UnitBonus
 from webapp.webhooks.models import WebhookEndpoint
 
 PDF = b"%PDF-1.4\n% idempotency test\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -216,6 +216,11 @@ FORMS = [
                  lambda ctx, org: {"leader_name": "市委书记 周某", "leader_level": "city", "text": "很好，推广。"}),
     CreatingForm("scoring.rules", "admin", lambda ctx: "/scoring/rules", _rows(ScoringVersion),
                  fill=lambda ctx, org: {"comment": "加大专报分值", "adoption.专报": "8"}),
+    CreatingForm("scoring.bonuses", "editor", lambda ctx: "/scoring/bonuses", _rows(UnitBonus),
+                 fill=lambda ctx, org: {"unit_id": str(org.units["county-a"].id), "bonus_key": "provincial_top",
+                                        "reason": "进入全省信息工作排名前列"}),
+    CreatingForm("scoring.awards", "editor", lambda ctx: "/scoring/awards", _rows(AnnualAward),
+                 fill=lambda ctx, org: {"unit_ids": [str(org.units["county-a"].id)]}),
     CreatingForm("attachments.upload", "writer_a", lambda ctx: f"/items/{ctx['instance_id']}", _rows(Attachment),
                  lambda ctx: f"/attachments/instance/{ctx['instance_id']}", _item,
                  files={"file": (PDF, "春耕数据.pdf")}),

@@ -62,7 +62,7 @@ from webapp.organisation.schemas import (
 from webapp.reports.operations import create_item
 from webapp.reports.schemas import DiscardSchema
 from webapp.scoring.rules import RulesForm
-from webapp.scoring.schemas import InstructionSchema, PublishSchema
+from webapp.scoring.schemas import AwardsSchema, BonusSchema, InstructionSchema, PublishSchema, QuarterArgs, YearArgs
 from webapp.search.schemas import SearchArgs
 from webapp.statistics.schemas import ConfirmSchema, MonthSchema, PeriodSchema, ProduceSchema
 from webapp.supervision.schemas import DeskFilterSchema, UrgeSchema
@@ -88,6 +88,10 @@ ENDPOINT_SCHEMAS = {
     "inbox.todo": [ListArgs], "inbox.done": [ListArgs], "inbox.started": [ListArgs], "inbox.copied": [ListArgs],
     "inbox.urges": [ListArgs], "scoring.index": [MonthArgs], "scoring.publish": [PublishSchema, MonthArgs],
     "scoring.record_instruction": [InstructionSchema], "scoring.rules": [RulesForm],
+    "scoring.quarter": [QuarterArgs], "scoring.quarter_file": [QuarterArgs], "scoring.year": [YearArgs],
+    "scoring.year_file": [YearArgs], "scoring.bonuses": [BonusSchema, YearArgs],
+    "scoring.awards_page": [AwardsSchema, YearArgs], "scoring.publish_awards": [YearArgs],
+    "scoring.awards_file": [YearArgs],
     "statistics.overdue": [PeriodSchema], "statistics.overdue_cases": [PeriodSchema],
     "statistics.faults": [PeriodSchema], "statistics.fault_list": [PeriodSchema], "statistics.monthly": [MonthSchema],
     "statistics.produce": [ProduceSchema], "statistics.confirm": [ConfirmSchema],

@@ -69,8 +69,9 @@ def test_each_level_is_credited_once_to_the_township_in_its_month(chain, climbed
     assert _rank(chain, "prov-info", "2026-03")["city"].adopted == {"内参": 1}
     assert _rank(chain, "prov-info", "2026-04")["city"].instructions == {"provincial": 1}
 
-    table = scoring.table_rows(scoring.month_ranking(chain.units["county-a-info"], month("2026-03")))
-    column = scoring.columns().index("上级采用")
+    ranking = scoring.month_ranking(chain.units["county-a-info"], month("2026-03"))
+    table = scoring.table_rows(ranking)
+    column = scoring.columns(ranking).index("上级采用")
     assert [line[column] for line in table if line[1] == "白石镇党委办公室"] == ["1（省级1）"]
 
 

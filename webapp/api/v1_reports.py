@@ -56,5 +56,5 @@ def ranking(args):
     result = scoring_queries.month_ranking(office, first)
     return {"office_id": office.id, "office": office.name, "month": first.strftime("%Y-%m"),
             "title": scoring_queries.title_of(office, first),
-            "versions": scoring_queries.versions_text(result.versions), "columns": scoring_queries.columns(),
+            "versions": scoring_queries.versions_text(result.versions), "columns": scoring_queries.columns(result),
             "rows": scoring_queries.table_rows(result)}

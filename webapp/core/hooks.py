@@ -28,6 +28,9 @@ instance_link = signals.signal("instance-link")  # instance_id= -> the page of t
 page_extras = signals.signal("page-extras")
 # The publications an office adopts items into (sender: "reports"; unit_id= -> their names, in order, or None)
 publication_choices = signals.signal("publication-choices")
+# The publications scoring weighs and lists (sender: "scoring"; unit_id= -> [(name, kind)] of that office's active
+# publications in order, or of every office's when unit_id is None; None when no domain keeps publications)
+office_publications = signals.signal("office-publications")
 
 # Platform events
 calendar_year_ready = signals.signal("calendar-year-ready")  # sender: year; user= -> how many records changed

@@ -16,6 +16,7 @@ from webapp.months import previous_month
 from webapp.reports import forwarding
 from webapp.reports.models import InfoItem
 from webapp.reports.operations import create_item
+from webapp.scoring.awards import record_bonus
 from webapp.scoring.operations import record_instruction
 
 BODY = "{title}。据统计，相关工作覆盖群众约{n}户，主要做法是压实责任、细化措施、强化督导，取得阶段性成效。"
@@ -121,6 +122,10 @@ def load():
                                   "text": "此做法值得推广，请市委农办总结经验。",
                                   "instructed_on": (first + timedelta(days=19)).isoformat()}, _user("bj_city"))
     _forwarded_to_the_province(added[1], first)
+    # A bonus in the quarter and the year (not in the month): 青山县 reached the province's top list.
+    record_bonus(_unit("city-info"), {"unit_id": str(_unit(COUNTIES["qingshan"]).id), "bonus_key": "provincial_top",
+                                      "reason": "上年度全省信息工作考核进入前十名",
+                                      "awarded_on": (first + timedelta(days=17)).isoformat()}, _user("bj_city"))
     _commission("防汛备汛工作情况", today + timedelta(days=5, hours=18), list(COUNTIES.values()),
                 today + timedelta(hours=8))
     return len(added)

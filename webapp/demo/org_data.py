@@ -9,7 +9,8 @@ All demo accounts share the password DEMO_PASSWORD.
 #   zr_qingshan   青山县委办公室主任    — 审核
 #   ld_qingshan   青山县分管领导        — 审签，核签本县紧急信息
 #   zy_qingshan   青山县主要领导        — 签发重要信息
-#   bj_city       市委办信息科编辑      — 采用、编辑、退回
+#   bj_city       市委办信息科编辑      — 采用、编辑、退回，编辑刊物，考核排名与年度评选
+#   kz_city       市委办信息科科长      — 刊物每一期的科长审核
 #   zy_city       市委秘书长            — 批示
 #   dc_city       市委督查室            — 立项督办、交办
 #   cb_qingshan   青山县承办单位经办人  — 办理反馈
@@ -26,6 +27,7 @@ All demo accounts share the password DEMO_PASSWORD.
 #   xy = 信息员 writer      zr = 办公室主任 verifier (townships: verifier + leader)
 #   ld = 分管领导 leader    zy = 主要领导 principal    cb = 承办单位经办人 handler
 #   bj = 上级编辑 editor    dc = 督查室 supervisor     zb = 总值班室值班员 duty
+#   kz = 信息科长 (the information office's verifier: 科长审核 of a publication's issue)
 #   A digit after the prefix (xy2_, bj2_, ...) marks a second account with the same role.
 #   Unit tags: county pinyin (qingshan, linjiang, ...), department abbreviations
 #   (fgw 发展改革委, jyj 教育局, gaj 公安局, ...), city / prov for the 市委办 / 省委办公厅.
@@ -131,6 +133,7 @@ USERS = [
     ("bj_city", "叶桂英", "city-info", ("editor",), 2),  # 市委办信息科编辑
     ("bj2_city", "曹丽娟", "city-info", ("editor",), 2),  # 市委办信息科编辑
     ("bj3_city", "薛明亮", "city-info", ("editor",), 1),  # 市委办信息科编辑（内部级，看不到秘密件）
+    ("kz_city", "钱文斌", "city-info", ("verifier",), 2),  # 市委办信息科科长（刊物科长审核）
     ("dc_city", "黄鹏飞", "city-dc", ("supervisor",), 2),  # 市委督查室
     ("dc2_city", "苏彩霞", "city-dc", ("supervisor",), 2),  # 市委督查室
     ("zb_city", "顾俊峰", "city-duty", ("duty",), 2),  # 市委总值班室值班员
@@ -397,7 +400,9 @@ DEMO_LOGINS = [
     ("zr_qingshan", "青山县委办公室主任：审核信息员的稿件，通过或退回修改"),
     ("ld_qingshan", "青山县分管领导：审签已审核的信息，同意后报送市委办；核签本县紧急信息"),
     ("zy_qingshan", "青山县委书记：签发重要信息，查看本县报送情况"),
-    ("bj_city", "市委办信息科编辑：处理各县区、部门报送的信息，采用、编辑或退回；工作时间接报紧急信息，看月度统计"),
+    ("bj_city", "市委办信息科编辑：处理各县区、部门报送的信息，采用、编辑或退回；工作时间接报紧急信息，看月度统计；"
+                "“考核通报”看月度、季度和年度排名，登记奖励加分，评选年度先进"),
+    ("kz_city", "市委办信息科科长：刊物每一期编好后在待办中“科长审核”，通过后送领导签发，或退回编辑"),
     ("zb_city", "市委总值班室值班员：非工作时间接报紧急信息，“电话接报”先登记电话报告，记录漏报、瞒报"),
     ("dc_city", "市委督查室：登记、交办领导批示件，审批延期，审核报结；“批示件督办”看红黄灯；"
                 "“督查台账”看本年重点任务、各节点报送和督查通报"),

@@ -20,5 +20,6 @@ DOMAIN = Domain(
     links={"publication_issue": "webapp.editorial.issues:link_for_instance",
            "info_merged": "webapp.reports.queries:link_for_instance"},
     page_extras={"reports.detail": "webapp.editorial.merging:item_page"},
-    receivers=(("publication_choices", "webapp.editorial.publications:choices"),),
+    receivers=(("publication_choices", "webapp.editorial.publications:choices"),
+               ("office_publications", "webapp.editorial.publications:scored"),),
 )

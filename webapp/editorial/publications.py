@@ -38,6 +38,20 @@ def choices(_sender, unit_id=None):
     return [p.name for p in of_unit(unit_id, active_only=True)]
 
 
+def scored(_sender, unit_id=None):
+    """(name, kind) of the publications scoring weighs (`hooks.office_publications`): one office's active ones
+    in its order (started from the former list on first use), or, with no office, every office's active ones by
+    name (the admin's scoring table is one for all offices)."""
+    if unit_id is not None:
+        return [(p.name, p.kind) for p in of_unit(unit_id, active_only=True)]
+    rows = (db.session.query(Publication.name, Publication.kind).filter_by(active=True)
+            .order_by(Publication.position, Publication.id))
+    seen = {}
+    for name, kind in rows:
+        seen.setdefault(name, kind)
+    return list(seen.items())
+
+
 def by_name(unit_id, name):
     return db.session.query(Publication).filter_by(unit_id=unit_id, name=name).one_or_none()
 

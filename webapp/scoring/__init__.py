@@ -6,6 +6,7 @@ DOMAIN = Domain(
     name="scoring", label="考核计分",
     models=("webapp.scoring.models",),
     blueprints=(("webapp.scoring.views:bp", "/scoring"),),
+    routes=("webapp.scoring.results_views",),
     page_extras={"reports.detail": "webapp.scoring.queries:item_page"},
 )
 

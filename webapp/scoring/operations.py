@@ -68,7 +68,7 @@ def publish_circular(office, first, raw, user):
     ranking = queries.month_ranking(office, first)
     circular = Circular(issuing_unit_id=office.id, month=first, remark=form["remark"].strip(),
                         scoring_version_id=ranking.versions[-1].id,
-                        rows={"columns": queries.columns(), "rows": queries.table_rows(ranking),
+                        rows={"columns": queries.columns(ranking), "rows": queries.table_rows(ranking),
                               "unit_ids": [r.unit.id for r in ranking.rows]},
                         published_dt=clock.now(), published_by_id=user.id)
     db.session.add(circular)

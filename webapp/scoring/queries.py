@@ -15,14 +15,13 @@ from webapp.core import clock
 from webapp.core.errors import NotFound
 from webapp.emergencies.models import Emergency, ReportingFault
 from webapp.extensions import db
-from webapp.months import local_midnight, next_month
+from webapp.months import QUARTER_NAMES, local_midnight, months_between, next_month, previous_month
 from webapp.reports.models import InfoItem, ItemMerge
 from webapp.reports.queries import chain_of, reporting_units
-from webapp.reports.schemas import PUBLICATIONS
 from webapp.workbooks import percent
 
-from .models import Circular, ItemInstruction, ScoringVersion
-from .rules import DEFAULT_RULES, INSTRUCTION_LEVELS, LEVELS, plain_number, points
+from .models import Circular, ItemInstruction, ScoringVersion, UnitBonus
+from .rules import BONUSES, DEFAULT_RULES, INSTRUCTION_LEVELS, LEVELS, plain_number, points, publications
 
 RANKING_ROLES = {"editor", "leader", "principal"}
 
@@ -91,6 +90,8 @@ class UnitFigures:
     concealed: int = 0
     commission_missed: int = 0
     merged: list = field(default_factory=list)         # 综合: (kind, publication or level, share in basis points)
+    bonus: float = 0.0                                 # the office's recorded bonuses (quarter and year)
+    bonuses: dict = field(default_factory=dict)        # bonus key -> times
     score: float = 0.0
     veto: bool = False
     rank: int | None = None
@@ -112,9 +113,12 @@ class UnitFigures:
 @dataclass
 class Ranking:
     office: Unit
-    month: date
+    month: date     # the first day counted
     rows: list
     versions: list  # the versions that applied, in order
+    end: date | None = None  # the first day after
+    publications: list = field(default_factory=list)  # the publications with a column, in the office's order
+    with_bonuses: bool = False
 
 
 def _add(target, key, value):
@@ -265,11 +269,13 @@ def merged_note(merged):
     return "；".join(parts)
 
 
-def _score(period, rules):
-    total = sum(n * points(rules, "adoption", pub) for pub, n in period["adopted"].items())
+def _score(period, rules, kinds=None):
+    kinds = kinds or {}
+    total = sum(n * points(rules, "adoption", pub, kinds.get(pub)) for pub, n in period["adopted"].items())
     total += sum(n * points(rules, "forwarded", level) for level, n in period["adopted_above"].items())
     # a 综合 credit counts in full above, its points only by the source's share
-    total -= sum((1 - share / ItemMerge.FULL) * points(rules, kind, key) for kind, key, share in period["merged"])
+    total -= sum((1 - share / ItemMerge.FULL) * points(rules, kind, key, kinds.get(key) if kind == "adoption" else None)
+                 for kind, key, share in period["merged"])
     total += sum(n * points(rules, "instruction", level) for level, n in period["instructions"].items())
     total += period["problem_adopted"] * points(rules, "bonus", "problem_report")
     total -= sum(period[kind] * points(rules, "penalty", kind)
@@ -278,14 +284,38 @@ def _score(period, rules):
     return total, veto
 
 
-def month_ranking(office, first):
-    """Every unit the office ranks, with the month's figures, score and rank (a vetoed unit ranks last)."""
+def range_periods(start, end):
+    """[(start day, end day, version)] covering every month from `start` (a month's first day) up to `end`."""
+    return [period for first in months_between(start, previous_month(end)) for period in periods(first)]
+
+
+def _bonuses(office, ids, start, end):
+    """{unit_id: (points, {bonus key: times})} of the bonuses the office recorded in [start, end), each worth
+    what the version in force on its date says."""
+    found = {}
+    rows = (db.session.query(UnitBonus.unit_id, UnitBonus.bonus_key, UnitBonus.awarded_on)
+            .filter(UnitBonus.office_id == office.id, UnitBonus.unit_id.in_(ids),
+                    UnitBonus.awarded_on >= start, UnitBonus.awarded_on < end))
+    for uid, key, on in rows:
+        total, times = found.get(uid, (0, {}))
+        _add(times, key, 1)
+        found[uid] = (total + points(version_on(on).rules, "bonus", key), times)
+    return found
+
+
+def ranking(office, start, end, with_bonuses=False):
+    """Every unit the office ranks over [start, end) (whole months), each month counted with the version(s) in
+    force then, with score and rank (a vetoed unit ranks last); `with_bonuses` adds the office's recorded
+    bonuses (the quarter's and the year's totals)."""
     units = reporting_units(office)
     figures = {u.id: UnitFigures(u) for u in units}
+    scored = publications(office.id)
+    kinds = dict(scored)
     used = []
-    for start, end, version in periods(first):
-        used.append(version)
-        for uid, period in _period_counts(office, list(figures), start, end).items():
+    for period_start, period_end, version in range_periods(start, end):
+        if version not in used:
+            used.append(version)
+        for uid, period in _period_counts(office, list(figures), period_start, period_end).items():
             row = figures[uid]
             row.submitted += period["submitted"]
             for pub, n in period["adopted"].items():
@@ -297,9 +327,13 @@ def month_ranking(office, first):
             for name in ("problem_adopted", "emergencies", "late", "missed", "concealed", "commission_missed"):
                 setattr(row, name, getattr(row, name) + period[name])
             row.merged.extend(period["merged"])
-            score, veto = _score(period, version.rules)
+            score, veto = _score(period, version.rules, kinds)
             row.score += score
             row.veto = row.veto or veto
+    if with_bonuses:
+        for uid, (bonus, times) in _bonuses(office, list(figures), start, end).items():
+            figures[uid].bonus, figures[uid].bonuses = bonus, times
+            figures[uid].score += bonus
     rows = sorted(figures.values(), key=lambda r: (r.veto, -r.score, r.unit.code))
     previous = None
     for position, row in enumerate(rows, start=1):
@@ -310,7 +344,23 @@ def month_ranking(office, first):
         # Competition ranking: equal scores share a rank, the next rank skips (1, 1, 3).
         row.rank = previous.rank if previous is not None and previous.score == row.score else position
         previous = row
-    return Ranking(office, first, rows, used)
+    return Ranking(office, start, rows, used, end=end, publications=[name for name, _kind in scored],
+                   with_bonuses=with_bonuses)
+
+
+def month_ranking(office, first):
+    """The month's ranking (no bonuses: they count in the quarter and the year)."""
+    return ranking(office, first, next_month(first))
+
+
+def quarter_ranking(office, year, quarter):
+    first = date(year, 3 * quarter - 2, 1)
+    return ranking(office, first, date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1),
+                   with_bonuses=True)
+
+
+def year_ranking(office, year):
+    return ranking(office, date(year, 1, 1), date(year + 1, 1, 1), with_bonuses=True)
 
 
 def title_of(office, first):
@@ -318,36 +368,47 @@ def title_of(office, first):
     return f"{office.name}{first:%Y年%m月}信息工作情况通报"
 
 
+def quarter_title(office, year, quarter):
+    return f"{office.name}{year}年第{QUARTER_NAMES[quarter]}季度信息工作情况汇总"
+
+
+def year_title(office, year):
+    return f"{office.name}{year}年度信息工作考核排名"
+
+
 def versions_text(versions):
     """Which scoring versions a month's figures were counted with."""
     return "、".join("系统默认" if v.id is None else f"{v.effective_from:%Y-%m-%d}起生效版" for v in versions)
 
 
-def columns():
+def columns(ranking):
     """The ranking table's Chinese headers, the same on the page, in Excel and in the PDF."""
-    return ["名次", "单位", "报送", *[f"采用·{p}" for p in PUBLICATIONS], "采用合计", "采用率", "上级采用", "批示",
-            "报忧采用", "紧急信息", "迟报", "漏报", "瞒报", "约稿未报", "得分", "备注"]
+    bonus = ["奖励加分"] if ranking.with_bonuses else []
+    return ["名次", "单位", "报送", *[f"采用《{p}》" for p in ranking.publications], "采用合计", "采用率", "上级采用",
+            "批示", "报忧采用", "紧急信息", "迟报", "漏报", "瞒报", "约稿未报", *bonus, "得分", "备注"]
 
 
 def table_rows(ranking):
-    """Plain cells of each unit's line, in the order of `columns()`."""
+    """Plain cells of each unit's line, in the order of `columns(ranking)`."""
     lines = []
     for row in ranking.rows:
-        other = sum(n for pub, n in row.adopted.items() if pub not in PUBLICATIONS)
-        note = "瞒报，一票否决" if row.veto else ""
+        other = sum(n for pub, n in row.adopted.items() if pub not in ranking.publications)
+        notes = ["瞒报，一票否决"] if row.veto else []
         if other:
-            note = (note + "；" if note else "") + f"另有{other}条采用于其他刊物"
+            notes.append(f"另有{other}条采用于其他刊物")
         if row.merged:
-            note = (note + "；" if note else "") + merged_note(row.merged)
+            notes.append(merged_note(row.merged))
+        notes += [f"{BONUSES.get(key, key)}{'×' + str(n) if n > 1 else ''}" for key, n in sorted(row.bonuses.items())]
         instructions = "、".join(f"{INSTRUCTION_LEVELS.get(k, k)}{n}" for k, n in sorted(row.instructions.items()))
         above = sum(row.adopted_above.values())
         levels = "、".join(f"{label}{row.adopted_above[k]}" for k, label in LEVELS.items() if row.adopted_above.get(k))
+        bonus = [plain_number(round(row.bonus, 2))] if ranking.with_bonuses else []
         lines.append([row.rank if row.rank is not None else "—", row.unit.name, row.submitted,
-                      *[row.adopted.get(p, 0) for p in PUBLICATIONS], row.adopted_total,
+                      *[row.adopted.get(p, 0) for p in ranking.publications], row.adopted_total,
                       percent(row.adopted_total, row.submitted), above if not levels else f"{above}（{levels}）",
                       row.instructions_total if not instructions else f"{row.instructions_total}（{instructions}）",
                       row.problem_adopted, row.emergencies, row.late, row.missed, row.concealed,
-                      row.commission_missed, plain_number(row.score), note])
+                      row.commission_missed, *bonus, plain_number(row.score), "；".join(notes)])
     return lines
 
 

@@ -12,12 +12,13 @@ from webapp.inputs.schemas import MonthArgs
 from webapp.reports import queries as report_queries
 
 from . import (
+    awards,
     models,  # noqa: F401  (the tables join the metadata)
     operations,
     queries,
 )
 from .pdf import table_pdf
-from .rules import BONUSES, DEFAULT_RULES, GROUPS, INSTRUCTION_LEVELS, PENALTIES, form_values
+from .rules import BONUSES, DEFAULT_RULES, INSTRUCTION_LEVELS, PENALTIES, form_values, groups
 from .rules import field_name as rule_field
 
 bp = Blueprint("scoring", __name__)
@@ -42,12 +43,13 @@ def index():
     office = queries.ranking_office(current_user)
     circulars = queries.circulars_visible(current_user)
     if office is None:
-        return render_template("scoring/circulars.html", circulars=circulars)
+        return render_template("scoring/circulars.html", circulars=circulars,
+                               awards=awards.published_awards(current_user))
     # It opens on last month: the one whose circular can be published now.
     first = _month(default=months.previous_month(clock.local_today()))
     ranking = queries.month_ranking(office, first)
     return render_template("scoring/index.html", office=office, month=first, ranking=ranking,
-                           columns=queries.columns(), rows=queries.table_rows(ranking), circulars=circulars,
+                           columns=queries.columns(ranking), rows=queries.table_rows(ranking), circulars=circulars,
                            published=queries.circular_for(office, first), title=queries.title_of(office, first),
                            month_over=first < clock.local_today().replace(day=1))
 
@@ -57,7 +59,7 @@ def index():
 def ranking_file(fmt):
     office, first = _office(), _month()
     ranking = queries.month_ranking(office, first)
-    return _file(fmt, queries.title_of(office, first), queries.columns(), queries.table_rows(ranking),
+    return table_file(fmt, queries.title_of(office, first), queries.columns(ranking), queries.table_rows(ranking),
                  f"计分版本：{queries.versions_text(ranking.versions)}（未发布的实时排名）")
 
 
@@ -87,7 +89,7 @@ def circular(circular_id):
 @login_required
 def circular_file(circular_id, fmt):
     row = queries.get_circular(current_user, circular_id)
-    return _file(fmt, queries.title_of(row.issuing_unit, row.month), row.rows["columns"], row.rows["rows"],
+    return table_file(fmt, queries.title_of(row.issuing_unit, row.month), row.rows["columns"], row.rows["rows"],
                  f"发布：{row.published_by.name}，{row.published_dt.astimezone(clock.LOCAL_TZ):%Y-%m-%d %H:%M}",
                  row.remark)
 
@@ -110,7 +112,7 @@ def rules():
             db.session.commit()
             flash(f"考核计分办法已保存，自 {version.effective_from:%Y-%m-%d} 起生效。")
             return redirect(url_for("scoring.rules"))
-    return render_template("scoring/rules.html", values=values, errors=errors, groups=GROUPS, field=rule_field,
+    return render_template("scoring/rules.html", values=values, errors=errors, groups=groups(), field=rule_field,
                            versions=queries.versions(), current=current, defaults=DEFAULT_RULES,
                            group_labels={"adoption": "采用加分", "instruction": "领导批示加分",
                                          "forwarded": "转报上级采用加分（按采用层级）",
@@ -140,7 +142,7 @@ def _own_index(circular):
     return ids.index(current_user.unit_id) if current_user.unit_id in ids else None
 
 
-def _file(fmt, title, columns, rows, subtitle, remark=""):
+def table_file(fmt, title, columns, rows, subtitle, remark=""):
     if fmt == "xlsx":
         return workbooks.xlsx_response(title, columns, rows, f"{title}.xlsx")
     if fmt == "pdf":
