@@ -87,6 +87,9 @@ def test_a_combined_item_credits_three_units(three):
         assert (row.submitted, row.adopted, row.instructions) == (1, {"专报": 1}, {"provincial": 1})
         assert row.adoption_rate == 1
         assert row.score == round(6 * share + 10 * share, 2)
+    quarter = {row.unit.code: row for row in queries.quarter_ranking(org.units["city-info"], 2026, 2).rows}
+    assert (quarter["county-c"].adopted, quarter["county-c"].merged) == (
+        {"专报": 1}, [("adoption", "专报", 3333), ("instruction", "provincial", 3333)])  # the quarter counts alike
     table = {line[1]: line for line in queries.table_rows(ranking)}
     assert table["c县委办公室"][-1] == "综合采用 1 条（占 1/3）；综合批示 1 件（占 1/3）"
     assert table["a县委办公室"][-2] == 5.33
