@@ -58,6 +58,9 @@ class MemoryOrg:
     def upward_info_unit(self, unit_id):
         return self.target
 
+    def report_target(self, unit_id, report_to=None):
+        return self.target
+
 
 class MemoryNotices:
     def __init__(self):
@@ -76,8 +79,9 @@ class Raw:
 
         definition = definitions.latest("info_report")
         self.spec, self.subprocess_specs = definitions.specs_for(definition)
+        # As reports.operations.create_item starts one (the diagram's gateway reads `forwarded`: 转报)
         self.start_data = {"unit_id": cell.unit_id, "author_id": cell.user["writer"].id, "secrecy": 0,
-                           "urgency": "normal"}
+                           "urgency": "normal", "forwarded": False, "report_to": None}
         notices = MemoryNotices()
         self.services = {"org": MemoryOrg(target), "notices": notices}
         self.serialized = serialized
