@@ -442,5 +442,5 @@ def test_a_password_reset_revokes_the_users_tokens(app, org):
     assert api.get("/api/v1/me", headers=_bearer(kept)).status_code == 200  # another user's token stays
     row = db.session.query(ApiToken).filter_by(user_id=org.users["writer_a"].id).one()
     assert row.revoked_dt is not None
-    entry = db.session.query(AuditEntry).filter_by(action="api.token_revoked", target_id=row.id).one()
+    entry = db.session.query(AuditEntry).filter_by(action="api.token_revoked", target_id=str(row.id)).one()
     assert entry.user_id == org.users["admin"].id and entry.detail["reason"] == "password_reset"
