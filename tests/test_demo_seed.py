@@ -8,7 +8,7 @@ from tests.web_helpers import csrf
 from webapp.auth.models import Unit, User
 from webapp.cases.models import InstructionCase
 from webapp.core import clock
-from webapp.demo import seed
+from webapp.demo import information_work, seed
 from webapp.demo.org_data import DEMO_LOGINS, DEMO_PASSWORD
 from webapp.demo.seed import EMERGENCY_SAMPLES
 from webapp.emergencies.models import Emergency, ReportingFault
@@ -24,7 +24,8 @@ def test_demo_loads_items_and_cases_at_every_step_once():
     assert "6 sample items, 4 sample cases" in seed.load(history=False)
     db.session.commit()
     assert "0 sample items, 0 sample cases" in seed.load(history=False)
-    assert db.session.query(InfoItem).count() == 6 + 10 + 1  # the samples, last month's work and its 转报 item
+    # the samples, last month's work, its 转报 item and its combined item (综合)
+    assert db.session.query(InfoItem).count() == 6 + 12 + 1 + 1
     stages = sorted(c.stage for c in db.session.query(InstructionCase))
     assert stages == ["handling", "handling", "handling", "signing"]
     open_steps = {t.step_key for t in db.session.query(HumanTask).filter_by(state="open",
@@ -115,10 +116,10 @@ def _summary(client, month):
     return {name: re.findall(r'<td class="num">([^<]*)</td>', html) for name, html in rows}
 
 
-def test_demo_information_work_ranks_last_month_once():
+def test_demo_information_work_ranks_last_month_once(app):
     """START is 2 March 2026: last month is February, when the 临江区 漏报 of the emergency demo also happened. The
     year of history is loaded too and leaves February to these: the ranking is theirs alone."""
-    assert "10 items of last month's information work" in seed.load()
+    assert "12 items of last month's information work" in seed.load()
     db.session.commit()
     assert "0 items of last month's information work" in seed.load()
     office = db.session.query(Unit).filter_by(code="city-info").one()
@@ -129,10 +130,25 @@ def test_demo_information_work_ranks_last_month_once():
     assert scores["county-01"] == (1, 4 + 6 + 5 + 2 + 5 + 10 + 10 - 2, 4, 3)
     assert (ranking.rows[0].adopted_above, ranking.rows[0].instructions) == ({"province": 1},
                                                                              {"city": 1, "provincial": 1})
-    assert scores["county-04"] == (2, 8, 2, 2)
-    assert scores["county-02"] == (3, 4 + 3 - 5, 3, 2)  # the 漏报
-    assert scores["county-03"] == (3, 4 - 2, 1, 1)  # a missed 约稿
+    # 江湾区 and 云溪县 each submitted one item the city merged into one combined item adopted into 汇要 (4 points):
+    # each is credited with the adoption at half its points.
+    assert scores["county-04"] == (2, 4 + 4 + 2, 3, 3)
+    assert scores["county-03"] == (3, 4 - 2 + 2, 2, 2)  # a missed 约稿
+    assert scores["county-02"] == (4, 4 + 3 - 5, 3, 2)  # the 漏报
     assert {rank for rank, score, *_ in scores.values() if score == 0} == {5}
+    notes = {row[1]: row[-1] for row in scoring_queries.table_rows(ranking)}
+    assert "综合采用 1 条（占 1/2）" in notes["云溪县委办公室"] and "综合采用 1 条（占 1/2）" in notes["江湾区委办公室"]
+    assert "综合" not in notes["青山县委办公室"]
+    # The source's page links the combined item; the ranking page shows the note.
+    combined = db.session.query(InfoItem).filter_by(title=information_work.MERGED_TITLE).one()
+    assert (combined.status, combined.publication) == ("adopted", "汇要")
+    source = db.session.query(InfoItem).filter_by(title="云溪县冬春农田水利建设完成投资过半").one()
+    writer, editor = app.test_client(), app.test_client()
+    _login(writer, "xy_yunxi")
+    page = writer.get(f"/reports/{source.id}").get_data(as_text=True)
+    assert f'已综合入<a href="/reports/{combined.id}">《{information_work.MERGED_TITLE}》</a>（本单位占 1/2）' in page
+    _login(editor, "bj_city")
+    assert "综合采用 1 条（占 1/2）" in editor.get("/scoring/?month=2026-02").get_data(as_text=True)
     # The quarter and the year (January is the year history's, February these, March the samples') show figures,
     # with 青山县's bonus.
     months = [{row.unit.code: row.score for row in scoring_queries.month_ranking(office, date(2026, m, 1)).rows}
@@ -165,7 +181,8 @@ def test_demo_year_fills_the_twelve_months_before_this_one_once(app):
     emergency_months = Counter(_month(e.event_dt) for e in db.session.query(Emergency))
     assert all(item_months[m] > 0 and case_months[m] > 0 and emergency_months[m] > 0 for m in months), (
         item_months, case_months, emergency_months)
-    assert sum(item_months.values()) == 6 + 10 + 1 + items  # the samples, last month's work and its 转报 item
+    # the samples, last month's work, its 转报 item and its combined item (综合)
+    assert sum(item_months.values()) == 6 + 12 + 1 + 1 + items
 
     statuses = Counter(i.status for i in db.session.query(InfoItem))
     assert statuses["adopted"] > 50 and statuses["rejected"] > 10 and statuses["returned"] >= 1

@@ -16,14 +16,17 @@ def init_app(app):
     app.jinja_env.globals["secrecy_choices"] = secrecy_choices
 
     # The one context processor that queries: four COUNTs for the navigation badges that every signed-in page
-    # shows. Cheap, and the same on every page, so no view passes them; anything a single page needs comes from its
-    # view (no template global queries the database or restores a workflow).
+    # shows, and whether the user has an office's results to read (the menu lists them). Cheap, and the same on every
+    # page, so no view passes them; anything a single page needs comes from its view (no template global queries the
+    # database or restores a workflow).
     @app.context_processor
     def inbox_count():
         if not current_user.is_authenticated:
             return {}
         from webapp.inbox.queries import nav_counts
         from webapp.notices.queries import unread_count
+        from webapp.scoring.queries import ranking_office
 
         counts = nav_counts(current_user)
-        return {"todo_count": counts["todo"], "inbox_counts": counts, "notice_count": unread_count(current_user)}
+        return {"todo_count": counts["todo"], "inbox_counts": counts, "notice_count": unread_count(current_user),
+                "results_office": ranking_office(current_user) is not None}

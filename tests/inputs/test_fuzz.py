@@ -17,7 +17,15 @@ from tests.web_helpers import login
 from webapp.admin.schemas import ClockSchema
 from webapp.api.cursors import PageArgs
 from webapp.api.token_schemas import IssueSchema, ServiceIssueSchema
-from webapp.api.v1_schemas import CaseArgs, DeliveryArgs, EmergencyArgs, InboxArgs, NoticeArgs, RankingArgs
+from webapp.api.v1_schemas import (
+    AwardsArgs,
+    CaseArgs,
+    DeliveryArgs,
+    EmergencyArgs,
+    InboxArgs,
+    NoticeArgs,
+    RankingArgs,
+)
 from webapp.audit.schemas import AuditFilterSchema
 from webapp.auth.schemas import ChangePasswordSchema, SecurityPolicySchema
 from webapp.cases.operations import register_case
@@ -119,6 +127,7 @@ ENDPOINT_SCHEMAS = {
     "api_v1.request_followup": [RequestSchema], "api_v1.record_fault": [FaultSchema],
     "api_v1.validate": [ValidateSchema], "api_v1.deploy": [DeploySchema], "api_v1.statistics": [PeriodSchema],
     "api_v1.monthly": [MonthSchema], "api_v1.ranking": [RankingArgs],
+    "api_v1.quarter_ranking": [QuarterArgs], "api_v1.year_ranking": [YearArgs], "api_v1.annual_awards": [AwardsArgs],
     "webhooks.create": [EndpointSchema], "webhooks.change_events": [EventsSchema],
     "api_v1.webhooks": [PageArgs], "api_v1.register_webhook": [EndpointSchema], "api_v1.webhook": [EventsSchema],
     "api_v1.deliveries": [DeliveryArgs], "api_v1.definitions": [PageArgs], "api_v1.versions": [PageArgs],

@@ -186,3 +186,34 @@ def test_the_awards_pages_and_exports_agree_and_units_read_the_published_list(ap
     assert screen_table(own, "awards-table") == (header, rows)
     assert reader.get("/scoring/awards?year=2025&office=" + str(office)).status_code == 404
     assert reader.get("/scoring/year?year=2026").status_code == 403
+
+
+def _menu(client):
+    """(id, href, label) of the main navigation's links."""
+    tree = lxml_html.fromstring(client.get("/scoring/").get_data(as_text=True))
+    return {(a.get("id"), a.get("href"), a.text_content().strip()) for a in tree.xpath("//*[@id='main-nav']//a")}
+
+
+def test_the_menu_leads_an_editor_and_a_leader_to_the_results_and_not_a_writer(app, org):
+    org.user("leader_city", "city", ["leader"])
+    db.session.commit()
+    results = {("nav-quarter", "/scoring/quarter", "季度汇总"), ("nav-year", "/scoring/year", "年度排名"),
+               ("nav-bonuses", "/scoring/bonuses", "奖励加分"), ("nav-awards", "/scoring/awards", "年度评选")}
+    merge = ("nav-merge", "/editorial/merge", "综合信息")
+    editor, leader, writer = app.test_client(), app.test_client(), app.test_client()
+    login(editor, "editor")
+    login(leader, "leader_city")
+    login(writer, "writer_a")
+    assert results | {merge} <= _menu(editor)
+    assert results <= _menu(leader) and merge not in _menu(leader)
+    assert not (results | {merge}) & _menu(writer)
+    assert {"/scoring/quarter", "/scoring/year"} & {href for _, href, _ in _menu(writer)} == set()
+    for _, href, _ in results | {merge}:
+        assert editor.get(href).status_code == 200, href
+    for _, href, _ in results:
+        assert leader.get(href).status_code == 200, href
+    index = lxml_html.fromstring(editor.get("/scoring/").get_data(as_text=True))
+    assert [index.get_element_by_id(i).get("href") for i in ("bonuses-link", "awards-page-link")] == [
+        "/scoring/bonuses", "/scoring/awards"]
+    active = lxml_html.fromstring(editor.get("/scoring/year").get_data(as_text=True))
+    assert [a.get("id") for a in active.xpath("//*[@id='main-nav']//a[contains(@class, 'active')]")] == ["nav-year"]

@@ -2,7 +2,7 @@
 from marshmallow import INCLUDE, Schema, fields
 
 from webapp.inbox.schemas import TABS, ListArgs
-from webapp.inputs.fields import Choice, Flag, Id, Month
+from webapp.inputs.fields import Choice, Flag, Id, Month, Year
 from webapp.inputs.schemas import QuerySchema
 from webapp.webhooks.models import EVENTS as WEBHOOK_EVENTS
 from webapp.webhooks.models import WebhookDelivery
@@ -334,14 +334,38 @@ class RankingArgs(QuerySchema):
     month = Month(load_default=None)
 
 
-class Ranking(Schema):
+class OfficeTable(Schema):
+    """A table an information office keeps, as its page, Excel and PDF show it."""
+
     office_id = fields.Integer()
     office = fields.String()
-    month = fields.String(metadata={"description": "YYYY-MM"})
     title = fields.String()
-    versions = fields.String(metadata={"description": "本月所用的计分版本"})
     columns = fields.List(fields.String())
     rows = fields.List(fields.List(fields.Raw()))
+
+
+class Ranking(OfficeTable):
+    month = fields.String(metadata={"description": "YYYY-MM"})
+    versions = fields.String(metadata={"description": "本月所用的计分版本"})
+
+
+class AwardsArgs(QuerySchema):
+    year = Year(load_default=None)
+    office = Id("信息部门", load_default=None,
+                metadata={"description": "发布评选结果的信息部门的编号；默认为本部门，或本单位报送信息的部门"})
+
+
+class ResultsRanking(OfficeTable):
+    year = fields.Integer()
+    quarter = fields.Integer(allow_none=True, metadata={"description": "季度汇总的季度（1-4）；年度排名为 null"})
+    versions = fields.String(metadata={"description": "各月所用的计分版本（含本期登记的奖励加分）"})
+
+
+class AwardsOut(OfficeTable):
+    year = fields.Integer()
+    state = fields.String(metadata={"description": "发布单位、发布人和时间（与页面相同）"})
+    published_dt = fields.DateTime()
+    remark = fields.String()
 
 
 class AttachmentOut(Schema):

@@ -1,5 +1,6 @@
 """Demo information work of last month: adoptions, a 批示, an item 转报 to the province and adopted there with a
-provincial 批示, a missed and an answered 约稿, and an open 约稿.
+provincial 批示, two counties' items merged into one combined item (综合) and adopted, a missed and an answered 约稿,
+and an open 约稿.
 
 With it the ranking (考核通报) opens on a month with figures, ready for the editor to publish its circular.
 """
@@ -10,6 +11,7 @@ from webapp.auth.models import Unit, User
 from webapp.commissions.models import Commission, CommissionTarget
 from webapp.commissions.operations import answer
 from webapp.core import clock
+from webapp.editorial import merging
 from webapp.engine.models import HumanTask
 from webapp.extensions import db
 from webapp.months import previous_month
@@ -32,7 +34,11 @@ ITEMS = [
     ("jiangwan", 8, "江湾区新港码头货运量同比增长两成", "adopt", "重要信息", False),
     ("yunxi", 6, "云溪县茶产业带动群众增收", "adopt", "汇要", False),
     ("yunxi", 11, "云溪县一季度经济运行亮点", "adopt", "汇要", False),
+    # 综合: left to the city's editor, who merges the two into one combined item (`_merged`).
+    ("jiangwan", 13, "江湾区冬春农田水利建设进展顺利", "merge", None, False),
+    ("yunxi", 14, "云溪县冬春农田水利建设完成投资过半", "merge", None, False),
 ]
+MERGED_TITLE = "我市冬春农田水利建设扎实推进"
 COUNTIES = {"qingshan": "county-01", "linjiang": "county-02", "jiangwan": "county-03", "yunxi": "county-04"}
 
 
@@ -70,6 +76,8 @@ def _item(tag, day, title, decision, publication, problem, commission=None):
         _step(item, writer, compose)
     _step(item, _user(f"zr_{tag}"), {"decision": "pass", "opinion": "情况属实。"})
     _step(item, _user(f"ld_{tag}"), {"decision": "pass", "opinion": "同意报送。"})
+    if decision == "merge":  # awaits the city's 编辑处理, to be merged
+        return db.session.query(InfoItem).filter_by(instance_id=item.instance_id).one()
     _at(day, 16)
     form = {"decision": decision, "opinion": "内容翔实，予以采用。" if decision == "adopt" else "价值不大，不予采用。"}
     if publication:
@@ -105,6 +113,20 @@ def _forwarded_to_the_province(item, first):
                                "instructed_on": (first + timedelta(days=24)).isoformat()}, _user("bj_prov"))
 
 
+def _merged(sources, first):
+    """综合: the city's editor merges two counties' items (equal shares) and adopts the combined item into 汇要; the
+    sources' pages say 已综合入《…》 and the ranking's note credits each county with its share (docs/editorial.md)."""
+    _at(first + timedelta(days=14), 10)
+    editor = _user("bj_city")
+    combined = merging.merge(editor, {
+        "item_ids": [item.id for item in sources], "shares": [], "title": MERGED_TITLE,
+        "body": "\n\n".join(f"【{item.unit.name}】{item.body}" for item in sources), "category": "经济运行",
+        "secrecy": 0, "urgency": "normal"})
+    _at(first + timedelta(days=14), 16)
+    _step(combined, editor, {"decision": "adopt", "publication": "汇要", "opinion": "综合两地情况，予以采用。"})
+    return combined
+
+
 def load():
     """Once: skipped when any 约稿 exists. Returns how many items it added."""
     if db.session.query(Commission).count():
@@ -117,6 +139,7 @@ def load():
     for tag, day, title, decision, publication, problem in ITEMS:
         answers = asked if tag == "yunxi" and "一季度" in title else None
         added.append(_item(tag, first + timedelta(days=day - 1), title, decision, publication, problem, answers))
+    _merged([item for item, (*_, decision, _p, _r) in zip(added, ITEMS, strict=True) if decision == "merge"], first)
     _at(first + timedelta(days=19), 10)
     record_instruction(added[1], {"leader_name": "市委书记 周建国", "leader_level": "city",
                                   "text": "此做法值得推广，请市委农办总结经验。",

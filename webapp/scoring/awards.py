@@ -242,3 +242,12 @@ def publish_awards(office, year, user):
 
 def awards_title(office, year):
     return f"{office.name}{year}年度信息工作先进单位和优秀信息员名单"
+
+
+def award_state(award):
+    """The line under the title, the same on the page and in the PDF."""
+    if award.published_dt is not None:
+        return (f"{award.office.name}发布（已冻结）：{award.published_by.name}，"
+                f"{award.published_dt.astimezone(clock.LOCAL_TZ):%Y-%m-%d %H:%M}")
+    return (f"未发布的评选结果：{award.saved_by.name}保存于{award.saved_dt.astimezone(clock.LOCAL_TZ):%Y-%m-%d %H:%M}，"
+            "名次和得分为当前年度排名")

@@ -183,7 +183,7 @@ def _awards_view(office, number, award, errors, values):
                   "remark": award.remark if award is not None else ""}
         values.update({f"reason_{e['kind']}_{e['user_id'] if e['kind'] == 'officer' else e['unit_id']}": e["reason"]
                        for e in entries})
-    state = _award_state(award) if award is not None else ""
+    state = awards.award_state(award) if award is not None else ""
     editable = keeper and (award is None or award.published_dt is None) and number <= clock.local_today().year
     return render_template("scoring/awards.html", office=office, year=number, award=award,
                            title=awards.awards_title(office, number), columns=awards.AWARD_COLUMNS, rows=rows,
@@ -213,13 +213,4 @@ def awards_file(fmt):
         raise NotFound("该年度尚未保存评选结果。")
     ranking = None if award.rows is not None else queries.year_ranking(office, number)
     return table_file(fmt, awards.awards_title(office, number), awards.AWARD_COLUMNS,
-                      awards.award_rows(award, ranking), _award_state(award), award.remark)
-
-
-def _award_state(award):
-    """The line under the title, the same on the page and in the PDF."""
-    if award.published_dt is not None:
-        return (f"{award.office.name}发布（已冻结）：{award.published_by.name}，"
-                f"{award.published_dt.astimezone(clock.LOCAL_TZ):%Y-%m-%d %H:%M}")
-    return (f"未发布的评选结果：{award.saved_by.name}保存于{award.saved_dt.astimezone(clock.LOCAL_TZ):%Y-%m-%d %H:%M}，"
-            "名次和得分为当前年度排名")
+                      awards.award_rows(award, ranking), awards.award_state(award), award.remark)
