@@ -118,6 +118,9 @@ def fresh_database(kind, server_url, keep_as=None):
         yield re.sub(r"/[^/]*$", f"/{name}", base)
     finally:
         if not keep_as:
+            from webapp.core import background
+
+            background.stop_all()  # the apps made on it: no round of their threads after the drop
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
