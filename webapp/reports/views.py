@@ -2,6 +2,7 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
+from webapp import engine
 from webapp.audit.views_helper import viewed
 from webapp.core import clock, hooks
 from webapp.engine import diagram_state
@@ -18,9 +19,20 @@ def task_subject(row):
     item = queries.item_for_instance(row.instance_id)
     return {"item": item, "history": queries.history(item) if item else [], "categories": CATEGORIES,
             "publications": publications_of(item.target_unit_id) if item and item.target_unit_id else [],
-            "task_data": item.form_values() if item else {},
+            "task_data": _form_values(item, row),
             "notice_template": "reports/_task_notice.html", "subject_template": "reports/_task_subject.html",
             "discardable": drafts.discardable_task(current_user, item) is not None}
+
+
+def _form_values(item, row):
+    """The compose form's values from the item's row; a 直报点's choice of office (报送至) lives in the workflow's
+    data only, read when the form offers that choice (a returned item keeps it)."""
+    if item is None:
+        return {}
+    values = item.form_values()
+    if row.step_key == "compose" and item.unit is not None and item.unit.direct_report_unit_id:
+        values["report_to"] = engine.task_data(row).get("report_to")
+    return values
 
 
 @bp.route("/")
