@@ -12,15 +12,13 @@ attempt set a later `next_attempt_dt`) is handed on only after that transaction 
   and for rows a previous process left.
 """
 import logging
-import math
 from datetime import timedelta
 
 from flask import current_app, has_app_context
 from sqlalchemy import inspect
 
-from webapp.core import background, clock
+from webapp.core import attempts, background, clock
 from webapp.core.hooks import listen_on_session
-from webapp.extensions import db
 
 from . import channels, delivery, queries
 from .models import NoticeDelivery
@@ -28,9 +26,11 @@ from .models import NoticeDelivery
 log = logging.getLogger(__name__)
 
 DELIVER_NOTICE = "webapp.jobs.deliver_notice"
+# The deliveries' attempt queue; the lambdas look the functions up when called (tests replace them)
+QUEUE = attempts.AttemptQueue("notice", DELIVER_NOTICE, lambda before, limit: queries.due_deliveries(before, limit),
+                              lambda delivery_id: delivery.attempt(delivery_id))
 BATCH = 500
 _PENDING = "govflow_notice_deliveries"  # session.info key: {delivery id: (attempts, next_attempt_dt)}
-_ALIVE = {"queued", "started", "scheduled", "deferred"}
 
 
 def init_app(app):
@@ -96,76 +96,30 @@ _LISTENERS = (
 # --- RQ ------------------------------------------------------------------------------------------------------------
 
 def job_id(delivery_id, attempts):
-    """One job per attempt: a retry has its own job, a re-enqueued attempt replaces a lost one."""
-    return f"notice-delivery-{delivery_id}-{attempts}"
+    return QUEUE.job_id(delivery_id, attempts)
 
 
 def enqueue(pending, q=None):
-    """Enqueue `deliver_notice` for each {delivery id: (attempts, next_attempt_dt)} in one round trip.
-
-    A retry waits on RQ's scheduler, as a delay (RQ runs on the system clock, the app may run on a moved
-    demo clock); RQ keeps whole seconds, truncated, so one more second keeps it from running early.
-    """
+    """Enqueue `deliver_notice` for each {delivery id: (attempts, next_attempt_dt)} (`core.attempts`)."""
     from webapp.engine import scheduling
 
-    q = q or scheduling.queue()
-    now = clock.now()
-    with q.connection.pipeline() as pipe:
-        for delivery_id, (attempts, next_dt) in sorted(pending.items()):
-            options = {"job_id": job_id(delivery_id, attempts), "pipeline": pipe,
-                       "description": f"deliver notice delivery {delivery_id}, attempt {attempts + 1}"}
-            delay = (next_dt - now).total_seconds()
-            if delay > 0:
-                q.enqueue_in(timedelta(seconds=math.ceil(delay) + 1), DELIVER_NOTICE, delivery_id, **options)
-            else:
-                q.enqueue(DELIVER_NOTICE, delivery_id, **options)
-        pipe.execute()
+    QUEUE.enqueue(pending, q or scheduling.queue())
 
 
 def requeue_lost(q=None, limit=BATCH):
-    """Re-enqueue pending deliveries due for NOTICE_REQUEUE_AFTER_SECONDS whose job is not queued, scheduled
-    or running (Redis lost it, or it failed); returns how many. Reads only: the caller owns the session."""
-    from rq.exceptions import NoSuchJobError
-    from rq.job import Job
-
+    """Re-enqueue pending deliveries due for NOTICE_REQUEUE_AFTER_SECONDS whose job is gone (the timer sweep calls
+    this); returns how many."""
     from webapp.engine import scheduling
 
-    q = q or scheduling.queue()
     cutoff = clock.now() - timedelta(seconds=float(current_app.config["NOTICE_REQUEUE_AFTER_SECONDS"]))
-    lost = {}
-    for delivery_id, attempts in queries.due_deliveries(cutoff, limit):
-        try:
-            job = Job.fetch(job_id(delivery_id, attempts), connection=q.connection)
-        except NoSuchJobError:
-            job = None
-        if job is not None:
-            if job.get_status() in _ALIVE:
-                continue
-            job.delete()  # failed or finished early: its attempt is enqueued afresh
-        lost[delivery_id] = (attempts, clock.now())
-    if lost:
-        enqueue(lost, q)
-        log.info("re-enqueued %d lost notice deliveries %s", len(lost), sorted(lost))
-    return len(lost)
+    return QUEUE.requeue_lost(q or scheduling.queue(), cutoff, limit)
 
 
 # --- embedded default: a thread of the process --------------------------------------------------------------------
 
 def deliver_due(limit=BATCH):
     """Attempt every due pending delivery, one transaction each; returns how many were sent."""
-    sent = 0
-    due = queries.due_deliveries(clock.now(), limit)
-    db.session.rollback()  # end the read: each attempt locks and commits on its own
-    for delivery_id, _attempts in due:
-        try:
-            state = delivery.attempt(delivery_id)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            log.exception("notice delivery %s failed", delivery_id)
-            continue
-        sent += state == "sent"
-    return sent
+    return QUEUE.deliver_due(limit)
 
 
 # The in-process deliverer of an app: woken after commits, and every TIMER_SWEEP_SECONDS.

@@ -3,16 +3,14 @@ REDIS_URL is set (the job `webapp.jobs.deliver_webhook(id)`, id `webhook-deliver
 enqueued with its delay; the timer sweep re-enqueues lost ones), else to a daemon thread of the process that
 attempts every due delivery and looks again every TIMER_SWEEP_SECONDS."""
 import logging
-import math
 import os
 from datetime import timedelta
 
 from flask import current_app, has_app_context
 from sqlalchemy import inspect
 
-from webapp.core import background, clock
+from webapp.core import attempts, background, clock
 from webapp.core.hooks import listen_on_session
-from webapp.extensions import db
 
 from . import delivery, queries
 from .models import WebhookDelivery, WebhookEndpoint
@@ -20,9 +18,11 @@ from .models import WebhookDelivery, WebhookEndpoint
 log = logging.getLogger(__name__)
 
 DELIVER_WEBHOOK = "webapp.jobs.deliver_webhook"
+# The deliveries' attempt queue; the lambdas look the functions up when called (tests replace them)
+QUEUE = attempts.AttemptQueue("webhook", DELIVER_WEBHOOK, lambda before, limit: queries.due_deliveries(before, limit),
+                              lambda delivery_id: delivery.attempt(delivery_id))
 BATCH = 200
 _PENDING = "govflow_webhook_deliveries"  # session.info key: {delivery id: (attempts, next_attempt_dt)}
-_ALIVE = {"queued", "started", "scheduled", "deferred"}
 _ENDPOINTS_CHANGED = "govflow_webhook_endpoints_changed"  # session.info key: an endpoint was added or changed
 
 
@@ -82,67 +82,28 @@ _LISTENERS = (("after_flush", _after_flush), ("after_commit", _after_commit), ("
 
 
 def job_id(delivery_id, attempts):
-    return f"webhook-delivery-{delivery_id}-{attempts}"
+    return QUEUE.job_id(delivery_id, attempts)
 
 
 def enqueue(pending, q=None):
-    """Enqueue `deliver_webhook` for each {id: (attempts, next_attempt_dt)}, a retry after its delay."""
+    """Enqueue `deliver_webhook` for each {delivery id: (attempts, next_attempt_dt)} (`core.attempts`)."""
     from webapp.engine import scheduling
 
-    q = q or scheduling.queue()
-    now = clock.now()
-    with q.connection.pipeline() as pipe:
-        for delivery_id, (attempts, next_dt) in sorted(pending.items()):
-            options = {"job_id": job_id(delivery_id, attempts), "pipeline": pipe,
-                       "description": f"deliver webhook delivery {delivery_id}, attempt {attempts + 1}"}
-            delay = (next_dt - now).total_seconds()
-            if delay > 0:
-                q.enqueue_in(timedelta(seconds=math.ceil(delay) + 1), DELIVER_WEBHOOK, delivery_id, **options)
-            else:
-                q.enqueue(DELIVER_WEBHOOK, delivery_id, **options)
-        pipe.execute()
+    QUEUE.enqueue(pending, q or scheduling.queue())
 
 
 def requeue_lost(q=None, limit=BATCH):
-    """Re-enqueue due pending deliveries whose job is gone (the timer sweep calls this); returns how many."""
-    from rq.exceptions import NoSuchJobError
-    from rq.job import Job
-
+    """Re-enqueue pending deliveries due for NOTICE_REQUEUE_AFTER_SECONDS whose job is gone (the timer sweep calls
+    this); returns how many."""
     from webapp.engine import scheduling
 
-    q = q or scheduling.queue()
     cutoff = clock.now() - timedelta(seconds=float(current_app.config["NOTICE_REQUEUE_AFTER_SECONDS"]))
-    lost = {}
-    for delivery_id, attempts in queries.due_deliveries(cutoff, limit):
-        try:
-            job = Job.fetch(job_id(delivery_id, attempts), connection=q.connection)
-        except NoSuchJobError:
-            job = None
-        if job is not None:
-            if job.get_status() in _ALIVE:
-                continue
-            job.delete()
-        lost[delivery_id] = (attempts, clock.now())
-    if lost:
-        enqueue(lost, q)
-    return len(lost)
+    return QUEUE.requeue_lost(q or scheduling.queue(), cutoff, limit)
 
 
 def deliver_due(limit=BATCH):
     """Attempt every due pending delivery, one transaction each; returns how many were sent."""
-    sent = 0
-    due = queries.due_deliveries(clock.now(), limit)
-    db.session.rollback()
-    for delivery_id, _attempts in due:
-        try:
-            state = delivery.attempt(delivery_id)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            log.exception("webhook delivery %s failed", delivery_id)
-            continue
-        sent += state == "sent"
-    return sent
+    return QUEUE.deliver_due(limit)
 
 
 DELIVERER = background.Background("govflow-webhook-deliverer", deliver_due, "TIMER_SWEEP_SECONDS")
